@@ -1,0 +1,83 @@
+package http1
+
+import "strconv"
+
+// AppendRequestLine appends the request line "<method> <target>
+// HTTP/1.<minor>\r\n" to dst.
+func AppendRequestLine(dst []byte, method, target string, minor uint8) []byte {
+	dst = append(dst, method...)
+	dst = append(dst, ' ')
+	dst = append(dst, target...)
+	dst = append(dst, " HTTP/1."...)
+	dst = strconv.AppendUint(dst, uint64(minor), 10)
+	return append(dst, "\r\n"...)
+}
+
+// AppendField appends the field line "<name>: <value>\r\n" to dst without
+// checking it; callers validate names and values once with [ValidFieldName]
+// and [ValidFieldValue].
+func AppendField(dst []byte, name, value string) []byte {
+	dst = append(dst, name...)
+	dst = append(dst, ": "...)
+	dst = append(dst, value...)
+	return append(dst, "\r\n"...)
+}
+
+// ValidToken reports whether s is a non-empty token (RFC 9110 5.6.2), as a
+// method or a field name must be.
+func ValidToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if classes[s[i]]&classToken == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidFieldName reports whether s can be sent as a field name.
+func ValidFieldName(s string) bool { return ValidToken(s) }
+
+// ValidFieldValue reports whether s can be sent as a field value: no CR,
+// LF, NUL or other control character except HTAB (RFC 9110 5.5).
+func ValidFieldValue(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if classes[s[i]]&classValue == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// AppendChunkHeader appends the chunk-size line of an n-byte chunk, "1a\r\n"
+// for 26, to dst.
+func AppendChunkHeader(dst []byte, n int) []byte {
+	dst = strconv.AppendUint(dst, uint64(n), 16)
+	return append(dst, "\r\n"...)
+}
+
+// AppendChunk appends p as one chunk: its size line, p and CRLF. An empty p
+// appends nothing, since a zero-size chunk would end the body.
+func AppendChunk(dst, p []byte) []byte {
+	if len(p) == 0 {
+		return dst
+	}
+	dst = AppendChunkHeader(dst, len(p))
+	dst = append(dst, p...)
+	return append(dst, "\r\n"...)
+}
+
+// AppendLastChunk appends the end of a chunked body: the last chunk
+// "0\r\n", the trailer fields and the final CRLF.
+func AppendLastChunk(dst []byte, trailers []Field) []byte {
+	dst = append(dst, "0\r\n"...)
+	for _, f := range trailers {
+		dst = append(dst, f.Name...)
+		dst = append(dst, ": "...)
+		dst = append(dst, f.Value...)
+		dst = append(dst, "\r\n"...)
+	}
+	return append(dst, "\r\n"...)
+}

@@ -1,0 +1,205 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ETag is an entity tag of an If-Match or If-None-Match header. The value
+// "*" stands for any entity.
+type ETag struct {
+	Value string
+	Weak  bool
+}
+
+// IfModifiedSince returns the If-Modified-Since date, if the header holds a
+// valid one.
+func (r *Request) IfModifiedSince() (time.Time, bool) { return r.dateHeader("If-Modified-Since") }
+
+// IfUnmodifiedSince returns the If-Unmodified-Since date, if valid.
+func (r *Request) IfUnmodifiedSince() (time.Time, bool) { return r.dateHeader("If-Unmodified-Since") }
+
+// IfRange returns the If-Range date, if the header holds a date.
+func (r *Request) IfRange() (time.Time, bool) { return r.dateHeader("If-Range") }
+
+func (r *Request) dateHeader(name string) (time.Time, bool) {
+	v := r.headerView(name)
+	if v == "" {
+		return time.Time{}, false
+	}
+	t, err := http.ParseTime(v)
+	return t, err == nil
+}
+
+// IfMatch returns the entity tags of If-Match; nil when absent or invalid.
+func (r *Request) IfMatch() []ETag { return parseETags(r.headerView("If-Match")) }
+
+// IfNoneMatch returns the entity tags of If-None-Match; nil when absent or
+// invalid.
+func (r *Request) IfNoneMatch() []ETag { return parseETags(r.headerView("If-None-Match")) }
+
+// parseETags parses `*` or a list of `"tag"` / `W/"tag"`.
+func parseETags(v string) []ETag {
+	v = trimOWS(v)
+	if v == "" {
+		return nil
+	}
+	if v == "*" {
+		return []ETag{{Value: "*"}}
+	}
+	var tags []ETag
+	for v != "" {
+		var t ETag
+		if strings.HasPrefix(v, "W/") {
+			t.Weak, v = true, v[2:]
+		}
+		if len(v) < 2 || v[0] != '"' {
+			return nil
+		}
+		end := strings.IndexByte(v[1:], '"')
+		if end < 0 {
+			return nil
+		}
+		t.Value = strings.Clone(v[1 : end+1])
+		tags = append(tags, t)
+		v = trimOWS(v[end+2:])
+		if v != "" {
+			if v[0] != ',' {
+				return nil
+			}
+			v = trimOWS(v[1:])
+		}
+	}
+	return tags
+}
+
+// ByteRange is a single byte range of a Range header, like aiohttp's
+// http_range slice: Start is the first byte, or, when negative, a suffix
+// of -Start bytes; End is one past the last byte, or -1 for "to the end".
+type ByteRange struct {
+	Start, End int64
+}
+
+// ErrBadRange reports a Range header that is not one valid byte range.
+var ErrBadRange = errors.New("web: range not in acceptable format")
+
+// HTTPRange returns the byte range the client asked for; ok is false when
+// there is no Range header. A malformed header, a unit other than bytes,
+// several ranges, or start > end gives ErrBadRange (answer it with 416).
+func (r *Request) HTTPRange() (rng ByteRange, ok bool, err error) {
+	v := r.headerView("Range")
+	if v == "" {
+		return ByteRange{}, false, nil
+	}
+	spec, found := strings.CutPrefix(v, "bytes=")
+	if !found || strings.Contains(spec, ",") {
+		return ByteRange{}, true, ErrBadRange
+	}
+	first, last, found := strings.Cut(trimOWS(spec), "-")
+	if !found {
+		return ByteRange{}, true, ErrBadRange
+	}
+	parse := func(s string) (int64, bool) {
+		if s == "" || strings.TrimLeft(s, "0123456789") != "" {
+			return 0, false
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		return n, err == nil
+	}
+	switch {
+	case first == "":
+		n, ok := parse(last)
+		if !ok || n == 0 {
+			return ByteRange{}, true, ErrBadRange
+		}
+		return ByteRange{Start: -n, End: -1}, true, nil
+	case last == "":
+		n, ok := parse(first)
+		if !ok {
+			return ByteRange{}, true, ErrBadRange
+		}
+		return ByteRange{Start: n, End: -1}, true, nil
+	}
+	start, ok1 := parse(first)
+	end, ok2 := parse(last)
+	if !ok1 || !ok2 || start > end {
+		return ByteRange{}, true, ErrBadRange
+	}
+	return ByteRange{Start: start, End: end + 1}, true, nil
+}
+
+// Forwarded returns the elements of the Forwarded headers (RFC 7239), each
+// a map of lower-cased parameter names to values, quotes removed. Malformed
+// elements are skipped. These values come from the client or a proxy: trust
+// them only behind a proxy you control.
+func (r *Request) Forwarded() []map[string]string {
+	var out []map[string]string
+	for _, h := range r.Header().GetAll("Forwarded") {
+		for h != "" {
+			elem := map[string]string{}
+			valid := true
+			for {
+				h = trimOWS(h)
+				eq := strings.IndexByte(h, '=')
+				if eq <= 0 {
+					valid = false
+					break
+				}
+				name := strings.ToLower(trimOWS(h[:eq]))
+				h = h[eq+1:]
+				var val string
+				if strings.HasPrefix(h, `"`) {
+					val, h, valid = cutQuoted(h)
+					if !valid {
+						break
+					}
+				} else {
+					end := strings.IndexAny(h, ";,")
+					if end < 0 {
+						end = len(h)
+					}
+					val, h = trimOWS(h[:end]), h[end:]
+				}
+				elem[name] = val
+				h = trimOWS(h)
+				if h == "" || h[0] == ',' {
+					break
+				}
+				h = h[1:] // ';'
+			}
+			if valid && len(elem) > 0 {
+				out = append(out, elem)
+			}
+			if i := strings.IndexByte(h, ','); i >= 0 {
+				h = h[i+1:]
+			} else {
+				h = ""
+			}
+		}
+	}
+	return out
+}
+
+// cutQuoted reads a quoted-string at the start of s and returns its
+// unescaped content and the rest of s.
+func cutQuoted(s string) (val, rest string, ok bool) {
+	var b strings.Builder
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			if i+1 == len(s) {
+				return "", "", false
+			}
+			i++
+			b.WriteByte(s[i])
+		case '"':
+			return b.String(), s[i+1:], true
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return "", "", false
+}

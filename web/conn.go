@@ -1,0 +1,380 @@
+package web
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aiohttp-go/aiohttp/internal/http1"
+)
+
+// Connection states, watched by the server's sweeper for timeouts and by
+// graceful shutdown to close idle connections.
+const (
+	stateNew      int32 = iota // accepted, first request head not complete
+	stateIdle                  // keep-alive: waiting for the next request
+	stateHead                  // a request head is arriving
+	stateActive                // a request is being served
+	stateHijacked              // another protocol owns the connection
+	stateClosed
+)
+
+// maxDiscard is how much of an unread request body the server reads and
+// drops to keep the connection alive; past it the connection closes.
+const maxDiscard = 256 << 10
+
+// flushThreshold is the amount of pending output that is written even when
+// more pipelined requests are waiting.
+const flushThreshold = 64 << 10
+
+// serverConn serves one HTTP/1.x connection: a goroutine per connection is
+// the event loop. Its buffers, request and response state are reused for
+// every request of the connection.
+type serverConn struct {
+	srv *Server
+	nc  net.Conn
+	tls *tls.ConnectionState
+
+	r    *http1.Reader
+	head http1.RequestHead
+	body http1.Body
+	req  Request
+	rb   requestBody
+	w      []byte // output not yet written
+	stream streamState
+	path []byte // scratch for unescaping the path
+
+	state atomic.Int32
+	since atomic.Int64 // coarse unix time of the last state change
+
+	// background read, started only when a handler watches its context
+	bgMu       sync.Mutex
+	bgActive   bool
+	bgDone     chan struct{}
+	bgByte     [1]byte
+	bgHas      bool
+	bgErr      error
+	peerGone   chan struct{}
+	peerClosed bool
+}
+
+var connPool = sync.Pool{New: func() any {
+	c := &serverConn{r: http1.NewReader(nil)}
+	c.head.Reset()
+	return c
+}}
+
+func newServerConn(srv *Server, nc net.Conn) *serverConn {
+	c := connPool.Get().(*serverConn)
+	c.srv, c.nc = srv, nc
+	c.r.Reset(c)
+	c.state.Store(stateNew)
+	c.since.Store(srv.clock.Load())
+	c.rb.c = c
+	return c
+}
+
+// release returns c's storage to the pool after its connection closed.
+func (c *serverConn) release() {
+	c.r.Reset(nil)
+	c.r.Release()
+	c.req.reset()
+	*c = serverConn{r: c.r, head: c.head, req: c.req, w: c.w[:0], path: c.path[:0]}
+	c.head.Reset()
+	connPool.Put(c)
+}
+
+// Read is the source of c's http1.Reader: the socket, after the byte a
+// background read may have taken. Its first bytes of a request head move
+// the connection from idle to reading-a-head.
+func (c *serverConn) Read(p []byte) (int, error) {
+	if c.bgHas || c.bgErr != nil {
+		if c.bgHas {
+			c.bgHas = false
+			p[0] = c.bgByte[0]
+			return 1, nil
+		}
+		return 0, c.bgErr
+	}
+	n, err := c.nc.Read(p)
+	if n > 0 && c.state.CompareAndSwap(stateIdle, stateHead) {
+		c.since.Store(c.srv.clock.Load())
+	}
+	return n, err
+}
+
+// serve runs the connection until it closes.
+func (c *serverConn) serve() {
+	defer c.srv.forget(c)
+	if tc, ok := c.nc.(*tls.Conn); ok {
+		h2, err := c.handshake(tc)
+		if err != nil {
+			return
+		}
+		if h2 && c.srv.h2 != nil {
+			c.state.Store(stateHijacked)
+			c.srv.serveHTTP2(c.nc, nil, nil)
+			return
+		}
+	}
+	for {
+		if c.r.Buffered() == 0 {
+			if c.flush() != nil {
+				return
+			}
+			c.r.Release()
+			if !c.state.CompareAndSwap(stateActive, stateIdle) && c.state.Load() != stateNew {
+				return // closed by the sweeper or by shutdown
+			}
+		}
+		err := c.r.ReadRequestHead(&c.head, c.srv.limits)
+		if err != nil {
+			c.readFailed(err)
+			return
+		}
+		if !c.state.CompareAndSwap(stateHead, stateActive) && !c.state.CompareAndSwap(stateNew, stateActive) {
+			if c.state.Load() == stateClosed {
+				return
+			}
+			c.state.Store(stateActive) // pipelined: already active
+		}
+		if !c.serveRequest() {
+			c.flush()
+			return
+		}
+		if len(c.w) >= flushThreshold && c.flush() != nil {
+			return
+		}
+	}
+}
+
+// readFailed answers a request head the parser rejected and hands an HTTP/2
+// connection preface to the HTTP/2 server; anything else (EOF, timeouts,
+// resets) just ends the connection.
+func (c *serverConn) readFailed(err error) {
+	if errors.Is(err, http1.ErrHTTP2Preface) && c.srv.h2 != nil {
+		c.state.Store(stateHijacked)
+		c.srv.serveHTTP2(c.hijackConn(), nil, nil)
+		return
+	}
+	var pe *http1.ParseError
+	if errors.As(err, &pe) {
+		c.writeError(pe.Status, pe.Reason)
+	}
+}
+
+// writeError sends a bare error response for a request that never reached
+// routing and closes the connection.
+func (c *serverConn) writeError(status int, reason string) {
+	body := formatErrorText(status, reason)
+	c.w = http1.AppendStatusLine(c.w, 1, status, "")
+	c.w = append(c.w, serverLine...)
+	c.w = http1.AppendDate(c.w)
+	c.w = append(c.w, "Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: "...)
+	c.w = appendInt(c.w, int64(len(body)))
+	c.w = append(c.w, "\r\n\r\n"...)
+	c.w = append(c.w, body...)
+	_ = c.flush()
+}
+
+// serveRequest routes and answers the request whose head was just read. It
+// reports whether the connection stays open.
+func (c *serverConn) serveRequest() bool {
+	h := &c.head
+	req := &c.req
+	req.reset()
+	req.out = c
+	req.head = h
+	req.netConn = c.nc
+	req.tls = c.tls
+	req.ctx.parent = c.srv.baseCtx
+	req.ctx.watch = c.watch
+	req.method = internMethod(h.Method)
+	req.target = bytesView(h.Target)
+	req.minor = h.Minor
+	if c.srv.access != nil {
+		req.start = time.Now()
+	}
+	req.keepAlive = !h.Close && !c.srv.closing.Load() && c.srv.opts.KeepAliveTimeout >= 0
+	var err error
+	req.rawPath, req.rawQuery, err = splitTarget(req.target)
+	if err == nil {
+		req.path, c.path, err = unescapePath(req.rawPath, c.path)
+	}
+	if err != nil {
+		c.writeError(400, "malformed request target")
+		return false
+	}
+	c.body.Reset(c.r, h.Body, h.ContentLength)
+	req.body = &c.rb
+	req.bodyLength = h.ContentLength
+	req.bodyExists = h.Body != http1.BodyNone
+
+	if h.Upgrade && c.srv.h2 != nil && isH2CUpgrade(req) {
+		return c.upgradeH2C(req)
+	}
+
+	resp := c.srv.app.handle(req)
+	if resp != nil {
+		if err := resp.finish(req); err != nil {
+			logError(req, err)
+			req.keepAlive = false
+		}
+	}
+	c.endRequest()
+	if c.state.Load() == stateHijacked {
+		return false
+	}
+	if !c.body.Done() {
+		if drained, err := c.body.Discard(maxDiscard); !drained || err != nil {
+			req.keepAlive = false
+		}
+	}
+	return req.keepAlive
+}
+
+// endRequest stops what watching the request's context started and cancels
+// a context a handler may still hold.
+func (c *serverConn) endRequest() {
+	c.bgMu.Lock()
+	active := c.bgActive
+	c.bgMu.Unlock()
+	if active {
+		_ = c.nc.SetReadDeadline(aLongTimeAgo)
+		<-c.bgDone
+		_ = c.nc.SetReadDeadline(time.Time{})
+		c.bgActive = false
+		if errors.Is(c.bgErr, errBackgroundAborted) {
+			c.bgErr = nil
+		}
+	}
+	if c.req.ctx.handedOut {
+		c.req.ctx.cancel(context.Canceled)
+	}
+}
+
+var aLongTimeAgo = time.Unix(1, 0)
+
+// errBackgroundAborted marks a background read stopped on purpose.
+var errBackgroundAborted = errors.New("background read aborted")
+
+// watch is the request context's watch hook: it cancels the context when
+// the server cancels its handlers or the client goes away. It runs with
+// ctx.mu held.
+func (c *serverConn) watch(ctx *reqContext) {
+	c.bgMu.Lock()
+	if c.peerGone == nil {
+		c.peerGone = make(chan struct{})
+	}
+	gone := c.peerGone
+	c.bgMu.Unlock()
+	go func(done <-chan struct{}) {
+		select {
+		case <-c.srv.cancelled:
+			ctx.cancel(ErrServerShutdown)
+		case <-gone:
+			ctx.cancel(context.Canceled)
+		case <-done:
+		}
+	}(ctx.done)
+	if c.body.Done() {
+		c.startBackgroundRead()
+	}
+}
+
+// startBackgroundRead reads one byte in the background so that a client
+// closing its connection is noticed while the handler runs. A byte that
+// arrives (the next pipelined request) is kept for the parser.
+func (c *serverConn) startBackgroundRead() {
+	c.bgMu.Lock()
+	defer c.bgMu.Unlock()
+	if c.bgActive || c.bgHas || c.bgErr != nil || c.state.Load() == stateHijacked {
+		return
+	}
+	c.bgActive = true
+	c.bgDone = make(chan struct{})
+	go func() {
+		n, err := c.nc.Read(c.bgByte[:])
+		c.bgMu.Lock()
+		defer c.bgMu.Unlock()
+		if n == 1 {
+			c.bgHas = true
+		}
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				err = errBackgroundAborted
+			} else {
+				c.markPeerGone()
+			}
+			c.bgErr = err
+		}
+		close(c.bgDone)
+	}()
+}
+
+// markPeerGone records that the client went away; bgMu must be held.
+func (c *serverConn) markPeerGone() {
+	if c.peerGone == nil {
+		c.peerGone = make(chan struct{})
+	}
+	if !c.peerClosed {
+		c.peerClosed = true
+		close(c.peerGone)
+	}
+}
+
+// requestBody is the body stream handlers read: the engine's decoder, plus
+// the bookkeeping of context watching.
+type requestBody struct{ c *serverConn }
+
+func (b *requestBody) Read(p []byte) (int, error) {
+	c := b.c
+	n, err := c.body.Read(p)
+	if err != nil {
+		if err == io.EOF {
+			if c.req.ctx.done != nil {
+				c.startBackgroundRead()
+			}
+		} else {
+			c.bgMu.Lock()
+			c.markPeerGone()
+			c.bgMu.Unlock()
+		}
+	}
+	return n, err
+}
+
+// hijackConn returns the connection with the bytes already buffered in
+// front, for another protocol to take over.
+func (c *serverConn) hijackConn() net.Conn {
+	c.state.Store(stateHijacked)
+	if tc, ok := c.nc.(*tls.Conn); ok {
+		return &bufferedTLSConn{bufferedConn{Conn: c.nc, r: c.r}, tc}
+	}
+	return &bufferedConn{Conn: c.nc, r: c.r}
+}
+
+// bufferedConn is a connection whose first bytes come from a reader that
+// already buffered some of them.
+type bufferedConn struct {
+	net.Conn
+	r io.Reader
+}
+
+func (b *bufferedConn) Read(p []byte) (int, error) { return b.r.Read(p) }
+
+// bufferedTLSConn is a bufferedConn over TLS; it lets the HTTP/2 server
+// see the TLS state.
+type bufferedTLSConn struct {
+	bufferedConn
+	tc *tls.Conn
+}
+
+// ConnectionState returns the TLS state of the connection.
+func (b *bufferedTLSConn) ConnectionState() tls.ConnectionState { return b.tc.ConnectionState() }

@@ -1,0 +1,107 @@
+package web
+
+import (
+	"bytes"
+	"crypto/tls"
+	"encoding/base64"
+	"net"
+	"net/http"
+	"strings"
+
+	"golang.org/x/net/http2"
+)
+
+// serveHTTP2 serves an HTTP/2 connection (h2 over TLS, h2c by prior
+// knowledge, or h2c after an upgrade) with golang.org/x/net/http2, the
+// application answering through its net/http bridge.
+func (s *Server) serveHTTP2(nc net.Conn, upgrade *http.Request, settings []byte) {
+	s.mu.Lock()
+	s.h2conns[nc] = struct{}{}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.h2conns, nc)
+		s.mu.Unlock()
+		nc.Close()
+	}()
+	//lint:ignore SA1019 ServeConn is the only way to serve HTTP/2 on a connection our own engine accepted (net/http cannot take an h2c upgrade).
+	opts := &http2.ServeConnOpts{
+		Context:        s.baseCtx,
+		BaseConfig:     s.h2base,
+		Handler:        s.app,
+		UpgradeRequest: upgrade,
+		Settings:       settings,
+	}
+	s.h2.ServeConn(nc, opts)
+}
+
+// isH2CUpgrade reports an "Upgrade: h2c" request (RFC 7540 3.2) over
+// plain TCP.
+func isH2CUpgrade(req *Request) bool {
+	return req.tls == nil &&
+		hasToken(req.headerView("Upgrade"), "h2c") &&
+		hasToken(req.headerView("Connection"), "HTTP2-Settings") &&
+		req.headerView("HTTP2-Settings") != ""
+}
+
+// hasToken reports whether a comma-separated header value lists token.
+func hasToken(v, token string) bool {
+	for v != "" {
+		var t string
+		t, v, _ = strings.Cut(v, ",")
+		if strings.EqualFold(trimOWS(t), token) {
+			return true
+		}
+	}
+	return false
+}
+
+// upgradeH2C switches the connection to HTTP/2 after an "Upgrade: h2c"
+// request: it reads the request body, answers 101 Switching Protocols and
+// lets the HTTP/2 server answer the request as stream 1. It reports false:
+// the engine is done with the connection.
+func (c *serverConn) upgradeH2C(req *Request) bool {
+	settings, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(req.headerView("HTTP2-Settings"), "="))
+	if err != nil {
+		c.writeError(400, "invalid HTTP2-Settings")
+		return false
+	}
+	body, err := req.Read()
+	if err != nil {
+		c.writeError(413, "request body too large for an h2c upgrade")
+		return false
+	}
+	hr, err := req.toStd()
+	if err != nil {
+		c.writeError(400, "malformed request")
+		return false
+	}
+	hr.Body = http.NoBody
+	if len(body) > 0 {
+		hr.Body = readCloser{bytes.NewReader(body)}
+	}
+	hr.Header.Del("Upgrade")
+	hr.Header.Del("HTTP2-Settings")
+	hr.Header.Del("Connection")
+	c.w = append(c.w, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"...)
+	if c.flush() != nil {
+		return false
+	}
+	c.srv.serveHTTP2(c.hijackConn(), hr, settings)
+	return false
+}
+
+type readCloser struct{ *bytes.Reader }
+
+func (readCloser) Close() error { return nil }
+
+// handshake completes a TLS handshake and reports whether the client chose
+// HTTP/2 by ALPN.
+func (c *serverConn) handshake(tc *tls.Conn) (h2 bool, err error) {
+	if err := tc.HandshakeContext(c.srv.baseCtx); err != nil {
+		return false, err
+	}
+	st := tc.ConnectionState()
+	c.tls = &st
+	return st.NegotiatedProtocol == http2.NextProtoTLS, nil
+}

@@ -1,0 +1,264 @@
+package web
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/aiohttp-go/aiohttp/multidict"
+)
+
+// ServeHTTP serves the application under any net/http server, which makes
+// HTTP/2, HTTP/3 and every net/http middleware available to it. Call
+// app.Startup first when the application has startup handlers; ServeHTTP
+// freezes the application on first use either way.
+func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	a.freeze()
+	req := &Request{
+		out:        &stdOutbound{w: w},
+		netAddr:    r.RemoteAddr,
+		method:     r.Method,
+		target:     r.RequestURI,
+		rawPath:    r.URL.EscapedPath(),
+		rawQuery:   r.URL.RawQuery,
+		path:       r.URL.Path,
+		major:      uint8(r.ProtoMajor),
+		minor:      uint8(r.ProtoMinor),
+		keepAlive:  !r.Close,
+		tls:        r.TLS,
+		std:        stdHeader{r},
+		body:       r.Body,
+		bodyLength: r.ContentLength,
+		bodyExists: r.Body != nil && r.Body != http.NoBody,
+		ctx:        &reqContext{parent: r.Context()},
+	}
+	if req.target == "" {
+		req.target = r.URL.RequestURI()
+	}
+	req.ctx.watch = func(c *reqContext) {
+		go func(done <-chan struct{}) {
+			select {
+			case <-r.Context().Done():
+				c.cancel(r.Context().Err())
+			case <-done:
+			}
+		}(c.done)
+	}
+	if resp := a.handle(req); resp != nil {
+		if err := resp.finish(req); err != nil {
+			logError(req, err)
+		}
+	}
+	req.ctx.cancel(context.Canceled)
+}
+
+// stdHeader gives a net/http request's header fields, Host first, names in
+// sorted order (net/http does not keep the order the client used).
+type stdHeader struct{ r *http.Request }
+
+func (h stdHeader) fields(yield func(name, value string) bool) {
+	if h.r.Host != "" && !yield("Host", h.r.Host) {
+		return
+	}
+	for _, name := range slices.Sorted(mapKeys(h.r.Header)) {
+		for _, v := range h.r.Header[name] {
+			if !yield(name, v) {
+				return
+			}
+		}
+	}
+}
+
+func mapKeys(h http.Header) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range h {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// stdOutbound sends a response through a net/http ResponseWriter.
+type stdOutbound struct {
+	w      http.ResponseWriter
+	status int
+}
+
+func (o *stdOutbound) setHead(req *Request, h *responseHead) {
+	dst := o.w.Header()
+	for _, it := range h.header.Items() {
+		if !isFramingField(it.Key) {
+			dst[http.CanonicalHeaderKey(it.Key)] = append(dst[http.CanonicalHeaderKey(it.Key)], it.Value)
+		}
+	}
+	if bodyAllowed(h.status) {
+		if dst.Get("Content-Type") == "" && h.contentType != "" {
+			dst.Set("Content-Type", h.contentType)
+		}
+		if h.length >= 0 {
+			dst.Set("Content-Length", strconv.FormatInt(h.length, 10))
+		}
+	} else {
+		dst.Del("Content-Type")
+	}
+	for i := range h.cookies {
+		dst.Add("Set-Cookie", h.cookies[i].String())
+	}
+	if !req.keepAlive {
+		dst.Set("Connection", "close")
+	}
+	o.status = h.status
+	o.w.WriteHeader(h.status)
+}
+
+func (o *stdOutbound) writeResponse(req *Request, r *BodyResponse) error {
+	o.setHead(req, &responseHead{
+		status: r.status, reason: r.reason, header: &r.header,
+		contentType: r.contentTypeValue(), cookies: r.cookies, length: int64(r.ContentLength()),
+	})
+	if req.method == "HEAD" || !bodyAllowed(r.status) {
+		return nil
+	}
+	var err error
+	if r.isText {
+		_, err = io.WriteString(o.w, r.text)
+	} else {
+		_, err = o.w.Write(r.body)
+	}
+	return err
+}
+
+func (o *stdOutbound) writeHead(req *Request, h *responseHead) error {
+	o.setHead(req, h)
+	return nil
+}
+
+func (o *stdOutbound) write(p []byte) error {
+	_, err := o.w.Write(p)
+	return err
+}
+
+func (o *stdOutbound) flush() error { return http.NewResponseController(o.w).Flush() }
+
+func (o *stdOutbound) end() error { return nil }
+
+func (o *stdOutbound) writeContinue() {} // net/http sends 100 Continue when the body is read
+
+func (o *stdOutbound) hijacked() bool { return false }
+
+// WrapHandler turns any net/http handler into a route handler, so that
+// pprof, Prometheus, or a whole http.ServeMux can be mounted in the router:
+//
+//	app.Router.Any("/debug/pprof/{tail:.*}", web.WrapHandler(http.DefaultServeMux))
+//
+// The handler gets an *http.Request carrying the request's context, header,
+// body and remote address; what it writes is streamed to the client.
+func WrapHandler(h http.Handler) Handler {
+	return func(req *Request) (Response, error) {
+		hr, err := req.toStd()
+		if err != nil {
+			return nil, err
+		}
+		rw := &stdResponseWriter{req: req, resp: NewStreamResponse(), header: make(http.Header)}
+		h.ServeHTTP(rw, hr)
+		if !rw.resp.Prepared() {
+			rw.resp.SetContentLength(0)
+			rw.WriteHeader(http.StatusOK)
+		}
+		return rw.resp, rw.err
+	}
+}
+
+// toStd builds the *http.Request a net/http handler sees for r.
+func (r *Request) toStd() (*http.Request, error) {
+	hr, err := http.NewRequestWithContext(r.Context(), r.method, r.PathQS(), io.NopCloser(r.body))
+	if err != nil {
+		return nil, HTTPBadRequest().WithText(err.Error())
+	}
+	hr.Proto = r.Version().String()
+	hr.ProtoMajor, hr.ProtoMinor = r.Version().Major, r.Version().Minor
+	hr.RequestURI = r.Target()
+	hr.Host = r.Host()
+	hr.URL.Host = hr.Host
+	hr.RemoteAddr = r.remoteAddr()
+	hr.TLS = r.tls
+	hr.ContentLength = r.bodyLength
+	if !r.bodyExists {
+		hr.Body = http.NoBody
+		hr.ContentLength = 0
+	}
+	for _, it := range r.Header().Items() {
+		if !multidict.EqualFold(it.Key, "Host") {
+			hr.Header.Add(it.Key, it.Value)
+		}
+	}
+	hr.Close = !r.keepAlive
+	return hr, nil
+}
+
+// stdResponseWriter is the http.ResponseWriter a wrapped net/http handler
+// writes to: a StreamResponse underneath.
+type stdResponseWriter struct {
+	req    *Request
+	resp   *StreamResponse
+	header http.Header
+	err    error
+}
+
+func (w *stdResponseWriter) Header() http.Header { return w.header }
+
+func (w *stdResponseWriter) WriteHeader(status int) {
+	if w.resp.Prepared() || w.err != nil {
+		return
+	}
+	for name, values := range w.header {
+		for _, v := range values {
+			w.resp.Header().Add(name, v)
+		}
+	}
+	if cl := w.header.Get("Content-Length"); cl != "" {
+		if n, err := strconv.ParseInt(cl, 10, 64); err == nil && n >= 0 {
+			w.resp.SetContentLength(n)
+		}
+	}
+	_ = w.resp.SetStatus(status)
+	w.err = w.resp.Prepare(w.req)
+}
+
+func (w *stdResponseWriter) Write(p []byte) (int, error) {
+	if !w.resp.Prepared() {
+		if w.header.Get("Content-Type") == "" && len(p) > 0 {
+			w.header.Set("Content-Type", http.DetectContentType(p))
+		}
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.err != nil {
+		return 0, w.err
+	}
+	n, err := w.resp.Write(p)
+	if err != nil {
+		w.err = err
+	}
+	return n, err
+}
+
+// Flush pushes what was written to the client (http.Flusher).
+func (w *stdResponseWriter) Flush() {
+	if !w.resp.Prepared() {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.err == nil {
+		w.err = w.resp.Flush()
+	}
+}
+
+// remoteAddr returns the client's address with its port.
+func (r *Request) remoteAddr() string {
+	if r.netConn != nil {
+		return r.netConn.RemoteAddr().String()
+	}
+	return r.netAddr
+}

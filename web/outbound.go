@@ -1,0 +1,216 @@
+package web
+
+import (
+	"github.com/aiohttp-go/aiohttp/internal/http1"
+	"github.com/aiohttp-go/aiohttp/multidict"
+)
+
+// outbound is where a request's response goes: the engine's connection or a
+// net/http ResponseWriter.
+type outbound interface {
+	// writeResponse sends a whole in-memory response.
+	writeResponse(req *Request, r *BodyResponse) error
+	// writeHead sends the head of a streamed response; length is the body
+	// length, or -1 when unknown (chunked on HTTP/1.1).
+	writeHead(req *Request, h *responseHead) error
+	// write sends body bytes of a streamed response.
+	write(p []byte) error
+	// flush pushes what was written to the client.
+	flush() error
+	// end finishes a streamed body.
+	end() error
+	// writeContinue sends "100 Continue".
+	writeContinue()
+	// hijacked reports whether a handler took the connection over.
+	hijacked() bool
+}
+
+// responseHead is what a response's head is made of.
+type responseHead struct {
+	status      int
+	reason      string
+	header      *multidict.CIMultiDict
+	contentType string // from the response's content type and charset
+	cookies     []Cookie
+	length      int64 // -1 when unknown
+}
+
+// bodyAllowed reports whether a response with this status may have a body:
+// 1xx, 204 and 304 never do.
+func bodyAllowed(status int) bool {
+	return status >= 200 && status != 204 && status != 304
+}
+
+// serverLine is the Server field every response carries.
+const serverLine = "Server: aiohttp-go\r\n"
+
+// appendHead appends the status line and header fields of a response,
+// without the blank line that ends them. It adds Date, Server,
+// Content-Type and Content-Length (or chunked Transfer-Encoding) and the
+// Connection field the keep-alive decision needs, and drops framing fields
+// a user set by hand, which the engine owns.
+func appendHead(w []byte, req *Request, h *responseHead) []byte {
+	w = http1.AppendStatusLine(w, req.minor, h.status, h.reason)
+	w = append(w, serverLine...)
+	w = http1.AppendDate(w)
+	allowed := bodyAllowed(h.status)
+	userCT := false
+	for _, it := range h.header.Items() {
+		if isFramingField(it.Key) {
+			continue
+		}
+		if multidict.EqualFold(it.Key, "Content-Type") {
+			if !allowed {
+				continue
+			}
+			userCT = true
+		}
+		if !http1.ValidFieldName(it.Key) || !http1.ValidFieldValue(it.Value) {
+			continue // never let a header value split the response
+		}
+		w = http1.AppendField(w, it.Key, it.Value)
+	}
+	if allowed {
+		if !userCT && h.contentType != "" {
+			w = http1.AppendField(w, "Content-Type", h.contentType)
+		}
+		switch {
+		case h.length >= 0:
+			w = append(w, "Content-Length: "...)
+			w = appendInt(w, h.length)
+			w = append(w, '\r', '\n')
+		case req.minor >= 1:
+			w = append(w, "Transfer-Encoding: chunked\r\n"...)
+		default:
+			req.keepAlive = false // HTTP/1.0: the end of the body is the close
+		}
+	}
+	for i := range h.cookies {
+		w = http1.AppendField(w, "Set-Cookie", h.cookies[i].String())
+	}
+	switch {
+	case !req.keepAlive && req.minor >= 1:
+		w = append(w, "Connection: close\r\n"...)
+	case req.keepAlive && req.minor == 0:
+		w = append(w, "Connection: keep-alive\r\n"...)
+	}
+	return w
+}
+
+// isFramingField reports the fields the engine sets itself.
+func isFramingField(name string) bool {
+	switch len(name) {
+	case 10:
+		return multidict.EqualFold(name, "Connection")
+	case 14:
+		return multidict.EqualFold(name, "Content-Length")
+	case 17:
+		return multidict.EqualFold(name, "Transfer-Encoding")
+	}
+	return false
+}
+
+// appendInt appends n in decimal without allocating.
+func appendInt(w []byte, n int64) []byte {
+	if n == 0 {
+		return append(w, '0')
+	}
+	var buf [20]byte
+	i := len(buf)
+	for n > 0 {
+		i--
+		buf[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return append(w, buf[i:]...)
+}
+
+// writeResponse appends a whole response to the connection's output. A HEAD
+// request gets the head only, with the Content-Length of the body it would
+// have had.
+func (c *serverConn) writeResponse(req *Request, r *BodyResponse) error {
+	h := responseHead{
+		status:      r.status,
+		reason:      r.reason,
+		header:      &r.header,
+		contentType: r.contentTypeValue(),
+		cookies:     r.cookies,
+		length:      int64(r.ContentLength()),
+	}
+	c.w = appendHead(c.w, req, &h)
+	c.w = append(c.w, '\r', '\n')
+	if req.method == "HEAD" || !bodyAllowed(r.status) {
+		return c.logAccess(req, r.status, 0, &r.header)
+	}
+	if r.isText {
+		c.w = append(c.w, r.text...)
+	} else {
+		c.w = append(c.w, r.body...)
+	}
+	return c.logAccess(req, r.status, h.length, &r.header)
+}
+
+// streamState tracks a streamed response on the engine.
+type streamState struct {
+	chunked bool
+	noBody  bool
+	status  int
+	written int64
+	header  *multidict.CIMultiDict
+}
+
+func (c *serverConn) writeHead(req *Request, h *responseHead) error {
+	c.stream = streamState{status: h.status, header: h.header, noBody: req.method == "HEAD" || !bodyAllowed(h.status)}
+	c.w = appendHead(c.w, req, h)
+	c.w = append(c.w, '\r', '\n')
+	c.stream.chunked = h.length < 0 && req.minor >= 1 && bodyAllowed(h.status)
+	return nil
+}
+
+func (c *serverConn) write(p []byte) error {
+	if c.stream.noBody || len(p) == 0 {
+		return nil
+	}
+	c.stream.written += int64(len(p))
+	if c.stream.chunked {
+		c.w = http1.AppendChunk(c.w, p)
+	} else {
+		c.w = append(c.w, p...)
+	}
+	if len(c.w) >= flushThreshold {
+		return c.flush()
+	}
+	return nil
+}
+
+func (c *serverConn) flush() error {
+	if len(c.w) == 0 {
+		return nil
+	}
+	_, err := c.nc.Write(c.w)
+	c.w = c.w[:0]
+	return err
+}
+
+func (c *serverConn) end() error {
+	if c.stream.chunked {
+		c.w = http1.AppendLastChunk(c.w, nil)
+	}
+	return c.logAccess(&c.req, c.stream.status, c.stream.written, c.stream.header)
+}
+
+func (c *serverConn) writeContinue() {
+	c.w = append(c.w, "HTTP/1.1 100 Continue\r\n\r\n"...)
+	_ = c.flush()
+}
+
+func (c *serverConn) hijacked() bool { return c.state.Load() == stateHijacked }
+
+// logAccess writes the access log line of a finished request, if the
+// server keeps an access log.
+func (c *serverConn) logAccess(req *Request, status int, size int64, h *multidict.CIMultiDict) error {
+	if c.srv.access != nil {
+		c.srv.access.log(req, status, size, h)
+	}
+	return nil
+}

@@ -1,0 +1,470 @@
+package web
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"io"
+	"mime"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/htmlindex"
+
+	"github.com/aiohttp-go/aiohttp/internal/http1"
+	"github.com/aiohttp-go/aiohttp/multidict"
+)
+
+// Request is one HTTP request as a handler sees it (aiohttp's
+// web.Request).
+//
+// Lifetime: the *Request itself belongs to the handler only until the
+// handler returns; the server reuses it for the connection's next request.
+// Everything read from it (strings, header dictionaries, bodies) is a copy
+// that stays valid afterwards. Accessors compute their result the first
+// time they are called, so a handler pays only for what it uses.
+type Request struct {
+	app   *Application
+	out   outbound
+	match MatchInfo
+	allow string // Allow value when the path exists for other methods only
+
+	method    string
+	target    string // raw request target; a view of the read buffer for engine requests
+	rawPath   string // escaped path part of target; a view like target
+	rawQuery  string // query part of target, without "?"; a view like target
+	path      string // unescaped path used for routing; a view or an owned copy
+	major     uint8 // 0 means 1
+	minor     uint8
+	keepAlive bool
+	tls       *tls.ConnectionState
+	netConn   net.Conn
+	netAddr   string // the client's address when there is no netConn
+
+	head *http1.RequestHead // engine requests: fields are views of the read buffer
+	std  headerSource       // bridged requests: the header fields
+
+	header  *multidict.CIMultiDict
+	query   *multidict.MultiDict
+	cookies *multidict.MultiDict
+	owned   ownedStrings
+	url     *url.URL
+
+	body       io.Reader
+	bodyLength int64 // -1 when unknown
+	bodyExists bool
+	read       []byte // the body once Read consumed it
+	readErr    error
+	readDone   bool
+
+	ctx   *reqContext
+	start time.Time // when the request arrived, kept for the access log only
+}
+
+// headerSource gives the header fields of a request that did not come from
+// the engine (the net/http bridge).
+type headerSource interface {
+	fields(yield func(name, value string) bool)
+}
+
+// ownedStrings caches the copies of views handed out to users.
+type ownedStrings struct {
+	target, rawPath, rawQuery, path, host string
+	haveTarget, havePath, haveHost       bool
+}
+
+// reset prepares r for the next request of a connection.
+func (r *Request) reset() {
+	ctx := r.ctx
+	if ctx == nil || ctx.handedOut {
+		ctx = new(reqContext)
+	} else {
+		*ctx = reqContext{}
+	}
+	*r = Request{ctx: ctx}
+}
+
+// App returns the application the matched route belongs to (a
+// sub-application for routes mounted under a prefix).
+func (r *Request) App() *Application { return r.app }
+
+// Method returns the request method ("GET", "POST", ...).
+func (r *Request) Method() string { return r.method }
+
+// Version returns the HTTP version.
+func (r *Request) Version() Version { return Version{max(1, int(r.major)), int(r.minor)} }
+
+// MatchInfo returns what routing found: the route and its path parameters.
+func (r *Request) MatchInfo() *MatchInfo { return &r.match }
+
+// Path returns the URL path, percent-decoded (an encoded slash stays %2F).
+func (r *Request) Path() string {
+	if !r.owned.havePath {
+		r.owned.path = strings.Clone(r.path)
+		r.owned.rawPath = strings.Clone(r.rawPath)
+		r.owned.rawQuery = strings.Clone(r.rawQuery)
+		r.owned.havePath = true
+	}
+	return r.owned.path
+}
+
+// RawPath returns the URL path as the client sent it, still escaped.
+func (r *Request) RawPath() string {
+	r.Path()
+	return r.owned.rawPath
+}
+
+// QueryString returns the query part of the URL without "?", still escaped.
+func (r *Request) QueryString() string {
+	r.Path()
+	return r.owned.rawQuery
+}
+
+// PathQS returns the raw path and query, as in the request line of an
+// origin-form target ("/search?q=go").
+func (r *Request) PathQS() string {
+	if q := r.QueryString(); q != "" {
+		return r.RawPath() + "?" + q
+	}
+	return r.RawPath()
+}
+
+// Target returns the request target exactly as the request line had it.
+func (r *Request) Target() string {
+	if !r.owned.haveTarget {
+		r.owned.target = strings.Clone(r.target)
+		r.owned.haveTarget = true
+	}
+	return r.owned.target
+}
+
+// Query returns the query parameters in order (aiohttp's request.query).
+// Malformed pairs are skipped, as browsers and aiohttp do.
+func (r *Request) Query() *multidict.MultiDict {
+	if r.query == nil {
+		r.query = parseURLEncoded(r.QueryString())
+	}
+	return r.query
+}
+
+// Header returns the request header fields, names in the casing the client
+// sent (aiohttp's request.headers and raw_headers at once).
+func (r *Request) Header() *multidict.CIMultiDict {
+	if r.header == nil {
+		r.header = r.materializeHeader()
+	}
+	return r.header
+}
+
+// materializeHeader copies every field into one string and builds the
+// dictionary from substrings of it: two allocations for any number of
+// fields.
+func (r *Request) materializeHeader() *multidict.CIMultiDict {
+	if r.std != nil {
+		h := multidict.NewCI()
+		r.std.fields(func(name, value string) bool {
+			h.Add(name, value)
+			return true
+		})
+		return h
+	}
+	fields := r.head.Fields
+	n := 0
+	for _, f := range fields {
+		n += len(f.Name) + len(f.Value)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, f := range fields {
+		b.Write(f.Name)
+		b.Write(f.Value)
+	}
+	all := b.String()
+	items := make([]multidict.Item, len(fields))
+	off := 0
+	for i, f := range fields {
+		name := all[off : off+len(f.Name)]
+		off += len(f.Name)
+		items[i] = multidict.Item{Key: name, Value: all[off : off+len(f.Value)]}
+		off += len(f.Value)
+	}
+	return multidict.NewCI(items...)
+}
+
+// headerView returns the first value of a header field without
+// materializing the dictionary; for engine requests the result is a view
+// of the read buffer, so callers must copy before handing it out.
+func (r *Request) headerView(name string) string {
+	if r.head == nil {
+		return r.Header().Get(name)
+	}
+	for _, f := range r.head.Fields {
+		if multidict.EqualFold(bytesView(f.Name), name) {
+			return bytesView(f.Value)
+		}
+	}
+	return ""
+}
+
+// Host returns the Host header, or the local address when the client sent
+// none (HTTP/1.0).
+func (r *Request) Host() string {
+	if !r.owned.haveHost {
+		h := strings.Clone(r.headerView("Host"))
+		if h == "" && r.netConn != nil {
+			h = r.netConn.LocalAddr().String()
+		}
+		r.owned.host, r.owned.haveHost = h, true
+	}
+	return r.owned.host
+}
+
+// Remote returns the client's IP address (aiohttp's request.remote), or the
+// whole address when it has no port (a Unix socket).
+func (r *Request) Remote() string {
+	addr := r.remoteAddr()
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		return host
+	}
+	return addr
+}
+
+// Scheme returns "https" for a request that came over TLS and "http"
+// otherwise. Forwarded headers are not trusted; see Forwarded.
+func (r *Request) Scheme() string {
+	if r.tls != nil {
+		return "https"
+	}
+	return "http"
+}
+
+// Secure reports whether the request came over TLS.
+func (r *Request) Secure() bool { return r.tls != nil }
+
+// TLS returns the connection's TLS state, or nil.
+func (r *Request) TLS() *tls.ConnectionState { return r.tls }
+
+// KeepAlive reports whether the connection stays open after this request.
+func (r *Request) KeepAlive() bool { return r.keepAlive }
+
+// URL returns the absolute URL of the request: scheme, host, path and query.
+func (r *Request) URL() *url.URL {
+	if r.url == nil {
+		u := &url.URL{Scheme: r.Scheme(), Host: r.Host(), Path: r.Path(), RawQuery: r.QueryString()}
+		if r.RawPath() != r.Path() {
+			u.RawPath = r.RawPath()
+		}
+		r.url = u
+	}
+	u := *r.url
+	return &u
+}
+
+// RelURL returns the URL without scheme and host (aiohttp's rel_url).
+func (r *Request) RelURL() *url.URL {
+	u := r.URL()
+	u.Scheme, u.Host = "", ""
+	return u
+}
+
+// Cookies returns the cookies the client sent.
+func (r *Request) Cookies() *multidict.MultiDict {
+	if r.cookies == nil {
+		r.cookies = new(multidict.MultiDict)
+		for _, h := range r.Header().GetAll("Cookie") {
+			parseCookieHeader(h, r.cookies)
+		}
+	}
+	return r.cookies
+}
+
+// Cookie returns the value of the named cookie, or "".
+func (r *Request) Cookie(name string) string { return r.Cookies().Get(name) }
+
+// ContentType returns the media type of the body, lower-cased and without
+// parameters ("application/octet-stream" when the client sent none, as in
+// aiohttp).
+func (r *Request) ContentType() string {
+	ct := r.headerView("Content-Type")
+	if ct == "" {
+		return "application/octet-stream"
+	}
+	return strings.Clone(mediaType(ct))
+}
+
+// Charset returns the charset parameter of the Content-Type, or "".
+func (r *Request) Charset() string {
+	_, params, err := mime.ParseMediaType(r.headerView("Content-Type"))
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(params["charset"])
+}
+
+// ContentLength returns the Content-Length of the body, or -1 when the
+// client did not send one.
+func (r *Request) ContentLength() int64 { return r.bodyLength }
+
+// CanReadBody reports whether there is a body left to read.
+func (r *Request) CanReadBody() bool { return r.bodyExists && !r.readDone }
+
+// BodyExists reports whether the request has a body at all.
+func (r *Request) BodyExists() bool { return r.bodyExists }
+
+// Body returns the body as a stream (aiohttp's request.content). It has no
+// size limit; Read, Text, JSON and Post enforce the application's
+// client_max_size.
+func (r *Request) Body() io.Reader { return r.body }
+
+// Read returns the whole body. A body over the application's
+// client_max_size fails with 413 Request Entity Too Large; return that
+// error from the handler. Calling Read again returns the same bytes.
+func (r *Request) Read() ([]byte, error) {
+	if r.readDone {
+		return r.read, r.readErr
+	}
+	r.readDone = true
+	limit := int64(-1)
+	if r.app != nil {
+		limit = r.app.clientMaxSize
+	}
+	if limit >= 0 && r.bodyLength > limit {
+		r.readErr = HTTPRequestEntityTooLarge(limit, r.bodyLength)
+		return nil, r.readErr
+	}
+	var buf []byte
+	if r.bodyLength > 0 {
+		buf = make([]byte, 0, r.bodyLength)
+	}
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if limit >= 0 && int64(len(buf)) > limit {
+			r.readErr = HTTPRequestEntityTooLarge(limit, int64(len(buf)))
+			return nil, r.readErr
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			r.readErr = err
+			return nil, err
+		}
+	}
+	r.read = buf
+	return buf, nil
+}
+
+// Text returns the body decoded to a string by its charset (UTF-8 when the
+// Content-Type names none); GBK, Shift_JIS, ISO-8859-1 and the other WHATWG
+// encodings are understood.
+func (r *Request) Text() (string, error) {
+	body, err := r.Read()
+	if err != nil {
+		return "", err
+	}
+	cs := r.Charset()
+	if cs == "" || cs == "utf-8" || cs == "utf8" || cs == "us-ascii" {
+		if !utf8.Valid(body) {
+			return strings.ToValidUTF8(string(body), "\uFFFD"), nil
+		}
+		return string(body), nil
+	}
+	enc, err := htmlindex.Get(cs)
+	if err != nil {
+		return "", HTTPBadRequest().WithText("unknown charset " + cs)
+	}
+	s, err := enc.NewDecoder().String(string(body))
+	if err != nil {
+		return "", HTTPBadRequest().WithText("body is not valid " + cs)
+	}
+	return s, nil
+}
+
+// JSON decodes the body as JSON into v. Malformed JSON is an error that
+// wraps a 400 Bad Request, so a handler can return it as is.
+func (r *Request) JSON(v any) error {
+	body, err := r.Read()
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return &BodyError{Err: err, HTTP: HTTPBadRequest().WithText("invalid JSON body: " + err.Error())}
+	}
+	return nil
+}
+
+// Post returns the fields of an application/x-www-form-urlencoded body
+// (aiohttp's request.post). Other content types give an empty dictionary,
+// as in aiohttp, except multipart/form-data, which needs the multipart
+// reader and is refused with 415 until the multipart package lands.
+func (r *Request) Post() (*multidict.MultiDict, error) {
+	switch r.ContentType() {
+	case "application/x-www-form-urlencoded":
+		body, err := r.Read()
+		if err != nil {
+			return nil, err
+		}
+		return parseURLEncoded(string(body)), nil
+	case "multipart/form-data":
+		return nil, HTTPUnsupportedMediaType().WithText("multipart/form-data is not supported by Request.Post yet")
+	}
+	return new(multidict.MultiDict), nil
+}
+
+// Context returns the request's context. It ends when the client goes away
+// mid-request and when the server, shutting down, cancels the handlers
+// still running after its shutdown timeout. Until Done is called on it, it
+// costs nothing.
+func (r *Request) Context() context.Context {
+	r.ctx.handedOut = true
+	return r.ctx
+}
+
+// BodyError is a malformed request body: Err says what was wrong and HTTP
+// is the 400 response it turns into when a handler returns it.
+type BodyError struct {
+	Err  error
+	HTTP *HTTPError
+}
+
+func (e *BodyError) Error() string { return "web: " + e.Err.Error() }
+
+// Unwrap returns both the cause and the HTTP error.
+func (e *BodyError) Unwrap() []error { return []error{e.Err, e.HTTP} }
+
+// Version is an HTTP version.
+type Version struct{ Major, Minor int }
+
+// String returns "HTTP/1.1" and the like.
+func (v Version) String() string {
+	return "HTTP/" + string(rune('0'+v.Major)) + "." + string(rune('0'+v.Minor))
+}
+
+// parseURLEncoded parses "a=1&b=2" leniently: pairs that do not unescape
+// are kept as sent, as aiohttp does.
+func parseURLEncoded(s string) *multidict.MultiDict {
+	d := new(multidict.MultiDict)
+	for s != "" {
+		var pair string
+		pair, s, _ = strings.Cut(s, "&")
+		if pair == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		if uk, err := url.QueryUnescape(k); err == nil {
+			k = uk
+		}
+		if uv, err := url.QueryUnescape(v); err == nil {
+			v = uv
+		}
+		d.Add(k, v)
+	}
+	return d
+}

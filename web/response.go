@@ -1,0 +1,243 @@
+package web
+
+import (
+	"encoding/json"
+	"strconv"
+
+	"github.com/aiohttp-go/aiohttp/multidict"
+)
+
+// Response is what a handler returns: a [*BodyResponse] built in memory
+// ([Text], [Bytes], [JSON]) or a [*StreamResponse] it already started
+// writing.
+type Response interface {
+	// Status returns the status code.
+	Status() int
+	// Header returns the response header fields, changeable until the
+	// response is prepared (its head sent).
+	Header() *multidict.CIMultiDict
+	// finish sends whatever of the response is not sent yet.
+	finish(req *Request) error
+}
+
+// BodyResponse is a response whose body is in memory (aiohttp's
+// web.Response):
+// it is sent in one go with a Content-Length once the handler returns it.
+//
+// Build it with [Text], [Bytes], [JSON] or [NewResponse]; set the status,
+// headers and cookies before returning it. A BodyResponse may be returned
+// by several handlers, but must not be changed while it is being sent.
+type BodyResponse struct {
+	status      int
+	reason      string
+	header      multidict.CIMultiDict
+	contentType string
+	charset     string
+	body        []byte
+	text        string
+	isText      bool
+	cookies     []Cookie
+	forceClose  bool
+}
+
+// NewResponse returns an empty response with the given status.
+func NewResponse(status int) *BodyResponse {
+	return &BodyResponse{status: status}
+}
+
+// Text returns a 200 response with a text body, served as text/plain with
+// charset utf-8 unless the content type or charset is changed.
+func Text(text string) *BodyResponse {
+	return &BodyResponse{status: 200, text: text, isText: true, contentType: "text/plain", charset: "utf-8"}
+}
+
+// Bytes returns a 200 response with a binary body, served as
+// application/octet-stream unless the content type is changed.
+func Bytes(body []byte) *BodyResponse {
+	return &BodyResponse{status: 200, body: body, contentType: "application/octet-stream"}
+}
+
+// JSON returns a 200 response with v encoded as JSON (aiohttp's
+// json_response), served as application/json.
+func JSON(v any) (*BodyResponse, error) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return &BodyResponse{status: 200, body: body, contentType: "application/json"}, nil
+}
+
+// Status returns the status code.
+func (r *BodyResponse) Status() int { return r.status }
+
+// Reason returns the reason phrase sent with the status ("" means the
+// standard phrase).
+func (r *BodyResponse) Reason() string { return r.reason }
+
+// SetStatus sets the status code and, optionally, a custom reason phrase,
+// and returns r.
+func (r *BodyResponse) SetStatus(status int, reason ...string) *BodyResponse {
+	r.status = status
+	r.reason = ""
+	if len(reason) > 0 {
+		r.reason = reason[0]
+	}
+	return r
+}
+
+// Header returns the header fields sent with the response.
+func (r *BodyResponse) Header() *multidict.CIMultiDict { return &r.header }
+
+// SetHeader sets a header field and returns r.
+func (r *BodyResponse) SetHeader(name, value string) *BodyResponse {
+	r.header.Set(name, value)
+	return r
+}
+
+// ContentType returns the media type without parameters.
+func (r *BodyResponse) ContentType() string {
+	if ct, ok := r.header.Lookup("Content-Type"); ok {
+		return mediaType(ct)
+	}
+	return r.contentType
+}
+
+// SetContentType sets the media type (without parameters) and returns r.
+func (r *BodyResponse) SetContentType(ct string) *BodyResponse {
+	r.header.Del("Content-Type")
+	r.contentType = ct
+	return r
+}
+
+// Charset returns the charset parameter of the content type.
+func (r *BodyResponse) Charset() string { return r.charset }
+
+// SetCharset sets the charset parameter of the content type and returns r.
+func (r *BodyResponse) SetCharset(cs string) *BodyResponse {
+	r.charset = cs
+	return r
+}
+
+// Body returns the body bytes.
+func (r *BodyResponse) Body() []byte {
+	if r.isText {
+		return []byte(r.text)
+	}
+	return r.body
+}
+
+// Text returns the body as a string.
+func (r *BodyResponse) Text() string {
+	if r.isText {
+		return r.text
+	}
+	return string(r.body)
+}
+
+// SetBody replaces the body and returns r.
+func (r *BodyResponse) SetBody(body []byte) *BodyResponse {
+	r.body, r.text, r.isText = body, "", false
+	return r
+}
+
+// SetText replaces the body by text and returns r.
+func (r *BodyResponse) SetText(text string) *BodyResponse {
+	r.body, r.text, r.isText = nil, text, true
+	return r
+}
+
+// ContentLength returns the length of the body.
+func (r *BodyResponse) ContentLength() int {
+	if r.isText {
+		return len(r.text)
+	}
+	return len(r.body)
+}
+
+// SetCookie adds a Set-Cookie field for c and returns r.
+func (r *BodyResponse) SetCookie(c Cookie) *BodyResponse {
+	r.cookies = append(r.cookies, c)
+	return r
+}
+
+// DelCookie tells the client to delete a cookie (aiohttp's del_cookie):
+// an empty value that expired long ago, for the given domain and path ("/"
+// when empty).
+func (r *BodyResponse) DelCookie(name, domain, path string) *BodyResponse {
+	return r.SetCookie(deleteCookie(name, domain, path))
+}
+
+// ForceClose closes the connection after the response is sent.
+func (r *BodyResponse) ForceClose() *BodyResponse {
+	r.forceClose = true
+	return r
+}
+
+func (r *BodyResponse) finish(req *Request) error {
+	if err := req.runPrepareHooks(r); err != nil {
+		return err
+	}
+	if r.forceClose {
+		req.keepAlive = false
+	}
+	return req.out.writeResponse(req, r)
+}
+
+// contentTypeLine returns the Content-Type value for r's content type and
+// charset, or "" when there is none.
+func (r *BodyResponse) contentTypeValue() string {
+	switch {
+	case r.contentType == "":
+		return ""
+	case r.charset == "":
+		return r.contentType
+	case r.contentType == "text/plain" && r.charset == "utf-8":
+		return textPlainUTF8
+	}
+	return r.contentType + "; charset=" + r.charset
+}
+
+const textPlainUTF8 = "text/plain; charset=utf-8"
+
+// mediaType returns the media type of a Content-Type value, lower-cased and
+// without parameters.
+func mediaType(ct string) string {
+	for i := 0; i < len(ct); i++ {
+		if ct[i] == ';' {
+			ct = ct[:i]
+			break
+		}
+	}
+	return lowerASCII(trimOWS(ct))
+}
+
+// trimOWS removes spaces and tabs around s.
+func trimOWS(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// lowerASCII returns s with ASCII letters lower-cased, allocating only when
+// s has upper-case letters.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// formatInt returns n in decimal.
+func formatInt(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,183 @@
+package web
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"net"
+	"strconv"
+	"sync"
+
+	"golang.org/x/net/http2"
+)
+
+// AppRunner runs an application on any number of sites (aiohttp's
+// web.AppRunner): Setup starts the application, each Site's Start begins
+// serving, and Cleanup shuts everything down gracefully.
+type AppRunner struct {
+	app  *Application
+	opts ServerOptions
+	srv  *Server
+
+	mu    sync.Mutex
+	sites []*Site
+}
+
+// NewAppRunner returns a runner for app.
+func NewAppRunner(app *Application, opts ServerOptions) *AppRunner {
+	return &AppRunner{app: app, opts: opts}
+}
+
+// Setup freezes the application and runs its startup handlers.
+func (r *AppRunner) Setup(ctx context.Context) error {
+	if r.srv != nil {
+		return errors.New("web: runner already set up")
+	}
+	r.srv = NewServer(r.app, r.opts)
+	return r.app.Startup(ctx)
+}
+
+// Server returns the server, once Setup ran.
+func (r *AppRunner) Server() *Server { return r.srv }
+
+// Sites returns the sites started on the runner.
+func (r *AppRunner) Sites() []*Site {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]*Site(nil), r.sites...)
+}
+
+// Addrs returns the addresses the runner's sites listen on.
+func (r *AppRunner) Addrs() []net.Addr {
+	var addrs []net.Addr
+	for _, s := range r.Sites() {
+		addrs = append(addrs, s.Addr())
+	}
+	return addrs
+}
+
+// Cleanup shuts the server down gracefully (see Server.Shutdown) and runs
+// the application's cleanup handlers.
+func (r *AppRunner) Cleanup(ctx context.Context) error {
+	if r.srv == nil {
+		return nil
+	}
+	return r.srv.Shutdown(ctx)
+}
+
+// SiteOptions configure a TCP site.
+type SiteOptions struct {
+	// TLSConfig serves HTTPS; HTTP/2 is offered by ALPN unless the
+	// server's DisableHTTP2 is set.
+	TLSConfig *tls.Config
+	// ReusePort sets SO_REUSEPORT, so that several processes can serve one
+	// port.
+	ReusePort bool
+}
+
+// Site is one place a runner serves on: a TCP address, a Unix socket or a
+// listener of yours.
+type Site struct {
+	runner  *AppRunner
+	network string
+	address string
+	opts    SiteOptions
+	ln      net.Listener
+	done    chan error
+}
+
+// NewTCPSite returns a site serving on host:port ("0.0.0.0" and 8080 when
+// empty and zero, as in aiohttp).
+func NewTCPSite(r *AppRunner, host string, port int, opts SiteOptions) *Site {
+	if host == "" {
+		host = "0.0.0.0"
+	}
+	if port == 0 {
+		port = 8080
+	}
+	return &Site{runner: r, network: "tcp", address: net.JoinHostPort(host, strconv.Itoa(port)), opts: opts}
+}
+
+// NewUnixSite returns a site serving on a Unix socket at path.
+func NewUnixSite(r *AppRunner, path string) *Site {
+	return &Site{runner: r, network: "unix", address: path}
+}
+
+// NewListenerSite returns a site serving on a listener you made (aiohttp's
+// SockSite); a port 0 listener gives a free port.
+func NewListenerSite(r *AppRunner, ln net.Listener) *Site {
+	return &Site{runner: r, ln: ln}
+}
+
+// Start begins serving. It fails when the runner is not set up or the
+// address cannot be listened on.
+func (s *Site) Start(ctx context.Context) error {
+	srv := s.runner.srv
+	if srv == nil {
+		return errors.New("web: call AppRunner.Setup before Site.Start")
+	}
+	if s.ln == nil {
+		lc := net.ListenConfig{}
+		if s.opts.ReusePort {
+			lc.Control = setReusePort
+		}
+		ln, err := lc.Listen(ctx, s.network, s.address)
+		if err != nil {
+			return err
+		}
+		s.ln = ln
+	}
+	if s.opts.TLSConfig != nil {
+		cfg := s.opts.TLSConfig.Clone()
+		if len(cfg.NextProtos) == 0 {
+			if srv.h2 != nil {
+				cfg.NextProtos = append(cfg.NextProtos, http2.NextProtoTLS)
+			}
+			cfg.NextProtos = append(cfg.NextProtos, "http/1.1")
+		}
+		s.ln = tls.NewListener(s.ln, cfg)
+	}
+	s.done = make(chan error, 1)
+	s.runner.mu.Lock()
+	s.runner.sites = append(s.runner.sites, s)
+	s.runner.mu.Unlock()
+	go func() { s.done <- srv.Serve(s.ln) }()
+	return nil
+}
+
+// Addr returns the address the site listens on, once started.
+func (s *Site) Addr() net.Addr {
+	if s.ln == nil {
+		return nil
+	}
+	return s.ln.Addr()
+}
+
+// URL returns the site's base URL ("http://127.0.0.1:8080",
+// "unix:/tmp/app.sock").
+func (s *Site) URL() string {
+	addr := s.Addr()
+	if addr == nil {
+		return ""
+	}
+	if addr.Network() == "unix" {
+		return "unix:" + addr.String()
+	}
+	scheme := "http"
+	if s.opts.TLSConfig != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + addr.String()
+}
+
+// Stop stops listening; connections already open go on being served.
+func (s *Site) Stop() error {
+	if s.ln == nil {
+		return nil
+	}
+	err := s.ln.Close()
+	if errors.Is(err, net.ErrClosed) {
+		return nil
+	}
+	return err
+}

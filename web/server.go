@@ -1,0 +1,460 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/net/http2"
+
+	"github.com/aiohttp-go/aiohttp/internal/http1"
+	"github.com/aiohttp-go/aiohttp/multidict"
+)
+
+// ErrServerShutdown is the cause of a request context cancelled because the
+// server shut down before the handler finished.
+var ErrServerShutdown = errors.New("web: server shut down")
+
+// ErrNoResponse reports a handler that returned neither a response nor an
+// error; the client gets a 500.
+var ErrNoResponse = errors.New("web: handler returned no response")
+
+// ServerOptions tune the HTTP server; the zero value means aiohttp's
+// defaults.
+type ServerOptions struct {
+	// KeepAliveTimeout closes a connection idle for this long between
+	// requests (75 s when zero; negative turns keep-alive off).
+	KeepAliveTimeout time.Duration
+	// HeaderTimeout closes a connection whose request head takes longer
+	// than this to arrive, against slow clients (60 s when zero; negative
+	// means none).
+	HeaderTimeout time.Duration
+	// ShutdownTimeout is how long a graceful shutdown waits for running
+	// handlers before cancelling them (60 s when zero).
+	ShutdownTimeout time.Duration
+	// MaxConnections caps the connections served at once; further clients
+	// wait in the listen backlog (0 means no cap).
+	MaxConnections int
+	// MaxLineSize, MaxFieldSize and MaxHeaders bound request heads (8190,
+	// 8190 and 128 when zero).
+	MaxLineSize, MaxFieldSize, MaxHeaders int
+	// AccessLog receives one line per request in AccessLogFormat; nil
+	// turns the access log off.
+	AccessLog io.Writer
+	// AccessLogFormat is aiohttp's access log format (DefaultAccessLogFormat
+	// when empty).
+	AccessLogFormat string
+	// BaseContext supplies the values of every request context.
+	BaseContext context.Context
+	// DisableHTTP2 turns off HTTP/2 (h2 over TLS and h2c).
+	DisableHTTP2 bool
+}
+
+func (o *ServerOptions) setDefaults() {
+	if o.KeepAliveTimeout == 0 {
+		o.KeepAliveTimeout = 75 * time.Second
+	}
+	if o.HeaderTimeout == 0 {
+		o.HeaderTimeout = 60 * time.Second
+	}
+	if o.ShutdownTimeout == 0 {
+		o.ShutdownTimeout = 60 * time.Second
+	}
+	if o.AccessLogFormat == "" {
+		o.AccessLogFormat = DefaultAccessLogFormat
+	}
+	if o.BaseContext == nil {
+		o.BaseContext = context.Background()
+	}
+}
+
+// Server serves an application over HTTP/1.x (our engine) and HTTP/2. Make
+// one with NewServer, or let a runner make it.
+type Server struct {
+	app    *Application
+	opts   ServerOptions
+	limits http1.Limits
+	h2     *http2.Server
+	h2base *http.Server // carries the HTTP/2 server's graceful shutdown
+	access *accessLogger
+
+	baseCtx   context.Context
+	cancelled chan struct{} // closed when running handlers must stop
+	closing   atomic.Bool   // graceful shutdown started
+	clock     atomic.Int64  // coarse unix seconds, kept by the sweeper
+
+	mu        sync.Mutex
+	conns     map[*serverConn]struct{}
+	h2conns   map[net.Conn]struct{}
+	listeners map[net.Listener]struct{}
+	active    sync.WaitGroup
+	slots     chan struct{}
+	sweeping  chan struct{}
+	cancelOne sync.Once
+}
+
+// NewServer returns a server for app. The application is frozen; call
+// app.Startup (or use a runner, which does) before serving.
+func NewServer(app *Application, opts ServerOptions) *Server {
+	opts.setDefaults()
+	app.freeze()
+	s := &Server{
+		app:       app,
+		opts:      opts,
+		limits:    http1.Limits{MaxLineSize: opts.MaxLineSize, MaxFieldSize: opts.MaxFieldSize, MaxHeaders: opts.MaxHeaders},
+		baseCtx:   opts.BaseContext,
+		cancelled: make(chan struct{}),
+		conns:     make(map[*serverConn]struct{}),
+		h2conns:   make(map[net.Conn]struct{}),
+		listeners: make(map[net.Listener]struct{}),
+	}
+	if !opts.DisableHTTP2 {
+		s.h2 = &http2.Server{}
+		s.h2base = &http.Server{Handler: app}
+		if err := http2.ConfigureServer(s.h2base, s.h2); err != nil {
+			panic(err) // only fails for a TLS configuration, and there is none
+		}
+	}
+	if opts.AccessLog != nil {
+		s.access = newAccessLogger(opts.AccessLog, opts.AccessLogFormat)
+	}
+	if opts.MaxConnections > 0 {
+		s.slots = make(chan struct{}, opts.MaxConnections)
+	}
+	s.clock.Store(time.Now().Unix())
+	return s
+}
+
+// Application returns the application the server serves.
+func (s *Server) Application() *Application { return s.app }
+
+// Serve accepts connections on l until l is closed or the server shuts
+// down. It returns nil after a shutdown, the accept error otherwise.
+func (s *Server) Serve(l net.Listener) error {
+	if !s.track(l) {
+		return nil
+	}
+	defer s.untrack(l)
+	s.startSweeper()
+	var delay time.Duration
+	for {
+		if s.slots != nil {
+			s.slots <- struct{}{}
+		}
+		nc, err := l.Accept()
+		if err != nil {
+			if s.slots != nil {
+				<-s.slots
+			}
+			if s.closing.Load() || errors.Is(err, net.ErrClosed) {
+				return nil
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Temporary() { //nolint:staticcheck // EMFILE and friends are worth a retry
+				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+				time.Sleep(delay)
+				continue
+			}
+			return err
+		}
+		delay = 0
+		s.ServeConn(nc)
+	}
+}
+
+// ServeConn serves one accepted connection in its own goroutine.
+func (s *Server) ServeConn(nc net.Conn) {
+	c := newServerConn(s, nc)
+	s.mu.Lock()
+	if s.closing.Load() {
+		s.mu.Unlock()
+		nc.Close()
+		c.release()
+		if s.slots != nil {
+			<-s.slots
+		}
+		return
+	}
+	s.conns[c] = struct{}{}
+	s.active.Add(1)
+	s.mu.Unlock()
+	go c.serve()
+}
+
+// forget closes c's connection and drops it from the server.
+func (s *Server) forget(c *serverConn) {
+	hijacked := c.state.Swap(stateClosed) == stateHijacked
+	if !hijacked {
+		c.nc.Close()
+	}
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+	if !hijacked {
+		c.release()
+	}
+	if s.slots != nil {
+		<-s.slots
+	}
+	s.active.Done()
+}
+
+func (s *Server) track(l net.Listener) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing.Load() {
+		return false
+	}
+	s.listeners[l] = struct{}{}
+	return true
+}
+
+func (s *Server) untrack(l net.Listener) {
+	s.mu.Lock()
+	delete(s.listeners, l)
+	s.mu.Unlock()
+}
+
+// startSweeper starts, once, the goroutine that keeps the coarse clock and
+// closes connections idle or stuck in a request head for too long.
+func (s *Server) startSweeper() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sweeping != nil {
+		return
+	}
+	s.sweeping = make(chan struct{})
+	go func() {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-s.sweeping:
+				return
+			case now := <-t.C:
+				s.clock.Store(now.Unix())
+				s.sweep(now.Unix())
+			}
+		}
+	}()
+}
+
+func (s *Server) sweep(now int64) {
+	idle := int64(s.opts.KeepAliveTimeout / time.Second)
+	head := int64(s.opts.HeaderTimeout / time.Second)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		since := now - c.since.Load()
+		switch st := c.state.Load(); {
+		case st == stateIdle && since >= idle,
+			(st == stateNew || st == stateHead) && head > 0 && since >= head:
+			if c.state.CompareAndSwap(st, stateClosed) {
+				c.nc.Close()
+			}
+		}
+	}
+}
+
+// closeIdle closes every connection waiting for its next request.
+func (s *Server) closeIdle() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		if c.state.CompareAndSwap(stateIdle, stateClosed) {
+			c.nc.Close()
+		}
+	}
+}
+
+// Shutdown shuts the server down gracefully, in aiohttp's order: stop
+// listening, close idle keep-alive connections, run the application's
+// OnShutdown handlers, wait up to the shutdown timeout for running
+// requests, cancel what is left, then run the cleanup handlers. ctx bounds
+// the whole; when it ends early, the remaining handlers are cancelled at
+// once.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing.Store(true)
+	for l := range s.listeners {
+		l.Close()
+	}
+	if s.sweeping != nil {
+		close(s.sweeping)
+	}
+	s.mu.Unlock()
+	s.closeIdle()
+	if s.h2base != nil {
+		_ = s.h2base.Shutdown(ctx) // GOAWAY to HTTP/2 connections
+	}
+	errs := []error{s.app.Shutdown(ctx)}
+
+	done := make(chan struct{})
+	go func() {
+		s.active.Wait()
+		close(done)
+	}()
+	timer := time.NewTimer(s.opts.ShutdownTimeout)
+	defer timer.Stop()
+	for waiting := true; waiting; {
+		select {
+		case <-done:
+			waiting = false
+		case <-time.After(50 * time.Millisecond):
+			s.closeIdle() // connections that finished a request meanwhile
+		case <-timer.C:
+			s.cancelHandlers()
+			waiting = false
+		case <-ctx.Done():
+			s.cancelHandlers()
+			waiting = false
+		}
+	}
+	<-done
+	errs = append(errs, s.app.Cleanup(context.WithoutCancel(ctx)))
+	return errors.Join(errs...)
+}
+
+// cancelHandlers cancels the contexts of running handlers and closes every
+// connection, so that handlers blocked on I/O return.
+func (s *Server) cancelHandlers() {
+	s.cancelOne.Do(func() { close(s.cancelled) })
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		if c.state.Swap(stateClosed) != stateHijacked {
+			c.nc.Close()
+		}
+	}
+	for nc := range s.h2conns {
+		nc.Close()
+	}
+}
+
+// handle routes req and runs its handler chain, turning errors and panics
+// into responses. It returns nil when the handler took the connection over.
+func (a *Application) handle(req *Request) Response {
+	route, allow := a.Router.resolve(req.method, req.path, &req.match)
+	h := a.notFound
+	req.app = a
+	if route != nil {
+		h = route.chain
+		req.app = route.app
+		if req.head != nil && req.head.Expect != nil {
+			if resp := expect(req, route); resp != nil {
+				return resp
+			}
+		}
+	} else {
+		req.allow = allow
+	}
+	resp, err := call(h, req)
+	if err != nil {
+		return errorResponse(req, err)
+	}
+	if resp == nil {
+		if req.out.hijacked() {
+			return nil
+		}
+		return errorResponse(req, ErrNoResponse)
+	}
+	return resp
+}
+
+// expect answers an Expect header after routing succeeded: the route's
+// expect handler when it has one; otherwise 100 Continue for
+// "100-continue" and 417 for anything else. It returns the response that
+// ends the request early, or nil to go on with the handler.
+func expect(req *Request, route *Route) Response {
+	if route.expectHandler != nil {
+		resp, err := call(route.expectHandler, req)
+		if err != nil {
+			return errorResponse(req, err)
+		}
+		return resp
+	}
+	if !multidict.EqualFold(bytesView(req.head.Expect), "100-continue") {
+		return errorResponse(req, HTTPExpectationFailed().WithText("Unknown Expect: "+string(req.head.Expect)))
+	}
+	if req.minor >= 1 {
+		req.out.writeContinue()
+	}
+	return nil
+}
+
+// call runs a handler, turning a panic into an error.
+func call(h Handler, req *Request) (resp Response, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			resp, err = nil, &panicError{value: v, stack: debug.Stack()}
+		}
+	}()
+	return h(req)
+}
+
+// panicError is a recovered handler panic.
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (p *panicError) Error() string { return fmt.Sprintf("handler panic: %v", p.value) }
+
+// errorResponse turns a handler error into its response: an *HTTPError
+// anywhere in the chain becomes its own response; anything else is logged
+// and becomes a 500, an HTML page when the client accepts text/html, with
+// details only in debug mode.
+func errorResponse(req *Request, err error) Response {
+	var he *HTTPError
+	if errors.As(err, &he) {
+		return he.response()
+	}
+	logError(req, err)
+	detail := "Server got itself in trouble"
+	if req.app.debug {
+		detail = err.Error()
+		var pe *panicError
+		if errors.As(err, &pe) {
+			detail += "\n\n" + string(pe.stack)
+		}
+	}
+	title := "500 Internal Server Error"
+	if strings.Contains(req.headerView("Accept"), "text/html") {
+		page := "<html><head><title>" + title + "</title></head><body><h1>" + title +
+			"</h1>" + htmlEscape(detail) + "</body></html>"
+		return Text(page).SetStatus(500).SetContentType("text/html")
+	}
+	return Text(title + "\n\n" + detail).SetStatus(500)
+}
+
+func logError(req *Request, err error) {
+	req.app.logger.Error("web: request failed", "method", req.method, "path", strings.Clone(req.path), "error", err)
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
+}
+
+// runPrepareHooks runs the OnResponsePrepare handlers for resp: those of
+// the root application first, down to the request's own.
+func (r *Request) runPrepareHooks(resp Response) error {
+	return runPrepare(r.app, r, resp)
+}
+
+func runPrepare(a *Application, req *Request, resp Response) error {
+	if a == nil {
+		return nil
+	}
+	if err := runPrepare(a.parent, req, resp); err != nil {
+		return err
+	}
+	return a.OnResponsePrepare.run(func(h PrepareHook) error { return h(req, resp) })
+}
