@@ -50,8 +50,8 @@ type Application struct {
 
 	frozen     bool
 	freezeOnce sync.Once
-	teardowns []func(context.Context) error
-	notFound  Handler // middleware chain around the 404/405 answer
+	teardowns  []func(context.Context) error
+	notFound   Handler // middleware chain around the 404/405 answer
 }
 
 // AppHook is a startup, shutdown or cleanup signal handler.

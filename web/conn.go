@@ -40,14 +40,15 @@ type serverConn struct {
 	nc  net.Conn
 	tls *tls.ConnectionState
 
-	r    *http1.Reader
-	head http1.RequestHead
-	body http1.Body
-	req  Request
-	rb   requestBody
+	r      *http1.Reader
+	head   http1.RequestHead
+	body   http1.Body
+	req    Request
+	own    BodyResponse // the response Request.Respond hands out
+	rb     requestBody
 	w      []byte // output not yet written
 	stream streamState
-	path []byte // scratch for unescaping the path
+	path   []byte // scratch for unescaping the path
 
 	state atomic.Int32
 	since atomic.Int64 // coarse unix time of the last state change
@@ -84,7 +85,7 @@ func (c *serverConn) release() {
 	c.r.Reset(nil)
 	c.r.Release()
 	c.req.reset()
-	*c = serverConn{r: c.r, head: c.head, req: c.req, w: c.w[:0], path: c.path[:0]}
+	*c = serverConn{r: c.r, head: c.head, req: c.req, own: c.own, w: c.w[:0], path: c.path[:0]}
 	c.head.Reset()
 	connPool.Put(c)
 }
@@ -189,11 +190,12 @@ func (c *serverConn) serveRequest() bool {
 	req := &c.req
 	req.reset()
 	req.out = c
+	req.own = &c.own
 	req.head = h
 	req.netConn = c.nc
 	req.tls = c.tls
 	req.ctx.parent = c.srv.baseCtx
-	req.ctx.watch = c.watch
+	req.ctx.watcher = c
 	req.method = internMethod(h.Method)
 	req.target = bytesView(h.Target)
 	req.minor = h.Minor

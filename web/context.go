@@ -14,12 +14,19 @@ type reqContext struct {
 	parent context.Context // the server's base context: values only
 	done   chan struct{}
 	err    error
-	// watch starts watching for the end of the request once Done is first
-	// asked for; it is called with mu held and must not block.
-	watch func(*reqContext)
+	// watcher starts watching for the end of the request once Done is
+	// first asked for.
+	watcher contextWatcher
 	// handedOut is set once a handler obtained the context: it may outlive
 	// the request, so the next request of the connection gets a new one.
 	handedOut bool
+}
+
+// contextWatcher is what a request context asks, once Done is first called,
+// to cancel it when the request ends early. watch runs with the context's
+// mutex held and must not block.
+type contextWatcher interface {
+	watch(ctx *reqContext)
 }
 
 // Deadline reports no deadline: a request ends by cancellation.
@@ -33,8 +40,8 @@ func (c *reqContext) Done() <-chan struct{} {
 		c.done = make(chan struct{})
 		if c.err != nil {
 			close(c.done)
-		} else if c.watch != nil {
-			c.watch(c)
+		} else if c.watcher != nil {
+			c.watcher.watch(c)
 		}
 	}
 	return c.done

@@ -37,21 +37,26 @@ func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if req.target == "" {
 		req.target = r.URL.RequestURI()
 	}
-	req.ctx.watch = func(c *reqContext) {
-		go func(done <-chan struct{}) {
-			select {
-			case <-r.Context().Done():
-				c.cancel(r.Context().Err())
-			case <-done:
-			}
-		}(c.done)
-	}
+	req.ctx.watcher = stdWatcher{r.Context()}
 	if resp := a.handle(req); resp != nil {
 		if err := resp.finish(req); err != nil {
 			logError(req, err)
 		}
 	}
 	req.ctx.cancel(context.Canceled)
+}
+
+// stdWatcher cancels a bridged request's context with net/http's.
+type stdWatcher struct{ parent context.Context }
+
+func (w stdWatcher) watch(c *reqContext) {
+	go func(done <-chan struct{}) {
+		select {
+		case <-w.parent.Done():
+			c.cancel(w.parent.Err())
+		case <-done:
+		}
+	}(c.done)
 }
 
 // stdHeader gives a net/http request's header fields, Host first, names in
@@ -105,7 +110,9 @@ func (o *stdOutbound) setHead(req *Request, h *responseHead) {
 		dst.Del("Content-Type")
 	}
 	for i := range h.cookies {
-		dst.Add("Set-Cookie", h.cookies[i].String())
+		if v := h.cookies[i].String(); v != "" {
+			dst.Add("Set-Cookie", v)
+		}
 	}
 	if !req.keepAlive {
 		dst.Set("Connection", "close")

@@ -86,7 +86,9 @@ func appendHead(w []byte, req *Request, h *responseHead) []byte {
 		}
 	}
 	for i := range h.cookies {
-		w = http1.AppendField(w, "Set-Cookie", h.cookies[i].String())
+		if v := h.cookies[i].String(); v != "" { // an invalid cookie renders empty
+			w = http1.AppendField(w, "Set-Cookie", v)
+		}
 	}
 	switch {
 	case !req.keepAlive && req.minor >= 1:

@@ -37,7 +37,7 @@ type Request struct {
 	rawPath   string // escaped path part of target; a view like target
 	rawQuery  string // query part of target, without "?"; a view like target
 	path      string // unescaped path used for routing; a view or an owned copy
-	major     uint8 // 0 means 1
+	major     uint8  // 0 means 1
 	minor     uint8
 	keepAlive bool
 	tls       *tls.ConnectionState
@@ -60,6 +60,7 @@ type Request struct {
 	readErr    error
 	readDone   bool
 
+	own   *BodyResponse // the response Respond hands out, reused by the connection
 	ctx   *reqContext
 	start time.Time // when the request arrived, kept for the access log only
 }
@@ -73,7 +74,7 @@ type headerSource interface {
 // ownedStrings caches the copies of views handed out to users.
 type ownedStrings struct {
 	target, rawPath, rawQuery, path, host string
-	haveTarget, havePath, haveHost       bool
+	haveTarget, havePath, haveHost        bool
 }
 
 // reset prepares r for the next request of a connection.
@@ -274,9 +275,7 @@ func (r *Request) RelURL() *url.URL {
 func (r *Request) Cookies() *multidict.MultiDict {
 	if r.cookies == nil {
 		r.cookies = new(multidict.MultiDict)
-		for _, h := range r.Header().GetAll("Cookie") {
-			parseCookieHeader(h, r.cookies)
-		}
+		parseCookieHeader(strings.Join(r.Header().GetAll("Cookie"), "; "), r.cookies)
 	}
 	return r.cookies
 }
@@ -425,6 +424,21 @@ func (r *Request) Post() (*multidict.MultiDict, error) {
 func (r *Request) Context() context.Context {
 	r.ctx.handedOut = true
 	return r.ctx
+}
+
+// Respond returns an empty 200 response that belongs to the request: the
+// connection reuses it for its next request, so answering with it
+// allocates nothing. Set its body with SetText or SetBody and return it;
+// do not keep it, or return it from another request, after the handler
+// returned. [Text], [Bytes] and [JSON] are the allocating, carefree way.
+//
+//	return req.Respond().SetText("Hello, World!"), nil
+func (r *Request) Respond() *BodyResponse {
+	if r.own == nil {
+		r.own = new(BodyResponse)
+	}
+	r.own.reset()
+	return r.own
 }
 
 // BodyError is a malformed request body: Err says what was wrong and HTTP

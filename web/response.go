@@ -134,16 +134,31 @@ func (r *BodyResponse) Text() string {
 	return string(r.body)
 }
 
-// SetBody replaces the body and returns r.
+// SetBody replaces the body and returns r; a response without a content
+// type becomes application/octet-stream.
 func (r *BodyResponse) SetBody(body []byte) *BodyResponse {
 	r.body, r.text, r.isText = body, "", false
+	if r.contentType == "" {
+		r.contentType = "application/octet-stream"
+	}
 	return r
 }
 
-// SetText replaces the body by text and returns r.
+// SetText replaces the body by text and returns r; a response without a
+// content type becomes text/plain with charset utf-8.
 func (r *BodyResponse) SetText(text string) *BodyResponse {
 	r.body, r.text, r.isText = nil, text, true
+	if r.contentType == "" {
+		r.contentType, r.charset = "text/plain", "utf-8"
+	}
 	return r
+}
+
+// reset empties r for reuse, keeping the storage of its header and cookies.
+func (r *BodyResponse) reset() {
+	r.header.Reset()
+	clear(r.cookies)
+	*r = BodyResponse{status: 200, header: r.header, cookies: r.cookies[:0]}
 }
 
 // ContentLength returns the length of the body.

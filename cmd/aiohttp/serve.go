@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+
+	"github.com/aiohttp-go/aiohttp/internal/demo"
+	"github.com/aiohttp-go/aiohttp/web"
+)
+
+// serve runs the demo application (package internal/demo) until ctx ends.
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	host := fs.String("host", "127.0.0.1", "`address` to listen on (empty for every interface)")
+	port := fs.Int("port", 8080, "TCP `port` to listen on; 0 picks a free one")
+	accessLog := fs.Bool("access-log", false, "log every request to standard output")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "usage: aiohttp serve [--host address] [--port port] [--access-log]\n\n"+
+			"Serve the demo application: GET /, GET /{name}, POST /api/data, GET /health.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "aiohttp serve: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return 2
+	}
+	if *port < 0 || *port > 65535 {
+		fmt.Fprintf(stderr, "aiohttp serve: port %d out of range 0-65535\n", *port)
+		fs.Usage()
+		return 2
+	}
+
+	opts := web.RunOptions{Host: *host, Port: *port, NoSignals: true, Out: stdout}
+	if *accessLog {
+		opts.AccessLog = stdout
+	}
+	if *port == 0 {
+		// RunOptions read port 0 as aiohttp's default 8080; listen
+		// ourselves to get a free port, which the banner shows.
+		ln, err := net.Listen("tcp", net.JoinHostPort(*host, strconv.Itoa(*port)))
+		if err != nil {
+			fmt.Fprintf(stderr, "aiohttp serve: %v\n", err)
+			return 1
+		}
+		opts.Listener = ln
+	}
+	if err := web.RunAppContext(ctx, demo.NewApp(), opts); err != nil {
+		fmt.Fprintf(stderr, "aiohttp serve: %v\n", err)
+		return 1
+	}
+	return 0
+}
