@@ -362,7 +362,7 @@ func (rt *Router) resolve(method, path string, m *MatchInfo) (r *Route, allow st
 	}
 	m.route, m.path = nil, ""
 	switch {
-	case s.steps > maxSteps || s.mask == 0:
+	case s.mask == 0:
 		return nil, ""
 	case s.allow != "":
 		return nil, s.allow

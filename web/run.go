@@ -18,7 +18,8 @@ import (
 type RunOptions struct {
 	ServerOptions
 
-	// Host and Port to listen on (0.0.0.0 and 8080 when empty and zero).
+	// Host and Port to listen on (0.0.0.0 and 8080 when empty and zero, as
+	// in aiohttp; for a port the system picks, pass a Listener on port 0).
 	Host string
 	Port int
 	// Path serves on a Unix socket instead (or as well, with Host set).
@@ -57,6 +58,9 @@ func RunAppContext(ctx context.Context, app *Application, opts RunOptions) error
 	}
 	runner := NewAppRunner(app, opts.ServerOptions)
 	if err := runner.Setup(ctx); err != nil {
+		if opts.Listener != nil {
+			opts.Listener.Close()
+		}
 		return errors.Join(err, runner.Cleanup(context.WithoutCancel(ctx)))
 	}
 	var sites []*Site

@@ -166,12 +166,13 @@ func (s *Server) Serve(l net.Listener) error {
 			return err
 		}
 		delay = 0
-		s.ServeConn(nc)
+		s.serveConn(nc)
 	}
 }
 
-// ServeConn serves one accepted connection in its own goroutine.
-func (s *Server) ServeConn(nc net.Conn) {
+// serveConn serves one accepted connection in its own goroutine; the
+// caller holds a connection slot when the server caps connections.
+func (s *Server) serveConn(nc net.Conn) {
 	c := newServerConn(s, nc)
 	s.mu.Lock()
 	if s.closing.Load() {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -11,13 +12,14 @@ import (
 // a {name:regex} parameter go into the tree up to the literal text before
 // their first regex parameter (or before the {name} parameters directly
 // in front of it) and hang at that node as resources with a tail, matched
-// piece by piece with the anchored regexps. Resources, not routes, sit in
+// with the anchored regexps of its pieces. Resources, not routes, sit in
 // the tree: a resource gathers the routes of one pattern shape, one per
 // method.
 
-// maxSteps bounds the backtracking of one match. Only a pattern with
-// several parameters in one segment can need many steps, for a path with
-// many separators in that segment; past the bound the path gets 404.
+// maxSteps bounds the backtracking of one match through {name}
+// parameters. Only a pattern with several parameters in one segment can
+// need many steps, for a path with many separators in that segment; past
+// the bound, the alternatives not tried yet are skipped.
 const maxSteps = 1 << 12
 
 type node struct {
@@ -47,6 +49,17 @@ type resource struct {
 type tailPiece struct {
 	param part
 	lit   string
+	rest  *regexp.Regexp // matches this piece and those after it; nil for the last
+}
+
+// fits reports whether path[pos:] matches the pieces of t.
+func fits(t []tailPiece, path string, pos int) bool {
+	if len(t) > 1 {
+		return t[0].rest.MatchString(path[pos:])
+	}
+	p := &t[0]
+	e := len(path) - len(p.lit)
+	return e >= pos && path[e:] == p.lit && p.param.match(path[pos:e])
 }
 
 // newResource splits the parts of a pattern between the tree and the tail.
@@ -68,6 +81,20 @@ func newResource(parts []part) *resource {
 		} else {
 			res.tail = append(res.tail, tailPiece{param: p})
 		}
+	}
+	for i := range res.tail[:max(len(res.tail)-1, 0)] {
+		var b strings.Builder
+		b.WriteString("^")
+		for _, p := range res.tail[i:] {
+			if p.param.rx == nil {
+				b.WriteString("[^{}/]+")
+			} else {
+				b.WriteString("(?:" + p.param.re + ")")
+			}
+			b.WriteString(regexp.QuoteMeta(p.lit))
+		}
+		b.WriteString("$")
+		res.tail[i].rest = regexp.MustCompile(b.String())
 	}
 	return res
 }
@@ -212,9 +239,6 @@ func (s *search) step() bool {
 // pick returns the route of a resource whose path matched, or records its
 // methods for the Allow header.
 func (s *search) pick(res *resource) *Route {
-	if s.steps > maxSteps {
-		return nil
-	}
 	if r := res.route(s.method); r != nil {
 		return r
 	}
@@ -275,24 +299,32 @@ func (s *search) param(n *node, pos, np int) *Route {
 		return nil
 	}
 	sp := &s.m.spans[np]
-	if n.indices != "" {
-		lo := end
-		if n.inSegment {
-			lo = pos + 1
+	if end < len(path) {
+		if i := strings.IndexByte(n.indices, path[end]); i >= 0 {
+			if c := n.children[i]; strings.HasPrefix(path[end:], c.prefix) {
+				sp.start, sp.end = pos, end
+				if r := s.static(c, end+len(c.prefix), np+1); r != nil {
+					return r
+				}
+			}
 		}
-		for e := min(end, len(path)-1); e >= lo; e-- {
+	}
+	if n.inSegment {
+		for e := end - 1; e > pos; e-- {
 			i := strings.IndexByte(n.indices, path[e])
 			if i < 0 {
 				continue
 			}
-			if !s.step() {
-				return nil
+			c := n.children[i]
+			if !strings.HasPrefix(path[e:], c.prefix) {
+				continue
 			}
-			if c := n.children[i]; strings.HasPrefix(path[e:], c.prefix) {
-				sp.start, sp.end = pos, e
-				if r := s.static(c, e+len(c.prefix), np+1); r != nil {
-					return r
-				}
+			if !s.step() {
+				break
+			}
+			sp.start, sp.end = pos, e
+			if r := s.static(c, e+len(c.prefix), np+1); r != nil {
+				return r
 			}
 		}
 	}
@@ -303,10 +335,7 @@ func (s *search) param(n *node, pos, np int) *Route {
 		}
 	}
 	if n.param != nil {
-		for e := end - 1; e > pos; e-- {
-			if !s.step() {
-				return nil
-			}
+		for e := end - 1; e > pos && s.step(); e-- {
 			sp.start, sp.end = pos, e
 			if r := s.param(n.param, e, np+1); r != nil {
 				return r
@@ -317,37 +346,37 @@ func (s *search) param(n *node, pos, np int) *Route {
 }
 
 // tail reports whether the rest of the path, from pos, matches the tail
-// pieces t, filling the spans of their parameters from index np. Each
-// parameter takes the longest value that lets the rest match.
+// pieces t, and fills the spans of their parameters from index np. Each
+// parameter takes the longest value that lets the rest match; the rest
+// regexps make every choice final, so matching takes polynomial time.
 func (s *search) tail(t []tailPiece, pos, np int) bool {
 	path := s.path
-	p := &t[0]
-	if len(t) == 1 {
-		e := len(path) - len(p.lit)
-		if e < pos || path[e:] != p.lit || !s.step() || !p.param.match(path[pos:e]) {
-			return false
-		}
-		s.m.spans[np] = span{pos, e}
-		return true
+	if !fits(t, path, pos) {
+		return false
 	}
-	hi := len(path)
-	if p.param.rx == nil {
-		hi = segmentEnd(path, pos)
+	for i := range t[:len(t)-1] {
+		p := &t[i]
+		hi := len(path)
+		if p.param.rx == nil {
+			hi = segmentEnd(path, pos)
+		}
+		limit := min(hi+len(p.lit), len(path))
+		for {
+			k := strings.LastIndex(path[pos:limit], p.lit)
+			if k < 0 {
+				return false
+			}
+			e := pos + k
+			if p.param.match(path[pos:e]) && fits(t[i+1:], path, e+len(p.lit)) {
+				s.m.spans[np+i] = span{pos, e}
+				pos = e + len(p.lit)
+				break
+			}
+			if limit = e + len(p.lit) - 1; limit < pos {
+				return false
+			}
+		}
 	}
-	for limit := min(hi+len(p.lit), len(path)); limit >= pos; {
-		k := strings.LastIndex(path[pos:limit], p.lit)
-		if k < 0 {
-			break
-		}
-		e := pos + k
-		if !s.step() {
-			return false
-		}
-		if s.tail(t[1:], e+len(p.lit), np+1) && p.param.match(path[pos:e]) {
-			s.m.spans[np] = span{pos, e}
-			return true
-		}
-		limit = e + len(p.lit) - 1
-	}
-	return false
+	s.m.spans[np+len(t)-1] = span{pos, len(path) - len(t[len(t)-1].lit)}
+	return true
 }

@@ -40,8 +40,8 @@ func NewApp() *web.Application {
 // hello greets the {name} in the path, or "Anonymous" on "/"
 // (the seeds' "Hello, World" server).
 func hello(req *web.Request) (web.Response, error) {
-	name := req.MatchInfo().Get("name")
-	if name == "" {
+	name, ok := req.MatchInfo().Lookup("name")
+	if !ok {
 		name = "Anonymous"
 	}
 	return web.Text("Hello, " + name), nil

@@ -29,7 +29,7 @@ type Reader struct {
 // NewReader returns a Reader reading from src. It holds no buffer until the
 // first read.
 func NewReader(src io.Reader) *Reader {
-	return &Reader{src: src}
+	return &Reader{src: src, lim: Limits{}.resolve()}
 }
 
 // Reset makes r read from src, dropping any buffered bytes and returning the
@@ -38,7 +38,7 @@ func (r *Reader) Reset(src io.Reader) {
 	if r.bufp != nil {
 		putBuf(r.bufp)
 	}
-	*r = Reader{src: src}
+	*r = Reader{src: src, lim: Limits{}.resolve()}
 }
 
 // Release returns the buffer to its pool when no byte is buffered, as while
@@ -97,10 +97,7 @@ func (r *Reader) ReadResponseHead(h *ResponseHead, lim Limits) error {
 
 func (r *Reader) readHead(lim Limits, parse func([]byte) (int, error)) error {
 	r.lim = lim.resolve()
-	if r.bufp == nil {
-		r.bufp = getBuf(minBufSize)
-		r.buf = *r.bufp
-	}
+	r.acquire()
 	if r.r > 0 {
 		r.w = copy(r.buf, r.buf[r.r:r.w])
 		r.r = 0
@@ -147,6 +144,14 @@ func (r *Reader) readHead(lim Limits, parse func([]byte) (int, error)) error {
 			}
 			return io.ErrUnexpectedEOF
 		}
+	}
+}
+
+// acquire takes a buffer from the pool when r has none.
+func (r *Reader) acquire() {
+	if r.bufp == nil {
+		r.bufp = getBuf(minBufSize)
+		r.buf = *r.bufp
 	}
 }
 
@@ -245,6 +250,7 @@ func (r *Reader) readSrc(p []byte) (int, error) {
 // the head it moves them to a bigger buffer, leaving the old one (and the
 // head in it) alone.
 func (r *Reader) more() error {
+	r.acquire()
 	if r.r == r.w {
 		r.r, r.w = r.head, r.head
 	}

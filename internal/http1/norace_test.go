@@ -1,0 +1,7 @@
+//go:build !race
+
+package http1
+
+import "testing"
+
+func skipAllocsUnderRace(*testing.T) {}
