@@ -203,15 +203,8 @@ func (c *serverConn) serveRequest() bool {
 		req.start = time.Now()
 	}
 	req.keepAlive = !h.Close && !c.srv.closing.Load() && c.srv.opts.KeepAliveTimeout >= 0
-	var err error
-	req.rawPath, req.rawQuery, err = splitTarget(req.target)
-	if err == nil {
-		req.path, c.path, err = unescapePath(req.rawPath, c.path)
-	}
-	if err != nil {
-		c.writeError(400, "malformed request target")
-		return false
-	}
+	req.rawPath, req.rawQuery = splitTarget(req.target)
+	req.path, c.path = unescapePath(req.rawPath, c.path, true)
 	c.body.Reset(c.r, h.Body, h.ContentLength)
 	req.body = &c.rb
 	req.bodyLength = h.ContentLength

@@ -23,7 +23,7 @@ func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		target:     r.RequestURI,
 		rawPath:    r.URL.EscapedPath(),
 		rawQuery:   r.URL.RawQuery,
-		path:       r.URL.Path,
+		path:       routingPath(r.URL.EscapedPath()),
 		major:      uint8(r.ProtoMajor),
 		minor:      uint8(r.ProtoMinor),
 		keepAlive:  !r.Close,
@@ -44,6 +44,12 @@ func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	req.ctx.cancel(context.Canceled)
+}
+
+// routingPath returns the path the router matches for an escaped path.
+func routingPath(raw string) string {
+	p, _ := unescapePath(raw, nil, true)
+	return p
 }
 
 // stdWatcher cancels a bridged request's context with net/http's.

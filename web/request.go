@@ -36,7 +36,7 @@ type Request struct {
 	target    string // raw request target; a view of the read buffer for engine requests
 	rawPath   string // escaped path part of target; a view like target
 	rawQuery  string // query part of target, without "?"; a view like target
-	path      string // unescaped path used for routing; a view or an owned copy
+	path      string // path used for routing: decoded but for %2F and %25; a view or an owned copy
 	major     uint8  // 0 means 1
 	minor     uint8
 	keepAlive bool
@@ -101,10 +101,11 @@ func (r *Request) Version() Version { return Version{max(1, int(r.major)), int(r
 // MatchInfo returns what routing found: the route and its path parameters.
 func (r *Request) MatchInfo() *MatchInfo { return &r.match }
 
-// Path returns the URL path, percent-decoded (an encoded slash stays %2F).
+// Path returns the URL path, percent-decoded.
 func (r *Request) Path() string {
 	if !r.owned.havePath {
-		r.owned.path = strings.Clone(r.path)
+		r.owned.path, _ = unescapePath(r.rawPath, nil, false)
+		r.owned.path = strings.Clone(r.owned.path)
 		r.owned.rawPath = strings.Clone(r.rawPath)
 		r.owned.rawQuery = strings.Clone(r.rawQuery)
 		r.owned.havePath = true

@@ -1,26 +1,20 @@
 package web
 
-import (
-	"errors"
-	"strings"
-)
-
-// errBadTarget reports a request target the server cannot route.
-var errBadTarget = errors.New("web: malformed request target")
+import "strings"
 
 // splitTarget splits a request target into its escaped path and query. It
 // accepts origin-form ("/a?b"), absolute-form ("http://h/a?b", as proxies
 // receive), authority-form ("host:443", for CONNECT) and "*" (OPTIONS).
 // The results are substrings of target.
-func splitTarget(target string) (rawPath, rawQuery string, err error) {
+func splitTarget(target string) (rawPath, rawQuery string) {
 	switch {
 	case target == "*":
-		return "*", "", nil
+		return "*", ""
 	case target[0] == '/':
 	default:
 		i := strings.Index(target, "://")
 		if i <= 0 {
-			return "", "", nil // authority-form: no path
+			return "", "" // authority-form: no path
 		}
 		rest := target[i+3:]
 		j := 0
@@ -42,44 +36,41 @@ func splitTarget(target string) (rawPath, rawQuery string, err error) {
 					break
 				}
 			}
-			return target[:i], q, nil
+			return target[:i], q
 		case '#':
-			return target[:i], "", nil
+			return target[:i], ""
 		}
 	}
-	return target, "", nil
+	return target, ""
 }
 
-// unescapePath percent-decodes a path, keeping "%2F" (an encoded slash)
-// encoded so that it never splits a path segment. It returns raw itself
-// when there is nothing to decode, and appends into scratch otherwise.
-func unescapePath(raw string, scratch []byte) (string, []byte, error) {
-	i := 0
-	for i < len(raw) && raw[i] != '%' {
-		i++
-	}
-	if i == len(raw) {
-		return raw, scratch, nil
+// unescapePath percent-decodes a path. With safe set it keeps "%2F" and
+// "%25" encoded, as aiohttp's path_safe does for routing, so that an encoded
+// slash never splits a path segment and decoding stays reversible; match
+// values are decoded afterwards. An invalid escape stays as it was sent, as
+// in yarl. It returns raw itself when there is nothing to decode and
+// appends into scratch otherwise.
+func unescapePath(raw string, scratch []byte, safe bool) (string, []byte) {
+	i := strings.IndexByte(raw, '%')
+	if i < 0 {
+		return raw, scratch
 	}
 	out := append(scratch[:0], raw[:i]...)
 	for ; i < len(raw); i++ {
 		c := raw[i]
-		if c != '%' {
+		if c != '%' || i+2 >= len(raw) || !isHex(raw[i+1]) || !isHex(raw[i+2]) {
 			out = append(out, c)
 			continue
 		}
-		if i+2 >= len(raw) || !isHex(raw[i+1]) || !isHex(raw[i+2]) {
-			return "", out, errBadTarget
-		}
 		d := unhex(raw[i+1])<<4 | unhex(raw[i+2])
-		if d == '/' {
+		if safe && (d == '/' || d == '%') {
 			out = append(out, raw[i:i+3]...)
 		} else {
 			out = append(out, d)
 		}
 		i += 2
 	}
-	return string(out), out, nil
+	return string(out), out
 }
 
 func isHex(c byte) bool {

@@ -78,7 +78,7 @@ func TestAppendRequestLineAndFields(t *testing.T) {
 
 func TestValid(t *testing.T) {
 	for _, c := range []struct {
-		s                   string
+		s                  string
 		token, name, value bool
 	}{
 		{"Content-Type", true, true, true},

@@ -1,0 +1,300 @@
+"""Drive an aiohttp-go server with Python's aiohttp client.
+
+Usage: /usr/bin/python3 aiohttp_client.py BASE_URL [CHECK ...]
+
+BASE_URL is the server's root ("http://127.0.0.1:PORT"). With no CHECK
+every default check runs; otherwise only those named. Each passing check
+prints one JSON line {"check": NAME, "ok": true, ...details} on stdout.
+The first unexpected result raises: the traceback goes to stderr and the
+exit status is non-zero, so the Go test fails with the reason.
+
+The server runs the demo application plus the test-only POST /upload route,
+which reads the whole body (1 MiB limit) and answers "<length> <sha256>",
+echoing the request's Transfer-Encoding in X-Request-Transfer-Encoding.
+"""
+
+import asyncio
+import hashlib
+import json
+import sys
+
+import aiohttp
+
+BODY_LIMIT = 1 << 20
+TIMEOUT = aiohttp.ClientTimeout(total=10)
+
+
+def report(check, **details):
+    print(json.dumps({"check": check, "ok": True, **details}), flush=True)
+
+
+def expect(cond, message):
+    if not cond:
+        raise AssertionError(message)
+
+
+def payload(n):
+    """n bytes that do not compress or repeat within a chunk."""
+    out = bytearray()
+    block = b"aiohttp-go interop"
+    i = 0
+    while len(out) < n:
+        out += hashlib.sha256(block + i.to_bytes(8, "big")).digest()
+        i += 1
+    return bytes(out[:n])
+
+
+def digest(body):
+    return "%d %s" % (len(body), hashlib.sha256(body).hexdigest())
+
+
+def new_session(base, **kwargs):
+    # trust_env stays False: no proxy, the traffic goes to 127.0.0.1 only.
+    return aiohttp.ClientSession(base, timeout=TIMEOUT, **kwargs)
+
+
+async def check_get_root(base):
+    async with new_session(base) as s:
+        async with s.get("/") as r:
+            text = await r.text()
+            expect(r.status == 200, "GET / status %d" % r.status)
+            expect(text == "Hello, Anonymous", "GET / body %r" % text)
+            expect(r.content_type == "text/plain", "GET / type %r" % r.content_type)
+            expect(r.charset == "utf-8", "GET / charset %r" % r.charset)
+    report("get_root", body=text)
+
+
+async def check_get_name(base):
+    async with new_session(base) as s:
+        for name in ("Alice", "Jörg M"):
+            async with s.get("/" + name) as r:
+                text = await r.text()
+                expect(r.status == 200, "GET /%s status %d" % (name, r.status))
+                expect(text == "Hello, " + name, "GET /%s body %r" % (name, text))
+        async with s.get("/health") as r:
+            text = await r.text()
+            expect(r.status == 200 and text == "OK", "GET /health: %d %r" % (r.status, text))
+    report("get_name", body=text)
+
+
+async def check_post_json(base):
+    sent = {"key": "value", "list": [1, 2.5, None, True], "nested": {"ü": "ß"}}
+    async with new_session(base) as s:
+        async with s.post("/api/data", json=sent) as r:
+            expect(r.status == 200, "POST /api/data status %d: %s" % (r.status, await r.text()))
+            expect(r.content_type == "application/json", "POST /api/data type %r" % r.content_type)
+            got = await r.json()
+    expect(got == {"status": "success", "received": sent}, "POST /api/data answered %r" % got)
+    report("post_json", received=got["received"])
+
+
+async def check_head(base):
+    async with new_session(base) as s:
+        async with s.get("/Alice") as r:
+            get_body = await r.read()
+            get_length = r.headers.get("Content-Length")
+        async with s.head("/Alice") as r:
+            body = await r.read()
+            expect(r.status == 200, "HEAD status %d" % r.status)
+            length = r.headers.get("Content-Length")
+        # The connection must still be in sync after HEAD.
+        async with s.get("/health") as r:
+            after = await r.text()
+    expect(length == get_length == str(len(get_body)),
+           "HEAD Content-Length %r, GET's %r for %d bytes" % (length, get_length, len(get_body)))
+    expect(body == b"", "HEAD sent a body: %r" % body)
+    expect(after == "OK", "request after HEAD got %r" % after)
+    report("head", content_length=int(length))
+
+
+async def check_not_found(base):
+    async with new_session(base) as s:
+        async with s.get("/no/such/path") as r:
+            text = await r.text()
+            expect(r.status == 404, "GET /no/such/path status %d" % r.status)
+    report("not_found", status=404, body=text)
+
+
+async def check_method_not_allowed(base):
+    async with new_session(base) as s:
+        async with s.delete("/api/data") as r:
+            await r.read()
+            expect(r.status == 405, "DELETE /api/data status %d" % r.status)
+            allow = r.headers.get("Allow")
+            expect(allow == "POST", "DELETE /api/data Allow %r" % allow)
+        async with s.post("/health") as r:
+            await r.read()
+            expect(r.status == 405, "POST /health status %d" % r.status)
+            allow2 = r.headers.get("Allow")
+            expect(set(allow2.split(",")) == {"GET", "HEAD"}, "POST /health Allow %r" % allow2)
+    report("method_not_allowed", status=405, allow=allow)
+
+
+async def check_keepalive(base):
+    created = 0
+    reused = 0
+
+    async def on_create(session, ctx, params):
+        nonlocal created
+        created += 1
+
+    async def on_reuse(session, ctx, params):
+        nonlocal reused
+        reused += 1
+
+    trace = aiohttp.TraceConfig()
+    trace.on_connection_create_end.append(on_create)
+    trace.on_connection_reuseconn.append(on_reuse)
+    connector = aiohttp.TCPConnector(limit=1)
+    paths = ["/", "/Alice", "/health", "/Bob", "/"]
+    async with new_session(base, connector=connector, trace_configs=[trace]) as s:
+        for p in paths:
+            async with s.get(p) as r:
+                await r.read()
+                expect(r.status == 200, "GET %s status %d" % (p, r.status))
+                expect(r.headers.get("Connection", "").lower() != "close",
+                       "GET %s: server closed the connection" % p)
+        async with s.post("/api/data", json=[1, 2]) as r:
+            await r.read()
+            expect(r.status == 200, "POST /api/data status %d" % r.status)
+    requests = len(paths) + 1
+    expect(created == 1, "%d connections for %d requests" % (created, requests))
+    expect(reused == requests - 1, "%d reuses for %d requests" % (reused, requests))
+    report("keepalive", requests=requests, connections=created, reused=reused)
+
+
+def sent_headers_trace(into):
+    async def on_headers(session, ctx, params):
+        into.append(params.headers)
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_headers_sent.append(on_headers)
+    return trace
+
+
+async def check_chunked_upload(base):
+    body = payload(300_000)
+
+    async def chunks():
+        step = 64 << 10
+        for i in range(0, len(body), step):
+            yield body[i:i + step]
+            await asyncio.sleep(0)
+
+    sent = []
+    async with new_session(base, trace_configs=[sent_headers_trace(sent)]) as s:
+        async with s.post("/upload", data=chunks()) as r:
+            text = await r.text()
+            expect(r.status == 200, "chunked POST /upload status %d: %s" % (r.status, text))
+            seen = r.headers.get("X-Request-Transfer-Encoding")
+    expect(sent and sent[0].get("Transfer-Encoding") == "chunked",
+           "aiohttp did not send chunked: %r" % (sent and dict(sent[0])))
+    expect(seen == "chunked", "server saw Transfer-Encoding %r" % seen)
+    expect(text == digest(body), "server read %r, sent %r" % (text, digest(body)))
+    report("chunked_upload", bytes=len(body), answer=text)
+
+
+async def post_too_large(s, data, **kwargs):
+    """POST data to /upload and return (status, body), or the error of a
+    connection the server closed before the client read the answer."""
+    try:
+        async with s.post("/upload", data=data, **kwargs) as r:
+            return r.status, await r.text()
+    except aiohttp.ClientError as e:
+        return None, "%s: %s" % (type(e).__name__, e)
+
+
+async def check_too_large(base):
+    big = payload(2 * BODY_LIMIT)
+
+    async def chunks():
+        step = 64 << 10
+        for i in range(0, len(big), step):
+            yield big[i:i + step]
+
+    results = {}
+    async with new_session(base) as s:
+        for name, data, kwargs in (
+            ("content_length", big, {}),
+            ("expect100", big, {"expect100": True}),
+            ("chunked", chunks(), {}),
+        ):
+            status, text = await post_too_large(s, data, **kwargs)
+            expect(status == 413, "%s: 2 MiB POST /upload got %r %s" % (name, status, text))
+            expect("Maximum request body size 1048576 exceeded" in text,
+                   "%s: 413 body %r" % (name, text))
+            results[name] = status
+        # The limit is per request: a body just under it still goes through.
+        small = big[:BODY_LIMIT]
+        async with s.post("/upload", data=small) as r:
+            text = await r.text()
+            expect(r.status == 200 and text == digest(small),
+                   "1 MiB POST /upload got %d %r" % (r.status, text))
+    report("too_large", **results)
+
+
+async def check_expect100(base):
+    body = payload(100_000)
+    sent = []
+    async with new_session(base, trace_configs=[sent_headers_trace(sent)]) as s:
+        async with s.post("/upload", data=body, expect100=True) as r:
+            text = await r.text()
+            expect(r.status == 200, "expect100 POST /upload status %d: %s" % (r.status, text))
+    expect(sent and sent[0].get("Expect") == "100-continue",
+           "aiohttp did not send Expect: %r" % (sent and dict(sent[0])))
+    expect(text == digest(body), "server read %r, sent %r" % (text, digest(body)))
+    report("expect100", bytes=len(body))
+
+
+async def check_expect100_rejected(base):
+    """A request the server refuses before the body (404, 405) must get its
+    answer without a 100 Continue and without the client sending the body:
+    aiohttp waits for the 100 for as long as the request timeout allows."""
+    body = payload(100_000)
+    results = {}
+    async with new_session(base, timeout=aiohttp.ClientTimeout(total=5)) as s:
+        for path, want in (("/no/such/path", 404), ("/health", 405)):
+            try:
+                async with s.post(path, data=body, expect100=True) as r:
+                    await r.read()
+                    status = r.status
+            except asyncio.TimeoutError:
+                raise AssertionError("expect100 POST %s: no answer within 5s; the "
+                                     "server waits for a body it never asked for" % path)
+            expect(status == want, "expect100 POST %s status %d" % (path, status))
+            results[path] = status
+        # The session still works after the refused uploads.
+        async with s.get("/health") as r:
+            expect(await r.text() == "OK", "GET /health after refused uploads")
+    report("expect100_rejected", statuses=results)
+
+
+CHECKS = {
+    "get_root": check_get_root,
+    "get_name": check_get_name,
+    "post_json": check_post_json,
+    "head": check_head,
+    "not_found": check_not_found,
+    "method_not_allowed": check_method_not_allowed,
+    "keepalive": check_keepalive,
+    "chunked_upload": check_chunked_upload,
+    "too_large": check_too_large,
+    "expect100": check_expect100,
+    "expect100_rejected": check_expect100_rejected,
+}
+
+
+async def main(argv):
+    if len(argv) < 2:
+        raise SystemExit(__doc__)
+    base = argv[1].rstrip("/")
+    names = argv[2:] or list(CHECKS)
+    for name in names:
+        if name not in CHECKS:
+            raise SystemExit("unknown check %r; known: %s" % (name, ", ".join(CHECKS)))
+    for name in names:
+        await CHECKS[name](base)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv))
