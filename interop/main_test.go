@@ -200,7 +200,8 @@ func peerEnv() []string {
 		}
 		env = append(env, kv)
 	}
-	return env
+	// Keep testdata free of __pycache__.
+	return append(env, "PYTHONDONTWRITEBYTECODE=1")
 }
 
 // runPeer runs a peer program with stdin (nil for none) and returns its
@@ -224,4 +225,23 @@ func runPeer(t testing.TB, stdin []byte, name string, args ...string) (stdout, s
 		err = errors.Join(fmt.Errorf("%s timed out after %v", name, peerTimeout), err)
 	}
 	return out.String(), errOut.String(), err
+}
+
+// knownBugsEnv runs the checks of known server bugs when set to 1.
+const knownBugsEnv = "INTEROP_KNOWN_BUGS"
+
+// knownBug skips a check the server is known to fail, naming the bug;
+// with INTEROP_KNOWN_BUGS=1 it runs, to see whether a fix works. Once a
+// bug is fixed, delete its knownBug call. The bugs:
+//
+//   - "413-no-connection-close": after answering 413 to a body it will not
+//     read (more than the 256 KiB it discards), the server closes the
+//     connection without sending "Connection: close", and resets it, so
+//     that a keep-alive client reuses a dead connection
+//     (TestTooLargeClosesConnection; Python check too_large_keepalive).
+func knownBug(t testing.TB, bug string) {
+	t.Helper()
+	if os.Getenv(knownBugsEnv) != "1" {
+		t.Skipf("known server bug %q; run with %s=1 to check it", bug, knownBugsEnv)
+	}
 }

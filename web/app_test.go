@@ -226,7 +226,7 @@ func TestAppPrepareHookError(t *testing.T) {
 	app.OnResponsePrepare.Append(func(*web.Request, web.Response) error { return errors.New("refused") })
 	app.Router.Get("/", text("ok"))
 	s := startApp(t, app, web.ServerOptions{})
-	c := s.dial()
+	c := s.dial(t)
 	c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 	c.expectClosed() // nothing was sent: the connection cannot be trusted
 }

@@ -129,6 +129,7 @@ func (c *serverConn) serve() {
 				return
 			}
 			c.r.Release()
+			c.since.Store(c.srv.clock.Load()) // the keep-alive timeout starts now
 			if !c.state.CompareAndSwap(stateActive, stateIdle) && c.state.Load() != stateNew {
 				return // closed by the sweeper or by shutdown
 			}
@@ -215,6 +216,13 @@ func (c *serverConn) serveRequest() bool {
 	}
 
 	resp := c.srv.app.handle(req)
+	// A client that sent Expect may still be waiting for 100 Continue
+	// before it sends the body, or never send it: answer now and close
+	// rather than wait for the rest of the body.
+	expecting := h.Expect != nil && !c.body.Done()
+	if expecting {
+		req.keepAlive = false
+	}
 	if resp != nil {
 		if err := resp.finish(req); err != nil {
 			logError(req, err)
@@ -225,7 +233,7 @@ func (c *serverConn) serveRequest() bool {
 	if c.state.Load() == stateHijacked {
 		return false
 	}
-	if !c.body.Done() {
+	if !c.body.Done() && !expecting {
 		if drained, err := c.body.Discard(maxDiscard); !drained || err != nil {
 			req.keepAlive = false
 		}
@@ -268,15 +276,17 @@ func (c *serverConn) watch(ctx *reqContext) {
 	}
 	gone := c.peerGone
 	c.bgMu.Unlock()
-	go func(done <-chan struct{}) {
+	// The goroutine may outlive the connection, whose storage is then
+	// reused: it must not touch c.
+	go func(done, cancelled <-chan struct{}) {
 		select {
-		case <-c.srv.cancelled:
+		case <-cancelled:
 			ctx.cancel(ErrServerShutdown)
 		case <-gone:
 			ctx.cancel(context.Canceled)
 		case <-done:
 		}
-	}(ctx.done)
+	}(ctx.done, c.srv.cancelled)
 	if c.body.Done() {
 		c.startBackgroundRead()
 	}
@@ -292,11 +302,11 @@ func (c *serverConn) startBackgroundRead() {
 		return
 	}
 	c.bgActive = true
-	c.bgDone = make(chan struct{})
+	done := make(chan struct{})
+	c.bgDone = done
 	go func() {
 		n, err := c.nc.Read(c.bgByte[:])
 		c.bgMu.Lock()
-		defer c.bgMu.Unlock()
 		if n == 1 {
 			c.bgHas = true
 		}
@@ -309,7 +319,10 @@ func (c *serverConn) startBackgroundRead() {
 			}
 			c.bgErr = err
 		}
-		close(c.bgDone)
+		c.bgMu.Unlock()
+		// Last: once done is closed, the connection may end and its
+		// storage be reused.
+		close(done)
 	}()
 }
 
@@ -340,6 +353,11 @@ func (b *requestBody) Read(p []byte) (int, error) {
 			c.bgMu.Lock()
 			c.markPeerGone()
 			c.bgMu.Unlock()
+			var pe *http1.ParseError
+			if errors.As(err, &pe) {
+				// A body that breaks its framing is the client's fault.
+				err = &BodyError{Err: err, HTTP: NewHTTPError(pe.Status).WithText(formatErrorText(pe.Status, pe.Reason))}
+			}
 		}
 	}
 	return n, err

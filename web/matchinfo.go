@@ -67,10 +67,16 @@ func (m *MatchInfo) All() iter.Seq2[string, string] {
 	}
 }
 
-// value returns a copy of the i-th parameter's value.
+// value returns a copy of the i-th parameter's value, with the "%2F" and
+// "%25" that routing kept encoded decoded, as aiohttp does.
 func (m *MatchInfo) value(i int) string {
 	s := m.spans[i]
-	return strings.Clone(m.path[s.start:s.end])
+	v := m.path[s.start:s.end]
+	if strings.IndexByte(v, '%') >= 0 {
+		v, _ = unescapePath(v, nil, false)
+		return v
+	}
+	return strings.Clone(v)
 }
 
 // reset forgets the match, so that m holds no view of the path any more.

@@ -165,7 +165,7 @@ func (c *serverConn) writeHead(req *Request, h *responseHead) error {
 	c.stream = streamState{status: h.status, header: h.header, noBody: req.method == "HEAD" || !bodyAllowed(h.status)}
 	c.w = appendHead(c.w, req, h)
 	c.w = append(c.w, '\r', '\n')
-	c.stream.chunked = h.length < 0 && req.minor >= 1 && bodyAllowed(h.status)
+	c.stream.chunked = h.length < 0 && req.minor >= 1 && !c.stream.noBody
 	return nil
 }
 

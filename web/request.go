@@ -443,7 +443,7 @@ func (r *Request) Respond() *BodyResponse {
 }
 
 // BodyError is a malformed request body: Err says what was wrong and HTTP
-// is the 400 response it turns into when a handler returns it.
+// is the 4xx response it turns into when a handler returns it.
 type BodyError struct {
 	Err  error
 	HTTP *HTTPError

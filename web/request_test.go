@@ -20,15 +20,15 @@ import (
 // seen is what a handler saw of its request, captured while it ran.
 type seen struct {
 	method, version, url, relURL, path, rawPath, queryString, pathQS, target string
-	query, cookies                                                          [][2]string
-	match                                                                   [][2]string
-	header                                                                  [][2]string
-	host, remote, scheme                                                    string
-	secure, keepAlive                                                       bool
-	forwarded                                                               []map[string]string
-	contentType, charset                                                    string
-	contentLength                                                           int64
-	bodyExists, canRead                                                     bool
+	query, cookies                                                           [][2]string
+	match                                                                    [][2]string
+	header                                                                   [][2]string
+	host, remote, scheme                                                     string
+	secure, keepAlive                                                        bool
+	forwarded                                                                []map[string]string
+	contentType, charset                                                     string
+	contentLength                                                            int64
+	bodyExists, canRead                                                      bool
 }
 
 // captureRequest returns a handler that sends what it saw on ch.
@@ -65,7 +65,7 @@ func TestRequestAttributes(t *testing.T) {
 	app := newApp()
 	app.Router.Get("/files/{name}/{rest:.*}", captureRequest(ch))
 	s := startApp(t, app, web.ServerOptions{})
-	c := s.dial()
+	c := s.dial(t)
 	c.send("GET /files/a%2Fb/c%20d/e?x=1&y=%20two&x=3&flag&=empty#frag HTTP/1.1\r\n" +
 		"Host: example.com:8080\r\n" +
 		"X-Mixed-CASE: One\r\n" +
@@ -106,9 +106,9 @@ func TestRequestAttributes(t *testing.T) {
 	if !slices.Equal(got.query, wantQuery) {
 		t.Errorf("Query = %q, want %q", got.query, wantQuery)
 	}
-	wantMatch := [][2]string{{"name", "a%2Fb"}, {"rest", "c d/e"}}
+	wantMatch := [][2]string{{"name", "a/b"}, {"rest", "c d/e"}}
 	if !slices.Equal(got.match, wantMatch) {
-		t.Errorf("MatchInfo = %q, want %q (an encoded slash stays in its segment)", got.match, wantMatch)
+		t.Errorf("MatchInfo = %q, want %q (an encoded slash stays in its segment, then decodes)", got.match, wantMatch)
 	}
 	wantHeader := [][2]string{
 		{"Host", "example.com:8080"},
@@ -139,7 +139,7 @@ func TestRequestHeaderLookupIsCaseInsensitive(t *testing.T) {
 		return web.Text(h.Get("x-token") + "," + h.Get("X-TOKEN") + "," + strings.Join(h.GetAll("x-multi"), "|")), nil
 	})
 	s := startApp(t, app, web.ServerOptions{})
-	c := s.dial()
+	c := s.dial(t)
 	r := c.get("/", "X-Token: t", "X-Multi: 1", "x-multi: 2")
 	if string(r.body) != "t,t,1|2" {
 		t.Errorf("got %q", r.body)
@@ -161,7 +161,7 @@ func TestRequestValuesOutliveTheHandler(t *testing.T) {
 		return web.Text("ok"), nil
 	})
 	s := startApp(t, app, web.ServerOptions{})
-	c := s.dial()
+	c := s.dial(t)
 	for i := range 20 {
 		n := strconv.Itoa(i)
 		body := strings.Repeat(n, 100)
@@ -182,7 +182,7 @@ func TestRequestHTTP10(t *testing.T) {
 	app := newApp()
 	app.Router.Get("/", captureRequest(ch))
 	s := startApp(t, app, web.ServerOptions{})
-	c := s.dial()
+	c := s.dial(t)
 	c.send("GET / HTTP/1.0\r\n\r\n")
 	r := c.readResponse("GET")
 	got := recv(t, ch, "the handler")
@@ -366,7 +366,7 @@ func TestRequestBodyRead(t *testing.T) {
 
 func TestRequestBodyChunkedRaw(t *testing.T) {
 	s := startApp(t, bodyApp(), web.ServerOptions{})
-	c := s.dial()
+	c := s.dial(t)
 	c.send("POST /?how=text HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
 		"5;ext=1\r\nHello\r\n" + "2\r\n, \r\n" + "6\r\nworld!\r\n" + "0\r\nX-Trailer: t\r\n\r\n")
 	r := c.readResponse("POST")
@@ -466,7 +466,7 @@ func TestRequestBodyTooLarge(t *testing.T) {
 
 	for _, chunked := range []bool{false, true} {
 		t.Run(fmt.Sprintf("chunked=%v", chunked), func(t *testing.T) {
-			c := s.dial()
+			c := s.dial(t)
 			body := bigBody(limit + 1)
 			head := "POST /?how=read HTTP/1.1\r\nHost: x\r\n"
 			if chunked {
@@ -568,7 +568,7 @@ func TestRequestContextClientDisconnect(t *testing.T) {
 		"POST /wait HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
 		"POST /wait HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
 	} {
-		c := s.dial()
+		c := s.dial(t)
 		c.send(req)
 		recv(t, started, "the handler to start")
 		c.nc.Close()
@@ -592,7 +592,7 @@ func TestRequestContextEndsWithRequest(t *testing.T) {
 		return web.Text("ok"), nil
 	})
 	s := startApp(t, app, web.ServerOptions{})
-	c := s.dial()
+	c := s.dial(t)
 	c.get("/")
 	first := recv(t, ctxs, "the first context")
 	c.get("/")
@@ -624,7 +624,7 @@ func TestRequestContextWatchKeepsPipelinedRequest(t *testing.T) {
 		return web.Text(req.MatchInfo().Get("n")), nil
 	})
 	s := startApp(t, app, web.ServerOptions{})
-	c := s.dial()
+	c := s.dial(t)
 	c.send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n")
 	time.Sleep(5 * time.Millisecond) // let the first handler start watching
 	c.send("GET /2 HTTP/1.1\r\nHost: x\r\n\r\nGET /3 HTTP/1.1\r\nHost: x\r\n\r\n")

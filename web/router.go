@@ -20,31 +20,36 @@ import (
 //
 // When several patterns match a path, the router prefers, at each point
 // of the path where they differ: literal text, then a {name} parameter,
-// then a {name:regex} parameter; regex routes that part at the same point
-// are tried in registration order. A {name} parameter takes the longest
+// then a {name:regex} parameter; regex routes whose regex parameters
+// start at the same point are tried in registration order. A {name} parameter takes the longest
 // part of its segment that lets the rest of the pattern match, as
 // aiohttp's regexps do ("/files/{name}.{ext}" splits "a.tar.gz" into
 // "a.tar" and "gz"), but literal text that follows it within the segment
 // wins over the segment's end: "/files/{name}.json" beats "/files/{name}"
 // for "/files/x.json". Regex parameters are likewise as long as they can
-// be, even when their regexp is lazy.
+// be, even when their regexp is lazy. Several {name} parameters in one
+// segment ("/{a}.{b}.{c}") may need backtracking; after 4096 steps in one
+// request the router skips the splits it has not tried, so that no path
+// can make matching slow.
 //
 // The method is chosen once the path matched: a route registered for the
 // request's method wins, then a GET route for HEAD, then an Any route. If
 // the best path match has no route for the method, matching goes on with
 // the next best; if none has one, the request gets 405 Method Not Allowed
 // with an Allow header listing the methods of every pattern that matched,
-// and a path no pattern matches gets 404 Not Found.
+// and a path no pattern matches gets 404 Not Found. The routes of a
+// mounted sub-application take part in the same matching, under their
+// prefix.
 //
 // Register every route before the application starts; the router is
 // frozen then, and registering afterwards panics, as do invalid patterns,
 // duplicate routes and duplicate names. Once frozen, the router is safe
 // for concurrent use and matching does not allocate.
 type Router struct {
-	app     *Application // the application whose router this is; routes copy it
-	entries []entry      // routes and mounted routers, in registration order
-	shapes  map[string]*resource
-	names   map[string]*Route
+	app     *Application         // the application whose router this is; routes copy it
+	entries []entry              // routes and mounted routers, in registration order
+	shapes  map[string]*resource // own routes by pattern shape, to refuse duplicates
+	names   map[string]*Route    // own named routes
 	frozen  bool
 	mounted bool
 

@@ -646,7 +646,7 @@ func TestRouterURLForRoundTrip(t *testing.T) {
 					continue // a value the parameter does not accept
 				}
 				var m MatchInfo
-				if got, _ := rt.resolve("GET", u.Path, &m); got != r {
+				if got, _ := rt.resolve("GET", routingPath(u.EscapedPath()), &m); got != r {
 					t.Errorf("%s %v: URL %s resolved to %v", r.Pattern(), params, u, got)
 					continue
 				}
@@ -895,6 +895,39 @@ func mustParse(pattern string) []part {
 		panic(err)
 	}
 	return parts
+}
+
+func TestRouterConcurrentResolve(t *testing.T) {
+	rt := NewRouter()
+	for _, r := range githubAPI {
+		rt.Handle(r.method, r.path, nopHandler)
+	}
+	rt.Get(`/articles/{id:\d+}`, nopHandler)
+	rt.freeze()
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			var m MatchInfo
+			for i := range 200 {
+				r := githubAPI[(g*31+i)%len(githubAPI)]
+				path, values := githubRequestPath(r.path)
+				m.reset()
+				if got, _ := rt.resolve(r.method, path, &m); got == nil || got.Pattern() != r.path {
+					t.Errorf("%s %s: got %v", r.method, path, got)
+					return
+				}
+				for k, v := range values {
+					if m.Get(k) != v {
+						t.Errorf("%s: %s=%q", path, k, m.Get(k))
+					}
+				}
+				if got, _ := rt.resolve("GET", "/articles/7", &m); got == nil || m.Get("id") != "7" {
+					t.Error("regex route")
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // poolDropsItems reports whether sync.Pool drops items at random, as it

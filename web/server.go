@@ -19,9 +19,10 @@ import (
 	"github.com/aiohttp-go/aiohttp/multidict"
 )
 
-// ErrServerShutdown is the cause of a request context cancelled because the
-// server shut down before the handler finished.
-var ErrServerShutdown = errors.New("web: server shut down")
+// ErrServerShutdown is the error of a request context cancelled because
+// the server shut down before the handler finished. It matches
+// context.Canceled too, as the error of a cancelled context must.
+var ErrServerShutdown = fmt.Errorf("web: server shut down: %w", context.Canceled)
 
 // ErrNoResponse reports a handler that returned neither a response nor an
 // error; the client gets a 500.
@@ -265,13 +266,17 @@ func (s *Server) sweep(now int64) {
 	}
 }
 
-// closeIdle closes every connection waiting for its next request.
+// closeIdle closes every connection that is not serving a request: idle
+// between requests, or still waiting for a request head, as aiohttp does.
 func (s *Server) closeIdle() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for c := range s.conns {
-		if c.state.CompareAndSwap(stateIdle, stateClosed) {
-			c.nc.Close()
+		for _, st := range [...]int32{stateIdle, stateNew, stateHead} {
+			if c.state.CompareAndSwap(st, stateClosed) {
+				c.nc.Close()
+				break
+			}
 		}
 	}
 }
@@ -371,21 +376,24 @@ func (a *Application) handle(req *Request) Response {
 }
 
 // expect answers an Expect header after routing succeeded: the route's
-// expect handler when it has one; otherwise 100 Continue for
-// "100-continue" and 417 for anything else. It returns the response that
-// ends the request early, or nil to go on with the handler.
+// expect handler when it has one, 417 for anything but "100-continue"
+// otherwise; a "100-continue" that gets through is answered with 100
+// Continue. It returns the response that ends the request early, or nil
+// to go on with the handler.
 func expect(req *Request, route *Route) Response {
+	continues := multidict.EqualFold(bytesView(req.head.Expect), "100-continue")
 	if route.expectHandler != nil {
 		resp, err := call(route.expectHandler, req)
 		if err != nil {
 			return errorResponse(req, err)
 		}
-		return resp
-	}
-	if !multidict.EqualFold(bytesView(req.head.Expect), "100-continue") {
+		if resp != nil {
+			return resp
+		}
+	} else if !continues {
 		return errorResponse(req, HTTPExpectationFailed().WithText("Unknown Expect: "+string(req.head.Expect)))
 	}
-	if req.minor >= 1 {
+	if continues && req.minor >= 1 {
 		req.out.writeContinue()
 	}
 	return nil

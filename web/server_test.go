@@ -148,11 +148,11 @@ type rawConn struct {
 	br *bufio.Reader
 }
 
-// dial opens a raw client connection to the server, closed when the test
-// ends.
-func (s *testServer) dial() *rawConn {
-	s.t.Helper()
-	return dialRaw(s.t, "tcp", s.addr)
+// dial opens a raw client connection to the server for the test (or
+// subtest) t, closed when it ends.
+func (s *testServer) dial(t testing.TB) *rawConn {
+	t.Helper()
+	return dialRaw(t, "tcp", s.addr)
 }
 
 func dialRaw(t testing.TB, network, addr string) *rawConn {
@@ -480,7 +480,7 @@ func TestServerRawWire(t *testing.T) {
 	app := newApp()
 	app.Router.Get("/", text("hi"))
 	s := startApp(t, app, web.ServerOptions{})
-	c := s.dial()
+	c := s.dial(t)
 	r := c.get("/")
 	if r.proto != "HTTP/1.1" || r.status != 200 || r.reason != "OK" || string(r.body) != "hi" {
 		t.Fatalf("got %q %q", r.head, r.body)

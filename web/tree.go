@@ -22,6 +22,8 @@ import (
 // the bound, the alternatives not tried yet are skipped.
 const maxSteps = 1 << 12
 
+// node is a node of the matching tree: a static node, or the param child
+// of one.
 type node struct {
 	prefix    string  // literal text matched by a static node; "" for a param node
 	indices   string  // first bytes of the static children
@@ -211,6 +213,17 @@ func (n *node) insertStatic(s string) *node {
 	return n
 }
 
+// child returns the static child of n whose text starts with c, or nil.
+// A loop beats strings.IndexByte on the few bytes of indices.
+func (n *node) child(c byte) *node {
+	for i := 0; i < len(n.indices); i++ {
+		if n.indices[i] == c {
+			return n.children[i]
+		}
+	}
+	return nil
+}
+
 func commonPrefix(a, b string) int {
 	i := 0
 	for i < len(a) && i < len(b) && a[i] == b[i] {
@@ -263,12 +276,9 @@ func (s *search) static(n *node, pos, np int) *Route {
 			}
 		}
 	} else {
-		if i := strings.IndexByte(n.indices, path[pos]); i >= 0 {
-			c := n.children[i]
-			if strings.HasPrefix(path[pos:], c.prefix) {
-				if r := s.static(c, pos+len(c.prefix), np); r != nil {
-					return r
-				}
+		if c := n.child(path[pos]); c != nil && strings.HasPrefix(path[pos:], c.prefix) {
+			if r := s.static(c, pos+len(c.prefix), np); r != nil {
+				return r
 			}
 		}
 		if n.param != nil {
@@ -300,23 +310,17 @@ func (s *search) param(n *node, pos, np int) *Route {
 	}
 	sp := &s.m.spans[np]
 	if end < len(path) {
-		if i := strings.IndexByte(n.indices, path[end]); i >= 0 {
-			if c := n.children[i]; strings.HasPrefix(path[end:], c.prefix) {
-				sp.start, sp.end = pos, end
-				if r := s.static(c, end+len(c.prefix), np+1); r != nil {
-					return r
-				}
+		if c := n.child(path[end]); c != nil && strings.HasPrefix(path[end:], c.prefix) {
+			sp.start, sp.end = pos, end
+			if r := s.static(c, end+len(c.prefix), np+1); r != nil {
+				return r
 			}
 		}
 	}
 	if n.inSegment {
 		for e := end - 1; e > pos; e-- {
-			i := strings.IndexByte(n.indices, path[e])
-			if i < 0 {
-				continue
-			}
-			c := n.children[i]
-			if !strings.HasPrefix(path[e:], c.prefix) {
+			c := n.child(path[e])
+			if c == nil || !strings.HasPrefix(path[e:], c.prefix) {
 				continue
 			}
 			if !s.step() {

@@ -13,7 +13,8 @@
 //
 // Lifetime rules: the byte slices of a [RequestHead] or [ResponseHead] point
 // into the [Reader]'s buffer and stay valid until the next call to
-// ReadRequestHead or ReadResponseHead on that Reader, or until Release.
-// Reading the body never moves or overwrites them. Callers that hand data to
-// users copy it first.
+// ReadRequestHead or ReadResponseHead on that Reader, or until Release or
+// Reset. Reading the body never moves or overwrites them. Callers that hand
+// data to users copy it first. [Body.Trailers] are copied out of the buffer
+// and stay valid until the Body's next Reset.
 package http1

@@ -46,7 +46,7 @@ func FuzzParseRequestHead(f *testing.F) {
 		lim := fuzzLimits(mode)
 		var h RequestHead
 		n, err := ParseRequestHead(data, &h, lim)
-		if n < 0 || n > len(data) || (n > 0) == (err != nil) && err != nil {
+		if n < 0 || n > len(data) || (n > 0 && err != nil) {
 			t.Fatalf("n=%d err=%v", n, err)
 		}
 		var pe *ParseError
@@ -66,14 +66,15 @@ func FuzzParseRequestHead(f *testing.F) {
 		if n == 0 {
 			return
 		}
-		// Written back, the head parses the same.
+		// Written back, the head parses the same (with the default limits:
+		// AppendField adds a space after the colon).
 		enc := AppendRequestLine(nil, string(h.Method), string(h.Target), h.Minor)
 		for _, fl := range h.Fields {
 			enc = AppendField(enc, string(fl.Name), string(fl.Value))
 		}
 		enc = append(enc, "\r\n"...)
 		var h2 RequestHead
-		n2, err := ParseRequestHead(enc, &h2, lim)
+		n2, err := ParseRequestHead(enc, &h2, Limits{})
 		if err != nil || n2 != len(enc) || requestSummary(&h2) != requestSummary(&h) {
 			t.Fatalf("re-encoded %q: %d, %v\n%s\nwant\n%s", enc, n2, err, requestSummary(&h2), requestSummary(&h))
 		}
@@ -122,7 +123,7 @@ func FuzzParseResponseHead(f *testing.F) {
 		}
 		enc = append(enc, "\r\n"...)
 		var h2 ResponseHead
-		n2, err := ParseResponseHead(enc, &h2, lim)
+		n2, err := ParseResponseHead(enc, &h2, Limits{})
 		if err != nil || n2 != len(enc) || responseSummary(&h2) != responseSummary(&h) {
 			t.Fatalf("re-encoded %q: %d, %v\n%s\nwant\n%s", enc, n2, err, responseSummary(&h2), responseSummary(&h))
 		}
@@ -140,7 +141,7 @@ func FuzzChunkedBody(f *testing.F) {
 		if err == nil {
 			enc := AppendChunk(nil, body)
 			enc = AppendLastChunk(enc, trailers)
-			body2, trailers2, err := decodeChunked(enc, mode, lim)
+			body2, trailers2, err := decodeChunked(enc, mode, Limits{})
 			if err != nil || !bytes.Equal(body, body2) || fmt.Sprintf("%q", trailers) != fmt.Sprintf("%q", trailers2) {
 				t.Fatalf("re-encoded %q: %q %q %v", enc, body2, trailers2, err)
 			}

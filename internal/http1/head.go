@@ -16,7 +16,8 @@ type Limits struct {
 
 // Field is one header field: byte ranges into the buffer the head was parsed
 // from, the name with its original casing, the value trimmed of surrounding
-// whitespace.
+// whitespace. Their capacity ends with them, so appending to one copies
+// instead of overwriting the buffer.
 type Field struct {
 	Name  []byte
 	Value []byte

@@ -96,7 +96,7 @@ func ParseRequestHead(buf []byte, h *RequestHead, lim Limits) (n int, err error)
 		}
 		return 0, &ParseError{Kind: ErrBadMethod, Status: 400, Reason: "invalid method"}
 	}
-	h.Method = buf[start:i]
+	h.Method = buf[start:i:i]
 
 	i++
 	start = i
@@ -113,7 +113,7 @@ func ParseRequestHead(buf []byte, h *RequestHead, lim Limits) (n int, err error)
 		}
 		return 0, badMessage("invalid character in request target")
 	}
-	h.Target = buf[start:i]
+	h.Target = buf[start:i:i]
 
 	i++
 	start = i
@@ -131,8 +131,11 @@ func ParseRequestHead(buf []byte, h *RequestHead, lim Limits) (n int, err error)
 		return needLine(i, l)
 	}
 	minor, status := parseVersion(version)
-	if status != 0 {
-		return 0, &ParseError{Kind: ErrBadMessage, Status: status, Reason: "unsupported HTTP version"}
+	switch status {
+	case 400:
+		return 0, badMessage("invalid HTTP version")
+	case 505:
+		return 0, &ParseError{Kind: ErrBadMessage, Status: 505, Reason: "unsupported HTTP version"}
 	}
 	h.Minor = minor
 	if i == len(buf) {
@@ -141,10 +144,13 @@ func ParseRequestHead(buf []byte, h *RequestHead, lim Limits) (n int, err error)
 	if i > l.line {
 		return 0, errStartLineTooLong()
 	}
-	if buf[i] != '\r' {
-		if buf[i] == '\n' {
-			return 0, badMessage("bare LF after request line")
-		}
+	switch buf[i] {
+	case '\r':
+	case '\n':
+		return 0, badMessage("bare LF after request line")
+	case ' ':
+		return 0, badMessage("space after HTTP version")
+	default:
 		return 0, badMessage("invalid HTTP version")
 	}
 	if i+1 == len(buf) {
@@ -155,7 +161,7 @@ func ParseRequestHead(buf []byte, h *RequestHead, lim Limits) (n int, err error)
 	}
 
 	var f framing
-	n, err = parseFields(buf, i+2, &h.Fields, l, &f)
+	h.Fields, n, err = parseFields(buf, i+2, h.Fields, l, &f)
 	if n == 0 || err != nil {
 		return 0, err
 	}
@@ -251,11 +257,17 @@ func ParseResponseHead(buf []byte, h *ResponseHead, lim Limits) (n int, err erro
 		if i == len(buf) {
 			return needLine(i, l)
 		}
-		h.Reason = buf[start:i]
-		if buf[i] != '\r' {
+		h.Reason = buf[start:i:i]
+		switch buf[i] {
+		case '\r':
+		case '\n':
+			return 0, badStatusLine("bare LF after status line")
+		default:
 			return 0, badStatusLine("invalid character in reason phrase")
 		}
 	case '\r':
+	case '\n':
+		return 0, badStatusLine("bare LF after status line")
 	default:
 		return 0, badStatusLine("invalid status code")
 	}
@@ -270,7 +282,7 @@ func ParseResponseHead(buf []byte, h *ResponseHead, lim Limits) (n int, err erro
 	}
 
 	var f framing
-	n, err = parseFields(buf, i+2, &h.Fields, l, &f)
+	h.Fields, n, err = parseFields(buf, i+2, h.Fields, l, &f)
 	if n == 0 || err != nil {
 		return 0, err
 	}
@@ -299,34 +311,34 @@ func ResponseBodyKind(h *ResponseHead, method string) BodyKind {
 }
 
 // parseFields parses the field lines from buf[i:] to the empty line that
-// ends the header section, appending to fields and collecting the framing
+// ends the header section, appending them to fs and collecting the framing
 // fields into f. It returns the index after the empty line, or 0 when more
 // data is needed.
-func parseFields(buf []byte, i int, fields *[]Field, l limits, f *framing) (int, error) {
+func parseFields(buf []byte, i int, fs []Field, l limits, f *framing) ([]Field, int, error) {
 	f.cl = -1
 	for {
 		if i == len(buf) {
-			return 0, nil
+			return fs, 0, nil
 		}
 		if buf[i] == '\r' {
 			if i+1 == len(buf) {
-				return 0, nil
+				return fs, 0, nil
 			}
 			if buf[i+1] != '\n' {
-				return 0, invalidHeader("CR without LF")
+				return fs, 0, invalidHeader("CR without LF")
 			}
-			return i + 2, nil
+			return fs, i + 2, nil
 		}
 		name, value, next, err := parseField(buf, i, l.field)
 		if next == 0 {
-			return 0, err
+			return fs, 0, err
 		}
-		if len(*fields) == l.headers {
-			return 0, &ParseError{Kind: ErrBadMessage, Status: 431, Reason: "too many headers"}
+		if len(fs) == l.headers {
+			return fs, 0, &ParseError{Kind: ErrBadMessage, Status: 431, Reason: "too many headers"}
 		}
-		*fields = append(*fields, Field{Name: name, Value: value})
+		fs = append(fs, Field{Name: name, Value: value})
 		if err := f.add(name, value); err != nil {
-			return 0, err
+			return fs, 0, err
 		}
 		i = next
 	}
@@ -358,7 +370,7 @@ func parseField(buf []byte, i, max int) (name, value []byte, next int, err error
 		}
 		return nil, nil, 0, invalidHeader("invalid character in field name")
 	}
-	name = buf[start:i]
+	name = buf[start:i:i]
 
 	i++
 	for i < len(buf) && (buf[i] == ' ' || buf[i] == '\t') {
@@ -388,7 +400,7 @@ func parseField(buf []byte, i, max int) (name, value []byte, next int, err error
 	for vend > vstart && (buf[vend-1] == ' ' || buf[vend-1] == '\t') {
 		vend--
 	}
-	return name, buf[vstart:vend], i + 2, nil
+	return name, buf[vstart:vend:vend], i + 2, nil
 }
 
 // needField reports that buf ended inside a field line after n bytes.
@@ -536,7 +548,7 @@ func (f *framing) request(h *RequestHead) error {
 		case f.teBad:
 			return errTransferEncoding(400, "invalid Transfer-Encoding")
 		case !f.teLast:
-			return errTransferEncoding(400, "chunked is not the final transfer coding")
+			return errTransferEncoding(400, "the final transfer coding is not chunked")
 		case f.teChunked > 1:
 			return errTransferEncoding(400, "chunked applied twice")
 		case f.teOther:

@@ -6,13 +6,13 @@ import (
 	"testing"
 )
 
-// needMore marks a case where the parser must ask for more data.
-var needMore = errors.New("need more data")
+// errNeedMore marks a case where the parser must ask for more data.
+var errNeedMore = errors.New("need more data")
 
 type requestCase struct {
 	name   string
 	in     string
-	want   error // nil: accepted; needMore; or the sentinel of the ParseError
+	want   error // nil: accepted; errNeedMore; or the sentinel of the ParseError
 	status int   // the ParseError's Status, when rejected
 	check  func(t *testing.T, h *RequestHead)
 	lim    Limits
@@ -41,7 +41,7 @@ func checkOutcome(t *testing.T, in string, n int, err, want error, status int) {
 		if err != nil || n != len(in) {
 			t.Fatalf("ParseHead(%q) = %d, %v; want %d, nil", in, n, err, len(in))
 		}
-	case want == needMore:
+	case want == errNeedMore:
 		if err != nil || n != 0 {
 			t.Fatalf("ParseHead(%q) = %d, %v; want 0, nil", in, n, err)
 		}
@@ -118,8 +118,8 @@ func TestRequestLine(t *testing.T) {
 			}
 		}},
 		{name: "EmptyLinesBeforeRequestLineIgnored", in: "\r\n\r\n" + req("GET / HTTP/1.1", "Host: a")},
-		{name: "EmptyLinesOnlyNeedMore", in: "\r\n\r\n", want: needMore},
-		{name: "LoneCRNeedMore", in: "\r\n\r", want: needMore},
+		{name: "EmptyLinesOnlyNeedMore", in: "\r\n\r\n", want: errNeedMore},
+		{name: "LoneCRNeedMore", in: "\r\n\r", want: errNeedMore},
 		{name: "BareLFBeforeRequestLine", in: "\n" + req("GET / HTTP/1.1", "Host: a"), want: ErrBadMethod},
 		{name: "MethodAnyToken", in: req("M-SEARCH * HTTP/1.1", "Host: a")},
 		{name: "MethodMustBeToken", in: req("GE(T / HTTP/1.1", "Host: a"), want: ErrBadMethod, status: 400},
@@ -217,9 +217,9 @@ func TestHeaderFields(t *testing.T) {
 		{name: "TooManyHeaders", in: req(append([]string{"GET / HTTP/1.1", "Host: a"}, strings.Split(strings.Repeat("X: y\n", 128), "\n")[:128]...)...), want: ErrBadMessage, status: 431},
 		{name: "HeadersAtLimit", in: req(append([]string{"GET / HTTP/1.1", "Host: a"}, strings.Split(strings.Repeat("X: y\n", 127), "\n")[:127]...)...)},
 		{name: "TooManyHeadersCustomLimit", in: req("GET / HTTP/1.1", "Host: a", "X: 1", "X: 2"), lim: Limits{MaxHeaders: 2}, want: ErrBadMessage, status: 431},
-		{name: "IncompleteHead", in: "GET / HTTP/1.1\r\nHost: a\r\n", want: needMore},
-		{name: "IncompleteFieldName", in: "GET / HTTP/1.1\r\nHo", want: needMore},
-		{name: "IncompleteFinalCR", in: "GET / HTTP/1.1\r\nHost: a\r\n\r", want: needMore},
+		{name: "IncompleteHead", in: "GET / HTTP/1.1\r\nHost: a\r\n", want: errNeedMore},
+		{name: "IncompleteFieldName", in: "GET / HTTP/1.1\r\nHo", want: errNeedMore},
+		{name: "IncompleteFinalCR", in: "GET / HTTP/1.1\r\nHost: a\r\n\r", want: errNeedMore},
 		{name: "Expect", in: req("POST / HTTP/1.1", "Host: a", "Expect: 100-continue", "Content-Length: 1"), check: func(t *testing.T, h *RequestHead) {
 			if string(h.Expect) != "100-continue" {
 				t.Fatalf("Expect %q", h.Expect)
@@ -499,8 +499,9 @@ func TestResponseHead(t *testing.T) {
 		{name: "VersionRTSP", in: resp("RTSP/1.0 200 OK"), want: ErrBadStatusLine},
 		{name: "VersionGarbageEarly", in: "HTTPX", want: ErrBadStatusLine},
 		{name: "BareLFAfterStatusLine", in: "HTTP/1.1 200 OK\nX: y\r\n\r\n", want: ErrBadStatusLine},
+		{name: "BareLFAfterStatusCode", in: "HTTP/1.1 200\nX: y\r\n\r\n", want: ErrBadStatusLine},
 		{name: "CRWithoutLFAfterStatusLine", in: "HTTP/1.1 200 OK\rX: y\r\n\r\n", want: ErrBadStatusLine},
-		{name: "Incomplete", in: "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n", want: needMore},
+		{name: "Incomplete", in: "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n", want: errNeedMore},
 		{name: "ObsFold", in: resp("HTTP/1.1 200 OK", "X: a", " b"), want: ErrInvalidHeader},
 		{name: "ContentLength", in: resp("HTTP/1.1 200 OK", "Content-Length: 12"), check: respFraming(12, false, false)},
 		{name: "ContentLengthDuplicateIdentical", in: resp("HTTP/1.1 200 OK", "Content-Length: 12", "Content-Length: 12"), check: respFraming(12, false, false)},

@@ -11,16 +11,17 @@ import (
 // Read. Its buffer comes from a pool and goes back with Release while the
 // connection is idle.
 //
-// The buffer holds, in order: the current head (buf[:head]), bytes already
-// consumed, and the unconsumed bytes buf[r:w]. Body reads only ever write
-// after the head, so a head's slices stay valid until the next
-// ReadRequestHead, ReadResponseHead, Release or Reset.
+// The buffer holds, in order: bytes of earlier messages, the current head
+// (ending at buf[head]), bytes already consumed, and the unconsumed bytes
+// buf[r:w]. Body reads only ever write after the head, so a head's slices
+// stay valid until the next ReadRequestHead, ReadResponseHead, Release or
+// Reset.
 type Reader struct {
 	src  io.Reader
 	bufp *[]byte // the pooled buffer, nil while released
 	buf  []byte  // *bufp
 	r, w int     // the unconsumed bytes are buf[r:w]
-	head int     // buf[:head] holds the current head
+	head int     // the current head ends at buf[head]; nothing before is written
 	scan int     // where the search for the end of the head resumes
 	lim  limits  // limits of the current message, for chunk lines and trailers
 	err  error   // a read error held back until the bytes read with it are used
@@ -80,8 +81,9 @@ func (r *Reader) Unread() []byte {
 	return p
 }
 
-// ReadRequestHead reads the next request head into h, first discarding the
-// previous head and compacting the bytes after it. It returns io.EOF when
+// ReadRequestHead reads the next request head into h. The previous
+// message, body included, must have been consumed: what follows it is
+// parsed as the next head. It returns io.EOF when
 // the source ends before the request starts, io.ErrUnexpectedEOF when it
 // ends inside the head, read errors as they are and a [*ParseError] (or
 // [ErrHTTP2Preface], consuming nothing) for a rejected head.
@@ -98,48 +100,57 @@ func (r *Reader) ReadResponseHead(h *ResponseHead, lim Limits) error {
 func (r *Reader) readHead(lim Limits, parse func([]byte) (int, error)) error {
 	r.lim = lim.resolve()
 	r.acquire()
-	if r.r > 0 {
-		r.w = copy(r.buf, r.buf[r.r:r.w])
-		r.r = 0
+	// The message starts at r.r. Pipelined bytes are parsed where they are
+	// and moved to the start of the buffer only when it is full.
+	if r.r == r.w {
+		r.r, r.w = 0, 0
 	}
-	r.head, r.scan = 0, 0
+	r.head, r.scan = 0, r.r
 
 	// Parse on the first chance, whenever a head may have ended and when the
 	// buffered bytes have doubled since the last try: on drip-fed input that
 	// is linear work, and garbage is still rejected early.
 	parsed := 0
 	for {
-		if r.w > 0 && (parsed == 0 || r.w >= 2*parsed || r.w == len(r.buf) || r.headEnd()) {
-			parsed = r.w
-			n, err := parse(r.buf[:r.w])
+		if n := r.w - r.r; n > 0 && (parsed == 0 || n >= 2*parsed || r.w == len(r.buf) || r.headEnd()) {
+			parsed = n
+			n, err := parse(r.buf[r.r:r.w])
 			if err != nil {
 				return err
 			}
 			if n > 0 {
-				r.r, r.head = n, n
+				r.r += n
+				r.head = r.r
 				return nil
 			}
 		}
 		if r.w == len(r.buf) {
-			if len(r.buf) >= r.lim.maxHead() {
+			r.scan -= r.r
+			switch {
+			case r.r > 0:
+				r.w = copy(r.buf, r.buf[r.r:r.w])
+				r.r = 0
+			case len(r.buf) >= r.lim.maxHead():
 				return &ParseError{Kind: ErrLineTooLong, Status: 431, Reason: "header section too large"}
+			default:
+				r.grow(min(2*len(r.buf), r.lim.maxHead()))
 			}
-			r.grow(min(2*len(r.buf), r.lim.maxHead()))
 		}
 		if err := r.fill(); err != nil {
 			if err != io.EOF {
 				return err
 			}
-			if i, _ := skipEmptyLines(r.buf[:r.w]); i == r.w {
+			if i, _ := skipEmptyLines(r.buf[r.r:r.w]); i == r.w-r.r {
 				r.r = r.w
 				return io.EOF
 			}
-			n, perr := parse(r.buf[:r.w])
+			n, perr := parse(r.buf[r.r:r.w])
 			if perr != nil {
 				return perr
 			}
 			if n > 0 {
-				r.r, r.head = n, n
+				r.r += n
+				r.head = r.r
 				return nil
 			}
 			return io.ErrUnexpectedEOF
@@ -156,8 +167,8 @@ func (r *Reader) acquire() {
 }
 
 // headEnd reports whether the bytes read since the last call hold an LF,
-// ending a non-empty line, followed by an empty line (CRLF, or a bare LF
-// that the parser then rejects).
+// ending a non-empty line of the message at r.r, followed by an empty line
+// (CRLF, or a bare LF that the parser then rejects).
 func (r *Reader) headEnd() bool {
 	b := r.buf[:r.w]
 	for i := r.scan; ; i++ {
@@ -180,10 +191,10 @@ func (r *Reader) headEnd() bool {
 		}
 		r.scan = i + 1
 		end := i
-		if end > 0 && b[end-1] == '\r' {
+		if end > r.r && b[end-1] == '\r' {
 			end--
 		}
-		if end > 0 && b[end-1] != '\n' {
+		if end > r.r && b[end-1] != '\n' {
 			return true
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -65,6 +66,25 @@ func TestReaderPipelinedInOneRead(t *testing.T) {
 	}
 	if src.reads != 2 { // the data, then EOF
 		t.Fatalf("%d reads, want 2", src.reads)
+	}
+}
+
+// TestReaderPipelinedAcrossBufferEnd reads hundreds of pipelined requests
+// whose heads and bodies straddle the end of the buffer, so that the
+// unconsumed bytes move to its start again and again.
+func TestReaderPipelinedAcrossBufferEnd(t *testing.T) {
+	var in strings.Builder
+	var want []readRequest
+	for i := range 300 {
+		target := "/" + strings.Repeat("p", i%97)
+		body := strings.Repeat("b", (i*37)%301)
+		in.WriteString("POST " + target + " HTTP/1.1\r\nHost: a\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body)
+		want = append(want, readRequest{target, body})
+	}
+	for _, src := range []io.Reader{strings.NewReader(in.String()), iotest.HalfReader(strings.NewReader(in.String()))} {
+		if got := readAll(t, NewReader(src)); !equalRequests(got, want) {
+			t.Fatalf("got %d requests, want %d", len(got), len(want))
+		}
 	}
 }
 

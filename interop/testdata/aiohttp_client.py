@@ -15,6 +15,7 @@ echoing the request's Transfer-Encoding in X-Request-Transfer-Encoding.
 
 import asyncio
 import hashlib
+import io
 import json
 import sys
 
@@ -50,7 +51,8 @@ def digest(body):
 
 def new_session(base, **kwargs):
     # trust_env stays False: no proxy, the traffic goes to 127.0.0.1 only.
-    return aiohttp.ClientSession(base, timeout=TIMEOUT, **kwargs)
+    kwargs.setdefault("timeout", TIMEOUT)
+    return aiohttp.ClientSession(base, **kwargs)
 
 
 async def check_get_root(base):
@@ -74,7 +76,7 @@ async def check_get_name(base):
         async with s.get("/health") as r:
             text = await r.text()
             expect(r.status == 200 and text == "OK", "GET /health: %d %r" % (r.status, text))
-    report("get_name", body=text)
+    report("get_name", names=["Alice", "Jörg M"], health=text)
 
 
 async def check_post_json(base):
@@ -205,6 +207,9 @@ async def post_too_large(s, data, **kwargs):
 
 
 async def check_too_large(base):
+    """2 MiB bodies get 413, announced by Content-Length (with and without
+    Expect: 100-continue) or streamed chunked. Each goes on a connection of
+    its own: the server closes it after the 413 (see too_large_keepalive)."""
     big = payload(2 * BODY_LIMIT)
 
     async def chunks():
@@ -213,24 +218,46 @@ async def check_too_large(base):
             yield big[i:i + step]
 
     results = {}
+    for name, data, kwargs in (
+        ("content_length", lambda: io.BytesIO(big), {}),
+        ("expect100", lambda: io.BytesIO(big), {"expect100": True}),
+        ("chunked", chunks, {}),
+    ):
+        async with new_session(base, connector=aiohttp.TCPConnector(force_close=True)) as s:
+            status, text = await post_too_large(s, data(), **kwargs)
+        expect(status == 413, "%s: 2 MiB POST /upload got %r %s" % (name, status, text))
+        expect(text.startswith("Maximum request body size 1048576 exceeded"),
+               "%s: 413 body %r" % (name, text))
+        results[name] = status
+    # The limit is inclusive: a body of exactly 1 MiB still goes through.
+    small = big[:BODY_LIMIT]
     async with new_session(base) as s:
-        for name, data, kwargs in (
-            ("content_length", big, {}),
-            ("expect100", big, {"expect100": True}),
-            ("chunked", chunks(), {}),
-        ):
-            status, text = await post_too_large(s, data, **kwargs)
-            expect(status == 413, "%s: 2 MiB POST /upload got %r %s" % (name, status, text))
-            expect("Maximum request body size 1048576 exceeded" in text,
-                   "%s: 413 body %r" % (name, text))
-            results[name] = status
-        # The limit is per request: a body just under it still goes through.
-        small = big[:BODY_LIMIT]
         async with s.post("/upload", data=small) as r:
             text = await r.text()
             expect(r.status == 200 and text == digest(small),
                    "1 MiB POST /upload got %d %r" % (r.status, text))
     report("too_large", **results)
+
+
+async def check_too_large_keepalive(base):
+    """After a 413 the session goes on working: the server either reads the
+    rest of the body and keeps the connection, or closes it and says so
+    with Connection: close, so that aiohttp does not reuse it."""
+    big = payload(2 * BODY_LIMIT)
+    rounds = 5  # whether aiohttp notices an unannounced close in time is a race
+    async with new_session(base, connector=aiohttp.TCPConnector(limit=1)) as s:
+        for i in range(rounds):
+            status, text = await post_too_large(s, io.BytesIO(big))
+            expect(status == 413, "round %d: 2 MiB POST /upload got %r %s" % (i, status, text))
+            try:
+                async with s.get("/health") as r:
+                    after = await r.text()
+            except aiohttp.ClientError as e:
+                raise AssertionError("round %d: GET /health after the 413 failed: %s: %s (the server "
+                                     "closed the connection without Connection: close)"
+                                     % (i, type(e).__name__, e))
+            expect(after == "OK", "round %d: GET /health after the 413 got %r" % (i, after))
+    report("too_large_keepalive", rounds=rounds)
 
 
 async def check_expect100(base):
@@ -279,6 +306,7 @@ CHECKS = {
     "keepalive": check_keepalive,
     "chunked_upload": check_chunked_upload,
     "too_large": check_too_large,
+    "too_large_keepalive": check_too_large_keepalive,
     "expect100": check_expect100,
     "expect100_rejected": check_expect100_rejected,
 }

@@ -4,6 +4,7 @@ package main
 
 import (
 	"flag"
+	"io"
 	"log"
 	"net"
 	"strconv"
@@ -37,7 +38,8 @@ func main() {
 	app.Router.Get("/user/{id}", func(r *web.Request) (web.Response, error) {
 		return web.Text(r.MatchInfo().Get("id")), nil
 	})
-	if err := web.RunApp(app, web.RunOptions{Host: host, Port: port, AccessLog: false}); err != nil {
+	// No access log: ServerOptions.AccessLog stays nil. No banner either.
+	if err := web.RunApp(app, web.RunOptions{Host: host, Port: port, Out: io.Discard}); err != nil {
 		log.Fatal(err)
 	}
 }

@@ -1,0 +1,403 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/aiohttp-go/aiohttp/web"
+)
+
+// Graceful shutdown goes in aiohttp's order: stop listening, close idle
+// connections, run on_shutdown, let running requests finish, run
+// on_cleanup; a request being served when it starts loses nothing.
+func TestGracefulShutdownOrder(t *testing.T) {
+	var log eventLog
+	started := make(chan struct{})
+	release := make(chan struct{})
+	app := newApp()
+	payload := strings.Repeat("slow but complete ", 10_000)
+	app.Router.Get("/slow", func(req *web.Request) (web.Response, error) {
+		log.add("handler started")
+		close(started)
+		<-release
+		log.add("handler done")
+		return web.Text(payload), nil
+	})
+	app.Router.Get("/", text("ok"))
+	s := startApp(t, app, web.ServerOptions{ShutdownTimeout: 10 * time.Second})
+
+	idle := s.dial(t)
+	idle.get("/") // now idle, kept alive
+	busy := s.dial(t)
+	busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+	<-started
+
+	var hookErrs []string
+	app.OnShutdown.Append(func(context.Context, *web.Application) error {
+		log.add("on_shutdown")
+		// The listener is closed...
+		if nc, err := net.DialTimeout("tcp", s.addr, time.Second); err == nil {
+			nc.Close()
+			hookErrs = append(hookErrs, "the server still accepts connections during on_shutdown")
+		}
+		// ...and the idle connection too.
+		idle.deadline()
+		if _, err := idle.br.ReadByte(); !isClosedErr(err) {
+			hookErrs = append(hookErrs, "idle connection still open during on_shutdown: "+errString(err))
+		}
+		close(release) // the running request finishes after on_shutdown
+		return nil
+	})
+	app.OnCleanup.Append(func(context.Context, *web.Application) error {
+		log.add("on_cleanup")
+		return nil
+	})
+
+	start := time.Now()
+	if err := s.stop(); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("shutdown took %v", d)
+	}
+	for _, e := range hookErrs {
+		t.Error(e)
+	}
+	log.expect(t, "handler started", "on_shutdown", "handler done", "on_cleanup")
+
+	r := busy.readResponse("GET")
+	if r.status != 200 || string(r.body) != payload {
+		t.Errorf("the in-flight response: %q, %d body bytes", r.head, len(r.body))
+	}
+	busy.expectClosed()
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return err.Error()
+}
+
+// Connections that have not sent a request (yet) count as idle: they do
+// not hold a shutdown up.
+func TestShutdownClosesConnectionsWithoutRequest(t *testing.T) {
+	app := newApp()
+	app.Router.Get("/", text("ok"))
+	s := startApp(t, app, web.ServerOptions{ShutdownTimeout: 10 * time.Second})
+	silent := s.dial(t)
+	partial := s.dial(t)
+	partial.send("GET / HTTP/1.1\r\n")
+	waitFor(t, "the server to take the connections", func() bool {
+		// A served request proves the accept loop went past both.
+		return s.dial(t).get("/").status == 200
+	})
+	start := time.Now()
+	if err := s.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("shutdown waited %v for connections that sent no request", d)
+	}
+	silent.expectClosed()
+	partial.expectClosed()
+}
+
+// After the shutdown timeout, the handlers still running are cancelled:
+// their contexts end with ErrServerShutdown.
+func TestShutdownTimeoutCancelsHandlers(t *testing.T) {
+	var log eventLog
+	started := make(chan struct{})
+	errc := make(chan error, 2)
+	app := newApp()
+	app.Router.Get("/wait", func(req *web.Request) (web.Response, error) {
+		ctx := req.Context()
+		started <- struct{}{}
+		select {
+		case <-ctx.Done():
+		case <-time.After(ioTimeout):
+		}
+		errc <- ctx.Err()
+		errc <- context.Cause(ctx)
+		log.add("handler cancelled")
+		return nil, ctx.Err()
+	})
+	app.OnCleanup.Append(func(context.Context, *web.Application) error {
+		log.add("on_cleanup")
+		return nil
+	})
+	s := startApp(t, app, web.ServerOptions{ShutdownTimeout: 200 * time.Millisecond})
+	c := s.dial(t)
+	c.send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n")
+	<-started
+
+	start := time.Now()
+	if err := s.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < 200*time.Millisecond || d > 3*time.Second {
+		t.Errorf("shutdown took %v with a 200ms timeout", d)
+	}
+	err, cause := <-errc, <-errc
+	if !errors.Is(err, web.ErrServerShutdown) || !errors.Is(cause, web.ErrServerShutdown) {
+		t.Errorf("ctx.Err() = %v, context.Cause = %v, want web.ErrServerShutdown", err, cause)
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("ctx.Err() = %v does not match context.Canceled, as the context contract wants", err)
+	}
+	log.expect(t, "handler cancelled", "on_cleanup")
+	c.expectClosed()
+}
+
+// A shutdown whose context ends early cancels the handlers at once.
+func TestShutdownContextEndsEarly(t *testing.T) {
+	started := make(chan struct{})
+	app := newApp()
+	app.Router.Get("/wait", func(req *web.Request) (web.Response, error) {
+		close(started)
+		<-req.Context().Done()
+		return nil, req.Context().Err()
+	})
+	runner := web.NewAppRunner(app, web.ServerOptions{ShutdownTimeout: time.Minute})
+	if err := runner.Setup(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ln := mustListen(t)
+	if err := web.NewListenerSite(runner, ln).Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c := dialRaw(t, "tcp", ln.Addr().String())
+	c.send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n")
+	<-started
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if err := runner.Cleanup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("shutdown took %v with a 100ms context", d)
+	}
+}
+
+func TestRunAppContext(t *testing.T) {
+	t.Run("cancelled context", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		var out bytes.Buffer
+		app := newApp()
+		err := web.RunAppContext(ctx, app, web.RunOptions{Listener: mustListen(t), NoSignals: true, Out: &out})
+		if err != nil {
+			t.Errorf("RunAppContext = %v, want nil", err)
+		}
+		if !strings.Contains(out.String(), "======== Running on http://127.0.0.1:") {
+			t.Errorf("banner %q", out.String())
+		}
+	})
+	t.Run("serves until cancelled", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var cleaned sync.WaitGroup
+		cleaned.Add(1)
+		app := newApp()
+		app.Router.Get("/", text("running"))
+		app.OnCleanup.Append(func(context.Context, *web.Application) error { cleaned.Done(); return nil })
+		ln := mustListen(t)
+		done := make(chan error, 1)
+		go func() { done <- web.RunAppContext(ctx, app, web.RunOptions{Listener: ln, NoSignals: true, Out: io.Discard}) }()
+		c := dialRaw(t, "tcp", ln.Addr().String())
+		if r := c.get("/"); string(r.body) != "running" {
+			t.Fatalf("got %q", r.body)
+		}
+		cancel()
+		if err := recv(t, done, "RunAppContext to return"); err != nil {
+			t.Errorf("RunAppContext = %v", err)
+		}
+		cleaned.Wait()
+		c.expectClosed()
+		if nc, err := net.Dial("tcp", ln.Addr().String()); err == nil {
+			nc.Close()
+			t.Error("still listening")
+		}
+	})
+}
+
+// RunApp stops on SIGTERM (and SIGINT) like aiohttp's run_app.
+func TestRunAppSignal(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			app := newApp()
+			app.Router.Get("/", text("running"))
+			ln := mustListen(t)
+			done := make(chan error, 1)
+			go func() { done <- web.RunApp(app, web.RunOptions{Listener: ln, Out: io.Discard}) }()
+			// Once a request is answered, the signal handler is in place.
+			if r := dialRaw(t, "tcp", ln.Addr().String()).get("/"); string(r.body) != "running" {
+				t.Fatalf("got %q", r.body)
+			}
+			if err := syscall.Kill(syscall.Getpid(), sig); err != nil {
+				t.Fatal(err)
+			}
+			if err := recv(t, done, "RunApp to return"); err != nil {
+				t.Errorf("RunApp = %v", err)
+			}
+		})
+	}
+}
+
+func TestUnixSite(t *testing.T) {
+	app := newApp()
+	app.Router.Get("/", func(req *web.Request) (web.Response, error) {
+		return web.Text("over unix " + req.Host()), nil
+	})
+	runner := web.NewAppRunner(app, web.ServerOptions{})
+	ctx := context.Background()
+	site := web.NewUnixSite(runner, filepath.Join(t.TempDir(), "app.sock"))
+	if err := site.Start(ctx); err == nil {
+		t.Fatal("Start before Setup succeeded")
+	}
+	if err := runner.Setup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := runner.Setup(ctx); err == nil {
+		t.Error("a second Setup succeeded")
+	}
+	t.Cleanup(func() { runner.Cleanup(context.Background()) })
+	if err := site.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	path := site.Addr().String()
+	if site.URL() != "unix:"+path {
+		t.Errorf("URL = %q", site.URL())
+	}
+	client := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, "unix", path)
+		},
+	}, Timeout: ioTimeout}
+	defer client.CloseIdleConnections()
+	resp, err := client.Get("http://app/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(b) != "over unix app" {
+		t.Errorf("got %q", b)
+	}
+	c := dialRaw(t, "unix", path)
+	c.send("GET / HTTP/1.0\r\n\r\n")
+	if r := c.readResponse("GET"); r.status != 200 {
+		t.Errorf("HTTP/1.0 without Host over unix: %q", r.head)
+	}
+}
+
+// freePort returns a loopback port that was free a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func TestTCPSite(t *testing.T) {
+	app := newApp()
+	app.Router.Get("/", text("tcp"))
+	runner := web.NewAppRunner(app, web.ServerOptions{})
+	ctx := context.Background()
+	if err := runner.Setup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { runner.Cleanup(context.Background()) })
+	port := freePort(t)
+	site := web.NewTCPSite(runner, "127.0.0.1", port, web.SiteOptions{})
+	if err := site.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if want := "http://127.0.0.1:" + strconv.Itoa(port); site.URL() != want {
+		t.Errorf("URL = %q, want %q", site.URL(), want)
+	}
+	if addrs := runner.Addrs(); len(addrs) != 1 || addrs[0].String() != site.Addr().String() || len(runner.Sites()) != 1 {
+		t.Errorf("Addrs = %v, Sites = %v", addrs, runner.Sites())
+	}
+	if runner.Server() == nil || runner.Server().Application() != app {
+		t.Error("Server() does not serve the application")
+	}
+	// A second site on the same port fails without ReusePort.
+	if err := web.NewTCPSite(runner, "127.0.0.1", port, web.SiteOptions{}).Start(ctx); err == nil {
+		t.Error("two sites listen on one port without ReusePort")
+	}
+	kept := dialRaw(t, "tcp", site.Addr().String())
+	kept.get("/")
+	// Stop stops listening; open connections are still served.
+	if err := site.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if nc, err := net.Dial("tcp", site.Addr().String()); err == nil {
+		nc.Close()
+		t.Error("still listening after Stop")
+	}
+	if r := kept.get("/"); string(r.body) != "tcp" {
+		t.Errorf("open connection after Stop: %q", r.body)
+	}
+}
+
+// Two sites with ReusePort share one port, and both serve.
+func TestReusePort(t *testing.T) {
+	lc := net.ListenConfig{Control: func(_, _ string, c syscall.RawConn) error {
+		var serr error
+		err := c.Control(func(fd uintptr) {
+			serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEPORT, 1)
+		})
+		return errors.Join(err, serr)
+	}}
+	probe, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Skipf("SO_REUSEPORT: %v", err)
+	}
+	port := probe.Addr().(*net.TCPAddr).Port
+
+	app := newApp()
+	app.Router.Get("/", text("shared"))
+	runner := web.NewAppRunner(app, web.ServerOptions{})
+	ctx := context.Background()
+	if err := runner.Setup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { runner.Cleanup(context.Background()) })
+	for range 2 {
+		site := web.NewTCPSite(runner, "127.0.0.1", port, web.SiteOptions{ReusePort: true})
+		if err := site.Start(ctx); err != nil {
+			probe.Close()
+			t.Fatalf("site on a shared port: %v", err)
+		}
+	}
+	probe.Close() // the probe must not take connections
+	if len(runner.Sites()) != 2 {
+		t.Fatalf("%d sites", len(runner.Sites()))
+	}
+	for range 20 {
+		c := dialRaw(t, "tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		r := c.get("/", "Connection: close")
+		if string(r.body) != "shared" {
+			t.Fatalf("got %q", r.body)
+		}
+		c.nc.Close()
+	}
+}
