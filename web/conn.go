@@ -47,6 +47,9 @@ type serverConn struct {
 	own    BodyResponse // the response Request.Respond hands out
 	rb     requestBody
 	w      []byte // output not yet written
+	// continued is set once 100 Continue was sent for the current request;
+	// linger once the connection must close with input left unread.
+	continued, linger bool
 	stream streamState
 	path   []byte // scratch for unescaping the path
 
@@ -159,7 +162,11 @@ func (c *serverConn) serve() {
 // connection preface to the HTTP/2 server; anything else (EOF, timeouts,
 // resets) just ends the connection.
 func (c *serverConn) readFailed(err error) {
-	if errors.Is(err, http1.ErrHTTP2Preface) && c.srv.h2 != nil {
+	if errors.Is(err, http1.ErrHTTP2Preface) {
+		if c.srv.h2 == nil {
+			c.writeError(505, "HTTP/2 is disabled")
+			return
+		}
 		c.state.Store(stateHijacked)
 		c.srv.serveHTTP2(c.hijackConn(), nil, nil)
 		return
@@ -173,6 +180,7 @@ func (c *serverConn) readFailed(err error) {
 // writeError sends a bare error response for a request that never reached
 // routing and closes the connection.
 func (c *serverConn) writeError(status int, reason string) {
+	c.linger = true
 	body := formatErrorText(status, reason)
 	c.w = http1.AppendStatusLine(c.w, 1, status, "")
 	c.w = append(c.w, serverLine...)
@@ -207,6 +215,7 @@ func (c *serverConn) serveRequest() bool {
 	req.rawPath, req.rawQuery = splitTarget(req.target)
 	req.path, c.path = unescapePath(req.rawPath, c.path, true)
 	c.body.Reset(c.r, h.Body, h.ContentLength)
+	c.continued = false
 	req.body = &c.rb
 	req.bodyLength = h.ContentLength
 	req.bodyExists = h.Body != http1.BodyNone
@@ -216,11 +225,7 @@ func (c *serverConn) serveRequest() bool {
 	}
 
 	resp := c.srv.app.handle(req)
-	// A client that sent Expect may still be waiting for 100 Continue
-	// before it sends the body, or never send it: answer now and close
-	// rather than wait for the rest of the body.
-	expecting := h.Expect != nil && !c.body.Done()
-	if expecting {
+	if !c.body.Done() && !c.drainBody() {
 		req.keepAlive = false
 	}
 	if resp != nil {
@@ -233,13 +238,48 @@ func (c *serverConn) serveRequest() bool {
 	if c.state.Load() == stateHijacked {
 		return false
 	}
-	if !c.body.Done() && !expecting {
-		if drained, err := c.body.Discard(maxDiscard); !drained || err != nil {
-			req.keepAlive = false
-		}
+	if !c.body.Done() {
+		c.linger = true
+		req.keepAlive = false
 	}
 	return req.keepAlive
 }
+
+// drainBody reads and drops the body a handler left unread, before the
+// response is written, so that the response can say whether the connection
+// stays open. It gives up on a body over maxDiscard, and on a client that
+// sent Expect and got no 100 Continue: it may never send the body.
+func (c *serverConn) drainBody() bool {
+	if c.head.Expect != nil && !c.continued {
+		c.linger = true
+		return false
+	}
+	drained, err := c.body.Discard(maxDiscard)
+	if !drained || err != nil {
+		c.linger = true
+		return false
+	}
+	return true
+}
+
+// lingerClose closes a connection whose client may still be sending: it
+// half-closes, then reads and drops input for a short while, so that the
+// client reads the response instead of a reset (as net/http and aiohttp
+// do).
+func (c *serverConn) lingerClose() {
+	type closeWriter interface{ CloseWrite() error }
+	if cw, ok := c.nc.(closeWriter); ok && cw.CloseWrite() == nil {
+		_ = c.nc.SetReadDeadline(time.Now().Add(lingerTimeout))
+		_, _ = io.CopyN(io.Discard, c.nc, maxLinger)
+	}
+	c.nc.Close()
+}
+
+// lingerTimeout and maxLinger bound lingerClose.
+const (
+	lingerTimeout = 500 * time.Millisecond
+	maxLinger     = 4 << 20
+)
 
 // endRequest stops what watching the request's context started and cancels
 // a context a handler may still hold.

@@ -202,6 +202,7 @@ func (c *serverConn) end() error {
 }
 
 func (c *serverConn) writeContinue() {
+	c.continued = true
 	c.w = append(c.w, "HTTP/1.1 100 Continue\r\n\r\n"...)
 	_ = c.flush()
 }

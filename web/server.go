@@ -194,7 +194,11 @@ func (s *Server) serveConn(nc net.Conn) {
 // forget closes c's connection and drops it from the server.
 func (s *Server) forget(c *serverConn) {
 	hijacked := c.state.Swap(stateClosed) == stateHijacked
-	if !hijacked {
+	switch {
+	case hijacked:
+	case c.linger:
+		c.lingerClose()
+	default:
 		c.nc.Close()
 	}
 	s.mu.Lock()

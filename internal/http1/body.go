@@ -208,12 +208,11 @@ func (b *Body) nextChunk() error {
 // addTrailer parses a trailer field line with the rules of header fields
 // and copies it into b's own storage.
 func (b *Body) addTrailer(line []byte) error {
-	name, value, next, err := parseField(line, 0, b.r.lim.field)
+	// The line ends at its first LF, so a field parsed without error spans
+	// all of it.
+	name, value, _, err := parseField(line, 0, b.r.lim.field)
 	if err != nil {
 		return err
-	}
-	if next != len(line) {
-		return invalidHeader("bare LF")
 	}
 	if len(b.trailers) == b.r.lim.headers {
 		return &ParseError{Kind: ErrBadMessage, Status: 431, Reason: "too many trailers"}

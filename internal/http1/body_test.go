@@ -58,6 +58,7 @@ func TestChunkedBody(t *testing.T) {
 		{"ExtensionEmptyValue", "5;a=\r\nhello\r\n0\r\n\r\n", "", ErrTransferEncoding},
 		{"ExtensionInvalidChar", "5;a=b c\r\nhello\r\n0\r\n\r\n", "", ErrTransferEncoding},
 		{"ExtensionUnbalancedQuote", "5;a=\"b\r\nhello\r\n0\r\n\r\n", "", ErrTransferEncoding},
+		{"ExtensionQuotedPairCTL", "5;a=\"b\\\x01\"\r\nhello\r\n0\r\n\r\n", "", ErrTransferEncoding},
 		{"ExtensionQuotedCTL", "5;a=\"b\x01\"\r\nhello\r\n0\r\n\r\n", "", ErrTransferEncoding},
 		{"ExtensionWithoutSemicolon", "5 a\r\nhello\r\n0\r\n\r\n", "", ErrTransferEncoding},
 		{"SpaceAfterSize", "5 \r\nhello\r\n0\r\n\r\n", "", ErrTransferEncoding},
@@ -75,6 +76,8 @@ func TestChunkedBody(t *testing.T) {
 		{"MissingLastChunk", "5\r\nhello\r\n", "", ErrTransferEncoding},
 		{"MissingFinalCRLF", "5\r\nhello\r\n0\r\n", "", ErrTransferEncoding},
 		{"CutInData", "5\r\nhel", "", ErrTransferEncoding},
+		{"CutAfterData", "5\r\nhello", "", ErrTransferEncoding},
+		{"CutAfterDataCR", "5\r\nhello\r", "", ErrTransferEncoding},
 		{"SizeLineTooLong", "5;a=" + strings.Repeat("b", 9000) + "\r\nhello\r\n0\r\n\r\n", "", ErrTransferEncoding},
 		{"Trailers", "5\r\nhello\r\n0\r\nX-A: 1\r\nX-B:  two \r\n\r\n", "hello", nil},
 		{"TrailerObsFold", "5\r\nhello\r\n0\r\nX-A: 1\r\n 2\r\n\r\n", "", ErrInvalidHeader},
@@ -125,6 +128,22 @@ func TestChunkedTrailersCopied(t *testing.T) {
 	}
 	if cap(tr[0].Name) != len(tr[0].Name) {
 		t.Fatal("trailer slices must not allow appending into the storage")
+	}
+}
+
+func TestChunkSizeLineLimit(t *testing.T) {
+	// The whole line is buffered at once, or arrives byte by byte.
+	for _, src := range []func(io.Reader) io.Reader{func(r io.Reader) io.Reader { return r }, iotest.OneByteReader} {
+		r := NewReader(src(strings.NewReader(chunkedHead + "5;" + strings.Repeat("a", 40) + "\r\nhello\r\n0\r\n\r\n")))
+		var h RequestHead
+		if err := r.ReadRequestHead(&h, Limits{MaxLineSize: 30}); err != nil {
+			t.Fatal(err)
+		}
+		var b Body
+		b.Reset(r, h.Body, h.ContentLength)
+		if _, err := io.ReadAll(&b); !errors.Is(err, ErrTransferEncoding) {
+			t.Fatalf("%v", err)
+		}
 	}
 }
 
@@ -256,6 +275,22 @@ func TestBodyDiscard(t *testing.T) {
 		b.Reset(r, h.Body, h.ContentLength)
 		if drained, err := b.Discard(10); drained || !errors.Is(err, ErrContentLength) {
 			t.Fatalf("%v %v", drained, err)
+		}
+	})
+	t.Run("BrokenChunked", func(t *testing.T) {
+		r := NewReader(strings.NewReader(chunkedHead + "5\r\nhelloXX0\r\n\r\n"))
+		var h RequestHead
+		if err := r.ReadRequestHead(&h, Limits{}); err != nil {
+			t.Fatal(err)
+		}
+		var b Body
+		b.Reset(r, h.Body, h.ContentLength)
+		drained, err := b.Discard(100)
+		if drained || !errors.Is(err, ErrTransferEncoding) {
+			t.Fatalf("%v %v", drained, err)
+		}
+		if drained, err2 := b.Discard(100); drained || err2 != err {
+			t.Fatalf("error does not stick: %v %v", drained, err2)
 		}
 	})
 	t.Run("UntilClose", func(t *testing.T) {

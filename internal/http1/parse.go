@@ -184,12 +184,10 @@ func parseVersion(v []byte) (minor uint8, status int) {
 	return v[7] - '0', 0
 }
 
-// versionPrefix reports whether v may be the start of an HTTP-version.
+// versionPrefix reports whether v, shorter than an HTTP-version, may be the
+// start of one.
 func versionPrefix(v []byte) bool {
 	const pattern = "HTTP/0.0"
-	if len(v) > len(pattern) {
-		return false
-	}
 	for i, c := range v {
 		if p := pattern[i]; c != p && (p != '0' || !isDigit(c)) {
 			return false
@@ -612,10 +610,8 @@ func nextElement(v []byte) (elem, rest []byte) {
 	return elem, rest
 }
 
+// isToken reports whether the non-empty b is a token.
 func isToken(b []byte) bool {
-	if len(b) == 0 {
-		return false
-	}
 	for _, c := range b {
 		if classes[c]&classToken == 0 {
 			return false

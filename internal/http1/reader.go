@@ -109,10 +109,11 @@ func (r *Reader) readHead(lim Limits, parse func([]byte) (int, error)) error {
 
 	// Parse on the first chance, whenever a head may have ended and when the
 	// buffered bytes have doubled since the last try: on drip-fed input that
-	// is linear work, and garbage is still rejected early.
-	parsed := 0
+	// is linear work, and garbage is still rejected early. At the end of the
+	// input, parse what there is once more, for its error.
+	parsed, eof := 0, false
 	for {
-		if n := r.w - r.r; n > 0 && (parsed == 0 || n >= 2*parsed || r.w == len(r.buf) || r.headEnd()) {
+		if n := r.w - r.r; n > 0 && (eof || parsed == 0 || n >= 2*parsed || r.w == len(r.buf) || r.headEnd()) {
 			parsed = n
 			n, err := parse(r.buf[r.r:r.w])
 			if err != nil {
@@ -124,15 +125,17 @@ func (r *Reader) readHead(lim Limits, parse func([]byte) (int, error)) error {
 				return nil
 			}
 		}
+		if eof {
+			return io.ErrUnexpectedEOF
+		}
 		if r.w == len(r.buf) {
+			// A head the limits allow fits in maxHead bytes, so the parser
+			// has decided before the buffer needs to grow beyond.
 			r.scan -= r.r
-			switch {
-			case r.r > 0:
+			if r.r > 0 {
 				r.w = copy(r.buf, r.buf[r.r:r.w])
 				r.r = 0
-			case len(r.buf) >= r.lim.maxHead():
-				return &ParseError{Kind: ErrLineTooLong, Status: 431, Reason: "header section too large"}
-			default:
+			} else {
 				r.grow(min(2*len(r.buf), r.lim.maxHead()))
 			}
 		}
@@ -144,16 +147,7 @@ func (r *Reader) readHead(lim Limits, parse func([]byte) (int, error)) error {
 				r.r = r.w
 				return io.EOF
 			}
-			n, perr := parse(r.buf[r.r:r.w])
-			if perr != nil {
-				return perr
-			}
-			if n > 0 {
-				r.r += n
-				r.head = r.r
-				return nil
-			}
-			return io.ErrUnexpectedEOF
+			eof = true
 		}
 	}
 }

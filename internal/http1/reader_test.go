@@ -527,3 +527,53 @@ func TestPoolClasses(t *testing.T) {
 	}
 	putBuf(p)
 }
+
+// badReader misbehaves as io.Reader: it returns n, err in turn.
+type badReader struct {
+	n   int
+	err error
+}
+
+func (b badReader) Read([]byte) (int, error) { return b.n, b.err }
+
+func TestReaderBadSource(t *testing.T) {
+	var h RequestHead
+	for _, c := range []struct {
+		src  badReader
+		want error
+	}{
+		{badReader{n: -1}, errBadRead},
+		{badReader{n: 1 << 30}, errBadRead},
+		{badReader{}, io.ErrNoProgress},
+	} {
+		if err := NewReader(c.src).ReadRequestHead(&h, Limits{}); err != c.want {
+			t.Errorf("ReadRequestHead from %+v: %v, want %v", c.src, err, c.want)
+		}
+		if _, err := NewReader(c.src).Read(make([]byte, 4)); c.want == errBadRead && err != errBadRead {
+			t.Errorf("Read from %+v: %v", c.src, err)
+		}
+	}
+}
+
+func TestReaderReadHoldsBackErrors(t *testing.T) {
+	// The source returns data with an error: Read returns the data, then
+	// the error, then reads the source again.
+	r := NewReader(iotest.DataErrReader(strings.NewReader("GET / HTTP/1.1\r\nHost: a\r\n\r\nxyz")))
+	var h RequestHead
+	if err := r.ReadRequestHead(&h, Limits{}); err != nil {
+		t.Fatal(err)
+	}
+	p := make([]byte, 10)
+	if n, err := r.Read(p); n != 3 || err != nil {
+		t.Fatalf("%d %v", n, err)
+	}
+	if n, err := r.Read(nil); n != 0 || err != io.EOF {
+		t.Fatalf("%d %v", n, err)
+	}
+	if n, err := r.Read(nil); n != 0 || err != nil {
+		t.Fatalf("empty read: %d %v", n, err)
+	}
+	if n, err := r.Read(p); n != 0 || err != io.EOF {
+		t.Fatalf("%d %v", n, err)
+	}
+}
