@@ -14,7 +14,7 @@ func needNghttp(t testing.TB) string {
 	t.Helper()
 	path, err := exec.LookPath("nghttp")
 	if err != nil {
-		t.Skipf("nghttp not found (%v); install it: %s", err, installHint)
+		missingPeer(t, "nghttp not found (%v); install it: %s", err, installHint)
 	}
 	return path
 }

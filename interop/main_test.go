@@ -132,7 +132,7 @@ func needCurl(t testing.TB) string {
 	t.Helper()
 	path, err := curlPeer.lookup(func() (string, error) { return exec.LookPath("curl") })
 	if err != nil {
-		t.Skipf("curl not found (%v); install it: %s", err, installHint)
+		missingPeer(t, "curl not found (%v); install it: %s", err, installHint)
 	}
 	return path
 }
@@ -146,7 +146,7 @@ func needCurlHTTP2(t testing.TB) string {
 		t.Fatalf("curl -V: %v", err)
 	}
 	if !strings.Contains(out, "HTTP2") {
-		t.Skipf("curl is built without HTTP/2; install Debian's: %s", installHint)
+		missingPeer(t, "curl is built without HTTP/2; install Debian's: %s", installHint)
 	}
 	return curl
 }
@@ -173,7 +173,7 @@ func needPython(t testing.TB) string {
 		return pythonPath, nil
 	})
 	if err != nil {
-		t.Skipf("Python aiohttp client not available (%v); install it: %s", err, installHint)
+		missingPeer(t, "Python aiohttp client not available (%v); install it: %s", err, installHint)
 	}
 	return path
 }
@@ -183,7 +183,7 @@ func needH2load(t testing.TB) string {
 	t.Helper()
 	path, err := h2loadPeer.lookup(func() (string, error) { return exec.LookPath("h2load") })
 	if err != nil {
-		t.Skipf("h2load not found (%v); install it: %s", err, installHint)
+		missingPeer(t, "h2load not found (%v); install it: %s", err, installHint)
 	}
 	return path
 }
@@ -227,21 +227,16 @@ func runPeer(t testing.TB, stdin []byte, name string, args ...string) (stdout, s
 	return out.String(), errOut.String(), err
 }
 
-// knownBugsEnv runs the checks of known server bugs when set to 1.
-const knownBugsEnv = "INTEROP_KNOWN_BUGS"
+// requirePeersEnv, when set (as .ci/run does), makes a missing peer fail
+// the test instead of skipping it, so that CI never skips silently.
+const requirePeersEnv = "AIOHTTP_GO_REQUIRE_PEERS"
 
-// knownBug skips a check the server is known to fail, naming the bug;
-// with INTEROP_KNOWN_BUGS=1 it runs, to see whether a fix works. Once a
-// bug is fixed, delete its knownBug call. The bugs:
-//
-//   - "413-no-connection-close": after answering 413 to a body it will not
-//     read (more than the 256 KiB it discards), the server closes the
-//     connection without sending "Connection: close", and resets it, so
-//     that a keep-alive client reuses a dead connection
-//     (TestTooLargeClosesConnection; Python check too_large_keepalive).
-func knownBug(t testing.TB, bug string) {
+// missingPeer skips the test for a peer that is not installed, or fails it
+// when requirePeersEnv is set.
+func missingPeer(t testing.TB, format string, args ...any) {
 	t.Helper()
-	if os.Getenv(knownBugsEnv) != "1" {
-		t.Skipf("known server bug %q; run with %s=1 to check it", bug, knownBugsEnv)
+	if os.Getenv(requirePeersEnv) != "" {
+		t.Fatalf(format, args...)
 	}
+	t.Skipf(format, args...)
 }

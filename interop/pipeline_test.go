@@ -165,7 +165,6 @@ func TestPipeliningSplitWrites(t *testing.T) {
 // client that is not told reuses a dead connection (Python aiohttp fails
 // with "Server disconnected").
 func TestTooLargeClosesConnection(t *testing.T) {
-	knownBug(t, "413-no-connection-close")
 	srv := startServer(t)
 	c := dial(t, srv)
 	big := payload(2 * bodyLimit)
