@@ -13,17 +13,17 @@ const pythonScript = "testdata/aiohttp_client.py"
 // pythonChecks are the script's checks the server passes, in the order
 // they run.
 var pythonChecks = []string{
-	"get_root",           // GET / as text, Content-Type text/plain; charset=utf-8
-	"get_name",           // GET /Alice, /Jörg M (percent-encoded by yarl), /health
-	"post_json",          // POST /api/data with json=, answered {"status":"success","received":...}
-	"head",               // HEAD: GET's Content-Length, empty body, connection still in sync
-	"not_found",          // 404
-	"method_not_allowed", // 405 with Allow: POST, and GET,HEAD
-	"keepalive",          // 6 requests, TCPConnector(limit=1): 1 connection created, 5 reuses
-	"chunked_upload",     // data= async generator: sent chunked, server reads it all
-	"too_large",          // 2 MiB by Content-Length, with expect100, chunked: 413; 1 MiB: 200
-	"expect100",          // expect100=True: 100 Continue, then the upload
-	"expect100_rejected", // expect100=True to a 404 and a 405: answered at once, no body sent
+	"get_root",            // GET / as text, Content-Type text/plain; charset=utf-8
+	"get_name",            // GET /Alice, /Jörg M (percent-encoded by yarl), /health
+	"post_json",           // POST /api/data with json=, answered {"status":"success","received":...}
+	"head",                // HEAD: GET's Content-Length, empty body, connection still in sync
+	"not_found",           // 404
+	"method_not_allowed",  // 405 with Allow: POST, and GET,HEAD
+	"keepalive",           // 6 requests, TCPConnector(limit=1): 1 connection created, 5 reuses
+	"chunked_upload",      // data= async generator: sent chunked, server reads it all
+	"too_large",           // 2 MiB by Content-Length, with expect100, chunked: 413; 1 MiB: 200
+	"expect100",           // expect100=True: 100 Continue, then the upload
+	"expect100_rejected",  // expect100=True to a 404 and a 405: answered at once, no body sent
 	"too_large_keepalive", // 413 says Connection: close; the next request gets a new connection
 }
 

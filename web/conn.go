@@ -159,8 +159,8 @@ func (c *serverConn) serve() {
 }
 
 // readFailed answers a request head the parser rejected and hands an HTTP/2
-// connection preface to the HTTP/2 server; anything else (EOF, timeouts,
-// resets) just ends the connection.
+// connection preface to the HTTP/2 server (or answers 505 when HTTP/2 is
+// off); anything else (EOF, timeouts, resets) just ends the connection.
 func (c *serverConn) readFailed(err error) {
 	if errors.Is(err, http1.ErrHTTP2Preface) {
 		if c.srv.h2 == nil {

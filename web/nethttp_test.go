@@ -407,12 +407,13 @@ func TestH2CUpgrade(t *testing.T) {
 	}
 	c.send(http2.ClientPreface)
 	fr := http2.NewFramer(c.nc, c.br)
+	dec := hpack.NewDecoder(4096, nil)
 	if err := fr.WriteSettings(); err != nil {
 		t.Fatal(err)
 	}
 	// Stream 1 answers the request that asked for the upgrade, which
 	// arrived over HTTP/1.1.
-	status, body := readH2Response(t, c, fr, 1)
+	status, body := readH2Response(t, c, fr, dec, 1)
 	if status != "200" || !strings.HasPrefix(body, "GET HTTP/1.1 /info http secure=false host=up.test q=up") {
 		t.Errorf("stream 1: %s %q", status, body)
 	}
@@ -425,17 +426,17 @@ func TestH2CUpgrade(t *testing.T) {
 	if err := fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 3, BlockFragment: block.Bytes(), EndStream: true, EndHeaders: true}); err != nil {
 		t.Fatal(err)
 	}
-	status, body = readH2Response(t, c, fr, 3)
+	status, body = readH2Response(t, c, fr, dec, 3)
 	if status != "200" || !strings.HasPrefix(body, "GET HTTP/2.0 /info http secure=false host=up.test q=three") {
 		t.Errorf("stream 3: %s %q", status, body)
 	}
 }
 
 // readH2Response reads frames until stream id ends, acknowledging
-// settings, and returns its :status and body.
-func readH2Response(t *testing.T, c *rawConn, fr *http2.Framer, id uint32) (status, body string) {
+// settings, and returns its :status and body; dec is the connection's
+// header decoder.
+func readH2Response(t *testing.T, c *rawConn, fr *http2.Framer, dec *hpack.Decoder, id uint32) (status, body string) {
 	t.Helper()
-	dec := hpack.NewDecoder(4096, nil)
 	var b strings.Builder
 	for {
 		c.deadline()
