@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 x/net/http2's Server, deprecated in favour of net/http's own HTTP/2, is the only server that serves a connection another engine accepted (ServeConn) and takes an h2c upgrade (UpgradeRequest); net/http can do neither.
+
 package web
 
 import (
@@ -10,6 +12,20 @@ import (
 
 	"golang.org/x/net/http2"
 )
+
+// h2Server is the HTTP/2 side of a Server.
+type h2Server struct {
+	srv  *http2.Server
+	base *http.Server // its Shutdown sends GOAWAY to the HTTP/2 connections
+}
+
+func newH2Server(app *Application) *h2Server {
+	h := &h2Server{srv: &http2.Server{}, base: &http.Server{Handler: app}}
+	if err := http2.ConfigureServer(h.base, h.srv); err != nil {
+		panic(err) // fails only for a TLS configuration, and there is none
+	}
+	return h
+}
 
 // serveHTTP2 serves an HTTP/2 connection (h2 over TLS, h2c by prior
 // knowledge, or h2c after an upgrade) with golang.org/x/net/http2, the
@@ -24,15 +40,14 @@ func (s *Server) serveHTTP2(nc net.Conn, upgrade *http.Request, settings []byte)
 		s.mu.Unlock()
 		nc.Close()
 	}()
-	//lint:ignore SA1019 ServeConn is the only way to serve HTTP/2 on a connection our own engine accepted (net/http cannot take an h2c upgrade).
 	opts := &http2.ServeConnOpts{
 		Context:        s.baseCtx,
-		BaseConfig:     s.h2base,
+		BaseConfig:     s.h2.base,
 		Handler:        s.app,
 		UpgradeRequest: upgrade,
 		Settings:       settings,
 	}
-	s.h2.ServeConn(nc, opts)
+	s.h2.srv.ServeConn(nc, opts)
 }
 
 // isH2CUpgrade reports an "Upgrade: h2c" request (RFC 7540 3.2) over

@@ -482,4 +482,3 @@ func readH2Response(t *testing.T, c *rawConn, fr *http2.Framer, dec *hpack.Decod
 		}
 	}
 }
-

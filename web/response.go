@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/json"
-	"strconv"
 
 	"github.com/aiohttp-go/aiohttp/multidict"
 )
@@ -253,6 +252,3 @@ func lowerASCII(s string) string {
 	}
 	return s
 }
-
-// formatInt returns n in decimal.
-func formatInt(n int64) string { return strconv.FormatInt(n, 10) }

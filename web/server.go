@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
-
-	"golang.org/x/net/http2"
 
 	"github.com/aiohttp-go/aiohttp/internal/http1"
 	"github.com/aiohttp-go/aiohttp/multidict"
@@ -83,8 +81,7 @@ type Server struct {
 	app    *Application
 	opts   ServerOptions
 	limits http1.Limits
-	h2     *http2.Server
-	h2base *http.Server // carries the HTTP/2 server's graceful shutdown
+	h2     *h2Server // nil when HTTP/2 is off
 	access *accessLogger
 
 	baseCtx   context.Context
@@ -118,11 +115,7 @@ func NewServer(app *Application, opts ServerOptions) *Server {
 		listeners: make(map[net.Listener]struct{}),
 	}
 	if !opts.DisableHTTP2 {
-		s.h2 = &http2.Server{}
-		s.h2base = &http.Server{Handler: app}
-		if err := http2.ConfigureServer(s.h2base, s.h2); err != nil {
-			panic(err) // only fails for a TLS configuration, and there is none
-		}
+		s.h2 = newH2Server(app)
 	}
 	if opts.AccessLog != nil {
 		s.access = newAccessLogger(opts.AccessLog, opts.AccessLogFormat)
@@ -158,8 +151,7 @@ func (s *Server) Serve(l net.Listener) error {
 			if s.closing.Load() || errors.Is(err, net.ErrClosed) {
 				return nil
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Temporary() { //nolint:staticcheck // EMFILE and friends are worth a retry
+			if isTemporaryAcceptError(err) {
 				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
 				time.Sleep(delay)
 				continue
@@ -189,6 +181,14 @@ func (s *Server) serveConn(nc net.Conn) {
 	s.active.Add(1)
 	s.mu.Unlock()
 	go c.serve()
+}
+
+// isTemporaryAcceptError reports the accept errors worth a retry after a
+// pause: out of file descriptors, or a connection reset before it was
+// accepted.
+func isTemporaryAcceptError(err error) bool {
+	return errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) ||
+		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // forget closes c's connection and drops it from the server.
@@ -302,8 +302,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.mu.Unlock()
 	s.closeIdle()
-	if s.h2base != nil {
-		_ = s.h2base.Shutdown(ctx) // GOAWAY to HTTP/2 connections
+	if s.h2 != nil {
+		_ = s.h2.base.Shutdown(ctx) // GOAWAY to HTTP/2 connections
 	}
 	errs := []error{s.app.Shutdown(ctx)}
 

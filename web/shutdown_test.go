@@ -217,7 +217,9 @@ func TestRunAppContext(t *testing.T) {
 		app.OnCleanup.Append(func(context.Context, *web.Application) error { cleaned.Done(); return nil })
 		ln := mustListen(t)
 		done := make(chan error, 1)
-		go func() { done <- web.RunAppContext(ctx, app, web.RunOptions{Listener: ln, NoSignals: true, Out: io.Discard}) }()
+		go func() {
+			done <- web.RunAppContext(ctx, app, web.RunOptions{Listener: ln, NoSignals: true, Out: io.Discard})
+		}()
 		c := dialRaw(t, "tcp", ln.Addr().String())
 		if r := c.get("/"); string(r.body) != "running" {
 			t.Fatalf("got %q", r.body)
