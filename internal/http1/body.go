@@ -8,7 +8,7 @@ import (
 // Body reads one message body from a [Reader]: exactly Content-Length
 // bytes, a chunked body (RFC 9112 7.1) or everything until the connection
 // closes. A Body is reused with Reset; it allocates only to grow its
-// trailer storage.
+// trailer storage. The zero Body is an empty body.
 type Body struct {
 	r     *Reader
 	kind  BodyKind
@@ -43,12 +43,12 @@ func (b *Body) Reset(r *Reader, kind BodyKind, length int64) {
 	case BodyUntilClose:
 		b.left = math.MaxInt64
 	default:
-		b.done = true
+		b.kind = BodyNone
 	}
 }
 
 // Done reports whether the whole body has been read.
-func (b *Body) Done() bool { return b.done }
+func (b *Body) Done() bool { return b.done || b.kind == BodyNone }
 
 // Trailers returns the trailer fields of a chunked body once Read has
 // returned io.EOF. They stay valid until the next Reset.
@@ -61,7 +61,7 @@ func (b *Body) Read(p []byte) (int, error) {
 	if b.err != nil {
 		return 0, b.err
 	}
-	if b.done {
+	if b.Done() {
 		return 0, io.EOF
 	}
 	if len(p) == 0 {
@@ -98,7 +98,7 @@ func (b *Body) Read(p []byte) (int, error) {
 // bytes. It reports whether the end was reached: if not, the connection
 // cannot carry another message.
 func (b *Body) Discard(max int64) (drained bool, err error) {
-	for !b.done {
+	for !b.Done() {
 		if b.err != nil {
 			return false, b.err
 		}

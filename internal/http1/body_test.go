@@ -198,6 +198,19 @@ func TestBodyKinds(t *testing.T) {
 			t.Fatalf("%d %v", n, err)
 		}
 	})
+	t.Run("Zero", func(t *testing.T) {
+		var b Body
+		if n, err := b.Read(make([]byte, 4)); n != 0 || err != io.EOF || !b.Done() || b.Trailers() != nil {
+			t.Fatalf("%d %v", n, err)
+		}
+		if drained, err := b.Discard(10); !drained || err != nil {
+			t.Fatalf("%v %v", drained, err)
+		}
+		b.Reset(nil, BodyKind(42), 5)
+		if n, err := b.Read(make([]byte, 4)); n != 0 || err != io.EOF {
+			t.Fatalf("unknown kind: %d %v", n, err)
+		}
+	})
 	t.Run("LengthZero", func(t *testing.T) {
 		var b Body
 		b.Reset(NewReader(strings.NewReader("x")), BodyLength, 0)
