@@ -40,18 +40,18 @@ type serverConn struct {
 	nc  net.Conn
 	tls *tls.ConnectionState
 
-	r      *http1.Reader
-	head   http1.RequestHead
-	body   http1.Body
-	req    Request
-	own    BodyResponse // the response Request.Respond hands out
-	rb     requestBody
-	w      []byte // output not yet written
+	r    *http1.Reader
+	head http1.RequestHead
+	body http1.Body
+	req  Request
+	own  BodyResponse // the response Request.Respond hands out
+	rb   requestBody
+	w    []byte // output not yet written
 	// continued is set once 100 Continue was sent for the current request;
 	// linger once the connection must close with input left unread.
 	continued, linger bool
-	stream streamState
-	path   []byte // scratch for unescaping the path
+	stream            streamState
+	path              []byte // scratch for unescaping the path
 
 	state atomic.Int32
 	since atomic.Int64 // coarse unix time of the last state change

@@ -96,6 +96,7 @@ func mapKeys(h http.Header) func(func(string) bool) {
 type stdOutbound struct {
 	w      http.ResponseWriter
 	status int
+	noBody bool // HEAD, 1xx, 204 or 304: body writes are dropped, as on the engine
 }
 
 func (o *stdOutbound) setHead(req *Request, h *responseHead) {
@@ -124,6 +125,7 @@ func (o *stdOutbound) setHead(req *Request, h *responseHead) {
 		dst.Set("Connection", "close")
 	}
 	o.status = h.status
+	o.noBody = req.method == "HEAD" || !bodyAllowed(h.status)
 	o.w.WriteHeader(h.status)
 }
 
@@ -150,6 +152,9 @@ func (o *stdOutbound) writeHead(req *Request, h *responseHead) error {
 }
 
 func (o *stdOutbound) write(p []byte) error {
+	if o.noBody {
+		return nil
+	}
 	_, err := o.w.Write(p)
 	return err
 }

@@ -13,12 +13,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/pprof"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -56,6 +59,19 @@ func bridgeApp(t *testing.T) *web.Application {
 		}
 		return resp, nil
 	})
+	app.Router.Get("/stream-checked/{code}", func(req *web.Request) (web.Response, error) {
+		resp := web.NewStreamResponse()
+		if err := resp.SetStatus(map[string]int{"200": 200, "204": 204, "304": 304}[req.MatchInfo().Get("code")]); err != nil {
+			return nil, err
+		}
+		if err := resp.Prepare(req); err != nil {
+			return nil, err
+		}
+		if _, err := resp.WriteString("body"); err != nil {
+			return nil, fmt.Errorf("a body write failed: %w", err)
+		}
+		return resp, nil
+	})
 	app.Router.Get("/no-content", func(*web.Request) (web.Response, error) {
 		return web.Text("dropped").SetStatus(204), nil
 	})
@@ -77,7 +93,10 @@ func readAll(t *testing.T, resp *http.Response, err error) string {
 }
 
 func TestApplicationAsHTTPHandler(t *testing.T) {
-	ts := httptest.NewServer(bridgeApp(t))
+	logged := new(syncBuffer)
+	ts := httptest.NewUnstartedServer(bridgeApp(t))
+	ts.Config.ErrorLog = log.New(logged, "", 0)
+	ts.Start()
 	t.Cleanup(ts.Close)
 	client := ts.Client()
 
@@ -98,6 +117,24 @@ func TestApplicationAsHTTPHandler(t *testing.T) {
 	resp, err = client.Head(ts.URL + "/info")
 	if got := readAll(t, resp, err); got != "" || resp.ContentLength <= 0 {
 		t.Errorf("HEAD: %q, Content-Length %d", got, resp.ContentLength)
+	}
+	// As on the engine, a streamed body is dropped without an error where
+	// none may be sent.
+	for _, path := range []string{"/stream-checked/200", "/stream-checked/204", "/stream-checked/304"} {
+		resp, err = client.Head(ts.URL + path)
+		readAll(t, resp, err)
+		if !strings.HasSuffix(path, strconv.Itoa(resp.StatusCode)) {
+			t.Errorf("HEAD %s: %d", path, resp.StatusCode)
+		}
+		if path != "/stream-checked/200" {
+			resp, err = client.Get(ts.URL + path)
+			if got := readAll(t, resp, err); !strings.HasSuffix(path, strconv.Itoa(resp.StatusCode)) || got != "" {
+				t.Errorf("GET %s: %d %q", path, resp.StatusCode, got)
+			}
+		}
+	}
+	if got := logged.String(); got != "" {
+		t.Errorf("net/http complained: %s", got)
 	}
 	resp, err = client.Get(ts.URL + "/no-content")
 	if got := readAll(t, resp, err); resp.StatusCode != 204 || got != "" || resp.Header.Get("Content-Type") != "" {
@@ -323,7 +360,8 @@ func TestTLSSiteHTTP1AndH2(t *testing.T) {
 		t.Errorf("HTTP/1.1 over TLS: %s %q", resp.Proto, got)
 	}
 
-	h2t := &http2.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
+	h2t := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, Protocols: new(http.Protocols)}
+	h2t.Protocols.SetHTTP2(true) // HTTP/2 only
 	defer h2t.CloseIdleConnections()
 	h2 := &http.Client{Transport: h2t, Timeout: ioTimeout}
 	resp, err = h2.Get("https://" + addr + "/info")
@@ -350,13 +388,10 @@ func TestTLSSiteWithoutHTTP2(t *testing.T) {
 }
 
 // h2cTransport speaks HTTP/2 over plain TCP by prior knowledge.
-func h2cTransport() *http2.Transport {
-	return &http2.Transport{
-		AllowHTTP: true,
-		DialTLSContext: func(ctx context.Context, network, addr string, _ *tls.Config) (net.Conn, error) {
-			return (&net.Dialer{}).DialContext(ctx, network, addr)
-		},
-	}
+func h2cTransport() *http.Transport {
+	tr := &http.Transport{Protocols: new(http.Protocols)}
+	tr.Protocols.SetUnencryptedHTTP2(true)
+	return tr
 }
 
 func TestH2CPriorKnowledge(t *testing.T) {
@@ -481,4 +516,22 @@ func readH2Response(t *testing.T, c *rawConn, fr *http2.Framer, dec *hpack.Decod
 			t.Fatalf("RST_STREAM %v", f.ErrCode)
 		}
 	}
+}
+
+// syncBuffer is a buffer that the server's goroutines may write to.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

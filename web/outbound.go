@@ -48,9 +48,14 @@ const serverLine = "Server: aiohttp-go\r\n"
 // without the blank line that ends them. It adds Date, Server,
 // Content-Type and Content-Length (or chunked Transfer-Encoding) and the
 // Connection field the keep-alive decision needs, and drops framing fields
-// a user set by hand, which the engine owns.
+// a user set by hand, which the engine owns, and a reason phrase that
+// could split the response, which gives way to the standard one.
 func appendHead(w []byte, req *Request, h *responseHead) []byte {
-	w = http1.AppendStatusLine(w, req.minor, h.status, h.reason)
+	reason := h.reason
+	if !http1.ValidFieldValue(reason) {
+		reason = ""
+	}
+	w = http1.AppendStatusLine(w, req.minor, h.status, reason)
 	w = append(w, serverLine...)
 	w = http1.AppendDate(w)
 	allowed := bodyAllowed(h.status)

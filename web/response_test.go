@@ -3,7 +3,9 @@ package web_test
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -89,8 +91,23 @@ func TestResponseFramingFieldsAndInjection(t *testing.T) {
 		resp.Header().Set("X-Good", "ok")
 		return resp, nil
 	})
+	app.Router.Get("/reason", func(*web.Request) (web.Response, error) {
+		return web.Text("x").SetStatus(200, "OK\r\nSet-Cookie: pwned=1"), nil
+	})
+	app.Router.Get("/error-reason", func(*web.Request) (web.Response, error) {
+		return nil, web.HTTPNotFound().WithReason("Gone\nX-Evil: 1")
+	})
 	s := startApp(t, app, web.ServerOptions{})
 	c := s.dial(t)
+	for _, path := range []string{"/reason", "/error-reason"} {
+		r := c.get(path)
+		if statusLine, _, _ := strings.Cut(r.head, "\r\n"); statusLine != "HTTP/1.1 "+strconv.Itoa(r.status)+" "+http.StatusText(r.status) {
+			t.Errorf("%s: status line %q", path, statusLine)
+		}
+		if _, ok := r.lookup("Set-Cookie"); ok || r.get("X-Evil") != "" {
+			t.Errorf("%s: the reason phrase split the response: %q", path, r.head)
+		}
+	}
 	r := c.get("/")
 	if string(r.body) != "abc" || r.get("Content-Length") != "3" || len(r.values("Content-Length")) != 1 {
 		t.Errorf("framing: %q %q", r.head, r.body)
