@@ -204,6 +204,7 @@ func (c *serverConn) serveRequest() bool {
 	req.netConn = c.nc
 	req.tls = c.tls
 	req.ctx.parent = c.srv.baseCtx
+	req.ctx.shutdown = c.srv.cancelled
 	req.ctx.watcher = c
 	req.method = internMethod(h.Method)
 	req.target = bytesView(h.Target)

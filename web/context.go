@@ -10,10 +10,11 @@ import (
 // is called: only then does the connection start watching for the client
 // going away.
 type reqContext struct {
-	mu     sync.Mutex
-	parent context.Context // the server's base context: values only
-	done   chan struct{}
-	err    error
+	mu       sync.Mutex
+	parent   context.Context // the server's base context: values only
+	shutdown <-chan struct{} // closed when the server cancels its handlers
+	done     chan struct{}
+	err      error
 	// watcher starts watching for the end of the request once Done is
 	// first asked for.
 	watcher contextWatcher
@@ -47,10 +48,21 @@ func (c *reqContext) Done() <-chan struct{} {
 	return c.done
 }
 
-// Err returns why the request was cancelled, or nil.
+// Err returns why the request was cancelled, or nil. It notices a server
+// cancelling its handlers even when nobody called Done.
 func (c *reqContext) Err() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.err == nil && c.shutdown != nil {
+		select {
+		case <-c.shutdown:
+			c.err = ErrServerShutdown
+			if c.done != nil {
+				close(c.done)
+			}
+		default:
+		}
+	}
 	return c.err
 }
 

@@ -328,7 +328,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			waiting = false
 		}
 	}
-	<-done
+	select {
+	case <-done:
+	case <-ctx.Done():
+		errs = append(errs, errors.New("web: shutdown went on with handlers that ignored their cancelled context"))
+	}
 	errs = append(errs, s.app.Cleanup(context.WithoutCancel(ctx)))
 	return errors.Join(errs...)
 }
