@@ -183,6 +183,10 @@ func (s *Server) serveConn(nc net.Conn) {
 	go c.serve()
 }
 
+// cancelGrace is how long a shutdown whose context ended waits for the
+// handlers it cancelled to return.
+const cancelGrace = time.Second
+
 // isTemporaryAcceptError reports the accept errors worth a retry after a
 // pause: out of file descriptors, or a connection reset before it was
 // accepted.
@@ -331,7 +335,13 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	select {
 	case <-done:
 	case <-ctx.Done():
-		errs = append(errs, errors.New("web: shutdown went on with handlers that ignored their cancelled context"))
+		// Cancelled handlers get a moment to return; past it, shutdown
+		// goes on without those that ignore their context.
+		select {
+		case <-done:
+		case <-time.After(cancelGrace):
+			errs = append(errs, errors.New("web: shutdown went on with handlers that ignored their cancelled context"))
+		}
 	}
 	errs = append(errs, s.app.Cleanup(context.WithoutCancel(ctx)))
 	return errors.Join(errs...)
