@@ -19,9 +19,12 @@ type RunOptions struct {
 	ServerOptions
 
 	// Host and Port to listen on (0.0.0.0 and 8080 when empty and zero, as
-	// in aiohttp; for a port the system picks, pass a Listener on port 0).
+	// in aiohttp).
 	Host string
 	Port int
+	// Addr is "host:port" to listen on, in place of Host and Port, the Go
+	// way: port 0 lets the system pick one (the banner shows which).
+	Addr string
 	// Path serves on a Unix socket instead (or as well, with Host set).
 	Path string
 	// Listener serves on a listener you made, instead of Host and Port.
@@ -67,9 +70,14 @@ func RunAppContext(ctx context.Context, app *Application, opts RunOptions) error
 	switch {
 	case opts.Listener != nil:
 		sites = append(sites, NewListenerSite(runner, opts.Listener))
-	case opts.Path != "" && opts.Host == "":
+	case opts.Path != "" && opts.Host == "" && opts.Addr == "":
 	default:
-		sites = append(sites, NewTCPSite(runner, opts.Host, opts.Port, SiteOptions{TLSConfig: opts.TLSConfig, ReusePort: opts.ReusePort}))
+		siteOpts := SiteOptions{TLSConfig: opts.TLSConfig, ReusePort: opts.ReusePort}
+		site := NewTCPSite(runner, opts.Host, opts.Port, siteOpts)
+		if opts.Addr != "" {
+			site.address = opts.Addr
+		}
+		sites = append(sites, site)
 	}
 	if opts.Path != "" {
 		sites = append(sites, NewUnixSite(runner, opts.Path))

@@ -14,8 +14,6 @@ package main
 import (
 	"flag"
 	"log"
-	"net"
-	"strconv"
 
 	"github.com/aiohttp-go/aiohttp/web"
 )
@@ -23,15 +21,7 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "host:port to listen on")
 	flag.Parse()
-	host, port, err := net.SplitHostPort(*addr)
-	if err != nil {
-		log.Fatalf("-addr: %v", err)
-	}
-	p, err := strconv.Atoi(port)
-	if err != nil {
-		log.Fatalf("-addr: bad port %q", port)
-	}
-	if err := web.RunApp(newApp(), web.RunOptions{Host: host, Port: p}); err != nil {
+	if err := web.RunApp(newApp(), web.RunOptions{Addr: *addr}); err != nil {
 		log.Fatal(err)
 	}
 }
