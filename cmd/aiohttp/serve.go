@@ -42,19 +42,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	opts := web.RunOptions{Host: *host, Port: *port, NoSignals: true, Out: stdout}
+	// Addr rather than Host and Port: port 0 then picks a free port.
+	opts := web.RunOptions{Addr: net.JoinHostPort(*host, strconv.Itoa(*port)), NoSignals: true, Out: stdout}
 	if *accessLog {
 		opts.AccessLog = stdout
-	}
-	if *port == 0 {
-		// RunOptions read port 0 as aiohttp's default 8080; listen
-		// ourselves to get a free port, which the banner shows.
-		ln, err := net.Listen("tcp", net.JoinHostPort(*host, strconv.Itoa(*port)))
-		if err != nil {
-			fmt.Fprintf(stderr, "aiohttp serve: %v\n", err)
-			return 1
-		}
-		opts.Listener = ln
 	}
 	if err := web.RunAppContext(ctx, demo.NewApp(), opts); err != nil {
 		fmt.Fprintf(stderr, "aiohttp serve: %v\n", err)
