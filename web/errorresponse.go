@@ -9,8 +9,10 @@ import (
 
 // response builds the response an HTTPError stands for.
 func (e *HTTPError) response() *BodyResponse {
-	r := &BodyResponse{status: e.Status, reason: e.Reason, text: e.body(), isText: true, contentType: e.bodyContentType()}
-	r.header.Extend(&e.Headers)
+	r := &BodyResponse{status: e.Status, text: e.body(), isText: true, contentType: e.bodyContentType()}
+	x := r.extra()
+	x.reason = e.Reason
+	x.header.Extend(&e.Headers)
 	return r
 }
 

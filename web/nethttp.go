@@ -130,10 +130,8 @@ func (o *stdOutbound) setHead(req *Request, h *responseHead) {
 }
 
 func (o *stdOutbound) writeResponse(req *Request, r *BodyResponse) error {
-	o.setHead(req, &responseHead{
-		status: r.status, reason: r.reason, header: &r.header,
-		contentType: r.contentTypeValue(), cookies: r.cookies, length: int64(r.ContentLength()),
-	})
+	h := r.head()
+	o.setHead(req, &h)
 	if req.method == "HEAD" || !bodyAllowed(r.status) {
 		return nil
 	}

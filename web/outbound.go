@@ -136,25 +136,18 @@ func appendInt(w []byte, n int64) []byte {
 // request gets the head only, with the Content-Length of the body it would
 // have had.
 func (c *serverConn) writeResponse(req *Request, r *BodyResponse) error {
-	h := responseHead{
-		status:      r.status,
-		reason:      r.reason,
-		header:      &r.header,
-		contentType: r.contentTypeValue(),
-		cookies:     r.cookies,
-		length:      int64(r.ContentLength()),
-	}
+	h := r.head()
 	c.w = appendHead(c.w, req, &h)
 	c.w = append(c.w, '\r', '\n')
 	if req.method == "HEAD" || !bodyAllowed(r.status) {
-		return c.logAccess(req, r.status, 0, &r.header)
+		return c.logAccess(req, r.status, 0, h.header)
 	}
 	if r.isText {
 		c.w = append(c.w, r.text...)
 	} else {
 		c.w = append(c.w, r.body...)
 	}
-	return c.logAccess(req, r.status, h.length, &r.header)
+	return c.logAccess(req, r.status, h.length, h.header)
 }
 
 // streamState tracks a streamed response on the engine.

@@ -28,15 +28,41 @@ type Response interface {
 // by several handlers, but must not be changed while it is being sent.
 type BodyResponse struct {
 	status      int
-	reason      string
-	header      multidict.CIMultiDict
+	isText      bool
+	forceClose  bool
 	contentType string
 	charset     string
 	body        []byte
 	text        string
-	isText      bool
-	cookies     []Cookie
-	forceClose  bool
+	x           *responseExtra // what most responses never set, allocated on first use
+}
+
+// responseExtra holds the parts of a BodyResponse that most responses never
+// set, so that a plain one is a small allocation.
+type responseExtra struct {
+	reason  string
+	header  multidict.CIMultiDict
+	cookies []Cookie
+}
+
+// extra returns r's extra part, allocating it on first use.
+func (r *BodyResponse) extra() *responseExtra {
+	if r.x == nil {
+		r.x = new(responseExtra)
+	}
+	return r.x
+}
+
+// noHeader is the empty header of responses that set none; never changed.
+var noHeader multidict.CIMultiDict
+
+// head returns what r's head is made of.
+func (r *BodyResponse) head() responseHead {
+	h := responseHead{status: r.status, header: &noHeader, contentType: r.contentTypeValue(), length: int64(r.ContentLength())}
+	if r.x != nil {
+		h.reason, h.header, h.cookies = r.x.reason, &r.x.header, r.x.cookies
+	}
+	return h
 }
 
 // NewResponse returns an empty response with the given status.
@@ -71,39 +97,49 @@ func (r *BodyResponse) Status() int { return r.status }
 
 // Reason returns the reason phrase sent with the status ("" means the
 // standard phrase).
-func (r *BodyResponse) Reason() string { return r.reason }
+func (r *BodyResponse) Reason() string {
+	if r.x == nil {
+		return ""
+	}
+	return r.x.reason
+}
 
 // SetStatus sets the status code and, optionally, a custom reason phrase,
 // and returns r.
 func (r *BodyResponse) SetStatus(status int, reason ...string) *BodyResponse {
 	r.status = status
-	r.reason = ""
 	if len(reason) > 0 {
-		r.reason = reason[0]
+		r.extra().reason = reason[0]
+	} else if r.x != nil {
+		r.x.reason = ""
 	}
 	return r
 }
 
 // Header returns the header fields sent with the response.
-func (r *BodyResponse) Header() *multidict.CIMultiDict { return &r.header }
+func (r *BodyResponse) Header() *multidict.CIMultiDict { return &r.extra().header }
 
 // SetHeader sets a header field and returns r.
 func (r *BodyResponse) SetHeader(name, value string) *BodyResponse {
-	r.header.Set(name, value)
+	r.extra().header.Set(name, value)
 	return r
 }
 
 // ContentType returns the media type without parameters.
 func (r *BodyResponse) ContentType() string {
-	if ct, ok := r.header.Lookup("Content-Type"); ok {
-		return mediaType(ct)
+	if r.x != nil {
+		if ct, ok := r.x.header.Lookup("Content-Type"); ok {
+			return mediaType(ct)
+		}
 	}
 	return r.contentType
 }
 
 // SetContentType sets the media type (without parameters) and returns r.
 func (r *BodyResponse) SetContentType(ct string) *BodyResponse {
-	r.header.Del("Content-Type")
+	if r.x != nil {
+		r.x.header.Del("Content-Type")
+	}
 	r.contentType = ct
 	return r
 }
@@ -155,9 +191,13 @@ func (r *BodyResponse) SetText(text string) *BodyResponse {
 
 // reset empties r for reuse, keeping the storage of its header and cookies.
 func (r *BodyResponse) reset() {
-	r.header.Reset()
-	clear(r.cookies)
-	*r = BodyResponse{status: 200, header: r.header, cookies: r.cookies[:0]}
+	x := r.x
+	if x != nil {
+		x.header.Reset()
+		clear(x.cookies)
+		*x = responseExtra{header: x.header, cookies: x.cookies[:0]}
+	}
+	*r = BodyResponse{status: 200, x: x}
 }
 
 // ContentLength returns the length of the body.
@@ -170,7 +210,8 @@ func (r *BodyResponse) ContentLength() int {
 
 // SetCookie adds a Set-Cookie field for c and returns r.
 func (r *BodyResponse) SetCookie(c Cookie) *BodyResponse {
-	r.cookies = append(r.cookies, c)
+	x := r.extra()
+	x.cookies = append(x.cookies, c)
 	return r
 }
 
