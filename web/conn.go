@@ -87,8 +87,7 @@ func newServerConn(srv *Server, nc net.Conn) *serverConn {
 func (c *serverConn) release() {
 	c.r.Reset(nil)
 	c.r.Release()
-	c.req.reset()
-	*c = serverConn{r: c.r, head: c.head, req: c.req, own: c.own, w: c.w[:0], path: c.path[:0]}
+	*c = serverConn{r: c.r, head: c.head, own: c.own, w: c.w[:0], path: c.path[:0]}
 	c.head.Reset()
 	connPool.Put(c)
 }

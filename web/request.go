@@ -63,6 +63,7 @@ type Request struct {
 	own   *BodyResponse // the response Respond hands out, reused by the connection
 	ctx   *reqContext
 	start time.Time // when the request arrived, kept for the access log only
+	dirty bool      // a cache above was filled in: reset must clear them
 }
 
 // headerSource gives the header fields of a request that did not come from
@@ -77,15 +78,25 @@ type ownedStrings struct {
 	haveTarget, havePath, haveHost        bool
 }
 
-// reset prepares r for the next request of a connection.
+// reset prepares r for the next request of a connection. The engine sets
+// every per-request field anew, so reset clears only the caches a handler
+// filled in: cheaper than zeroing the whole struct, whose pointer fields
+// would each cost a write barrier while the GC runs.
 func (r *Request) reset() {
-	ctx := r.ctx
-	if ctx == nil || ctx.handedOut {
-		ctx = new(reqContext)
-	} else {
-		*ctx = reqContext{}
+	if r.dirty {
+		r.header, r.query, r.cookies, r.url = nil, nil, nil, nil
+		r.owned = ownedStrings{}
+		r.read, r.readErr, r.readDone = nil, nil, false
+		r.dirty = false
 	}
-	*r = Request{ctx: ctx}
+	if r.allow != "" {
+		r.allow = ""
+	}
+	// A context no handler obtained was never watched nor cancelled: it
+	// can serve again as it is.
+	if r.ctx == nil || r.ctx.handedOut {
+		r.ctx = new(reqContext)
+	}
 }
 
 // App returns the application the matched route belongs to (a
@@ -104,6 +115,7 @@ func (r *Request) MatchInfo() *MatchInfo { return &r.match }
 // Path returns the URL path, percent-decoded.
 func (r *Request) Path() string {
 	if !r.owned.havePath {
+		r.dirty = true
 		r.owned.path, _ = unescapePath(r.rawPath, nil, false)
 		r.owned.path = strings.Clone(r.owned.path)
 		r.owned.rawPath = strings.Clone(r.rawPath)
@@ -137,6 +149,7 @@ func (r *Request) PathQS() string {
 // Target returns the request target exactly as the request line had it.
 func (r *Request) Target() string {
 	if !r.owned.haveTarget {
+		r.dirty = true
 		r.owned.target = strings.Clone(r.target)
 		r.owned.haveTarget = true
 	}
@@ -147,6 +160,7 @@ func (r *Request) Target() string {
 // Malformed pairs are skipped, as browsers and aiohttp do.
 func (r *Request) Query() *multidict.MultiDict {
 	if r.query == nil {
+		r.dirty = true
 		r.query = parseURLEncoded(r.QueryString())
 	}
 	return r.query
@@ -156,6 +170,7 @@ func (r *Request) Query() *multidict.MultiDict {
 // sent (aiohttp's request.headers and raw_headers at once).
 func (r *Request) Header() *multidict.CIMultiDict {
 	if r.header == nil {
+		r.dirty = true
 		r.header = r.materializeHeader()
 	}
 	return r.header
@@ -215,6 +230,7 @@ func (r *Request) headerView(name string) string {
 // none (HTTP/1.0).
 func (r *Request) Host() string {
 	if !r.owned.haveHost {
+		r.dirty = true
 		h := strings.Clone(r.headerView("Host"))
 		if h == "" && r.netConn != nil {
 			h = r.netConn.LocalAddr().String()
@@ -255,6 +271,7 @@ func (r *Request) KeepAlive() bool { return r.keepAlive }
 // URL returns the absolute URL of the request: scheme, host, path and query.
 func (r *Request) URL() *url.URL {
 	if r.url == nil {
+		r.dirty = true
 		u := &url.URL{Scheme: r.Scheme(), Host: r.Host(), Path: r.Path(), RawQuery: r.QueryString()}
 		if r.RawPath() != r.Path() {
 			u.RawPath = r.RawPath()
@@ -275,6 +292,7 @@ func (r *Request) RelURL() *url.URL {
 // Cookies returns the cookies the client sent.
 func (r *Request) Cookies() *multidict.MultiDict {
 	if r.cookies == nil {
+		r.dirty = true
 		r.cookies = new(multidict.MultiDict)
 		parseCookieHeader(strings.Join(r.Header().GetAll("Cookie"), "; "), r.cookies)
 	}
@@ -326,7 +344,7 @@ func (r *Request) Read() ([]byte, error) {
 	if r.readDone {
 		return r.read, r.readErr
 	}
-	r.readDone = true
+	r.readDone, r.dirty = true, true
 	limit := int64(-1)
 	if r.app != nil {
 		limit = r.app.clientMaxSize
