@@ -79,7 +79,9 @@ func (l *oneConnListener) Close() error {
 	l.once.Do(func() { close(l.done) })
 	return nil
 }
-func (l *oneConnListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080} }
+func (l *oneConnListener) Addr() net.Addr {
+	return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}
+}
 
 // run serves b.N requests through serve and waits for the connection to be
 // closed at the end of the input.
