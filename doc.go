@@ -1,0 +1,17 @@
+// Package aiohttp is the HTTP client of aiohttp for Go: a Session with a
+// connection pool, limits, cookies, proxies, timeouts, redirects,
+// middlewares and tracing, on the same HTTP/1.1 engine as the server in
+// package web (aiohttp's ClientSession, done the Go way).
+//
+//	s := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: "http://127.0.0.1:8080/"})
+//	defer s.Close()
+//	resp, err := s.Get(ctx, "health")
+//	if err != nil { ... }
+//	defer resp.Close()
+//	text, err := resp.Text()
+//
+// Every call takes a context.Context. Errors mirror aiohttp's exception
+// tree: test them with errors.Is against the Err* kinds (ErrServerTimeout,
+// ErrClientConnector, ...) and errors.As into *ClientResponseError and the
+// other typed errors.
+package aiohttp

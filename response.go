@@ -1,0 +1,536 @@
+package aiohttp
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/aiohttp-go/aiohttp/multidict"
+)
+
+// RequestInfo describes the request a response answers (aiohttp's
+// request_info).
+type RequestInfo struct {
+	Method  string
+	URL     *url.URL
+	RealURL *url.URL // with the fragment, as the caller gave it
+	Header  *multidict.CIMultiDict
+}
+
+// Response is an HTTP response (aiohttp's ClientResponse).
+//
+// Its body is read once: whole with [Response.Read], [Response.Text] or
+// [Response.JSON] (Read caches it, so the three can be combined), or as
+// it arrives through [Response.Content]. A body sent with a
+// Content-Encoding the client knows (gzip, deflate, br, zstd, also
+// stacked) is decoded on the fly, within a bound on its decoded size.
+//
+// Close the response (or Release it) when done with it, usually with
+// defer: reading the body to its end gives the connection back to the
+// pool by itself; closing a response whose body is still unread gives it
+// back only when the rest is small (at most 64 KiB), and closes it
+// otherwise.
+//
+// A Response is not safe for concurrent use. Slices it returns belong to
+// the caller.
+type Response struct {
+	Status  int                    // status code, like 200
+	Reason  string                 // reason phrase, like "OK"
+	Method  string                 // method of the request answered
+	URL     *url.URL               // the URL of this response, without fragment
+	RealURL *url.URL               // the URL as requested, with fragment
+	Version Version                // HTTP version of the response
+	Header  *multidict.CIMultiDict // header fields in received order, names as sent
+	History []*Response            // responses of the redirects that led here, oldest first
+	Request RequestInfo            // the request answered
+
+	// Body plumbing, set by the session when it builds the response.
+	//
+	// raw is the body as it arrives, framing removed (chunks decoded),
+	// compression not; nil for a response without a body. Its errors are
+	// *Error values for broken bodies and timeouts; others are reported
+	// as ErrClientPayload. raw may also implement
+	// [rawChunkBoundary] and [rawBufferedDiscarder].
+	raw io.Reader
+	// done is called exactly once: done(nil) when raw has returned
+	// io.EOF (or its rest was drained), done(err) when reading it failed
+	// or the body was abandoned (then err is errBodyAbandoned or the read
+	// error) and the connection must not be reused. nil means nothing to
+	// tell.
+	done func(error)
+	opts bodyOptions
+	ctnt *StreamReader // nil until the body is first used, then &stream
+
+	stream   StreamReader // the reader ctnt points to, kept here to save an allocation
+	rawN     int64        // raw body bytes read so far
+	rawErr   error        // raw's final result once it ended: io.EOF or the error; sticky
+	finished bool         // done has been called
+	closed   bool         // Close or Release has been called
+	body     []byte       // the whole body, once Read has read it
+	bodyRead bool         // body holds the whole body
+}
+
+// rawChunkBoundary is implemented by a raw body that knows its HTTP/1.1
+// chunks: EndOfChunk reports whether the bytes the last Read returned end
+// a chunk. [StreamReader.ReadChunk] reports it (aiohttp's
+// end_of_http_chunk) for a body that is not decoded.
+type rawChunkBoundary interface{ EndOfChunk() bool }
+
+// rawBufferedDiscarder is implemented by a raw body that can drop its rest
+// without waiting for the network: DiscardBuffered discards the rest of
+// the body when all of it, at most max bytes, has already been received,
+// and reports whether it did. Closing a response whose body is unread but
+// complete then keeps the connection even when its length is unknown
+// (chunked).
+type rawBufferedDiscarder interface{ DiscardBuffered(max int) bool }
+
+// Version is an HTTP version.
+type Version struct{ Major, Minor int }
+
+// String returns the version as in a status line, like "HTTP/1.1".
+func (v Version) String() string {
+	return "HTTP/" + strconv.Itoa(v.Major) + "." + strconv.Itoa(v.Minor)
+}
+
+// bodyOptions are the session's settings for reading a body.
+type bodyOptions struct {
+	autoDecompress  bool
+	maxDecompressed int64 // bound on a decompressed body (bomb protection); <=0: default
+	readBufSize     int   // <=0: default; lines read from Content may be twice as long
+	trace           *tracer
+	charsetResolver func(r *Response, body []byte) string
+}
+
+const (
+	// defaultReadBufSize is aiohttp's read_bufsize.
+	defaultReadBufSize = 256 << 10
+	// defaultMaxDecompressed bounds a decoded body when the session sets
+	// no bound.
+	defaultMaxDecompressed = 256 << 20
+	// drainLimit is how much of an unread body Close reads to keep the
+	// connection.
+	drainLimit = 64 << 10
+)
+
+// errBodyAbandoned is what done receives when the rest of the raw body
+// is left unread (the response was closed early, or the decoded body
+// ended long before it), so that the connection must close.
+var errBodyAbandoned = errors.New("response body abandoned")
+
+// errResponseClosed is the cause of the error reading a closed response
+// returns (aiohttp's ClientConnectionError "Connection closed").
+var errResponseClosed = errors.New("response closed")
+
+// OK reports whether Status is below 400.
+func (r *Response) OK() bool { return r.Status < 400 }
+
+// header returns the first value of a response header field, "" when
+// there is none.
+func (r *Response) header(name string) string {
+	if r.Header == nil {
+		return ""
+	}
+	return r.Header.Get(name)
+}
+
+// ContentType returns the media type of the Content-Type header in lower
+// case, without parameters. Like aiohttp it is
+// "application/octet-stream" when the header is absent and "text/plain"
+// when it is malformed.
+func (r *Response) ContentType() string {
+	v, ok := "", false
+	if r.Header != nil {
+		v, ok = r.Header.Lookup("Content-Type")
+	}
+	if !ok {
+		return "application/octet-stream"
+	}
+	return mediaType(v)
+}
+
+// Charset returns the charset parameter of the Content-Type header as
+// sent, "" when there is none.
+func (r *Response) Charset() string {
+	return headerParam(r.header("Content-Type"), "charset")
+}
+
+// ContentLength returns the value of the Content-Length header, -1 when
+// it is absent or invalid.
+func (r *Response) ContentLength() int64 {
+	v := strings.TrimSpace(r.header("Content-Length"))
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 || v[0] == '+' {
+		return -1
+	}
+	return n
+}
+
+// Host returns the host name of the response URL, without port.
+func (r *Response) Host() string {
+	if r.URL == nil {
+		return ""
+	}
+	return r.URL.Hostname()
+}
+
+// Cookies returns the cookies the response sets with Set-Cookie, in
+// header order; invalid ones are left out.
+func (r *Response) Cookies() []*Cookie {
+	if r.Header == nil {
+		return nil
+	}
+	var cookies []*Cookie
+	for _, line := range r.Header.GetAll("Set-Cookie") {
+		if c, err := ParseSetCookie(line); err == nil {
+			cookies = append(cookies, c)
+		}
+	}
+	return cookies
+}
+
+// ContentDisposition returns the parsed Content-Disposition header, nil
+// when there is none. A header that cannot be parsed gives a value with
+// an empty Type.
+func (r *Response) ContentDisposition() *ContentDisposition {
+	if r.Header == nil {
+		return nil
+	}
+	v, ok := r.Header.Lookup("Content-Disposition")
+	if !ok {
+		return nil
+	}
+	return parseContentDisposition(v)
+}
+
+// Links returns the links of the Link headers (RFC 8288) in order, their
+// targets resolved against the response URL.
+func (r *Response) Links() []Link {
+	if r.Header == nil {
+		return nil
+	}
+	return parseLinks(r.Header.GetAll("Link"), r.URL)
+}
+
+// Content returns the body as a stream (aiohttp's resp.content). Reading
+// from it and reading with Read share one body: what one consumed, the
+// other does not see.
+func (r *Response) Content() *StreamReader {
+	if r.ctnt == nil {
+		r.stream.init(r)
+		r.ctnt = &r.stream
+	}
+	return r.ctnt
+}
+
+// Read reads the whole (decoded) body and returns it; later calls return
+// the same bytes. After reading from Content it returns the rest. A body
+// that fails to arrive closes the connection and gives the error, with
+// the bytes read until then.
+func (r *Response) Read() ([]byte, error) {
+	if r.bodyRead {
+		return r.body, nil
+	}
+	body, err := r.Content().readAll()
+	if err != nil {
+		r.Release()
+		return body, err
+	}
+	r.body, r.bodyRead = body, true
+	return body, nil
+}
+
+// Text reads the body and decodes it to a string. The encoding is the
+// charset of the Content-Type header when it names one the client knows;
+// else UTF-8 for JSON; else what the session's charset resolver returns;
+// else it is detected: a byte order mark, valid UTF-8, an HTML meta
+// charset or an XML encoding declaration in the first KiB, and UTF-8 as
+// the last resort. Bytes invalid in the encoding become U+FFFD; a leading
+// byte order mark is dropped.
+func (r *Response) Text() (string, error) {
+	body, err := r.Read()
+	if err != nil {
+		return "", err
+	}
+	return decodeText(body, r.resolveEncoding(body))
+}
+
+// TextEncoding reads the body and decodes it from the named encoding (a
+// WHATWG label such as "gbk", "shift_jis" or "windows-1251", or a common
+// Python name such as "latin-1" or "cp936"), whatever the response says.
+func (r *Response) TextEncoding(enc string) (string, error) {
+	e, ok := lookupEncoding(enc)
+	if !ok {
+		return "", errors.New("aiohttp: unknown encoding " + strconv.Quote(enc))
+	}
+	body, err := r.Read()
+	if err != nil {
+		return "", err
+	}
+	return decodeText(body, e)
+}
+
+// Encoding reads the body and returns the name of the encoding Text
+// decodes it from (aiohttp's get_encoding), such as "utf-8" or "gbk".
+func (r *Response) Encoding() (string, error) {
+	body, err := r.Read()
+	if err != nil {
+		return "", err
+	}
+	return r.resolveEncoding(body).name, nil
+}
+
+// resolveEncoding chooses the encoding of body for Text.
+func (r *Response) resolveEncoding(body []byte) textEncoding {
+	if e, ok := lookupEncoding(r.Charset()); ok {
+		return e
+	}
+	if isJSONType(r.ContentType()) {
+		return utf8Encoding
+	}
+	if f := r.opts.charsetResolver; f != nil {
+		if e, ok := lookupEncoding(f(r, body)); ok {
+			return e
+		}
+	}
+	return detectEncoding(body)
+}
+
+// JSONOption changes how [Response.JSON] decodes.
+type JSONOption func(*jsonOptions)
+
+type jsonOptions struct {
+	contentType string // "" accepts any
+	unmarshal   func(data []byte, v any) error
+}
+
+// AnyContentType turns off the check of the Content-Type (aiohttp's
+// content_type=None).
+func AnyContentType() JSONOption {
+	return func(o *jsonOptions) { o.contentType = "" }
+}
+
+// JSONContentType makes JSON accept a response whose media type contains
+// ct instead of requiring a JSON one.
+func JSONContentType(ct string) JSONOption {
+	return func(o *jsonOptions) { o.contentType = strings.ToLower(ct) }
+}
+
+// JSONUnmarshal decodes with f instead of encoding/json's Unmarshal
+// (aiohttp's loads).
+func JSONUnmarshal(f func(data []byte, v any) error) JSONOption {
+	return func(o *jsonOptions) { o.unmarshal = f }
+}
+
+// JSON reads the body and decodes it as JSON into v. The media type must
+// be application/json or a +json type (see [AnyContentType] and
+// [JSONContentType]); another one gives a *ClientResponseError of kind
+// ErrContentType (aiohttp's ContentTypeError). An empty or blank body
+// leaves v untouched and returns nil, as aiohttp returns None.
+func (r *Response) JSON(v any, opts ...JSONOption) error {
+	o := jsonOptions{contentType: "application/json", unmarshal: json.Unmarshal}
+	for _, f := range opts {
+		f(&o)
+	}
+	body, err := r.Read()
+	if err != nil {
+		return err
+	}
+	if o.contentType != "" && !expectedContentType(r.ContentType(), o.contentType) {
+		return &ClientResponseError{
+			Kind:    ErrContentType,
+			Request: r.Request,
+			Status:  r.Status,
+			Message: "Attempt to decode JSON with unexpected mimetype: " + r.ContentType(),
+			Header:  r.Header,
+			History: r.History,
+		}
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	if e := r.resolveEncoding(body); e.name != "utf-8" {
+		text, err := decodeText(body, e)
+		if err != nil {
+			return err
+		}
+		body = []byte(text)
+	}
+	return o.unmarshal(body, v)
+}
+
+// expectedContentType reports whether the media type ct is what JSON
+// accepts for expected, as aiohttp's is_expected_content_type.
+func expectedContentType(ct, expected string) bool {
+	if expected == "application/json" {
+		return isJSONType(ct)
+	}
+	return strings.Contains(ct, expected)
+}
+
+// isJSONType reports whether the media type ct matches aiohttp's
+// ^application/(?:[\w.+-]+?\+)?json.
+func isJSONType(ct string) bool {
+	rest, ok := strings.CutPrefix(ct, "application/")
+	if !ok {
+		return false
+	}
+	if strings.HasPrefix(rest, "json") {
+		return true
+	}
+	i := strings.Index(rest, "+json")
+	if i <= 0 {
+		return false
+	}
+	for _, c := range []byte(rest[:i]) {
+		if !(c == '_' || c == '.' || c == '+' || c == '-' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// RaiseForStatus returns a *ClientResponseError of kind
+// ErrClientResponse carrying the status, reason, headers and history
+// when Status is 400 or more, nil otherwise. Unlike aiohttp it does not
+// release the response, so the error body can still be read; Close it as
+// always.
+func (r *Response) RaiseForStatus() error {
+	if r.OK() {
+		return nil
+	}
+	return &ClientResponseError{
+		Kind:    ErrClientResponse,
+		Request: r.Request,
+		Status:  r.Status,
+		Message: r.Reason,
+		Header:  r.Header,
+		History: r.History,
+	}
+}
+
+// Release gives the connection back (aiohttp's release): to the pool when
+// the body has been read to its end or its unread rest is small (already
+// received, or at most 64 KiB by Content-Length) and is drained; closed
+// otherwise. Reading a released response fails, except for a body Read
+// had already returned or a stream already at its end.
+func (r *Response) Release() {
+	if r.closed {
+		return
+	}
+	r.closed = true
+	if !r.finished {
+		if r.drain() {
+			r.finish(nil)
+		} else {
+			r.rawErr = errBodyAbandoned
+			r.finish(errBodyAbandoned)
+		}
+	}
+	if r.ctnt != nil {
+		r.ctnt.close()
+	}
+}
+
+// Close releases the response as [Response.Release] does; it implements
+// io.Closer and always returns nil.
+func (r *Response) Close() error {
+	r.Release()
+	return nil
+}
+
+// finish tells the session, once, that the body is over: err is nil when
+// the raw body ended cleanly and the connection may be reused.
+func (r *Response) finish(err error) {
+	if r.finished {
+		return
+	}
+	r.finished = true
+	if r.done != nil {
+		r.done(err)
+	}
+}
+
+// drain tries to consume the rest of the raw body, not yet ended, cheaply
+// and reports whether it reached its end.
+func (r *Response) drain() bool {
+	if d, ok := r.raw.(rawBufferedDiscarder); ok && d.DiscardBuffered(drainLimit) {
+		r.rawErr = io.EOF
+		return true
+	}
+	if r.raw != nil {
+		if n := r.ContentLength(); n < 0 || n-r.rawN > drainLimit {
+			return false
+		}
+	}
+	return r.drainRest()
+}
+
+// rawBody reads the raw body of a Response, counting its bytes and
+// telling the session when it ends.
+type rawBody Response
+
+func (b *rawBody) Read(p []byte) (int, error) {
+	r := (*Response)(b)
+	if r.rawErr != nil {
+		return 0, r.rawErr
+	}
+	if r.raw == nil {
+		r.rawErr = io.EOF
+		r.finish(nil)
+		return 0, io.EOF
+	}
+	n, err := r.raw.Read(p)
+	r.rawN += int64(n)
+	switch {
+	case err == io.EOF:
+		r.rawErr = err
+		r.finish(nil)
+	case err != nil:
+		err = r.payloadError(err)
+		r.rawErr = err
+		r.finish(err)
+	}
+	return n, err
+}
+
+// payloadError returns err as an *Error: itself when it is one, else a
+// payload error caused by it.
+func (r *Response) payloadError(err error) error {
+	e, ok := errors.AsType[*Error](err)
+	if !ok {
+		return r.newError(ErrClientPayload, err)
+	}
+	if e.URL == "" && r.URL != nil { // name the URL, on a copy: e may be shared
+		c := *e
+		c.Method, c.URL = r.Method, r.URL.String()
+		return &c
+	}
+	return e
+}
+
+// newError returns an error of kind k about this response.
+func (r *Response) newError(k, cause error) *Error {
+	e := &Error{Kind: k, Method: r.Method, Err: cause}
+	if r.URL != nil {
+		e.URL = r.URL.String()
+	}
+	return e
+}
+
+// streamBufSize is the size of the pooled buffers bodies are read into.
+const streamBufSize = 32 << 10
+
+var streamBufPool sync.Pool // of *[]byte, streamBufSize long
+
+func getStreamBuf() *[]byte {
+	if p, ok := streamBufPool.Get().(*[]byte); ok {
+		return p
+	}
+	b := make([]byte, streamBufSize)
+	return &b
+}

@@ -1,0 +1,207 @@
+package aiohttp
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/netip"
+	"time"
+)
+
+// TCPConnectorOptions configure a TCPConnector (aiohttp's TCPConnector
+// arguments). The zero value gives aiohttp's defaults.
+type TCPConnectorOptions struct {
+	// Limit bounds the connections in use at once, to all hosts: 0 means
+	// aiohttp's 100, a negative value no limit. Requests beyond it wait
+	// in arrival order; idle pooled connections do not count.
+	Limit int
+	// LimitPerHost bounds the connections in use at once to one (scheme,
+	// host, port); 0 means no limit.
+	LimitPerHost int
+	// KeepAliveTimeout is how long an idle connection stays pooled: 0
+	// means 15s, a negative value no keep-alive (as ForceClose).
+	KeepAliveTimeout time.Duration
+	// ForceClose closes every connection after its request.
+	ForceClose bool
+	// DisableDNSCache resolves every new connection's host afresh
+	// (aiohttp's use_dns_cache=False).
+	DisableDNSCache bool
+	// DNSCacheTTL is how long a resolved host stays cached: 0 means 10s,
+	// a negative value forever (until ClearDNSCache).
+	DNSCacheTTL time.Duration
+	// DNSCacheSize bounds the cached hosts, the least recently used going
+	// first: 0 means 1000, a negative value no bound.
+	DNSCacheSize int
+	// Resolver resolves host names; nil means net.DefaultResolver.
+	Resolver Resolver
+	// Family restricts the addresses used: 0 any, 4 IPv4 only, 6 IPv6
+	// only.
+	Family int
+	// LocalAddr is the local address to connect from; its IP, when set,
+	// also restricts the remote addresses to its family.
+	LocalAddr *net.TCPAddr
+	// HappyEyeballsDelay is how long a connection attempt has before the
+	// next address is tried in parallel (RFC 8305): 0 means 250ms, a
+	// negative value one address after the other.
+	HappyEyeballsDelay time.Duration
+	// TLS are the TLS settings of https requests that bring none of their
+	// own.
+	TLS TLSOptions
+}
+
+// TCPConnector is the default Connector: a pool of TCP (and TLS)
+// connections with limits, keep-alive, a DNS cache, Happy Eyeballs and
+// proxies (HTTP, HTTPS with CONNECT tunnels, SOCKS5). Its limits change at
+// run time with SetLimit and SetLimitPerHost. It is safe for concurrent
+// use and may serve several sessions.
+//
+// HTTPS connections offer HTTP/2 by ALPN; a connection on which the server
+// chose it is shared by concurrent requests to the same target, each
+// still taking a slot of the limits.
+type TCPConnector struct {
+	*pool
+	dns       *dnsCache
+	family    int
+	localAddr *net.TCPAddr
+	delay     time.Duration // Happy Eyeballs delay
+	tls       TLSOptions
+	dial      netDialFunc
+}
+
+// NewTCPConnector returns a TCPConnector with opts.
+func NewTCPConnector(opts TCPConnectorOptions) *TCPConnector {
+	c := &TCPConnector{
+		dns:       newDNSCache(opts),
+		family:    opts.Family,
+		localAddr: opts.LocalAddr,
+		delay:     opts.HappyEyeballsDelay,
+		tls:       opts.TLS,
+	}
+	if c.delay == 0 {
+		c.delay = 250 * time.Millisecond
+	}
+	d := &net.Dialer{}
+	if opts.LocalAddr != nil {
+		d.LocalAddr = opts.LocalAddr
+		if ip := opts.LocalAddr.IP; ip != nil && c.family == 0 {
+			c.family = 6
+			if ip.To4() != nil {
+				c.family = 4
+			}
+		}
+	}
+	c.dial = d.DialContext
+	c.pool = newPool(opts, c, c.connect)
+	return c
+}
+
+// ClearDNSCache forgets the cached addresses of host, or of every host
+// when host is "".
+func (c *TCPConnector) ClearDNSCache(host string) { c.dns.clear(host) }
+
+// connect opens a new connection for t: directly, or through t's proxy.
+func (c *TCPConnector) connect(ctx context.Context, t *dialTarget) (*clientConn, error) {
+	origin := string(appendOrigin(nil, t))
+	if t.proxy != nil {
+		return c.connectProxy(ctx, t, origin)
+	}
+	nc, err := c.dialHost(ctx, t, t.host, t.port, ErrClientConnector, origin)
+	if err != nil {
+		return nil, err
+	}
+	if t.scheme == "https" {
+		return secure(ctx, nc, t, c.tlsOptions(t), origin)
+	}
+	return &clientConn{nc: nc}, nil
+}
+
+// tlsOptions returns the TLS settings for t.
+func (c *TCPConnector) tlsOptions(t *dialTarget) *TLSOptions {
+	if t.tls != nil {
+		return t.tls
+	}
+	return &c.tls
+}
+
+// dialHost resolves host and connects to it on port; failures to connect
+// are of kind (ErrClientConnector, or ErrClientProxyConnection for a
+// proxy) and name url.
+func (c *TCPConnector) dialHost(ctx context.Context, t *dialTarget, host, port string, kind *errorKind, url string) (net.Conn, error) {
+	addrs, err := c.resolve(ctx, host, t.trace, url)
+	if err != nil {
+		return nil, err
+	}
+	nc, err := dialHappyEyeballs(ctx, c.dial, addrs, port, c.delay, t.dialTimeout)
+	if err != nil {
+		return nil, connectError(ctx, kind, url, err)
+	}
+	return nc, nil
+}
+
+// resolve returns the addresses of host in the connector's family: an IP
+// literal as it is, a name through the DNS cache. Failures are
+// ErrClientConnectorDNS errors naming url.
+func (c *TCPConnector) resolve(ctx context.Context, host string, tr *tracer, url string) ([]net.IPAddr, error) {
+	if ip, err := netip.ParseAddr(host); err == nil {
+		if !c.familyOK(ip.Unmap().Is4()) {
+			return nil, &Error{Kind: ErrClientConnectorDNS, URL: url, Err: errNoAddress(host)}
+		}
+		return []net.IPAddr{{IP: ip.AsSlice(), Zone: ip.Zone()}}, nil
+	}
+	addrs, err := c.dns.lookup(ctx, host, tr)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, contextError(ctxErr, url)
+		}
+		return nil, &Error{Kind: ErrClientConnectorDNS, URL: url, Err: err}
+	}
+	if c.family == 0 {
+		return addrs, nil
+	}
+	var kept []net.IPAddr
+	for _, a := range addrs {
+		if c.familyOK(a.IP.To4() != nil) {
+			kept = append(kept, a)
+		}
+	}
+	if len(kept) == 0 {
+		return nil, &Error{Kind: ErrClientConnectorDNS, URL: url, Err: errNoAddress(host)}
+	}
+	return kept, nil
+}
+
+// familyOK reports whether an address of the family given by is4 may be
+// used.
+func (c *TCPConnector) familyOK(is4 bool) bool {
+	switch c.family {
+	case 4:
+		return is4
+	case 6:
+		return !is4
+	}
+	return true
+}
+
+// errNoAddress reports a host without an address of the wanted family.
+func errNoAddress(host string) error {
+	return &net.DNSError{Err: "no address of the requested family", Name: host, IsNotFound: true}
+}
+
+// connectError classifies a failure to connect: the context's end, a
+// timeout (ErrConnectionTimeout), or kind with the cause (an OS error
+// such as syscall.ECONNREFUSED stays reachable with errors.Is).
+func connectError(ctx context.Context, kind *errorKind, url string, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return contextError(ctxErr, url)
+	}
+	if isTimeout(err) {
+		kind = ErrConnectionTimeout
+	}
+	return &Error{Kind: kind, URL: url, Err: err}
+}
+
+// isTimeout reports whether err is a timeout.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+}
