@@ -103,7 +103,9 @@ type TLSOptions struct {
 	// InsecureSkipVerify turns verification off (aiohttp's ssl=False).
 	InsecureSkipVerify bool
 	// Fingerprint pins the SHA-256 digest of the server's leaf certificate
-	// (DER); a mismatch fails with a *ServerFingerprintMismatch.
+	// (DER); a mismatch fails with a *ServerFingerprintMismatch. As in
+	// aiohttp, the pin replaces the verification of the certificate
+	// chain, so that self-signed certificates can be pinned.
 	Fingerprint []byte
 	// ServerName overrides the name sent by SNI and verified
 	// (aiohttp's server_hostname).

@@ -46,7 +46,7 @@ func ipAddrs(ips ...string) []net.IPAddr {
 
 func TestDNSCacheHitMissTTL(t *testing.T) {
 	r := &fakeResolver{addrs: map[string][]net.IPAddr{"a.test": ipAddrs("192.0.2.1")}}
-	c := NewTCPConnector(TCPConnectorOptions{Resolver: r, DNSCacheTTL: 50 * time.Millisecond})
+	c := NewTCPConnector(TCPConnectorOptions{Resolver: r, DNSCacheTTL: time.Hour})
 	defer c.Close()
 	var tr connTestTrace
 	ctx := context.Background()
@@ -62,7 +62,13 @@ func TestDNSCacheHitMissTTL(t *testing.T) {
 	if r.calls.Load() != 1 || tr.dnsMiss.Load() != 1 || tr.dnsHit.Load() != 2 || tr.dnsStart.Load() != 1 || tr.dnsEnd.Load() != 1 {
 		t.Errorf("calls %d, miss %d, hit %d, start %d, end %d", r.calls.Load(), tr.dnsMiss.Load(), tr.dnsHit.Load(), tr.dnsStart.Load(), tr.dnsEnd.Load())
 	}
-	time.Sleep(60 * time.Millisecond)
+	c.dns.mu.Lock()
+	ent := c.dns.entries["a.test"].Value.(*dnsEntry)
+	if d := time.Until(ent.expires); d < 59*time.Minute || d > time.Hour {
+		t.Errorf("the entry expires in %v, want the TTL", d)
+	}
+	ent.expires = time.Now().Add(-time.Millisecond) // the TTL has passed
+	c.dns.mu.Unlock()
 	if _, err := c.resolve(ctx, "a.test", tr.tracer(), ""); err != nil {
 		t.Fatal(err)
 	}

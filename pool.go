@@ -272,11 +272,11 @@ func (p *pool) host(b []byte) *hostState {
 // wait queues for a slot of hs, called with p.mu held, which it releases;
 // it returns how long it queued.
 func (p *pool) wait(ctx context.Context, t *dialTarget, hs *hostState) (time.Duration, error) {
+	start := time.Now()
 	w := p.enqueue(hs)
 	p.mu.Unlock()
 
 	t.trace.connectionQueuedStart()
-	start := time.Now()
 	select {
 	case <-w.ready:
 	case <-ctx.Done():

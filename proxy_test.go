@@ -94,13 +94,10 @@ func (p *testHTTPProxy) serve(c net.Conn) {
 	}
 }
 
-// countingResolver fails every lookup and counts them.
-type countingResolver struct{ fakeResolver }
-
 func TestHTTPProxyPlainTarget(t *testing.T) {
 	const auth = "Basic dXNlcjpwYXNz"
 	proxy := newTestHTTPProxy(t, auth, nil)
-	r := &countingResolver{}
+	r := &fakeResolver{} // fails every lookup, counting them
 	c := NewTCPConnector(TCPConnectorOptions{Resolver: r})
 	defer c.Close()
 	tgt := &dialTarget{scheme: "http", host: "example.test", port: "80", proxy: &proxyTarget{url: proxy.url("http"), auth: auth}}

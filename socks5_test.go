@@ -126,7 +126,7 @@ func (s *testSOCKS5) serve(c net.Conn) {
 func TestSOCKS5RemoteDNS(t *testing.T) {
 	echo := newConnTestServer(t, func(c net.Conn) { io.Copy(c, c) })
 	socks := newTestSOCKS5(t, "", "", map[string]string{"target.test": echo.host})
-	r := &countingResolver{}
+	r := &fakeResolver{} // fails every lookup, counting them
 	c := NewTCPConnector(TCPConnectorOptions{Resolver: r})
 	defer c.Close()
 	tgt := &dialTarget{scheme: "http", host: "target.test", port: echo.port, proxy: &proxyTarget{url: socks.url("socks5h", nil)}}

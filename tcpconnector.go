@@ -60,22 +60,20 @@ type TCPConnectorOptions struct {
 // still taking a slot of the limits.
 type TCPConnector struct {
 	*pool
-	dns       *dnsCache
-	family    int
-	localAddr *net.TCPAddr
-	delay     time.Duration // Happy Eyeballs delay
-	tls       TLSOptions
-	dial      netDialFunc
+	dns    *dnsCache
+	family int           // 0, 4 or 6, from Family or LocalAddr
+	delay  time.Duration // Happy Eyeballs delay
+	tls    TLSOptions
+	dial   netDialFunc // net.Dialer.DialContext; tests replace it
 }
 
 // NewTCPConnector returns a TCPConnector with opts.
 func NewTCPConnector(opts TCPConnectorOptions) *TCPConnector {
 	c := &TCPConnector{
-		dns:       newDNSCache(opts),
-		family:    opts.Family,
-		localAddr: opts.LocalAddr,
-		delay:     opts.HappyEyeballsDelay,
-		tls:       opts.TLS,
+		dns:    newDNSCache(opts),
+		family: opts.Family,
+		delay:  opts.HappyEyeballsDelay,
+		tls:    opts.TLS,
 	}
 	if c.delay == 0 {
 		c.delay = 250 * time.Millisecond

@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -194,6 +195,9 @@ func newH2TestServer(t testing.TB, release <-chan struct{}) *httptest.Server {
 		io.WriteString(w, r.Proto)
 	}))
 	srv.EnableHTTP2 = true
+	// Connections the client closes early (ForceClose) may still be in
+	// their handshake when the server closes: not worth a log line.
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	return srv
