@@ -53,6 +53,9 @@ type dialTarget struct {
 	trace       *tracer
 	dialTimeout time.Duration // aiohttp's sock_connect for one dial attempt; 0: none
 	forceHTTP1  bool          // do not offer h2 by ALPN
+	// idempotent is set for requests the session retries once when a
+	// reused connection fails; the pool may then skip its liveness check.
+	idempotent bool
 }
 
 // proxyTarget is the proxy a request goes through.

@@ -240,7 +240,7 @@ func (p *pool) acquire(ctx context.Context, t *dialTarget) (*clientConn, error) 
 		}
 	}
 	// The slot is ours: a connection takes it, or we give it back.
-	if c := p.reuse(key, hs, queued); c != nil {
+	if c := p.reuse(key, hs, queued, t.idempotent); c != nil {
 		t.trace.connectionReuseconn()
 		return c, nil
 	}
@@ -362,10 +362,18 @@ func (p *pool) grant() {
 	}
 }
 
+// trustIdle is how long an idle connection is trusted, for idempotent
+// requests, without checking that the server kept it open.
+const trustIdle = time.Second
+
 // reuse returns a pooled connection for key, or nil: a shared HTTP/2
 // connection with room for one more request, else the most recently idle
 // HTTP/1 connection that is neither expired nor closed by the server.
-func (p *pool) reuse(key []byte, hs *hostState, queued time.Duration) *clientConn {
+// Whether the server closed it costs a system call to learn; for an
+// idempotent request on a connection idle for less than trustIdle the pool
+// skips it, since the session retries such a request once when a reused
+// connection turns out closed.
+func (p *pool) reuse(key []byte, hs *hostState, queued time.Duration, idempotent bool) *clientConn {
 	p.mu.Lock()
 	ks := p.keys[string(key)]
 	if ks == nil {
@@ -385,7 +393,8 @@ func (p *pool) reuse(key []byte, hs *hostState, queued time.Duration) *clientCon
 		}
 	}
 	for {
-		c, expired := p.popIdle(ks, time.Now())
+		now := time.Now()
+		c, expired := p.popIdle(ks, now)
 		if c == nil {
 			p.mu.Unlock()
 			for _, e := range expired {
@@ -394,7 +403,7 @@ func (p *pool) reuse(key []byte, hs *hostState, queued time.Duration) *clientCon
 			return nil
 		}
 		p.mu.Unlock()
-		if c.alive.ok() {
+		if idempotent && now.Sub(c.idleSince) < trustIdle || c.alive.ok() {
 			p.mu.Lock()
 			c.held, c.reused, c.queued, c.host = true, true, queued, hs
 			p.mu.Unlock()

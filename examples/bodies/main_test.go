@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/examples/internal/exampletest"
+	"github.com/aiohttp-go/aiohttp/internal/demo"
+	"github.com/aiohttp-go/aiohttp/web"
+)
+
+func TestBodies(t *testing.T) {
+	srv := exampletest.Start(t, exampletest.HTTPBin())
+	for _, tt := range []struct {
+		download, size string
+	}{
+		{"/stream-bytes/102400", "0.10"},
+		{"/stream-bytes/5000?chunk_size=333", "0.00"},
+		{"/bytes/102400", "0.10"},
+	} {
+		var out strings.Builder
+		if err := run(context.Background(), &out, srv.URL, srv.URL+tt.download); err != nil {
+			t.Fatal(err)
+		}
+		exampletest.CompareLines(t, out.String(),
+			"Text content length: "+strconv.Itoa(utf8.RuneCountInString(exampletest.HTMLPage)),
+			"JSON title: Sample Slide Show",
+			"Bytes length: 1024",
+			"Starting download...",
+			"Download finished. Total size: "+tt.size+" MB",
+		)
+	}
+}
+
+// TestBodiesDownloadSize checks the byte count of a large download,
+// streamed by the server in uneven pieces.
+func TestBodiesDownloadSize(t *testing.T) {
+	const size = 3<<20 + 12345
+	app := exampletest.HTTPBin()
+	app.Router.Get("/big", func(req *web.Request) (web.Response, error) {
+		resp := web.NewStreamResponse()
+		if err := resp.Prepare(req); err != nil {
+			return nil, err
+		}
+		piece := make([]byte, 7777)
+		for left := size; left > 0; left -= len(piece) {
+			if _, err := resp.Write(piece[:min(left, len(piece))]); err != nil {
+				return nil, err
+			}
+		}
+		return resp, nil
+	})
+	srv := exampletest.Start(t, app)
+	var out strings.Builder
+	if err := run(context.Background(), &out, srv.URL, srv.URL+"/big"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := lastLine(out.String()), "Download finished. Total size: 3.01 MB"; got != want {
+		t.Errorf("last line %q, want %q", got, want)
+	}
+}
+
+func TestBodiesDemo(t *testing.T) {
+	// The demo answers /html and /json with its greeting ("Hello, html",
+	// 11 characters), which json() refuses.
+	srv := exampletest.Start(t, demo.NewApp())
+	var out strings.Builder
+	err := run(context.Background(), &out, srv.URL, srv.URL+"/stream-bytes/1024")
+	if !errors.Is(err, aiohttp.ErrContentType) {
+		t.Fatalf("run = %v, want a content type error", err)
+	}
+	exampletest.CompareLines(t, out.String(), "Text content length: 11")
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSuffix(s, "\n")
+	return s[strings.LastIndexByte(s, '\n')+1:]
+}

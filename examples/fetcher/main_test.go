@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"log"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aiohttp-go/aiohttp/examples/internal/exampletest"
+	"github.com/aiohttp-go/aiohttp/internal/demo"
+	"github.com/aiohttp-go/aiohttp/web"
+)
+
+func TestFetcher(t *testing.T) {
+	var gauge exampletest.Gauge
+	app := exampletest.HTTPBin()
+	app.Router.Get("/page/{n}", func(*web.Request) (web.Response, error) {
+		defer gauge.Enter()()
+		time.Sleep(20 * time.Millisecond)
+		return web.Text(strings.Repeat("数据", 600)), nil // 1200 characters
+	})
+	srv := exampletest.Start(t, app)
+
+	// The seed's URLs, with a total timeout /delay/2 exceeds, and more.
+	urls := []string{
+		srv.URL + "/get",
+		srv.URL + "/delay/2",
+		srv.URL + "/status/500",
+		srv.URL + "/html",
+	}
+	want := []string{
+		"✓ [200] " + srv.URL + "/get",
+		"✗ [  0] " + srv.URL + "/delay/2",
+		"✗ [500] " + srv.URL + "/status/500",
+		"✓ [200] " + srv.URL + "/html",
+	}
+	for i := 0; i < 8; i++ {
+		urls = append(urls, srv.URL+"/page/"+string(rune('a'+i)))
+		want = append(want, "✓ [200] "+srv.URL+"/page/"+string(rune('a'+i)))
+	}
+
+	var out, errs strings.Builder
+	start := time.Now()
+	run(context.Background(), &out, log.New(&errs, "", 0), urls, 3, 500*time.Millisecond)
+	if d := time.Since(start); d > 1900*time.Millisecond {
+		t.Errorf("run took %v; the timeout did not end /delay/2", d)
+	}
+	exampletest.CompareLines(t, out.String(), want...)
+	// Failures are logged as Python's logging.basicConfig writes them.
+	exampletest.CompareLines(t, errs.String(), "ERROR:__main__:获取 "+srv.URL+"/delay/2 失败: *")
+	if n := gauge.Peak(); n > 3 {
+		t.Errorf("%d pages served at once, want at most 3", n)
+	}
+
+	// A host that never resolves (RFC 6761), with a timeout long enough
+	// for a slow resolver to answer.
+	out.Reset()
+	errs.Reset()
+	run(context.Background(), &out, log.New(&errs, "", 0), []string{"http://fetcher.invalid/"}, 3, 30*time.Second)
+	exampletest.CompareLines(t, out.String(), "✗ [  0] http://fetcher.invalid/")
+	exampletest.CompareLines(t, errs.String(), "ERROR:__main__:获取 http://fetcher.invalid/ 失败: *")
+}
+
+func TestFetchResult(t *testing.T) {
+	srv := exampletest.Start(t, exampletest.HTTPBin())
+	f := NewAsyncFetcher(2, 10*time.Second, log.New(new(strings.Builder), "", 0))
+	defer f.Close()
+
+	r := f.Fetch(context.Background(), srv.URL+"/html")
+	if r.Status != 200 || r.Content != exampletest.HTMLPage || r.Error != "" {
+		t.Errorf("Fetch(/html) = %+v", r)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r = f.Fetch(ctx, srv.URL+"/get")
+	if r.Status != 0 || r.Content != "" || !strings.Contains(r.Error, "context canceled") {
+		t.Errorf("Fetch with a cancelled context = %+v", r)
+	}
+}
+
+func TestFetcherDemo(t *testing.T) {
+	srv := exampletest.Start(t, demo.NewApp())
+	var out strings.Builder
+	var urls []string
+	for _, p := range []string{"/get", "/delay/2", "/status/500", "/html"} {
+		urls = append(urls, srv.URL+p)
+	}
+	run(context.Background(), &out, log.New(new(strings.Builder), "", 0), urls, 3, 15*time.Second)
+	exampletest.CompareLines(t, out.String(),
+		"✓ [200] "+srv.URL+"/get",
+		"✗ [404] "+srv.URL+"/delay/2",
+		"✗ [404] "+srv.URL+"/status/500",
+		"✓ [200] "+srv.URL+"/html",
+	)
+}
+
+func TestTruncate(t *testing.T) {
+	if got := truncate(strings.Repeat("数据", 600), 1000); got != strings.Repeat("数据", 500) {
+		t.Errorf("truncate kept %d characters", len([]rune(got)))
+	}
+	if got := truncate("short", 1000); got != "short" {
+		t.Errorf("truncate(short) = %q", got)
+	}
+}

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/examples/internal/exampletest"
+	"github.com/aiohttp-go/aiohttp/internal/demo"
+	"github.com/aiohttp-go/aiohttp/web"
+)
+
+func TestParamsHeaders(t *testing.T) {
+	srv := exampletest.Start(t, exampletest.HTTPBin())
+	var out strings.Builder
+	if err := run(context.Background(), &out, srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	host := strings.TrimPrefix(srv.URL, "http://")
+	exampletest.CompareLines(t, out.String(),
+		"URL with params: "+srv.URL+"/get?key1=value1&key2=value2",
+		"Headers received by server: {'Accept': 'application/json', 'Accept-Encoding': 'gzip, deflate, br, zstd', "+
+			"'Host': '"+host+"', 'User-Agent': 'MyCoolApp/1.0'}",
+	)
+}
+
+func TestParamsHeadersMissingKey(t *testing.T) {
+	app := web.NewApplication()
+	app.Router.Get("/get", func(*web.Request) (web.Response, error) {
+		return web.JSON(map[string]string{"url": "http://example.com/"})
+	})
+	srv := exampletest.Start(t, app)
+	var out strings.Builder
+	err := run(context.Background(), &out, srv.URL)
+	if err == nil || err.Error() != "KeyError: 'headers'" {
+		t.Errorf("run = %v, want KeyError: 'headers'", err)
+	}
+	exampletest.CompareLines(t, out.String(), "URL with params: http://example.com/")
+}
+
+func TestParamsHeadersDemo(t *testing.T) {
+	srv := exampletest.Start(t, demo.NewApp())
+	if err := run(context.Background(), new(strings.Builder), srv.URL); !errors.Is(err, aiohttp.ErrContentType) {
+		t.Fatalf("run = %v, want a content type error", err)
+	}
+}

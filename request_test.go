@@ -1,0 +1,386 @@
+package aiohttp_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"time"
+
+	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/multidict"
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zlib"
+)
+
+// wireServer answers every request with "ok" and records the requests
+// it read; the raw heads are in heads, the parsed requests in reqs.
+type wireServer struct {
+	*rawServer
+	reqs chan *http.Request
+}
+
+func startWire(t *testing.T) *wireServer {
+	w := &wireServer{reqs: make(chan *http.Request, 100)}
+	w.rawServer = startRaw(t, serveRequests(func(r *http.Request) string {
+		w.reqs <- r
+		return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+	}))
+	return w
+}
+
+// next returns the next request the server read, with its body.
+func (w *wireServer) next(t *testing.T) (*http.Request, string) {
+	t.Helper()
+	r := <-w.reqs
+	b, _ := io.ReadAll(r.Body)
+	return r, string(b)
+}
+
+func TestRequestParams(t *testing.T) {
+	srv := startWire(t)
+	s := newSession(t, aiohttp.SessionOptions{})
+	get(t, s, srv.URL+"/p?a=1", aiohttp.Params{"b": "x y", "c": "ä&="},
+		aiohttp.ParamList{{Key: "d", Value: "1"}, {Key: "d", Value: "2/:?@"}})
+	r, _ := srv.next(t)
+	if want := "/p?a=1&b=x+y&c=%C3%A4%26%3D&d=1&d=2/:?@"; r.RequestURI != want {
+		t.Errorf("target %q, want %q", r.RequestURI, want)
+	}
+	if got := r.URL.Query()["d"]; len(got) != 2 || got[1] != "2/:?@" {
+		t.Errorf("d = %q", got)
+	}
+	get(t, s, srv.URL+"/q", aiohttp.Params{"k": "v"})
+	if r, _ := srv.next(t); r.RequestURI != "/q?k=v" {
+		t.Errorf("target %q", r.RequestURI)
+	}
+}
+
+func TestRequestHeaders(t *testing.T) {
+	srv := startWire(t)
+	s := newSession(t, aiohttp.SessionOptions{Headers: aiohttp.Headers{"X-Session": "s", "X-Both": "session"}})
+	get(t, s, srv.URL+"/", aiohttp.Headers{"X-Both": "request"}, aiohttp.Header("X-Multi", "1"), aiohttp.Header("X-Multi", "2"))
+	r, _ := srv.next(t)
+	if r.Header.Get("X-Session") != "s" || r.Header.Get("X-Both") != "request" || len(r.Header["X-Both"]) != 1 {
+		t.Errorf("merged headers: %v", r.Header)
+	}
+	if got := r.Header["X-Multi"]; len(got) != 2 {
+		t.Errorf("repeated header: %q", got)
+	}
+	get(t, s, srv.URL+"/", aiohttp.Header("Host", "example.com"), aiohttp.Header("User-Agent", "mine"))
+	r, _ = srv.next(t)
+	if r.Host != "example.com" || r.UserAgent() != "mine" {
+		t.Errorf("Host %q, User-Agent %q", r.Host, r.UserAgent())
+	}
+	if !strings.HasPrefix(srv.head(1), "GET / HTTP/1.1\r\nHost: example.com\r\n") {
+		t.Errorf("given Host is not first:\n%s", srv.head(1))
+	}
+	_, err := s.Get(testCtx(t), srv.URL+"/", aiohttp.Header("X-Bad", "a\r\nInjected: 1"))
+	wantErrKind(t, err, aiohttp.ErrClient)
+	_, err = s.Get(testCtx(t), srv.URL+"/", aiohttp.Header("Bad Name", "v"))
+	wantErrKind(t, err, aiohttp.ErrClient)
+	// The default port is left out of Host.
+	srv2 := startWire(t)
+	get(t, s, srv2.URL+"/")
+	if r, _ := srv2.next(t); r.Host != strings.TrimPrefix(srv2.URL, "http://") {
+		t.Errorf("Host %q", r.Host)
+	}
+}
+
+func TestRequestBodies(t *testing.T) {
+	srv := startWire(t)
+	s := newSession(t, aiohttp.SessionOptions{})
+	ctx := testCtx(t)
+	file := filepath.Join(t.TempDir(), "f")
+	os.WriteFile(file, []byte("from a file"), 0o600)
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+
+	tests := []struct {
+		name       string
+		opt        aiohttp.RequestOption
+		body, ct   string
+		te, length string
+	}{
+		{"bytes", aiohttp.Bytes([]byte("raw\x00")), "raw\x00", "application/octet-stream", "", "4"},
+		{"string", aiohttp.String("héllo"), "héllo", "text/plain; charset=utf-8", "", "6"},
+		{"form", aiohttp.Form{"b": "2", "a": "x y&"}, "a=x+y%26&b=2", "application/x-www-form-urlencoded", "", "12"},
+		{"formlist", aiohttp.FormList{{Key: "k", Value: "1"}, {Key: "k", Value: "2"}}, "k=1&k=2", "application/x-www-form-urlencoded", "", "7"},
+		{"json", aiohttp.JSON(map[string]int{"n": 1}), `{"n":1}`, "application/json", "", "7"},
+		{"bytes.Reader", aiohttp.Body(bytes.NewReader([]byte("known"))), "known", "application/octet-stream", "", "5"},
+		{"strings.Reader", aiohttp.Body(strings.NewReader("known too")), "known too", "application/octet-stream", "", "9"},
+		{"file", aiohttp.Body(f), "from a file", "application/octet-stream", "", "11"},
+		{"stream", aiohttp.Body(iotest.OneByteReader(strings.NewReader("unknown length"))), "unknown length", "application/octet-stream", "chunked", ""},
+		{"empty stream", aiohttp.Body(io.MultiReader()), "", "application/octet-stream", "chunked", ""},
+		{"chunked bytes", aiohttp.Bytes([]byte("forced")), "forced", "application/octet-stream", "chunked", ""},
+		{"none", nil, "", "", "", "0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := []aiohttp.RequestOption{tt.opt}
+			if tt.name == "chunked bytes" {
+				opts = append(opts, aiohttp.Chunked())
+			}
+			resp, err := s.Post(ctx, srv.URL+"/", opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			readBody(t, resp)
+			r, body := srv.next(t)
+			if body != tt.body {
+				t.Errorf("body %q, want %q", body, tt.body)
+			}
+			if ct := r.Header.Get("Content-Type"); ct != tt.ct {
+				t.Errorf("Content-Type %q, want %q", ct, tt.ct)
+			}
+			if te := strings.Join(r.TransferEncoding, ","); te != tt.te {
+				t.Errorf("Transfer-Encoding %q, want %q", te, tt.te)
+			}
+			if cl := r.Header.Get("Content-Length"); cl != tt.length {
+				t.Errorf("Content-Length %q, want %q", cl, tt.length)
+			}
+		})
+	}
+
+	// A GET without body has no Content-Length; a given Content-Type wins.
+	get(t, s, srv.URL+"/")
+	if r, _ := srv.next(t); r.Header.Get("Content-Length") != "" || len(r.TransferEncoding) != 0 {
+		t.Errorf("GET framing: %v", r.Header)
+	}
+	// Chunked framing announced without a body sends an empty one.
+	get(t, s, srv.URL+"/", aiohttp.Header("Transfer-Encoding", "chunked"))
+	if r, body := srv.next(t); len(r.TransferEncoding) != 1 || body != "" {
+		t.Errorf("empty chunked body: %v %q", r.TransferEncoding, body)
+	}
+	get(t, s, srv.URL+"/", aiohttp.Compress("gzip"), aiohttp.Chunked())
+	if r, _ := srv.next(t); r.Header.Get("Content-Encoding") != "" || len(r.TransferEncoding) != 0 {
+		t.Errorf("compress without a body: %v", r.Header)
+	}
+	resp, err := s.Post(ctx, srv.URL+"/", aiohttp.JSON(1), aiohttp.Headers{"Content-Type": "application/x+json"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	readBody(t, resp)
+	if r, _ := srv.next(t); r.Header.Get("Content-Type") != "application/x+json" {
+		t.Errorf("given Content-Type replaced: %q", r.Header.Get("Content-Type"))
+	}
+	resp, err = s.Post(ctx, srv.URL+"/", aiohttp.Bytes([]byte("x")), aiohttp.SkipAutoHeaders("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readBody(t, resp)
+	if r, _ := srv.next(t); r.Header.Get("Content-Type") != "" {
+		t.Errorf("skipped Content-Type sent: %q", r.Header.Get("Content-Type"))
+	}
+
+	// Conflicts.
+	_, err = s.Post(ctx, srv.URL+"/", aiohttp.JSON(1), aiohttp.String("x"))
+	wantErrKind(t, err, aiohttp.ErrClient)
+	_, err = s.Post(ctx, srv.URL+"/", aiohttp.JSON(make(chan int)))
+	wantErrKind(t, err, aiohttp.ErrClient)
+	_, err = s.Post(ctx, srv.URL+"/", aiohttp.String("abc"), aiohttp.Headers{"Content-Length": "5"})
+	wantErrKind(t, err, aiohttp.ErrClient)
+	// A reader failing mid-body fails the request as a payload error.
+	_, err = s.Post(ctx, srv.URL+"/", aiohttp.Body(iotest.ErrReader(errors.New("disk on fire"))))
+	wantErrKind(t, err, aiohttp.ErrClientPayload)
+}
+
+func TestRequestJSONEncoder(t *testing.T) {
+	srv := startWire(t)
+	s := newSession(t, aiohttp.SessionOptions{JSONEncoder: func(v any) ([]byte, error) {
+		b, err := json.MarshalIndent(v, "", " ")
+		return b, err
+	}})
+	resp, err := s.Post(testCtx(t), srv.URL+"/", aiohttp.JSON([]int{1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readBody(t, resp)
+	if _, body := srv.next(t); body != "[\n 1\n]" {
+		t.Errorf("body %q", body)
+	}
+}
+
+func TestRequestCompress(t *testing.T) {
+	srv := startWire(t)
+	s := newSession(t, aiohttp.SessionOptions{})
+	text := strings.Repeat("compress me ", 5000)
+	for _, enc := range []string{"gzip", "deflate"} {
+		resp, err := s.Post(testCtx(t), srv.URL+"/", aiohttp.String(text), aiohttp.Compress(enc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		readBody(t, resp)
+		r, body := srv.next(t)
+		if r.Header.Get("Content-Encoding") != enc || len(r.TransferEncoding) == 0 {
+			t.Fatalf("%s: headers %v", enc, r.Header)
+		}
+		var zr io.Reader
+		var err2 error
+		if enc == "gzip" {
+			zr, err2 = gzip.NewReader(strings.NewReader(body))
+		} else {
+			zr, err2 = zlib.NewReader(strings.NewReader(body))
+		}
+		if err2 != nil {
+			t.Fatal(err2)
+		}
+		plain, err := io.ReadAll(zr)
+		if err != nil || string(plain) != text {
+			t.Errorf("%s: decoded %d bytes, err %v", enc, len(plain), err)
+		}
+		if len(body) >= len(text)/10 {
+			t.Errorf("%s: %d bytes sent for %d", enc, len(body), len(text))
+		}
+	}
+	_, err := s.Post(testCtx(t), srv.URL+"/", aiohttp.String("x"), aiohttp.Compress("lzma"))
+	wantErrKind(t, err, aiohttp.ErrClient)
+	_, err = s.Post(testCtx(t), srv.URL+"/", aiohttp.String("x"), aiohttp.Compress("gzip"), aiohttp.Headers{"Content-Encoding": "br"})
+	wantErrKind(t, err, aiohttp.ErrClient)
+}
+
+func TestRequestExpect100(t *testing.T) {
+	srv := startRaw(t, func(s *rawServer, c net.Conn, br *bufio.Reader) {
+		for {
+			head, ok := s.readHead(br)
+			if !ok {
+				return
+			}
+			if strings.HasPrefix(head, "POST /refuse") {
+				io.WriteString(c, "HTTP/1.1 417 Expectation Failed\r\nContent-Length: 0\r\n\r\n")
+				continue
+			}
+			// The body must not arrive before the 100.
+			c.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+			if n, _ := br.Peek(1); len(n) > 0 {
+				io.WriteString(c, "HTTP/1.1 400 Early\r\nContent-Length: 0\r\n\r\n")
+				return
+			}
+			c.SetReadDeadline(time.Time{})
+			io.WriteString(c, "HTTP/1.1 100 Continue\r\n\r\n")
+			body := make([]byte, 4)
+			if _, err := io.ReadFull(br, body); err != nil {
+				return
+			}
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n"+string(body))
+		}
+	})
+	s := newSession(t, aiohttp.SessionOptions{})
+	resp, err := s.Post(testCtx(t), srv.URL+"/ok", aiohttp.String("data"), aiohttp.Expect100())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := readBody(t, resp); resp.Status != 200 || body != "data" {
+		t.Fatalf("%d %q", resp.Status, body)
+	}
+	if !strings.Contains(srv.head(0), "\r\nExpect: 100-continue\r\n") {
+		t.Errorf("head:\n%s", srv.head(0))
+	}
+	resp, err = s.Post(testCtx(t), srv.URL+"/refuse", aiohttp.String("data"), aiohttp.Expect100())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if readBody(t, resp); resp.Status != 417 {
+		t.Errorf("refused: %d", resp.Status)
+	}
+	// After a refusal the connection is not reused: the server may still
+	// wait for the body.
+	resp, err = s.Post(testCtx(t), srv.URL+"/ok", aiohttp.String("more"), aiohttp.Expect100())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := readBody(t, resp); body != "more" {
+		t.Errorf("after refusal: %q", body)
+	}
+	if n := srv.conns.Load(); n != 2 {
+		t.Errorf("%d connections, want 2", n)
+	}
+}
+
+func TestRequestHTTPProxy(t *testing.T) {
+	proxy := startWire(t)
+	s := newSession(t, aiohttp.SessionOptions{Proxy: proxy.URL, ProxyAuth: &aiohttp.BasicAuth{Login: "p", Password: "w"}})
+	get(t, s, "http://example.invalid:8080/path?q=1")
+	r, _ := proxy.next(t)
+	if r.RequestURI != "http://example.invalid:8080/path?q=1" {
+		t.Errorf("request target %q", r.RequestURI)
+	}
+	if r.Header.Get("Proxy-Authorization") != "Basic cDp3" || r.Host != "example.invalid:8080" {
+		t.Errorf("headers %v host %q", r.Header, r.Host)
+	}
+	// Per request, credentials in the proxy URL.
+	plain := newSession(t, aiohttp.SessionOptions{})
+	get(t, plain, "http://example.invalid/", aiohttp.Proxy("http://u:s@"+strings.TrimPrefix(proxy.URL, "http://")),
+		aiohttp.ProxyHeaders(aiohttp.Headers{"X-Proxy": "1", "X-Both": "proxy"}), aiohttp.Header("X-Both", "request"))
+	r, _ = proxy.next(t)
+	if r.RequestURI != "http://example.invalid/" || r.Header.Get("Proxy-Authorization") != "Basic dTpz" ||
+		r.Header.Get("X-Proxy") != "1" || len(r.Header["X-Both"]) != 1 || r.Header.Get("X-Both") != "request" {
+		t.Errorf("per-request proxy: %q %v", r.RequestURI, r.Header)
+	}
+	get(t, plain, "http://example.invalid/", aiohttp.Proxy(proxy.URL), aiohttp.ProxyAuth(aiohttp.BasicAuth{Login: "r", Password: "q"}))
+	if r, _ := proxy.next(t); r.Header.Get("Proxy-Authorization") != "Basic cjpx" {
+		t.Errorf("ProxyAuth: %v", r.Header)
+	}
+	// From the environment with TrustEnv only.
+	t.Setenv("HTTP_PROXY", proxy.URL)
+	t.Setenv("http_proxy", "")
+	t.Setenv("NO_PROXY", "")
+	t.Setenv("no_proxy", "")
+	get(t, newSession(t, aiohttp.SessionOptions{TrustEnv: true}), "http://example.invalid/env")
+	if r, _ := proxy.next(t); r.RequestURI != "http://example.invalid/env" {
+		t.Errorf("env proxy: %q", r.RequestURI)
+	}
+	_, err := plain.Get(testCtx(t), "http://example.invalid/", aiohttp.Proxy("gopher://x"))
+	wantErrKind(t, err, aiohttp.ErrInvalidURL)
+}
+
+func TestRequestInfo(t *testing.T) {
+	srv := startWire(t)
+	s := newSession(t, aiohttp.SessionOptions{})
+	resp, _ := get(t, s, srv.URL+"/info#frag", aiohttp.Header("X-A", "1"))
+	info := resp.Request
+	if info.Method != "GET" || info.URL.String() != srv.URL+"/info" || info.RealURL.String() != srv.URL+"/info#frag" {
+		t.Errorf("info %+v", info)
+	}
+	if info.Header.Get("X-A") != "1" || info.Header.Get("User-Agent") != aiohttp.DefaultUserAgent {
+		t.Errorf("info header %v", info.Header)
+	}
+	if resp.Version != (aiohttp.Version{Major: 1, Minor: 1}) || resp.Reason != "OK" || resp.Method != "GET" {
+		t.Errorf("response %v %q", resp.Version, resp.Reason)
+	}
+	if got := resp.Header.Items(); len(got) != 1 || got[0] != (multidict.Item{Key: "Content-Length", Value: "2"}) {
+		t.Errorf("header %v", got)
+	}
+}
+
+func TestRequestReadBufSize(t *testing.T) {
+	srv := startRaw(t, serveRequests(func(*http.Request) string {
+		line := strings.Repeat("x", 100) + "\n"
+		return "HTTP/1.1 200 OK\r\nContent-Length: 101\r\n\r\n" + line
+	}))
+	s := newSession(t, aiohttp.SessionOptions{})
+	for _, tt := range []struct {
+		opt  aiohttp.RequestOption
+		want error
+	}{{nil, nil}, {aiohttp.ReadBufSize(16), aiohttp.ErrChunkTooBig}} {
+		resp, err := s.Get(testCtx(t), srv.URL+"/", tt.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = resp.Content().ReadLine()
+		resp.Close()
+		if !errors.Is(err, tt.want) {
+			t.Errorf("ReadLine: %v, want %v", err, tt.want)
+		}
+	}
+}

@@ -1,0 +1,596 @@
+package aiohttp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aiohttp-go/aiohttp/internal/http1"
+	"github.com/aiohttp-go/aiohttp/multidict"
+	"golang.org/x/net/idna"
+)
+
+// DefaultUserAgent is the User-Agent header a session sends unless a
+// Headers entry or SkipAutoHeaders says otherwise.
+const DefaultUserAgent = "aiohttp-go/0.1.0"
+
+// DefaultMaxRedirects is how many redirects a request follows unless
+// MaxRedirects says otherwise, as in aiohttp.
+const DefaultMaxRedirects = 10
+
+// SessionOptions configure a Session (aiohttp's ClientSession arguments).
+// The zero value is aiohttp's default session.
+type SessionOptions struct {
+	// BaseURL is an absolute URL that relative request URLs are resolved
+	// against (RFC 3986: "http://h/api/" and "users" give
+	// "http://h/api/users"); absolute request URLs ignore it.
+	BaseURL string
+	// Connector supplies connections; nil means a new TCPConnector with
+	// the default options. The session closes it on Close unless
+	// KeepConnectorOpen is set (aiohttp's connector_owner=False), so that
+	// several sessions can share one.
+	Connector         Connector
+	KeepConnectorOpen bool
+
+	// Headers are sent with every request; a request's Headers replace
+	// fields of the same name.
+	Headers Headers
+	// SkipAutoHeaders names automatic fields not to send: Accept,
+	// Accept-Encoding, User-Agent, Content-Type.
+	SkipAutoHeaders []string
+	// Cookies are sent with every request, after the jar's cookies of
+	// other names.
+	Cookies Cookies
+	// CookieJar stores the cookies responses set and supplies those sent;
+	// nil means NewCookieJar(JarOptions{}). Use DummyCookieJar{} to
+	// ignore cookies.
+	CookieJar CookieJar
+	// Auth authenticates every request to the origin of BaseURL (every
+	// request when BaseURL is empty).
+	Auth *BasicAuth
+	// JSONEncoder encodes the JSON request option; nil means
+	// encoding/json.Marshal.
+	JSONEncoder func(any) ([]byte, error)
+
+	// RaiseForStatus turns a final status >= 400 into a
+	// *ClientResponseError; RaiseForStatusFunc checks responses with a
+	// function of yours instead.
+	RaiseForStatus     bool
+	RaiseForStatusFunc func(*Response) error
+
+	Timeout ClientTimeout
+	// DisableAutoDecompress hands bodies over without decoding their
+	// Content-Encoding.
+	DisableAutoDecompress bool
+	// TrustEnv takes proxies from HTTP_PROXY, HTTPS_PROXY, WS_PROXY,
+	// WSS_PROXY and NO_PROXY, and credentials from ~/.netrc (or $NETRC).
+	TrustEnv bool
+
+	// Middlewares wrap every request (see Middleware), outermost first.
+	Middlewares  []Middleware
+	TraceConfigs []*TraceConfig
+
+	// Limits of the response parser: the status line and each header field
+	// line (8190 bytes by default) and the number of header fields (128).
+	MaxLineSize, MaxFieldSize, MaxHeaders int
+	// ReadBufSize is the size of a response body's read buffer (256 KiB).
+	ReadBufSize int
+	// MaxDecompressedSize bounds a decompressed response body; 0 means the
+	// Response's default bound.
+	MaxDecompressedSize int64
+	// FallbackCharsetResolver names the charset of a text body whose
+	// Content-Type has none.
+	FallbackCharsetResolver func(r *Response, body []byte) string
+
+	// Proxy sends every request through this proxy (see the Proxy request
+	// option), authenticated with ProxyAuth.
+	Proxy     string
+	ProxyAuth *BasicAuth
+	// ForceHTTP1 keeps to HTTP/1.1 where a server offers HTTP/2.
+	ForceHTTP1 bool
+}
+
+// Session makes HTTP requests over a pool of connections, keeping cookies
+// and default settings (aiohttp's ClientSession). It is safe for
+// concurrent use; make one and share it. Close it when done.
+type Session struct {
+	opts          SessionOptions
+	base          *url.URL
+	connector     Connector
+	ownsConnector bool
+	jar           CookieJar
+	header        multidict.CIMultiDict
+	auth          *BasicAuth
+	authValue     string
+	proxy         *url.URL
+	timeout       timeouts
+	limits        http1.Limits
+	jsonEncode    func(any) ([]byte, error)
+	initErr       *Error // a bad option, reported by every request
+	closed        atomic.Bool
+
+	urlMu sync.RWMutex
+	urls  map[string]*url.URL // request URLs as parsed, resolved and checked
+}
+
+// maxCachedURLs bounds the URLs a session keeps parsed.
+const maxCachedURLs = 256
+
+// NewSession returns a session with opts. A bad BaseURL, Proxy or Auth is
+// reported by every request.
+func NewSession(opts SessionOptions) *Session {
+	s := &Session{
+		opts:          opts,
+		connector:     opts.Connector,
+		ownsConnector: opts.Connector == nil || !opts.KeepConnectorOpen,
+		jar:           opts.CookieJar,
+		timeout:       opts.Timeout.resolve(),
+		limits:        http1.Limits{MaxLineSize: opts.MaxLineSize, MaxFieldSize: opts.MaxFieldSize, MaxHeaders: opts.MaxHeaders},
+		jsonEncode:    opts.JSONEncoder,
+	}
+	if s.connector == nil {
+		s.connector = NewTCPConnector(TCPConnectorOptions{})
+	}
+	if s.jar == nil {
+		s.jar = NewCookieJar(JarOptions{})
+	}
+	if s.jsonEncode == nil {
+		s.jsonEncode = json.Marshal
+	}
+	for _, k := range sortedKeys(opts.Headers) {
+		s.header.Add(k, opts.Headers[k])
+	}
+	if opts.BaseURL != "" {
+		u, err := url.Parse(opts.BaseURL)
+		if err == nil && (!u.IsAbs() || u.Host == "") {
+			err = errors.New("the base URL must be absolute")
+		}
+		if err != nil {
+			s.initErr = &Error{Kind: ErrInvalidURL, URL: opts.BaseURL, Err: err}
+		}
+		s.base = u
+	}
+	if opts.Auth != nil {
+		a := *opts.Auth
+		s.auth = &a
+		v, err := a.Encode()
+		if err != nil {
+			s.initErr = &Error{Kind: ErrClient, Err: err}
+		}
+		s.authValue = v
+	}
+	if opts.Proxy != "" {
+		u, err := parseProxy(opts.Proxy)
+		if err != nil {
+			s.initErr = err
+		}
+		s.proxy = u
+	}
+	return s
+}
+
+// Get sends a GET request; see Request.
+func (s *Session) Get(ctx context.Context, url string, opts ...RequestOption) (*Response, error) {
+	return s.Request(ctx, "GET", url, opts...)
+}
+
+// Post sends a POST request; see Request.
+func (s *Session) Post(ctx context.Context, url string, opts ...RequestOption) (*Response, error) {
+	return s.Request(ctx, "POST", url, opts...)
+}
+
+// Put sends a PUT request; see Request.
+func (s *Session) Put(ctx context.Context, url string, opts ...RequestOption) (*Response, error) {
+	return s.Request(ctx, "PUT", url, opts...)
+}
+
+// Patch sends a PATCH request; see Request.
+func (s *Session) Patch(ctx context.Context, url string, opts ...RequestOption) (*Response, error) {
+	return s.Request(ctx, "PATCH", url, opts...)
+}
+
+// Delete sends a DELETE request; see Request.
+func (s *Session) Delete(ctx context.Context, url string, opts ...RequestOption) (*Response, error) {
+	return s.Request(ctx, "DELETE", url, opts...)
+}
+
+// Head sends a HEAD request; see Request.
+func (s *Session) Head(ctx context.Context, url string, opts ...RequestOption) (*Response, error) {
+	return s.Request(ctx, "HEAD", url, opts...)
+}
+
+// Options sends an OPTIONS request; see Request.
+func (s *Session) Options(ctx context.Context, url string, opts ...RequestOption) (*Response, error) {
+	return s.Request(ctx, "OPTIONS", url, opts...)
+}
+
+// Request sends a request and returns the response once its head has
+// arrived, following redirects unless told not to. The caller reads the
+// body with the Response's methods and closes it; the connection goes
+// back to the pool when the body has been read or closed. ctx bounds the
+// whole request, the reading of the body included.
+//
+// Errors are *Error (errors.Is with the Err* kinds, and with
+// context.Canceled or context.DeadlineExceeded when ctx or the total
+// timeout ended the request) or *ClientResponseError (a status raised, too
+// many redirects, a response the parser rejected).
+func (s *Session) Request(ctx context.Context, method, rawURL string, opts ...RequestOption) (*Response, error) {
+	if s.closed.Load() {
+		return nil, &Error{Kind: ErrSessionClosed, Method: method, URL: rawURL}
+	}
+	if s.initErr != nil {
+		e := *s.initErr
+		e.Method = method
+		if e.URL == "" {
+			e.URL = rawURL
+		}
+		return nil, &e
+	}
+	method = upperMethod(method)
+	if !http1.ValidToken(method) {
+		return nil, &Error{Kind: ErrClient, Method: method, URL: rawURL, Err: errors.New("the method is not a token")}
+	}
+	cfg := &zeroConfig
+	if len(opts) > 0 {
+		cfg = new(requestConfig)
+		for _, o := range opts {
+			if o != nil {
+				o.applyRequest(cfg)
+			}
+		}
+		if cfg.err != nil {
+			return nil, &Error{Kind: ErrClient, Method: method, URL: rawURL, Err: cfg.err}
+		}
+	}
+	return s.do(ctx, method, rawURL, cfg)
+}
+
+// Close closes the session and, unless KeepConnectorOpen is set, its
+// connector. Requests made afterwards fail with ErrSessionClosed.
+func (s *Session) Close() error {
+	if s.closed.Swap(true) || !s.ownsConnector {
+		return nil
+	}
+	return s.connector.Close()
+}
+
+// Closed reports whether Close was called.
+func (s *Session) Closed() bool { return s.closed.Load() }
+
+// CookieJar returns the session's cookie jar.
+func (s *Session) CookieJar() CookieJar { return s.jar }
+
+// Connector returns the session's connector.
+func (s *Session) Connector() Connector { return s.connector }
+
+// requestState is what one call of Request carries through redirects,
+// middlewares and retries.
+type requestState struct {
+	s        *Session
+	cfg      *requestConfig
+	to       timeouts
+	deadline time.Time // of the total timeout; zero for none
+	trace    *tracer
+	body     bodyOptions
+
+	// Storage for the URL, the first request and the first exchange,
+	// which most calls need alone, saving allocations.
+	url0     url.URL
+	req0     ClientRequest
+	items0   [12]multidict.Item
+	ex0      exchange
+	req0Used bool
+	ex0Used  bool
+}
+
+// do sends the request and follows its redirects.
+func (s *Session) do(ctx context.Context, method, rawURL string, cfg *requestConfig) (*Response, error) {
+	st := &requestState{s: s, cfg: cfg, to: s.timeout, trace: newTracer(ctx, s.opts.TraceConfigs)}
+	u, uerr := s.buildURL(rawURL, cfg.params, &st.url0)
+	if uerr != nil {
+		uerr.Method = method
+		return nil, uerr
+	}
+	if cfg.timeout != nil {
+		st.to = cfg.timeout.resolve()
+	}
+	if st.to.total > 0 {
+		st.deadline = time.Now().Add(st.to.total)
+	}
+	st.body = bodyOptions{
+		autoDecompress:  !s.opts.DisableAutoDecompress && !cfg.noDecompress,
+		maxDecompressed: s.opts.MaxDecompressedSize,
+		readBufSize:     s.opts.ReadBufSize,
+		trace:           st.trace,
+		charsetResolver: s.opts.FallbackCharsetResolver,
+	}
+	if cfg.readBufSize > 0 {
+		st.body.readBufSize = cfg.readBufSize
+	}
+
+	body := cfg.body
+	if cfg.hasJSON {
+		data, err := s.jsonEncode(cfg.json)
+		if err != nil {
+			return nil, &Error{Kind: ErrClient, Method: method, URL: u.Redacted(), Err: err}
+		}
+		body = &payload{data: data, length: int64(len(data)), contentType: "application/json"}
+	}
+
+	h := &hop{method: method, url: u, body: body, auth: cfg.auth, header: s.mergeHeaders(cfg)}
+	maxRedirects := DefaultMaxRedirects
+	if cfg.hasMaxRedirect {
+		maxRedirects = cfg.maxRedirects
+	}
+	var history []*Response
+	for {
+		req, err := s.newRequest(ctx, st, h)
+		if err != nil {
+			return nil, st.fail(h, req, err, history)
+		}
+		if history == nil {
+			st.trace.requestStart(TraceRequest{Method: req.Method, URL: req.URL, Header: req.Header})
+		}
+		resp, err := st.handle(req)
+		if err != nil {
+			return nil, st.fail(h, req, err, history)
+		}
+		next, err := s.redirect(st, h, req, resp)
+		if err != nil {
+			resp.Close()
+			return nil, st.fail(h, req, err, history)
+		}
+		if next == nil {
+			resp.History = history
+			st.trace.requestEnd(TraceResponse{Method: req.Method, URL: req.URL, Header: req.Header, Response: resp})
+			return st.raiseForStatus(resp)
+		}
+		history = append(history, resp)
+		st.trace.requestRedirect(TraceResponse{Method: req.Method, URL: req.URL, Header: req.Header, Response: resp})
+		resp.Close()
+		if maxRedirects > 0 && len(history) >= maxRedirects {
+			return nil, st.fail(h, req, &ClientResponseError{
+				Kind: ErrTooManyRedirects, Request: history[0].Request, Status: resp.Status,
+				Message: "too many redirects", Header: resp.Header, History: history,
+			}, history)
+		}
+		h = next
+	}
+}
+
+// fail traces a request's failure and completes its error with what it
+// concerns.
+func (st *requestState) fail(h *hop, req *ClientRequest, err error, history []*Response) error {
+	var e *Error
+	if errors.As(err, &e) {
+		if e.URL == "" {
+			e.URL = h.url.Redacted()
+		}
+		if e.Method == "" {
+			e.Method = h.method
+		}
+	}
+	var re *ClientResponseError
+	if errors.As(err, &re) && re.History == nil {
+		re.History = history
+	}
+	p := TraceException{Method: h.method, URL: h.url, Err: err}
+	if req != nil {
+		p.Header = req.Header
+	}
+	st.trace.requestException(p)
+	return err
+}
+
+// handle sends req through the middlewares.
+func (st *requestState) handle(req *ClientRequest) (*Response, error) {
+	ms := st.s.opts.Middlewares
+	if st.cfg.hasMiddlewares {
+		ms = st.cfg.middlewares
+	}
+	if len(ms) == 0 {
+		return st.s.send(req)
+	}
+	return chain(ms, st.s.send)(req)
+}
+
+// raiseForStatus applies the request's or the session's status check to
+// the final response.
+func (st *requestState) raiseForStatus(resp *Response) (*Response, error) {
+	check := st.s.opts.RaiseForStatusFunc
+	raise := st.s.opts.RaiseForStatus
+	switch {
+	case st.cfg.raise != nil:
+		check, raise = nil, *st.cfg.raise
+	case st.cfg.raiseFunc != nil:
+		check = st.cfg.raiseFunc
+	}
+	var err error
+	switch {
+	case check != nil:
+		err = check(resp)
+	case raise:
+		err = resp.RaiseForStatus()
+	}
+	if err != nil {
+		resp.Close()
+		return nil, err
+	}
+	return resp, nil
+}
+
+// hop is one request of a redirect chain, before middlewares see it.
+type hop struct {
+	method string
+	url    *url.URL // with fragment and credentials, as given
+	body   *payload
+	auth   *BasicAuth            // explicit credentials still valid for this hop
+	header multidict.CIMultiDict // the caller's fields: the session's merged with the request's
+}
+
+// mergeHeaders returns the session's fields with the request's: a request
+// field replaces the session's fields of its name; repeated request fields
+// all go.
+func (s *Session) mergeHeaders(cfg *requestConfig) multidict.CIMultiDict {
+	if cfg.header.Len() == 0 {
+		return s.header
+	}
+	if s.header.Len() == 0 {
+		return cfg.header
+	}
+	var h multidict.CIMultiDict
+	req := cfg.header.Items()
+	for _, it := range s.header.Items() {
+		if !cfg.header.Has(it.Key) {
+			h.Add(it.Key, it.Value)
+		}
+	}
+	for _, it := range req {
+		h.Add(it.Key, it.Value)
+	}
+	return h
+}
+
+// buildURL resolves rawURL against the base URL and appends params to its
+// query. A URL seen before without params is copied from the session's
+// cache into dst.
+func (s *Session) buildURL(rawURL string, params []multidict.Item, dst *url.URL) (*url.URL, *Error) {
+	if len(params) == 0 {
+		s.urlMu.RLock()
+		cached := s.urls[rawURL]
+		s.urlMu.RUnlock()
+		if cached != nil {
+			*dst = *cached
+			return dst, nil
+		}
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, &Error{Kind: ErrInvalidURLClient, URL: rawURL, Err: err}
+	}
+	if s.base != nil && !u.IsAbs() {
+		u = s.base.ResolveReference(u)
+	}
+	if err := checkURL(u); err != nil {
+		err.URL = rawURL
+		return nil, err
+	}
+	if len(params) == 0 {
+		s.cacheURL(rawURL, u)
+		return u, nil
+	}
+	q := []byte(u.RawQuery)
+	for _, p := range params {
+		if len(q) > 0 {
+			q = append(q, '&')
+		}
+		q = appendQueryEscaped(q, p.Key)
+		q = append(q, '=')
+		q = appendQueryEscaped(q, p.Value)
+	}
+	u.RawQuery = string(q)
+	return u, nil
+}
+
+// cacheURL keeps a copy of u, the URL rawURL gave, while the cache has
+// room.
+func (s *Session) cacheURL(rawURL string, u *url.URL) {
+	s.urlMu.Lock()
+	defer s.urlMu.Unlock()
+	if s.urls == nil {
+		s.urls = make(map[string]*url.URL)
+	}
+	if len(s.urls) < maxCachedURLs {
+		c := new(url.URL)
+		*c = *u
+		s.urls[rawURL] = c
+	}
+}
+
+// checkURL accepts absolute http and https URLs with a host.
+func checkURL(u *url.URL) *Error {
+	switch u.Scheme {
+	case "http", "https":
+	case "":
+		return &Error{Kind: ErrInvalidURLClient, Err: errors.New("the URL is not absolute")}
+	default:
+		if s := strings.ToLower(u.Scheme); s == "http" || s == "https" {
+			u.Scheme = s
+			break
+		}
+		return &Error{Kind: ErrNonHTTPURLClient}
+	}
+	host := u.Hostname()
+	if host == "" {
+		return &Error{Kind: ErrInvalidURLClient, Err: errors.New("the URL has no host")}
+	}
+	for i := 0; i < len(host); i++ {
+		if host[i] >= utf8.RuneSelf {
+			ascii, err := idna.Lookup.ToASCII(host)
+			if err != nil {
+				return &Error{Kind: ErrInvalidURLClient, Err: err}
+			}
+			if p := u.Port(); p != "" {
+				ascii += ":" + p
+			}
+			u.Host = ascii
+			break
+		}
+	}
+	return nil
+}
+
+// appendQueryEscaped appends s escaped for a query string as yarl does:
+// unreserved characters and !$'()*,/:?@ stay, a space becomes '+',
+// everything else is percent-encoded.
+func appendQueryEscaped(dst []byte, s string) []byte {
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+			dst = append(dst, c)
+		case strings.IndexByte("-._~!$'()*,/:?@", c) >= 0:
+			dst = append(dst, c)
+		case c == ' ':
+			dst = append(dst, '+')
+		default:
+			dst = append(dst, '%', hex[c>>4], hex[c&15])
+		}
+	}
+	return dst
+}
+
+// upperMethod returns method in upper case, allocating only when it is
+// not already.
+func upperMethod(m string) string {
+	for i := 0; i < len(m); i++ {
+		if 'a' <= m[i] && m[i] <= 'z' {
+			return strings.ToUpper(m)
+		}
+	}
+	return m
+}
+
+// parseProxy parses a proxy URL.
+func parseProxy(raw string) (*url.URL, *Error) {
+	u, err := url.Parse(raw)
+	if err == nil && (u.Scheme == "" || u.Host == "") {
+		err = errors.New("the proxy URL must be absolute")
+	}
+	if err != nil {
+		return nil, &Error{Kind: ErrInvalidURL, URL: raw, Err: err}
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	switch u.Scheme {
+	case "http", "https", "socks5", "socks5h":
+		return u, nil
+	}
+	return nil, &Error{Kind: ErrInvalidURL, URL: u.Redacted(), Err: errors.New("unsupported proxy scheme " + u.Scheme)}
+}

@@ -1,0 +1,149 @@
+package aiohttp_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/web"
+)
+
+// exampleServer serves a small API on 127.0.0.1 for the examples and
+// returns its URL and a function stopping it.
+func exampleServer() (string, func()) {
+	app := web.NewApplication(web.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	app.Router.Get("/get", func(r *web.Request) (web.Response, error) {
+		return web.Text("key1=" + r.Query().Get("key1")), nil
+	})
+	app.Router.Post("/api/data", func(r *web.Request) (web.Response, error) {
+		var v map[string]any
+		if err := r.JSON(&v); err != nil {
+			return nil, web.HTTPBadRequest()
+		}
+		return web.JSON(map[string]any{"status": "success", "received": v})
+	})
+	tries := 0
+	app.Router.Get("/flaky", func(*web.Request) (web.Response, error) {
+		if tries++; tries < 3 {
+			return web.NewResponse(429).SetHeader("Retry-After", "0"), nil
+		}
+		return web.Text("finally"), nil
+	})
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	runner := web.NewAppRunner(app, web.ServerOptions{})
+	runner.Setup(context.Background())
+	web.NewListenerSite(runner, ln).Start(context.Background())
+	return "http://" + ln.Addr().String() + "/", func() { runner.Cleanup(context.Background()) }
+}
+
+func ExampleSession() {
+	base, stop := exampleServer()
+	defer stop()
+
+	s := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: base, Timeout: aiohttp.ClientTimeout{Total: time.Minute}})
+	defer s.Close()
+	resp, err := s.Get(context.Background(), "get", aiohttp.Params{"key1": "value1"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Close()
+	text, _ := resp.Text()
+	fmt.Println("Status:", resp.Status)
+	fmt.Println(text)
+	// Output:
+	// Status: 200
+	// key1=value1
+}
+
+func ExampleJSON() {
+	base, stop := exampleServer()
+	defer stop()
+
+	s := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: base, RaiseForStatus: true})
+	defer s.Close()
+	resp, err := s.Post(context.Background(), "api/data", aiohttp.JSON(map[string]string{"name": "aiohttp"}))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Close()
+	var out struct {
+		Status   string
+		Received map[string]string
+	}
+	if err := resp.JSON(&out); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(out.Status, out.Received["name"])
+	// Output: success aiohttp
+}
+
+func ExampleRetryMiddleware() {
+	base, stop := exampleServer()
+	defer stop()
+
+	s := aiohttp.NewSession(aiohttp.SessionOptions{
+		BaseURL:     base,
+		Middlewares: []aiohttp.Middleware{aiohttp.RetryMiddleware(aiohttp.RetryOptions{Attempts: 5})},
+	})
+	defer s.Close()
+	resp, err := s.Get(context.Background(), "flaky")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Close()
+	text, _ := resp.Text()
+	fmt.Println(resp.Status, text)
+	// Output: 200 finally
+}
+
+func ExampleSession_HTTPClient() {
+	base, stop := exampleServer()
+	defer stop()
+
+	s := aiohttp.NewSession(aiohttp.SessionOptions{})
+	defer s.Close()
+	// Any code written for net/http now uses the session's pool.
+	client := s.HTTPClient()
+	resp, err := client.Get(base + "get?key1=net/http")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(resp.Status, string(body))
+	// Output: 200 OK key1=net/http
+}
+
+func ExampleMiddleware() {
+	base, stop := exampleServer()
+	defer stop()
+
+	logRequests := func(req *aiohttp.ClientRequest, next aiohttp.Handler) (*aiohttp.Response, error) {
+		fmt.Println("->", req.Method, req.URL.Path)
+		resp, err := next(req)
+		if err == nil {
+			fmt.Println("<-", resp.Status)
+		}
+		return resp, err
+	}
+	s := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: base, Middlewares: []aiohttp.Middleware{logRequests}})
+	defer s.Close()
+	resp, err := s.Get(context.Background(), "get")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Close()
+	// Output:
+	// -> GET /get
+	// <- 200
+}

@@ -1,0 +1,75 @@
+package aiohttp
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Default timeouts, aiohttp's ClientTimeout defaults.
+const (
+	DefaultTotalTimeout       = 5 * time.Minute
+	DefaultSockConnectTimeout = 30 * time.Second
+)
+
+// ClientTimeout bounds a request (aiohttp's ClientTimeout). A zero field
+// takes aiohttp's default: Total 5 minutes, SockConnect 30 seconds, Connect
+// and SockRead none; a negative field means no bound. It is a
+// SessionOptions field and, for one request, a RequestOption that replaces
+// the session's.
+type ClientTimeout struct {
+	// Total bounds the whole request: connecting, sending, redirects and
+	// reading the response body. Time spent queued for a connection slot
+	// does not count unless CountQueue is set (aiohttp#10313).
+	Total time.Duration
+	// Connect bounds getting a connection: waiting in the queue for a free
+	// slot, DNS, dialing, TLS and proxy handshakes. It fails with
+	// ErrConnectionTimeout.
+	Connect time.Duration
+	// SockConnect bounds one dial attempt to one address.
+	SockConnect time.Duration
+	// SockRead bounds the wait for each read from the server, between the
+	// chunks of a response as well as for its head; it fails with
+	// ErrSocketTimeout.
+	SockRead time.Duration
+	// CountQueue counts the time queued for a connection in Total, as
+	// aiohttp does.
+	CountQueue bool
+}
+
+func (t ClientTimeout) applyRequest(c *requestConfig) { c.timeout = &t }
+
+// timeouts are a ClientTimeout with its defaults resolved; 0 means none.
+type timeouts struct {
+	total, connect, sockConnect, sockRead time.Duration
+	countQueue                            bool
+}
+
+func (t ClientTimeout) resolve() timeouts {
+	return timeouts{
+		total:       orDefault(t.Total, DefaultTotalTimeout),
+		connect:     orDefault(t.Connect, 0),
+		sockConnect: orDefault(t.SockConnect, DefaultSockConnectTimeout),
+		sockRead:    orDefault(t.SockRead, 0),
+		countQueue:  t.CountQueue,
+	}
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	switch {
+	case d == 0:
+		return def
+	case d < 0:
+		return 0
+	}
+	return d
+}
+
+// ctxErrorKind is the kind of error a done context gives: a timeout for a
+// deadline, a plain client error for a cancellation.
+func ctxErrorKind(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return ErrServerTimeout
+	}
+	return ErrClient
+}
