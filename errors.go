@@ -66,6 +66,11 @@ var (
 	ErrNonHTTPURLClient   = kind("non-http url", ErrClient)                    // NonHttpUrlClientError
 	ErrNonHTTPURLRedirect = kind("non-http redirect url", ErrNonHTTPURLClient) // NonHttpUrlRedirectClientError
 
+	// ErrCanceled reports a request whose context was cancelled. Like
+	// Python's CancelledError it is not a client error: errors.Is(err,
+	// ErrClient) is false, so retry loops on client errors stop.
+	ErrCanceled = kind("request canceled", nil)
+
 	// ErrSessionClosed reports the use of a closed Session.
 	ErrSessionClosed = kind("session is closed", ErrClient)
 )

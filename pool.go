@@ -548,13 +548,15 @@ func (p *pool) release(c *clientConn, reuse bool) {
 		drop = c
 	}
 	if drop != nil {
+		// Close before freeing the slot, so that a waiter's new
+		// connection never overlaps the old one past the limits.
 		p.open--
+		p.mu.Unlock()
+		closeConn(drop)
+		p.mu.Lock()
 	}
 	p.free(c.host)
 	p.mu.Unlock()
-	if drop != nil {
-		closeConn(drop)
-	}
 }
 
 // removeH2 takes the shared HTTP/2 connection b out of the pool.

@@ -66,10 +66,10 @@ func orDefault(d, def time.Duration) time.Duration {
 }
 
 // ctxErrorKind is the kind of error a done context gives: a timeout for a
-// deadline, a plain client error for a cancellation.
+// deadline, ErrCanceled (not a client error) for a cancellation.
 func ctxErrorKind(err error) error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return ErrServerTimeout
 	}
-	return ErrClient
+	return ErrCanceled
 }

@@ -91,7 +91,7 @@ func TestTimeoutBodyAndCancellation(t *testing.T) {
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
 	_, err = s.Get(ctx, srv.URL+"/stall-head")
-	if !errors.Is(err, context.Canceled) || !errors.Is(err, aiohttp.ErrClient) {
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, aiohttp.ErrCanceled) || errors.Is(err, aiohttp.ErrClient) {
 		t.Errorf("cancelled: %v", err)
 	}
 	if d := time.Since(start); d > 2*time.Second {

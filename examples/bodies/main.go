@@ -24,10 +24,8 @@
 //
 // The endpoints are httpbin's, under -url; the download is -download, by
 // default httpbin's /stream-bytes/102400 (100 KiB, chunked) under -url. The
-// demo server (go run ./cmd/aiohttp serve) has none of these endpoints yet:
-// it greets /html ("Text content length: 11") and its text answer to /json
-// then stops the example with a content type error, as it stops the Python
-// one. Against httpbin:
+// demo server (go run ./cmd/aiohttp serve, the default -url) answers them
+// all, and so does httpbin itself:
 //
 //	go run ./examples/bodies -url https://httpbin.org
 //	go run ./examples/bodies -url https://httpbin.org -download https://example.com/big.iso

@@ -2,20 +2,18 @@ package main
 
 import (
 	"context"
-	"errors"
+	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
-	"github.com/aiohttp-go/aiohttp"
 	"github.com/aiohttp-go/aiohttp/examples/internal/exampletest"
-	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
 func TestBodies(t *testing.T) {
-	srv := exampletest.Start(t, exampletest.HTTPBin())
+	srv := exampletest.Start(t, demo.NewApp())
 	for _, tt := range []struct {
 		download, size string
 	}{
@@ -28,7 +26,7 @@ func TestBodies(t *testing.T) {
 			t.Fatal(err)
 		}
 		exampletest.CompareLines(t, out.String(),
-			"Text content length: "+strconv.Itoa(utf8.RuneCountInString(exampletest.HTMLPage)),
+			"Text content length: "+strconv.Itoa(utf8.RuneCountInString(demo.HTMLPage)),
 			"JSON title: Sample Slide Show",
 			"Bytes length: 1024",
 			"Starting download...",
@@ -41,7 +39,7 @@ func TestBodies(t *testing.T) {
 // streamed by the server in uneven pieces.
 func TestBodiesDownloadSize(t *testing.T) {
 	const size = 3<<20 + 12345
-	app := exampletest.HTTPBin()
+	app := demo.NewApp()
 	app.Router.Get("/big", func(req *web.Request) (web.Response, error) {
 		resp := web.NewStreamResponse()
 		if err := resp.Prepare(req); err != nil {
@@ -63,18 +61,6 @@ func TestBodiesDownloadSize(t *testing.T) {
 	if got, want := lastLine(out.String()), "Download finished. Total size: 3.01 MB"; got != want {
 		t.Errorf("last line %q, want %q", got, want)
 	}
-}
-
-func TestBodiesDemo(t *testing.T) {
-	// The demo answers /html and /json with its greeting ("Hello, html",
-	// 11 characters), which json() refuses.
-	srv := exampletest.Start(t, demo.NewApp())
-	var out strings.Builder
-	err := run(context.Background(), &out, srv.URL, srv.URL+"/stream-bytes/1024")
-	if !errors.Is(err, aiohttp.ErrContentType) {
-		t.Fatalf("run = %v, want a content type error", err)
-	}
-	exampletest.CompareLines(t, out.String(), "Text content length: 11")
 }
 
 func lastLine(s string) string {

@@ -28,12 +28,12 @@
 // The unknown host is -unknown, by default a name under .invalid, which
 // RFC 6761 reserves so that it never resolves. Against httpbin, /delay/5
 // answers within the 10-second timeout ("Success! Status: 200"); with
-// -timeout 2s it times out. Against the demo server (go run ./cmd/aiohttp
-// serve), /status/404 and /delay/5 are both paths it does not know:
+// -timeout 2s it times out. The demo server (go run ./cmd/aiohttp serve)
+// answers both paths as httpbin does:
 //
 //	HTTP Error: 404 - Not Found
 //	Connection Error: Could not connect to https://non-existent-domain.invalid. aiohttp: ...
-//	HTTP Error: 404 - Not Found
+//	Success! Status: 200
 //
 // and with httpbin:
 //

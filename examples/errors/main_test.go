@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
+	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aiohttp-go/aiohttp/examples/internal/exampletest"
-	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
@@ -15,7 +15,7 @@ import (
 const unknown = "http://non-existent-domain.invalid"
 
 func TestErrors(t *testing.T) {
-	app := exampletest.HTTPBin()
+	app := demo.NewApp()
 	app.Router.Get("/stall", func(req *web.Request) (web.Response, error) {
 		resp := web.NewStreamResponse()
 		if err := resp.Prepare(req); err != nil {
@@ -78,17 +78,5 @@ func TestErrors(t *testing.T) {
 	exampletest.CompareLines(t, out.String(),
 		"HTTP Error: 503 - Service Unavailable",
 		"An unexpected error occurred: *",
-	)
-}
-
-func TestErrorsDemo(t *testing.T) {
-	// The demo server knows neither /status/404 nor /delay/5.
-	srv := exampletest.Start(t, demo.NewApp())
-	var out strings.Builder
-	run(context.Background(), &out, 30*time.Second, srv.URL+"/status/404", unknown, srv.URL+"/delay/5")
-	exampletest.CompareLines(t, out.String(),
-		"HTTP Error: 404 - Not Found",
-		"Connection Error: Could not connect to "+unknown+". *",
-		"HTTP Error: 404 - Not Found",
 	)
 }

@@ -45,13 +45,12 @@
 // the format of Python's logging.basicConfig.
 //
 // The URLs are the arguments; without any, the seed's httpbin paths /get,
-// /delay/2, /status/500 and /html under -url. The demo server (go run
-// ./cmd/aiohttp serve) greets /get and /html and knows neither /delay/2
-// nor /status/500:
+// /delay/2, /status/500 and /html under -url, which the demo server (go run
+// ./cmd/aiohttp serve) answers as httpbin does:
 //
 //	✓ [200] http://127.0.0.1:8080/get
-//	✗ [404] http://127.0.0.1:8080/delay/2
-//	✗ [404] http://127.0.0.1:8080/status/500
+//	✓ [200] http://127.0.0.1:8080/delay/2
+//	✗ [500] http://127.0.0.1:8080/status/500
 //	✓ [200] http://127.0.0.1:8080/html
 //
 // Against httpbin it prints what the seed prints:

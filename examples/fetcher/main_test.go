@@ -2,19 +2,19 @@ package main
 
 import (
 	"context"
+	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"log"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aiohttp-go/aiohttp/examples/internal/exampletest"
-	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
 func TestFetcher(t *testing.T) {
 	var gauge exampletest.Gauge
-	app := exampletest.HTTPBin()
+	app := demo.NewApp()
 	app.Router.Get("/page/{n}", func(*web.Request) (web.Response, error) {
 		defer gauge.Enter()()
 		time.Sleep(20 * time.Millisecond)
@@ -63,12 +63,12 @@ func TestFetcher(t *testing.T) {
 }
 
 func TestFetchResult(t *testing.T) {
-	srv := exampletest.Start(t, exampletest.HTTPBin())
+	srv := exampletest.Start(t, demo.NewApp())
 	f := NewAsyncFetcher(2, 10*time.Second, log.New(new(strings.Builder), "", 0))
 	defer f.Close()
 
 	r := f.Fetch(context.Background(), srv.URL+"/html")
-	if r.Status != 200 || r.Content != exampletest.HTMLPage || r.Error != "" {
+	if r.Status != 200 || r.Content != demo.HTMLPage || r.Error != "" {
 		t.Errorf("Fetch(/html) = %+v", r)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -77,22 +77,6 @@ func TestFetchResult(t *testing.T) {
 	if r.Status != 0 || r.Content != "" || !strings.Contains(r.Error, "context canceled") {
 		t.Errorf("Fetch with a cancelled context = %+v", r)
 	}
-}
-
-func TestFetcherDemo(t *testing.T) {
-	srv := exampletest.Start(t, demo.NewApp())
-	var out strings.Builder
-	var urls []string
-	for _, p := range []string{"/get", "/delay/2", "/status/500", "/html"} {
-		urls = append(urls, srv.URL+p)
-	}
-	run(context.Background(), &out, log.New(new(strings.Builder), "", 0), urls, 3, 15*time.Second)
-	exampletest.CompareLines(t, out.String(),
-		"✓ [200] "+srv.URL+"/get",
-		"✗ [404] "+srv.URL+"/delay/2",
-		"✗ [404] "+srv.URL+"/status/500",
-		"✓ [200] "+srv.URL+"/html",
-	)
 }
 
 func TestTruncate(t *testing.T) {

@@ -20,10 +20,9 @@
 // ({'key': 'value', 'number': 123}), so the two versions can be compared
 // line by line.
 //
-// The requests go to httpbin's /get, /post and /put under -url, which needs
-// an httpbin-like server; the demo server (go run ./cmd/aiohttp serve) has
-// no such endpoints yet, and its text answer to GET /get stops the example
-// with a content type error, as it stops the Python one:
+// The requests go to httpbin's /get, /post and /put under -url: the demo
+// server (go run ./cmd/aiohttp serve, the default) answers them, and so
+// does httpbin itself:
 //
 //	go run ./examples/methods -url https://httpbin.org
 package main

@@ -3,16 +3,17 @@ package main
 import (
 	"context"
 	"errors"
+	"github.com/aiohttp-go/aiohttp/internal/demo"
+	"github.com/aiohttp-go/aiohttp/web"
 	"strings"
 	"testing"
 
 	"github.com/aiohttp-go/aiohttp"
 	"github.com/aiohttp-go/aiohttp/examples/internal/exampletest"
-	"github.com/aiohttp-go/aiohttp/internal/demo"
 )
 
 func TestMethods(t *testing.T) {
-	srv := exampletest.Start(t, exampletest.HTTPBin())
+	srv := exampletest.Start(t, demo.NewApp())
 	var out strings.Builder
 	if err := run(context.Background(), &out, srv.URL); err != nil {
 		t.Fatal(err)
@@ -36,9 +37,11 @@ func TestMethods(t *testing.T) {
 }
 
 func TestMethodsNotJSON(t *testing.T) {
-	// The demo server answers GET /get with text: json() refuses it, as
+	// A server answering GET /get with text: json() refuses it, as
 	// aiohttp's does, and the example stops there.
-	srv := exampletest.Start(t, demo.NewApp())
+	app := web.NewApplication()
+	app.Router.Get("/get", func(*web.Request) (web.Response, error) { return web.Text("Hello, get"), nil })
+	srv := exampletest.Start(t, app)
 	var out strings.Builder
 	err := run(context.Background(), &out, srv.URL)
 	if !errors.Is(err, aiohttp.ErrContentType) {

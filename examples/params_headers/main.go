@@ -14,10 +14,8 @@
 //
 // The headers are printed as Python prints the dict.
 //
-// GET /get must answer httpbin's JSON echo, so -url must point at an
-// httpbin-like server; the demo server (go run ./cmd/aiohttp serve) has no
-// such endpoint yet and its text answer stops the example with a content
-// type error, as it stops the Python one:
+// GET /get must answer httpbin's JSON echo: the demo server (go run
+// ./cmd/aiohttp serve, the default -url) does, and so does httpbin:
 //
 //	go run ./examples/params_headers -url https://httpbin.org
 package main

@@ -41,9 +41,8 @@
 //
 // This example keeps the seed's loop, to show it step by step.
 //
-// The URL must answer JSON, like httpbin's /get; the demo server (go run
-// ./cmd/aiohttp serve) greets /get with text, which json() refuses, so
-// against it the example prints the error of the third attempt:
+// The URL must answer JSON, like httpbin's /get, which the demo server (go
+// run ./cmd/aiohttp serve) answers too:
 //
 //	go run ./examples/retry -url https://httpbin.org/get
 //	go run ./examples/retry -url https://httpbin.org/status/429

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp/examples/internal/exampletest"
-	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
@@ -137,19 +136,6 @@ func TestRetryCancel(t *testing.T) {
 	}
 	if n := len(h.get("/slowdown")); n != 1 {
 		t.Errorf("%d requests, want 1", n)
-	}
-}
-
-func TestRetryDemo(t *testing.T) {
-	// The demo greets /get with text: json() refuses it three times.
-	srv := exampletest.Start(t, demo.NewApp())
-	var out strings.Builder
-	if err := run(context.Background(), &out, srv.URL+"/get", delay); err != nil {
-		t.Fatal(err)
-	}
-	exampletest.CompareLines(t, out.String(), "{'error': 'aiohttp: GET "+srv.URL+"/get: *")
-	if !strings.Contains(out.String(), "text/plain") {
-		t.Errorf("the error does not name the content type: %s", out.String())
 	}
 }
 

@@ -10,6 +10,9 @@
 //	POST /api/data  {"status":"success","received":<the JSON>} (apiData)
 //	GET  /{name}    "Hello, {name}"                            (hello)
 //
+// and the httpbin.org look-alikes of httpbin.go (/get, /post, /status/{code},
+// /delay/{n}, ...) that the client examples call.
+//
 // GET routes answer HEAD too. The router tries literal paths before
 // parameters, so /health is never taken for a name. POST /api/data answers
 // a body that is not JSON with 400 and {"status":"error","message":...}.
@@ -34,6 +37,7 @@ func NewApp() *web.Application {
 	r.Get("/health", health)
 	r.Post("/api/data", apiData)
 	r.Get("/{name}", hello)
+	addHTTPBin(r)
 	return app
 }
 

@@ -142,7 +142,9 @@ func TestRouteList(t *testing.T) {
 	for _, r := range NewApp().Router.Routes() {
 		got = append(got, r.Method()+" "+r.Pattern())
 	}
-	want := []string{"GET /", "GET /health", "POST /api/data", "GET /{name}"}
+	want := []string{"GET /", "GET /health", "POST /api/data", "GET /{name}",
+		"GET /get", "GET /headers", "POST /post", "PUT /put", "GET /delay/{n}", "* /status/{code}",
+		"GET /html", "GET /json", "GET /bytes/{n}", "GET /stream-bytes/{n}"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("routes = %q, want %q", got, want)
 	}

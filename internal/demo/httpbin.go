@@ -1,4 +1,4 @@
-package exampletest
+package demo
 
 import (
 	"encoding/json"
@@ -11,9 +11,9 @@ import (
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
-// HTTPBin returns an application that answers, in httpbin.org's shapes,
-// the httpbin endpoints the seed tutorials call, so that an example's
-// test can run it exactly as the seed does:
+// addHTTPBin adds the routes that answer, in httpbin.org's shapes, the
+// httpbin endpoints the seed tutorials' client examples call, so that every
+// client example runs against the demo as the seed runs against httpbin:
 //
 //	GET  /get, /headers       {"args", "headers", "origin", "url"}
 //	POST /post, PUT /put      the same plus "data", "files", "form", "json"
@@ -29,9 +29,7 @@ import (
 // title-cased ("User-Agent") and repeated fields joined with commas, as
 // httpbin shows them. Byte bodies are the same on every call for the same
 // ?seed (0 when absent).
-func HTTPBin() *web.Application {
-	app := web.NewApplication()
-	r := app.Router
+func addHTTPBin(r *web.Router) {
 	r.Get("/get", binGet)
 	r.Get("/headers", binHeaders)
 	r.Post("/post", binBody)
@@ -42,7 +40,6 @@ func HTTPBin() *web.Application {
 	r.Get("/json", binJSON)
 	r.Get("/bytes/{n}", binBytes)
 	r.Get("/stream-bytes/{n}", binStreamBytes)
-	return app
 }
 
 func binGet(req *web.Request) (web.Response, error) {
