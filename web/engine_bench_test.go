@@ -79,6 +79,15 @@ func BenchmarkServeJSON(b *testing.B) {
 	benchServe(b, app, "GET /json HTTP/1.1\r\nHost: localhost:8080\r\nUser-Agent: wrk\r\nAccept: */*\r\n\r\n")
 }
 
+func BenchmarkServeJSONRespond(b *testing.B) {
+	type message struct {
+		Message string `json:"message"`
+	}
+	app := NewApplication()
+	app.Router.Get("/json", func(r *Request) (Response, error) { return r.Respond().SetJSON(message{"Hello, World!"}) })
+	benchServe(b, app, "GET /json HTTP/1.1\r\nHost: localhost:8080\r\nUser-Agent: wrk\r\nAccept: */*\r\n\r\n")
+}
+
 func BenchmarkServePostBody(b *testing.B) {
 	app := NewApplication()
 	app.Router.Post("/echo", func(r *Request) (Response, error) {

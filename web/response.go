@@ -43,6 +43,7 @@ type responseExtra struct {
 	reason  string
 	header  multidict.CIMultiDict
 	cookies []Cookie
+	w       appendWriter // SetJSON's encoder target
 }
 
 // extra returns r's extra part, allocating it on first use.
@@ -90,6 +91,30 @@ func JSON(v any) (*BodyResponse, error) {
 		return nil, err
 	}
 	return &BodyResponse{status: 200, body: body, contentType: "application/json"}, nil
+}
+
+// SetJSON replaces the body by v encoded as JSON, served as
+// application/json, and returns r. It encodes into the storage the body
+// already has, so a response from Request.Respond answers JSON without
+// allocating once its buffer has grown.
+func (r *BodyResponse) SetJSON(v any) (*BodyResponse, error) {
+	w := &r.extra().w // kept with the response, so it need not be allocated
+	w.b = r.body[:0]
+	if err := json.NewEncoder(w).Encode(v); err != nil {
+		return nil, err
+	}
+	r.body, r.text, r.isText = w.b[:len(w.b)-1], "", false // Encode ends with a newline
+	w.b = nil
+	r.contentType, r.charset = "application/json", ""
+	return r, nil
+}
+
+// appendWriter is an io.Writer appending to a byte slice.
+type appendWriter struct{ b []byte }
+
+func (w *appendWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
 }
 
 // Status returns the status code.
@@ -197,7 +222,7 @@ func (r *BodyResponse) reset() {
 		clear(x.cookies)
 		*x = responseExtra{header: x.header, cookies: x.cookies[:0]}
 	}
-	*r = BodyResponse{status: 200, x: x}
+	*r = BodyResponse{status: 200, x: x, body: r.body[:0]}
 }
 
 // ContentLength returns the length of the body.
