@@ -105,6 +105,22 @@ func BenchmarkAiohttpGo(b *testing.B) {
 	app.Router.Get("/", func(*web.Request) (web.Response, error) { return web.Text("Hello, World!"), nil })
 	app.Router.Get("/json", func(*web.Request) (web.Response, error) { return web.JSON(message{"Hello, World!"}) })
 	app.Router.Get("/user/{id}", func(r *web.Request) (web.Response, error) { return web.Text(r.MatchInfo().Get("id")), nil })
+	benchApp(b, app)
+}
+
+// BenchmarkAiohttpGoRespond answers through Request.Respond, the
+// zero-allocation path.
+func BenchmarkAiohttpGoRespond(b *testing.B) {
+	app := web.NewApplication()
+	app.Router.Get("/", func(r *web.Request) (web.Response, error) { return r.Respond().SetText("Hello, World!"), nil })
+	app.Router.Get("/json", func(r *web.Request) (web.Response, error) { return r.Respond().SetJSON(message{"Hello, World!"}) })
+	app.Router.Get("/user/{id}", func(r *web.Request) (web.Response, error) {
+		return r.Respond().SetText(r.MatchInfo().Get("id")), nil
+	})
+	benchApp(b, app)
+}
+
+func benchApp(b *testing.B, app *web.Application) {
 	for _, p := range paths {
 		b.Run(p.name, func(b *testing.B) {
 			srv := web.NewServer(app, web.ServerOptions{})
