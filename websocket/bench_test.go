@@ -1,0 +1,199 @@
+package websocket
+
+import (
+	"context"
+	"io"
+	"strconv"
+	"testing"
+)
+
+// loopReader serves the same bytes over and over.
+type loopReader struct {
+	data []byte
+	off  int
+}
+
+func (r *loopReader) Read(p []byte) (int, error) {
+	n := copy(p, r.data[r.off:])
+	r.off = (r.off + n) % len(r.data)
+	return n, nil
+}
+
+var benchSizes = []int{16, 1024, 64 << 10}
+
+// BenchmarkReadMessage reads masked binary messages as a server, from
+// memory: the cost of framing, unmasking and buffering.
+func BenchmarkReadMessage(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(sizeName(n), func(b *testing.B) {
+			p := &peer{mask: true}
+			f := p.frame(true, 0, 2, payload(n, false))
+			c := NewConn(&memConn{r: &loopReader{data: f}}, nil, Server, Options{})
+			ctx := context.Background()
+			b.SetBytes(int64(n))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := c.ReadMessage(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkWriteMessage writes binary messages to a discarding connection,
+// as a server (unmasked) and as a client (masked).
+func BenchmarkWriteMessage(b *testing.B) {
+	for _, role := range []Role{Server, Client} {
+		for _, n := range benchSizes {
+			b.Run(role.String()+"/"+sizeName(n), func(b *testing.B) {
+				c := NewConn(&memConn{r: eofReader{}}, nil, role, Options{})
+				data := payload(n, false)
+				ctx := context.Background()
+				b.SetBytes(int64(n))
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := c.WriteMessage(ctx, MessageBinary, data); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
+
+// BenchmarkDeflate round-trips compressible text through permessage-deflate
+// with context takeover.
+func BenchmarkDeflate(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(sizeName(n), func(b *testing.B) {
+			data := payload(n, true)
+			d := &deflater{params: flateParams{}}
+			in := &inflater{}
+			var comp, out []byte
+			b.SetBytes(int64(n))
+			b.ReportAllocs()
+			for b.Loop() {
+				comp = append(d.compress(comp[:0], data), deflateTail...)
+				var err error
+				if out, err = in.inflate(out[:0], comp, 0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkMask compares the word-at-a-time mask with a byte loop.
+func BenchmarkMask(b *testing.B) {
+	key := [4]byte{1, 2, 3, 4}
+	for _, n := range benchSizes {
+		buf := make([]byte, n)
+		b.Run("word/"+sizeName(n), func(b *testing.B) {
+			b.SetBytes(int64(n))
+			for b.Loop() {
+				mask(key, 1, buf)
+			}
+		})
+		b.Run("byte/"+sizeName(n), func(b *testing.B) {
+			b.SetBytes(int64(n))
+			for b.Loop() {
+				for i := range buf {
+					buf[i] ^= key[(1+i)&3]
+				}
+			}
+		})
+	}
+}
+
+// Benchmark9_1_LargeMessages: Autobahn 9.1/9.2 as benchmarks, text messages
+// of 64 KiB to 16 MiB between two Conns over loopback TCP.
+func Benchmark9_1_LargeMessages(b *testing.B) {
+	for _, n := range []int{64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20} {
+		b.Run(sizeName(n), func(b *testing.B) {
+			srv, cli := connPair(b, Options{MaxMessageSize: -1}, Options{})
+			benchStream(b, cli, srv, MessageText, payload(n, true), 1)
+		})
+	}
+}
+
+// Benchmark9_7_ManySmallFrames: Autobahn 9.7/9.8 as benchmarks, many small
+// messages between two Conns over loopback TCP.
+func Benchmark9_7_ManySmallFrames(b *testing.B) {
+	for _, n := range []int{0, 16, 64, 256} {
+		b.Run(sizeName(n), func(b *testing.B) {
+			srv, cli := connPair(b, Options{}, Options{})
+			benchStream(b, cli, srv, MessageBinary, payload(n, false), 1000)
+		})
+	}
+}
+
+func benchStream(b *testing.B, from, to *Conn, typ MessageType, data []byte, perOp int) {
+	ctx := context.Background()
+	done := make(chan struct{})
+	stop := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if from.WriteMessage(ctx, typ, data) != nil {
+				return
+			}
+		}
+	}()
+	b.SetBytes(int64(len(data) * perOp))
+	b.ReportAllocs()
+	for b.Loop() {
+		for range perOp {
+			if _, _, err := to.ReadMessage(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	close(stop)
+	to.CloseNow()
+	from.CloseNow()
+	<-done
+}
+
+func sizeName(n int) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.Itoa(n>>20) + "MiB"
+	case n >= 1<<10:
+		return strconv.Itoa(n>>10) + "KiB"
+	}
+	return strconv.Itoa(n) + "B"
+}
+
+// TestZeroAllocs: in the steady state, reading and writing small messages
+// allocates nothing, also with a cancellable context reused across calls.
+func TestZeroAllocs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p := &peer{mask: true}
+	r := NewConn(&memConn{r: &loopReader{data: p.frame(true, 0, 1, []byte("hello, world"))}}, nil, Server, Options{})
+	w := NewConn(&memConn{r: eofReader{}}, nil, Client, Options{})
+	data := []byte("hello, world")
+	if n := testing.AllocsPerRun(100, func() {
+		if _, _, err := r.ReadMessage(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.WriteMessage(ctx, MessageText, data); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Fatalf("%v allocs per read+write", n)
+	}
+}

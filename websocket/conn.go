@@ -1,0 +1,340 @@
+package websocket
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"errors"
+	"io"
+	mrand "math/rand/v2"
+	"net"
+	"sync"
+	"time"
+)
+
+// Role says which end of the connection a [Conn] is. It decides the masking
+// rules: a client masks every frame it sends and a server never does.
+type Role int
+
+const (
+	// Server is the end that accepted the opening handshake.
+	Server Role = iota
+	// Client is the end that started the opening handshake.
+	Client
+)
+
+// String returns "server" or "client".
+func (r Role) String() string {
+	if r == Client {
+		return "client"
+	}
+	return "server"
+}
+
+// MessageType is the kind of a message: a data message (text or binary) or a
+// control message (ping, pong, close). The values are the RFC 6455 opcodes.
+type MessageType int
+
+const (
+	// MessageText is a UTF-8 text message.
+	MessageText MessageType = 1
+	// MessageBinary is a binary message.
+	MessageBinary MessageType = 2
+	// MessageClose is a close frame; see [Conn.ReadMessage].
+	MessageClose MessageType = 8
+	// MessagePing is a ping frame.
+	MessagePing MessageType = 9
+	// MessagePong is a pong frame.
+	MessagePong MessageType = 10
+)
+
+// String returns the aiohttp name of t: "TEXT", "BINARY", "CLOSE", "PING" or
+// "PONG".
+func (t MessageType) String() string {
+	switch t {
+	case MessageText:
+		return "TEXT"
+	case MessageBinary:
+		return "BINARY"
+	case MessageClose:
+		return "CLOSE"
+	case MessagePing:
+		return "PING"
+	case MessagePong:
+		return "PONG"
+	}
+	return "MessageType(" + itoa(int64(t)) + ")"
+}
+
+// Default option values.
+const (
+	// DefaultMaxMessageSize is the default [Options.MaxMessageSize], 4 MiB
+	// as in aiohttp.
+	DefaultMaxMessageSize = 4 << 20
+	// DefaultCloseTimeout is the default [Options.CloseTimeout].
+	DefaultCloseTimeout = 10 * time.Second
+	defaultBufferSize   = 4096
+)
+
+// Options configure a [Conn]. The zero value gives the defaults.
+type Options struct {
+	// MaxMessageSize limits the size of a received message, after
+	// decompression. A larger message fails the connection with
+	// [CloseMessageTooBig]. Zero means [DefaultMaxMessageSize]; a negative
+	// value means no limit.
+	MaxMessageSize int64
+
+	// Compression holds the permessage-deflate parameters the opening
+	// handshake negotiated (see [NegotiateServer] and [AcceptClient]); nil
+	// means no compression.
+	Compression *CompressionParams
+
+	// CompressionLevel is the flate level for compressed messages sent with
+	// a 15-bit window, from 1 (fastest) to 9; zero means 1. A smaller
+	// negotiated window uses a fixed windowed encoder instead.
+	CompressionLevel int
+
+	// CloseTimeout bounds how long [Conn.Close] waits for the peer's close
+	// frame. Zero means [DefaultCloseTimeout].
+	CloseTimeout time.Duration
+
+	// ReadBufferSize is the size of the read buffer when NewConn creates
+	// one. Zero means 4096.
+	ReadBufferSize int
+
+	// WriteBufferSize is the size of the write buffer, which is also the
+	// size of the frames a [Conn.Writer] sends. Zero means 4096.
+	WriteBufferSize int
+}
+
+// ErrClosed is returned by operations on a connection that has been closed
+// or has failed, and by writes after a close frame has been sent.
+var ErrClosed = errors.New("websocket: connection closed")
+
+// Conn is a WebSocket connection, for either role, over an established
+// net.Conn (after the opening handshake).
+//
+// Any number of goroutines may write at the same time: messages never
+// interleave, and control frames (pings, pongs, close) may go out between the
+// fragments of a message being streamed, as RFC 6455 allows. At most one
+// goroutine may read at a time.
+type Conn struct {
+	nc   net.Conn
+	role Role
+
+	maxMessage   int64
+	closeTimeout time.Duration
+
+	// Reading; owned by whoever holds readSem.
+	readSem chan struct{}
+	br      *bufio.Reader
+	r       readState
+	rflate  *inflater
+
+	// Writing. msgSem is held for a whole message, frameMu for one frame.
+	msgSem  chan struct{}
+	frameMu sync.Mutex
+	bw      *bufio.Writer
+	rng     *mrand.ChaCha8      // masking keys (client), guarded by frameMu
+	whdr    [maxHeaderSize]byte // header scratch, guarded by frameMu
+	wframe  int                 // WriteBufferSize
+	wflate  *deflater
+	wbuf    []byte // compressed output, guarded by msgSem
+
+	// Close handshake.
+	closeSent bool          // guarded by frameMu
+	closeRecv chan struct{} // closed when the peer's close frame arrives
+	closeOnce sync.Once
+	closed    chan struct{} // closed when the net.Conn is closed
+
+	dl deadlines
+}
+
+// NewConn returns a WebSocket connection over nc after a completed opening
+// handshake. br, when not nil, is the reader the handshake was read from,
+// which may already hold bytes of the first frames; a *bufio.Reader is used
+// as is and any other reader is buffered. Its source must be nc.
+func NewConn(nc net.Conn, br io.Reader, role Role, opts Options) *Conn {
+	c := &Conn{
+		nc:           nc,
+		role:         role,
+		maxMessage:   opts.MaxMessageSize,
+		closeTimeout: opts.CloseTimeout,
+		readSem:      make(chan struct{}, 1),
+		msgSem:       make(chan struct{}, 1),
+		closeRecv:    make(chan struct{}),
+		closed:       make(chan struct{}),
+		wframe:       opts.WriteBufferSize,
+	}
+	if c.maxMessage == 0 {
+		c.maxMessage = DefaultMaxMessageSize
+	}
+	if c.closeTimeout <= 0 {
+		c.closeTimeout = DefaultCloseTimeout
+	}
+	rsize := opts.ReadBufferSize
+	if rsize <= 0 {
+		rsize = defaultBufferSize
+	}
+	if c.wframe <= 0 {
+		c.wframe = defaultBufferSize
+	}
+	switch b := br.(type) {
+	case *bufio.Reader:
+		c.br = b
+	case nil:
+		c.br = bufio.NewReaderSize(nc, rsize)
+	default:
+		c.br = bufio.NewReaderSize(b, rsize)
+	}
+	c.bw = bufio.NewWriterSize(nc, c.wframe+maxHeaderSize)
+	if role == Client {
+		var seed [32]byte
+		_, _ = rand.Read(seed[:])
+		c.rng = mrand.NewChaCha8(seed)
+	}
+	if p := opts.Compression; p != nil {
+		server := flateParams{noContext: p.ServerNoContextTakeover, windowBits: p.ServerMaxWindowBits}
+		client := flateParams{noContext: p.ClientNoContextTakeover, windowBits: p.ClientMaxWindowBits}
+		w, r := server, client
+		if role == Client {
+			w, r = client, server
+		}
+		w.level = opts.CompressionLevel
+		c.wflate = &deflater{params: w}
+		c.rflate = &inflater{noContext: r.noContext}
+	}
+	return c
+}
+
+// Role returns the role the connection was created with.
+func (c *Conn) Role() Role { return c.role }
+
+// NetConn returns the underlying connection. Reading from or writing to it
+// directly corrupts the WebSocket stream; it is meant for addresses and
+// deadlines.
+func (c *Conn) NetConn() net.Conn { return c.nc }
+
+// Compressed reports whether permessage-deflate is in use.
+func (c *Conn) Compressed() bool { return c.wflate != nil }
+
+// closeNet closes the net.Conn once and releases per-connection resources.
+func (c *Conn) closeNet() error {
+	err := ErrClosed
+	c.closeOnce.Do(func() {
+		err = c.nc.Close()
+		close(c.closed)
+		c.dl.stop()
+	})
+	return err
+}
+
+// deadlines ties the net.Conn deadlines to the contexts of the calls in
+// progress. A context is watched with context.AfterFunc only while it differs
+// from the previous call's, so a connection read or written with the same
+// context over and over costs nothing per call.
+type deadlines struct {
+	mu sync.Mutex
+	r  watch
+	w  watch
+}
+
+type watch struct {
+	done <-chan struct{}
+	gen  uint64
+	stop func() bool
+}
+
+var longAgo = time.Unix(1, 0)
+
+// arm makes the read (write == false) or write deadline of nc follow ctx.
+func (d *deadlines) arm(nc net.Conn, ctx context.Context, write bool) {
+	done := ctx.Done()
+	d.mu.Lock()
+	w := &d.r
+	if write {
+		w = &d.w
+	}
+	if w.done == done {
+		d.mu.Unlock()
+		return
+	}
+	fired := false
+	if w.stop != nil {
+		fired = !w.stop()
+	}
+	w.gen++
+	w.done, w.stop = done, nil
+	if fired {
+		setDeadline(nc, write, time.Time{})
+	}
+	if done != nil {
+		gen := w.gen
+		w.stop = context.AfterFunc(ctx, func() {
+			d.mu.Lock()
+			if w.gen == gen {
+				setDeadline(nc, write, longAgo)
+			}
+			d.mu.Unlock()
+		})
+	}
+	d.mu.Unlock()
+}
+
+func setDeadline(nc net.Conn, write bool, t time.Time) {
+	if write {
+		_ = nc.SetWriteDeadline(t)
+	} else {
+		_ = nc.SetReadDeadline(t)
+	}
+}
+
+// stop ends both watches.
+func (d *deadlines) stop() {
+	d.mu.Lock()
+	for _, w := range []*watch{&d.r, &d.w} {
+		if w.stop != nil {
+			w.stop()
+		}
+		w.gen++
+		w.done, w.stop = nil, nil
+	}
+	d.mu.Unlock()
+}
+
+// ctxErr returns the error of a call whose I/O failed with err: the
+// context's error when the context ended (its deadline broke the I/O),
+// err otherwise.
+func ctxErr(ctx context.Context, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return cerr
+		}
+	}
+	return err
+}
+
+// itoa formats n without fmt.
+func itoa(n int64) string {
+	var b [20]byte
+	i := len(b)
+	neg := n < 0
+	u := uint64(n)
+	if neg {
+		u = uint64(-n)
+	}
+	for {
+		i--
+		b[i] = byte('0' + u%10)
+		u /= 10
+		if u == 0 {
+			break
+		}
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}

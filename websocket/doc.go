@@ -1,0 +1,56 @@
+// Package websocket implements the WebSocket protocol (RFC 6455) with the
+// permessage-deflate extension (RFC 7692) for both ends of a connection. It
+// is the protocol layer under aiohttp's two WebSocket APIs: the server's
+// web.WebSocketResponse and the client's Session.WSConnect, which perform
+// the HTTP opening handshake and then wrap the connection in a [Conn].
+//
+// # Opening handshake
+//
+// The HTTP part belongs to the caller; this package gives both sides the
+// pieces: [AcceptKey], [ValidKey] and [NewKey] for Sec-WebSocket-Key and
+// Sec-WebSocket-Accept, [SelectProtocol] for Sec-WebSocket-Protocol, and for
+// Sec-WebSocket-Extensions [ParseExtensions], [NegotiateServer] (server),
+// [ClientOffer] and [AcceptClient] (client). The negotiated
+// [CompressionParams] go into [Options.Compression].
+//
+// # Connection
+//
+// [NewConn] takes the net.Conn after the handshake, the buffered reader the
+// handshake was read with (it may hold the first frames already) and the
+// [Role]. A server requires masked frames and sends unmasked ones; a client
+// the other way round.
+//
+// Reading: [Conn.ReadMessage] returns every message, control frames
+// included, without acting on them, and hands out a buffer that is reused
+// by the next read: zero allocations per message in the steady state. It
+// is what an integration builds aiohttp's autoping, autoclose and heartbeat
+// on. [Conn.Read] is the simple variant: it answers pings, skips pongs,
+// echoes a close frame and returns a copy of each text or binary message.
+// One goroutine reads at a time.
+//
+// Writing: [Conn.WriteMessage] sends a whole message; [Conn.Writer] streams
+// one as fragments; [Conn.Ping] and [Conn.Pong] send control frames. Any
+// number of goroutines may write at once: messages never interleave, and
+// control frames may slip between the fragments of a streamed message.
+//
+// Closing: [Conn.Close] sends a close frame with a [StatusCode] and reason
+// and waits up to [Options.CloseTimeout] for the peer's; [Conn.CloseNow]
+// drops the connection. A close frame from the peer surfaces as a
+// *[CloseError]; a peer that breaks the protocol gets the matching close
+// frame (1002, 1007 or 1009) and the read returns a *[ProtocolError].
+//
+// # Conformance
+//
+// The package follows every MUST of RFC 6455 and RFC 7692 that the
+// Autobahn|Testsuite checks: reserved bits and opcodes, control frame
+// limits, fragmentation rules, masking direction, UTF-8 validation that
+// fails fast in the middle of a fragment, close codes and reasons, and
+// permessage-deflate with every parameter (including window sizes of 8 to 15
+// bits, compressed with klauspost/compress). The tests named Test1_* to
+// Test13_* mirror the Autobahn case groups.
+//
+// Non-minimal length encodings are accepted on read, as most peers do; a
+// 64-bit length with its top bit set is not. Outgoing text is not checked
+// for UTF-8. With compression, [Options.MaxMessageSize] bounds both the
+// compressed and the decompressed size of a message.
+package websocket

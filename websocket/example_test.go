@@ -1,0 +1,83 @@
+package websocket_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+
+	"github.com/aiohttp-go/aiohttp/websocket"
+)
+
+// Example runs both ends of a connection over net.Pipe: the client sends a
+// message, the server echoes it, and the client closes.
+func Example() {
+	a, b := net.Pipe()
+	ctx := context.Background()
+	srv := websocket.NewConn(a, nil, websocket.Server, websocket.Options{})
+	cli := websocket.NewConn(b, nil, websocket.Client, websocket.Options{})
+
+	done := make(chan struct{})
+	go func() { // the server: echo until the peer closes
+		defer close(done)
+		for {
+			typ, msg, err := srv.Read(ctx)
+			if err != nil {
+				fmt.Println("server:", err)
+				return
+			}
+			_ = srv.WriteMessage(ctx, typ, msg)
+		}
+	}()
+
+	_ = cli.WriteMessage(ctx, websocket.MessageText, []byte("hello"))
+	typ, msg, _ := cli.ReadMessage(ctx)
+	fmt.Println(typ, string(msg))
+	_ = cli.Close(websocket.CloseOK, "done")
+	<-done
+	// Output:
+	// TEXT hello
+	// server: websocket: peer closed: 1000 done
+}
+
+// ExampleNegotiateServer shows a server answering a browser's
+// Sec-WebSocket-Extensions offer.
+func ExampleNegotiateServer() {
+	resp, params, ok := websocket.NegotiateServer(
+		"permessage-deflate; client_max_window_bits", websocket.CompressionOptions{})
+	fmt.Println(resp, ok, params.ClientNoContextTakeover)
+	// Output: permessage-deflate true false
+}
+
+// ExampleConn_ReadMessage sketches aiohttp's autoping on top of
+// ReadMessage: answer pings, skip pongs, hand data messages on.
+func ExampleConn_ReadMessage() {
+	a, b := net.Pipe()
+	ctx := context.Background()
+	srv := websocket.NewConn(a, nil, websocket.Server, websocket.Options{})
+	cli := websocket.NewConn(b, nil, websocket.Client, websocket.Options{})
+	go func() {
+		_ = cli.Ping(ctx, []byte("are you there"))
+		_, msg, _ := cli.ReadMessage(ctx) // the pong
+		fmt.Printf("client got pong %q\n", msg)
+		_ = cli.WriteMessage(ctx, websocket.MessageBinary, []byte{1, 2, 3})
+	}()
+	for {
+		typ, msg, err := srv.ReadMessage(ctx)
+		if err != nil {
+			return
+		}
+		switch typ {
+		case websocket.MessagePing:
+			_ = srv.Pong(ctx, msg)
+		case websocket.MessagePong:
+		default:
+			fmt.Println("server got", typ, msg)
+			srv.CloseNow()
+			cli.CloseNow()
+			return
+		}
+	}
+	// Output:
+	// client got pong "are you there"
+	// server got BINARY [1 2 3]
+}

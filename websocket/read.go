@@ -1,0 +1,312 @@
+package websocket
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"unicode/utf8"
+)
+
+// readState is where the reader is in the frame stream. Every step keeps it
+// consistent, so a read interrupted by its context resumes where it stopped.
+type readState struct {
+	err error // sticky: once set, every read returns it
+
+	inFrame   bool
+	h         header
+	remaining int64
+	maskPos   int
+
+	inMessage  bool
+	msgType    MessageType
+	compressed bool
+	utf8       utf8Validator
+	returned   bool   // buf (or out) was handed to the caller
+	buf        []byte // the message read so far (compressed form if compressed)
+	out        []byte // the decompressed message
+
+	ctrl  [maxControlPayload]byte
+	ctrlN int
+}
+
+// retainLimit is the largest message buffer kept between messages.
+const retainLimit = 256 << 10
+
+// ReadMessage reads the next message of any type: text and binary messages
+// whole (reassembled from their fragments and decompressed), and ping, pong
+// and close frames as they arrive, even between the fragments of a message.
+// It does nothing automatically: answering pings and echoing a close frame is
+// up to the caller, which makes it the building block for aiohttp's
+// autoping, autoclose and heartbeat. [Conn.Read] is the automatic variant.
+//
+// The returned slice is valid until the next call of ReadMessage, Read or
+// Close; copy it to keep it.
+//
+// A close frame is returned as [MessageClose] with a *[CloseError] holding its
+// code and reason; answer it with [Conn.Close]. When the peer breaks the
+// protocol, ReadMessage sends the matching close frame, closes the connection
+// and returns a *[ProtocolError]. When ctx ends first, ReadMessage returns
+// ctx.Err() and the connection stays usable: the next call resumes the read.
+// After any other error the connection is unusable and every later call
+// returns the same error.
+func (c *Conn) ReadMessage(ctx context.Context) (MessageType, []byte, error) {
+	select {
+	case c.readSem <- struct{}{}:
+	case <-ctx.Done():
+		return 0, nil, ctx.Err()
+	}
+	defer func() { <-c.readSem }()
+	if c.r.err != nil {
+		return 0, nil, c.r.err
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, nil, err
+	}
+	c.dl.arm(c.nc, ctx, false)
+	typ, p, err := c.readNext()
+	if err != nil {
+		var pe *ProtocolError
+		var ce *CloseError
+		switch {
+		case errors.As(err, &pe):
+			c.fail(pe)
+		case errors.As(err, &ce):
+		case c.r.err != nil:
+			c.closeNet()
+		default:
+			err = ctxErr(ctx, err)
+		}
+		return typ, nil, err
+	}
+	return typ, p, nil
+}
+
+// Read reads the next text or binary message and returns a copy the caller
+// owns. It answers pings with pongs, skips pongs, and answers a close frame
+// by echoing it (closing the connection) and returning the *[CloseError].
+func (c *Conn) Read(ctx context.Context) (MessageType, []byte, error) {
+	for {
+		typ, p, err := c.ReadMessage(ctx)
+		if err != nil {
+			var ce *CloseError
+			if errors.As(err, &ce) {
+				code := ce.Code
+				if !code.validOnWire() {
+					code = CloseNoStatusReceived
+				}
+				_ = c.Close(code, "")
+			}
+			return typ, nil, err
+		}
+		switch typ {
+		case MessagePing:
+			if err := c.Pong(ctx, p); err != nil {
+				return 0, nil, err
+			}
+		case MessageText, MessageBinary:
+			return typ, bytes.Clone(p), nil
+		}
+	}
+}
+
+// readNext reads frames until it has a message to return. The caller holds
+// readSem. Errors other than timeouts become sticky.
+func (c *Conn) readNext() (MessageType, []byte, error) {
+	typ, p, err := c.readFrames()
+	if err != nil {
+		var ne net.Error
+		if !errors.As(err, &ne) || !ne.Timeout() {
+			c.r.err = err
+		}
+	}
+	return typ, p, err
+}
+
+func (c *Conn) readFrames() (MessageType, []byte, error) {
+	r := &c.r
+	if r.returned {
+		r.returned = false
+		r.buf = r.buf[:0]
+		if cap(r.buf) > retainLimit {
+			r.buf = nil
+		}
+		if cap(r.out) > retainLimit {
+			r.out = nil
+		}
+	}
+	for {
+		if !r.inFrame {
+			if err := c.readHeader(); err != nil {
+				return 0, nil, err
+			}
+		}
+		if r.h.op.isControl() {
+			n := int(r.h.length)
+			for r.ctrlN < n {
+				k, err := c.br.Read(r.ctrl[r.ctrlN:n])
+				if r.h.masked {
+					r.maskPos = mask(r.h.key, r.maskPos, r.ctrl[r.ctrlN:r.ctrlN+k])
+				}
+				r.ctrlN += k
+				if err != nil && r.ctrlN < n {
+					return 0, nil, unexpectedEOF(err)
+				}
+			}
+			r.inFrame = false
+			p := r.ctrl[:n]
+			switch r.h.op {
+			case opPing:
+				return MessagePing, p, nil
+			case opPong:
+				return MessagePong, p, nil
+			}
+			ce, pe := parseClose(p)
+			if pe != nil {
+				return 0, nil, pe
+			}
+			close(c.closeRecv)
+			return MessageClose, nil, ce
+		}
+		if err := c.readPayload(); err != nil {
+			return 0, nil, err
+		}
+		r.inFrame = false
+		if !r.h.fin {
+			continue
+		}
+		r.inMessage = false
+		r.returned = true
+		if r.compressed {
+			r.buf = append(r.buf, deflateTail...)
+			out, err := c.rflate.inflate(r.out[:0], r.buf, c.maxMessage)
+			r.out = out
+			if err != nil {
+				return 0, nil, err
+			}
+			if r.msgType == MessageText && !utf8.Valid(out) {
+				return 0, nil, errInvalidUTF8
+			}
+			return r.msgType, out, nil
+		}
+		if r.msgType == MessageText && !r.utf8.complete() {
+			return 0, nil, errInvalidUTF8
+		}
+		return r.msgType, r.buf, nil
+	}
+}
+
+var errInvalidUTF8 = &ProtocolError{Code: CloseInvalidText, Reason: "invalid UTF-8 in text message"}
+
+// readPayload reads the rest of the current data frame into r.buf,
+// unmasking it and checking text as it arrives.
+func (c *Conn) readPayload() error {
+	r := &c.r
+	for r.remaining > 0 {
+		if len(r.buf) == cap(r.buf) {
+			grow := int64(max(cap(r.buf), 512))
+			r.buf = append(r.buf, make([]byte, min(grow, r.remaining))...)[:len(r.buf)]
+		}
+		chunk := r.buf[len(r.buf):cap(r.buf)]
+		if int64(len(chunk)) > r.remaining {
+			chunk = chunk[:r.remaining]
+		}
+		k, err := c.br.Read(chunk)
+		chunk = chunk[:k]
+		if r.h.masked {
+			r.maskPos = mask(r.h.key, r.maskPos, chunk)
+		}
+		r.buf = r.buf[:len(r.buf)+k]
+		r.remaining -= int64(k)
+		if r.msgType == MessageText && !r.compressed && !r.utf8.write(chunk) {
+			return errInvalidUTF8
+		}
+		if err != nil && r.remaining > 0 {
+			return unexpectedEOF(err)
+		}
+	}
+	return nil
+}
+
+// readHeader reads and checks the next frame header. It consumes nothing
+// until the whole header is there, so an interrupted read loses nothing.
+func (c *Conn) readHeader() error {
+	b, err := c.br.Peek(2)
+	if err != nil {
+		if len(b) > 0 {
+			return unexpectedEOF(err)
+		}
+		return err
+	}
+	n := headerSize(b[0], b[1])
+	if b, err = c.br.Peek(n); err != nil {
+		return unexpectedEOF(err)
+	}
+	h, err := decodeHeader(b)
+	if err != nil {
+		return protocolErr(err.Error())
+	}
+	if err := c.checkHeader(&h); err != nil {
+		return err
+	}
+	_, _ = c.br.Discard(n)
+	r := &c.r
+	r.h, r.inFrame, r.remaining, r.maskPos = h, true, h.length, 0
+	if h.op.isControl() {
+		r.ctrlN = 0
+		return nil
+	}
+	if h.op != opContinuation {
+		r.inMessage = true
+		r.msgType = MessageType(h.op)
+		r.compressed = h.rsv&bitRSV1 != 0
+		r.utf8.reset()
+	}
+	return nil
+}
+
+// checkHeader applies the rules of RFC 6455, section 5, and RFC 7692 to a
+// frame header.
+func (c *Conn) checkHeader(h *header) error {
+	r := &c.r
+	switch {
+	case h.rsv&(bitRSV2|bitRSV3) != 0:
+		return protocolErr("reserved bits set")
+	case !h.op.known():
+		return protocolErr("unknown opcode " + itoa(int64(h.op)))
+	case h.rsv&bitRSV1 != 0 && (c.rflate == nil || (h.op != opText && h.op != opBinary)):
+		return protocolErr("RSV1 set without permessage-deflate or on a non-first frame")
+	case h.op.isControl() && !h.fin:
+		return protocolErr("fragmented control frame")
+	case h.op.isControl() && h.length > maxControlPayload:
+		return protocolErr("control frame payload over 125 bytes")
+	case c.role == Server && !h.masked:
+		return protocolErr("unmasked client frame")
+	case c.role == Client && h.masked:
+		return protocolErr("masked server frame")
+	case h.op == opContinuation && !r.inMessage:
+		return protocolErr("continuation frame without a message")
+	case (h.op == opText || h.op == opBinary) && r.inMessage:
+		return protocolErr("new message while a fragmented message is in progress")
+	}
+	if !h.op.isControl() && c.maxMessage > 0 {
+		size := h.length
+		if h.op == opContinuation {
+			size += int64(len(r.buf))
+		}
+		if size > c.maxMessage {
+			return &ProtocolError{Code: CloseMessageTooBig, Reason: "message over " + itoa(c.maxMessage) + " bytes"}
+		}
+	}
+	return nil
+}
+
+// unexpectedEOF turns an EOF in the middle of a frame into
+// io.ErrUnexpectedEOF.
+func unexpectedEOF(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}

@@ -1,0 +1,207 @@
+package websocket
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"io"
+)
+
+// errControlTooLong reports a ping or pong payload over 125 bytes.
+var errControlTooLong = errors.New("websocket: control frame payload over 125 bytes")
+
+// errBadMessageType reports a message type other than text or binary given
+// to a data write.
+var errBadMessageType = errors.New("websocket: data messages are text or binary")
+
+// WriteMessage sends data as one message of type typ ([MessageText] or
+// [MessageBinary]), compressed when permessage-deflate is in use. It is safe
+// to call from several goroutines; messages go out whole, one after another.
+// Text is sent as given: the caller makes sure it is UTF-8.
+//
+// When ctx ends while the message is being sent, the stream can no longer be
+// trusted: the connection is closed and the error is ctx.Err().
+func (c *Conn) WriteMessage(ctx context.Context, typ MessageType, data []byte) error {
+	if typ != MessageText && typ != MessageBinary {
+		return errBadMessageType
+	}
+	select {
+	case c.msgSem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-c.msgSem }()
+	var rsv byte
+	if c.wflate != nil {
+		c.wbuf = c.wflate.compress(c.wbuf[:0], data)
+		data, rsv = c.wbuf, bitRSV1
+	}
+	err := c.writeFrame(ctx, true, rsv, opcode(typ), data)
+	if cap(c.wbuf) > retainLimit {
+		c.wbuf = nil
+	}
+	return err
+}
+
+// Ping sends a ping frame with data (at most 125 bytes). The pong comes back
+// through [Conn.ReadMessage]. Ping may be called while a message is being
+// written; the ping goes out between its frames.
+func (c *Conn) Ping(ctx context.Context, data []byte) error {
+	return c.writeControl(ctx, opPing, data)
+}
+
+// Pong sends a pong frame with data (at most 125 bytes): the answer to a
+// ping, or an unsolicited heartbeat.
+func (c *Conn) Pong(ctx context.Context, data []byte) error {
+	return c.writeControl(ctx, opPong, data)
+}
+
+func (c *Conn) writeControl(ctx context.Context, op opcode, data []byte) error {
+	if len(data) > maxControlPayload {
+		return errControlTooLong
+	}
+	return c.writeFrame(ctx, true, 0, op, data)
+}
+
+// writeFrame sends one frame and flushes it.
+func (c *Conn) writeFrame(ctx context.Context, fin bool, rsv byte, op opcode, p []byte) error {
+	c.frameMu.Lock()
+	defer c.frameMu.Unlock()
+	if c.closeSent {
+		return ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.dl.arm(c.nc, ctx, true)
+	err := c.writeFrameLocked(fin, rsv, op, p)
+	if err == nil {
+		err = c.bw.Flush()
+	}
+	if err != nil {
+		// A frame may be half sent: nothing can follow it.
+		c.closeSent = true
+		c.closeNet()
+		return ctxErr(ctx, err)
+	}
+	return nil
+}
+
+// writeFrameLocked buffers one frame, masking it for a client without
+// touching p. The caller holds frameMu and flushes.
+func (c *Conn) writeFrameLocked(fin bool, rsv byte, op opcode, p []byte) error {
+	h := header{fin: fin, rsv: rsv, op: op, length: int64(len(p))}
+	if c.role == Client {
+		h.masked = true
+		binary.LittleEndian.PutUint32(h.key[:], uint32(c.rng.Uint64()))
+	}
+	if _, err := c.bw.Write(c.whdr[:encodeHeader(c.whdr[:], h)]); err != nil {
+		return err
+	}
+	if !h.masked {
+		_, err := c.bw.Write(p)
+		return err
+	}
+	pos := 0
+	for len(p) > 0 {
+		buf := c.bw.AvailableBuffer()
+		if cap(buf) == 0 {
+			if err := c.bw.Flush(); err != nil {
+				return err
+			}
+			continue
+		}
+		k := min(len(p), cap(buf))
+		buf = append(buf, p[:k]...)
+		pos = mask(h.key, pos, buf)
+		if _, err := c.bw.Write(buf); err != nil {
+			return err
+		}
+		p = p[k:]
+	}
+	return nil
+}
+
+// Writer returns a writer for one message of type typ, sent as frames of up
+// to [Options.WriteBufferSize] bytes as data is written, and finished by
+// Close. Other writers wait until Close; pings, pongs and a close frame may
+// go out between the frames. Close must be called, even after an error.
+func (c *Conn) Writer(ctx context.Context, typ MessageType) (io.WriteCloser, error) {
+	if typ != MessageText && typ != MessageBinary {
+		return nil, errBadMessageType
+	}
+	select {
+	case c.msgSem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	w := &messageWriter{c: c, ctx: ctx, op: opcode(typ), buf: c.wbuf[:0]}
+	if c.wflate != nil {
+		w.rsv = bitRSV1
+		w.fw = c.wflate.begin()
+	}
+	return w, nil
+}
+
+// messageWriter is the io.WriteCloser of [Conn.Writer]. It holds msgSem from
+// creation to Close.
+type messageWriter struct {
+	c      *Conn
+	ctx    context.Context
+	op     opcode // of the next frame: the message type, then continuation
+	rsv    byte   // of the next frame: RSV1 on the first of a compressed message
+	buf    []byte // payload not yet sent
+	fw     flateWriter
+	err    error
+	closed bool
+}
+
+// Write buffers p, sending full frames as the buffer fills.
+func (w *messageWriter) Write(p []byte) (int, error) {
+	if w.closed {
+		return 0, ErrClosed
+	}
+	if w.err != nil {
+		return 0, w.err
+	}
+	if w.fw != nil {
+		w.buf = w.c.wflate.write(w.fw, w.buf, p)
+	} else {
+		w.buf = append(w.buf, p...)
+	}
+	for len(w.buf) >= w.c.wframe && w.err == nil {
+		w.sendFrame(false, w.buf[:w.c.wframe])
+		w.buf = w.buf[:copy(w.buf, w.buf[w.c.wframe:])]
+	}
+	if w.err != nil {
+		return 0, w.err
+	}
+	return len(p), nil
+}
+
+func (w *messageWriter) sendFrame(fin bool, p []byte) {
+	w.err = w.c.writeFrame(w.ctx, fin, w.rsv, w.op, p)
+	w.op, w.rsv = opContinuation, 0
+}
+
+// Close sends what is left as the final frame and lets the next message go.
+func (w *messageWriter) Close() error {
+	if w.closed {
+		return ErrClosed
+	}
+	w.closed = true
+	if w.fw != nil {
+		if w.err == nil {
+			w.buf = w.c.wflate.finish(w.fw, w.buf)
+		}
+		w.fw = nil
+	}
+	if w.err == nil {
+		w.sendFrame(true, w.buf)
+	}
+	if cap(w.buf) <= retainLimit {
+		w.c.wbuf = w.buf[:0]
+	}
+	<-w.c.msgSem
+	return w.err
+}
