@@ -225,7 +225,7 @@ func (c *serverConn) serveRequest() bool {
 	}
 
 	resp := c.srv.app.handle(req)
-	if !c.body.Done() && !c.drainBody() {
+	if !c.hijacked() && !c.body.Done() && !c.drainBody() {
 		req.keepAlive = false
 	}
 	if resp != nil {
@@ -284,6 +284,15 @@ const (
 // endRequest stops what watching the request's context started and cancels
 // a context a handler may still hold.
 func (c *serverConn) endRequest() {
+	c.stopBackgroundRead()
+	if c.req.ctx.handedOut {
+		c.req.ctx.cancel(context.Canceled)
+	}
+}
+
+// stopBackgroundRead stops a background read started by context watching,
+// keeping any byte it got for the parser.
+func (c *serverConn) stopBackgroundRead() {
 	c.bgMu.Lock()
 	active := c.bgActive
 	c.bgMu.Unlock()
@@ -295,9 +304,6 @@ func (c *serverConn) endRequest() {
 		if errors.Is(c.bgErr, errBackgroundAborted) {
 			c.bgErr = nil
 		}
-	}
-	if c.req.ctx.handedOut {
-		c.req.ctx.cancel(context.Canceled)
 	}
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -94,6 +95,7 @@ func mapKeys(h http.Header) func(func(string) bool) {
 
 // stdOutbound sends a response through a net/http ResponseWriter.
 type stdOutbound struct {
+	taken  bool // the handler hijacked the connection
 	w      http.ResponseWriter
 	status int
 	noBody bool // HEAD, 1xx, 204 or 304: body writes are dropped, as on the engine
@@ -163,7 +165,19 @@ func (o *stdOutbound) end() error { return nil }
 
 func (o *stdOutbound) writeContinue() {} // net/http sends 100 Continue when the body is read
 
-func (o *stdOutbound) hijacked() bool { return false }
+func (o *stdOutbound) hijacked() bool { return o.taken }
+
+func (o *stdOutbound) hijack() (net.Conn, io.Reader, error) {
+	if o.taken {
+		return nil, nil, ErrHijacked
+	}
+	nc, rw, err := http.NewResponseController(o.w).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	o.taken = true
+	return nc, rw.Reader, nil
+}
 
 // WrapHandler turns any net/http handler into a route handler, so that
 // pprof, Prometheus, or a whole http.ServeMux can be mounted in the router:

@@ -3,6 +3,8 @@ package web
 import (
 	"github.com/aiohttp-go/aiohttp/internal/http1"
 	"github.com/aiohttp-go/aiohttp/multidict"
+	"io"
+	"net"
 )
 
 // outbound is where a request's response goes: the engine's connection or a
@@ -23,6 +25,10 @@ type outbound interface {
 	writeContinue()
 	// hijacked reports whether a handler took the connection over.
 	hijacked() bool
+	// hijack hands the connection to the handler: the net.Conn and a
+	// reader that first returns the bytes already received after the
+	// request's head.
+	hijack() (net.Conn, io.Reader, error)
 }
 
 // responseHead is what a response's head is made of.
@@ -206,6 +212,18 @@ func (c *serverConn) writeContinue() {
 }
 
 func (c *serverConn) hijacked() bool { return c.state.Load() == stateHijacked }
+
+func (c *serverConn) hijack() (net.Conn, io.Reader, error) {
+	if c.hijacked() {
+		return nil, nil, ErrHijacked
+	}
+	c.stopBackgroundRead()
+	if err := c.flush(); err != nil {
+		return nil, nil, err
+	}
+	c.state.Store(stateHijacked)
+	return c.nc, c.r, nil
+}
 
 // logAccess writes the access log line of a finished request, if the
 // server keeps an access log.

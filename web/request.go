@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"errors"
 	"io"
 	"mime"
 	"net"
@@ -459,6 +460,17 @@ func (r *Request) Respond() *BodyResponse {
 	r.own.reset()
 	return r.own
 }
+
+// Hijack takes the connection over from the server, for another protocol
+// (WebSocketResponse uses it): it returns the connection and a reader that
+// first yields what the client already sent after the request's head. The
+// server writes nothing more on it and never closes it: that is the
+// caller's job. A handler that hijacked returns a nil response. Under
+// HTTP/2 it fails, as net/http's Hijack does.
+func (r *Request) Hijack() (net.Conn, io.Reader, error) { return r.out.hijack() }
+
+// ErrHijacked reports a second Hijack of one connection.
+var ErrHijacked = errors.New("web: connection already hijacked")
 
 // BodyError is a malformed request body: Err says what was wrong and HTTP
 // is the 4xx response it turns into when a handler returns it.
