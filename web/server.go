@@ -310,6 +310,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		_ = s.h2.base.Shutdown(ctx) // GOAWAY to HTTP/2 connections
 	}
 	errs := []error{s.app.Shutdown(ctx)}
+	s.closeWebSockets(ctx) // open WebSockets get 1001 Going Away
 
 	done := make(chan struct{})
 	go func() {

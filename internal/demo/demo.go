@@ -8,6 +8,9 @@
 //	GET  /          "Hello, Anonymous"                         (hello)
 //	GET  /health    "OK"                                       (health)
 //	POST /api/data  {"status":"success","received":<the JSON>} (apiData)
+//	GET  /ws        WebSocket echo; the text "close" closes    (wsEcho)
+//	GET  /chat      WebSocket chat: text goes to every client  (hub.serve)
+//	GET  /chat.html a page that talks to /chat                 (chatPage)
 //	GET  /{name}    "Hello, {name}"                            (hello)
 //
 // and the httpbin.org look-alikes of httpbin.go (/get, /post, /status/{code},
@@ -23,10 +26,15 @@
 package demo
 
 import (
+	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
+	"sync"
+	"time"
 
 	"github.com/aiohttp-go/aiohttp/web"
+	"github.com/aiohttp-go/aiohttp/websocket"
 )
 
 // NewApp returns the demo application, ready to run.
@@ -36,6 +44,9 @@ func NewApp() *web.Application {
 	r.Get("/", hello)
 	r.Get("/health", health)
 	r.Post("/api/data", apiData)
+	r.Get("/ws", wsEcho)
+	r.Get("/chat", newHub().serve)
+	r.Get("/chat.html", chatPage)
 	r.Get("/{name}", hello)
 	addHTTPBin(r)
 	return app
@@ -85,4 +96,100 @@ type apiResult struct {
 type apiError struct {
 	Status  string `json:"status"`
 	Message string `json:"message"`
+}
+
+// wsEcho is the WebSocket echo (the seeds' WebSocket server): text comes
+// back as text, binary as binary, and the text "close" closes the socket.
+func wsEcho(req *web.Request) (web.Response, error) {
+	ws := web.NewWebSocketResponse(web.WebSocketOptions{})
+	if err := ws.Prepare(req); err != nil {
+		return nil, err
+	}
+	ctx := req.Context()
+	for msg := range ws.Messages(ctx) {
+		switch msg.Type {
+		case websocket.MsgText:
+			if msg.Text() == "close" {
+				_ = ws.Close(ctx, websocket.CloseOK, "")
+				return ws, nil
+			}
+			if err := ws.SendStr(ctx, msg.Text()); err != nil {
+				return ws, nil
+			}
+		case websocket.MsgBinary:
+			if err := ws.SendBytes(ctx, msg.Data); err != nil {
+				return ws, nil
+			}
+		}
+	}
+	return ws, nil // returning it closes it
+}
+
+// chatSendTimeout bounds a broadcast to one client, so that a client that
+// stopped reading does not hold the others up for long.
+const chatSendTimeout = 5 * time.Second
+
+// hub is the chat room of /chat: every text message a client sends goes
+// to every connected client, the sender included.
+type hub struct {
+	mu      sync.Mutex
+	clients map[*web.WebSocketResponse]struct{}
+}
+
+func newHub() *hub {
+	return &hub{clients: make(map[*web.WebSocketResponse]struct{})}
+}
+
+// serve joins a client to the room until it leaves.
+func (h *hub) serve(req *web.Request) (web.Response, error) {
+	ws := web.NewWebSocketResponse(web.WebSocketOptions{Heartbeat: 30 * time.Second})
+	if err := ws.Prepare(req); err != nil {
+		return nil, err
+	}
+	h.mu.Lock()
+	h.clients[ws] = struct{}{}
+	h.mu.Unlock()
+	defer func() {
+		h.mu.Lock()
+		delete(h.clients, ws)
+		h.mu.Unlock()
+	}()
+	ctx := req.Context()
+	for msg := range ws.Messages(ctx) {
+		if msg.Type == websocket.MsgText {
+			h.broadcast(ctx, msg.Text())
+		}
+	}
+	return ws, nil
+}
+
+// broadcast sends text to every client, at once.
+func (h *hub) broadcast(ctx context.Context, text string) {
+	h.mu.Lock()
+	clients := make([]*web.WebSocketResponse, 0, len(h.clients))
+	for c := range h.clients {
+		clients = append(clients, c)
+	}
+	h.mu.Unlock()
+	ctx, cancel := context.WithTimeout(ctx, chatSendTimeout)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = c.SendStr(ctx, text) // a client that is gone is removed by its own handler
+		}()
+	}
+	wg.Wait()
+}
+
+// chatHTML is the page of /chat.html.
+//
+//go:embed chat.html
+var chatHTML string
+
+// chatPage serves a small chat client for /chat.
+func chatPage(*web.Request) (web.Response, error) {
+	return web.Text(chatHTML).SetContentType("text/html"), nil
 }

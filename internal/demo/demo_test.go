@@ -1,7 +1,9 @@
 package demo
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp/web"
+	"github.com/aiohttp-go/aiohttp/websocket"
 )
 
 // serve runs app on a free port of 127.0.0.1 until the test ends and
@@ -142,10 +145,112 @@ func TestRouteList(t *testing.T) {
 	for _, r := range NewApp().Router.Routes() {
 		got = append(got, r.Method()+" "+r.Pattern())
 	}
-	want := []string{"GET /", "GET /health", "POST /api/data", "GET /{name}",
+	want := []string{"GET /", "GET /health", "POST /api/data", "GET /ws", "GET /chat", "GET /chat.html", "GET /{name}",
 		"GET /get", "GET /headers", "POST /post", "PUT /put", "GET /delay/{n}", "* /status/{code}",
 		"GET /html", "GET /json", "GET /bytes/{n}", "GET /stream-bytes/{n}"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("routes = %q, want %q", got, want)
+	}
+}
+
+// wsDial opens a WebSocket to base+path with a handshake written by hand.
+func wsDial(t *testing.T, base, path string) *websocket.Conn {
+	t.Helper()
+	addr := strings.TrimPrefix(base, "http://")
+	addr = strings.TrimSuffix(addr, "/")
+	nc, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	key := websocket.NewKey()
+	nc.SetDeadline(time.Now().Add(5 * time.Second))
+	io.WriteString(nc, "GET "+path+" HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+		"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "+key+"\r\n\r\n")
+	br := bufio.NewReader(nc)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 101 || resp.Header.Get("Sec-WebSocket-Accept") != websocket.AcceptKey(key) {
+		t.Fatalf("handshake: %s %v", resp.Status, resp.Header)
+	}
+	nc.SetDeadline(time.Time{})
+	c := websocket.NewConn(nc, br, websocket.Client, websocket.Options{CloseTimeout: time.Second})
+	t.Cleanup(func() { c.CloseNow() })
+	return c
+}
+
+func wsRead(t *testing.T, c *websocket.Conn) (websocket.MessageType, string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	typ, p, err := c.Read(ctx)
+	return typ, string(p), err
+}
+
+func TestWSEcho(t *testing.T) {
+	base, _ := serve(t, NewApp())
+	c := wsDial(t, base, "/ws")
+	ctx := context.Background()
+	c.WriteMessage(ctx, websocket.MessageText, []byte("hi"))
+	if typ, got, err := wsRead(t, c); typ != websocket.MessageText || got != "hi" || err != nil {
+		t.Fatalf("%v %q %v", typ, got, err)
+	}
+	c.WriteMessage(ctx, websocket.MessageBinary, []byte{0, 1})
+	if typ, got, err := wsRead(t, c); typ != websocket.MessageBinary || got != "\x00\x01" || err != nil {
+		t.Fatalf("%v %q %v", typ, got, err)
+	}
+	c.WriteMessage(ctx, websocket.MessageText, []byte("close"))
+	_, _, err := wsRead(t, c)
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != websocket.CloseOK {
+		t.Fatalf("want close 1000, got %v", err)
+	}
+}
+
+func TestChat(t *testing.T) {
+	base, client := serve(t, NewApp())
+	a := wsDial(t, base, "/chat")
+	b := wsDial(t, base, "/chat")
+	// Both must have joined before the broadcast: a round trip through the
+	// room proves a's handler runs; b's is proved by retrying until b hears.
+	ctx := context.Background()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		a.WriteMessage(ctx, websocket.MessageText, []byte("hello"))
+		if _, got, err := wsRead(t, a); got != "hello" || err != nil {
+			t.Fatalf("sender got %q %v", got, err)
+		}
+		rctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+		_, p, err := b.Read(rctx)
+		cancel()
+		if err == nil {
+			if string(p) != "hello" {
+				t.Fatalf("b got %q", p)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("b never got the broadcast")
+		}
+	}
+	// b leaves; a keeps chatting alone.
+	b.Close(websocket.CloseOK, "")
+	a.WriteMessage(ctx, websocket.MessageText, []byte("alone"))
+	if _, got, err := wsRead(t, a); got != "alone" || err != nil {
+		t.Fatalf("%q %v", got, err)
+	}
+	a.Close(websocket.CloseOK, "")
+
+	resp, err := client.Get(base + "/chat.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
+		!strings.Contains(string(body), `"/chat"`) {
+		t.Fatalf("%d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }

@@ -1,0 +1,566 @@
+package web_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aiohttp-go/aiohttp/web"
+	"github.com/aiohttp-go/aiohttp/websocket"
+)
+
+// wsClient is the client end of a WebSocket opened with a handshake the
+// test writes itself.
+type wsClient struct {
+	nc   net.Conn
+	conn *websocket.Conn
+	resp *http.Response
+}
+
+// wsHandshake sends an opening handshake for path with extra header lines
+// ("Name: value") replacing the defaults of the same name, and returns the
+// connection, its reader and the response head.
+func wsHandshake(t *testing.T, addr, path string, lines ...string) (net.Conn, *bufio.Reader, *http.Response) {
+	t.Helper()
+	nc, err := net.DialTimeout("tcp", addr, ioTimeout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	head := map[string]string{
+		"Upgrade":               "websocket",
+		"Connection":            "Upgrade",
+		"Sec-WebSocket-Version": "13",
+		"Sec-WebSocket-Key":     websocket.NewKey(),
+	}
+	var b strings.Builder
+	b.WriteString("GET " + path + " HTTP/1.1\r\nHost: x\r\n")
+	for _, l := range lines {
+		name, _, _ := strings.Cut(l, ":")
+		delete(head, name)
+		b.WriteString(l + "\r\n")
+	}
+	for k, v := range head {
+		b.WriteString(k + ": " + v + "\r\n")
+	}
+	b.WriteString("\r\n")
+	nc.SetDeadline(time.Now().Add(ioTimeout))
+	if _, err := io.WriteString(nc, b.String()); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(nc)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc.SetDeadline(time.Time{})
+	return nc, br, resp
+}
+
+// wsDial opens a WebSocket to path and wraps it in a client Conn; with
+// compress, it offers permessage-deflate.
+func wsDial(t *testing.T, addr, path string, compress bool, lines ...string) *wsClient {
+	t.Helper()
+	if compress {
+		lines = append(lines, "Sec-WebSocket-Extensions: "+websocket.ClientOffer(websocket.CompressionOptions{}))
+	}
+	nc, br, resp := wsHandshake(t, addr, path, lines...)
+	if resp.StatusCode != 101 {
+		body, _ := io.ReadAll(resp.Body)
+		t.Fatalf("handshake: %s %q", resp.Status, body)
+	}
+	opts := websocket.Options{CloseTimeout: time.Second}
+	if ext := resp.Header.Get("Sec-WebSocket-Extensions"); ext != "" {
+		p, err := websocket.AcceptClient(ext, websocket.CompressionOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Compression = p
+	}
+	c := websocket.NewConn(nc, br, websocket.Client, opts)
+	t.Cleanup(func() { c.CloseNow() })
+	return &wsClient{nc: nc, conn: c, resp: resp}
+}
+
+func (c *wsClient) read(t *testing.T) (websocket.MessageType, string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
+	defer cancel()
+	typ, p, err := c.conn.ReadMessage(ctx)
+	return typ, string(p), err
+}
+
+func (c *wsClient) write(t *testing.T, typ websocket.MessageType, s string) {
+	t.Helper()
+	if err := c.conn.WriteMessage(context.Background(), typ, []byte(s)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// expectClose reads until the server's close frame and checks its code.
+func (c *wsClient) expectClose(t *testing.T, code websocket.StatusCode) {
+	t.Helper()
+	for {
+		_, _, err := c.read(t)
+		if err == nil {
+			continue
+		}
+		var ce *websocket.CloseError
+		if !errors.As(err, &ce) {
+			t.Fatalf("want close %d, got %v", code, err)
+		}
+		if ce.Code != code {
+			t.Fatalf("close code %d (%q), want %d", ce.Code, ce.Reason, code)
+		}
+		return
+	}
+}
+
+// wsEcho echoes text as text and binary as binary; "close" closes.
+func wsEcho(opts web.WebSocketOptions) web.Handler {
+	return func(req *web.Request) (web.Response, error) {
+		ws := web.NewWebSocketResponse(opts)
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		ctx := context.Background()
+		for msg := range ws.Messages(ctx) {
+			switch msg.Type {
+			case websocket.MsgText:
+				if msg.Text() == "close" {
+					ws.Close(ctx, websocket.CloseOK, "bye")
+					continue
+				}
+				if msg.Text() == "proto" {
+					ws.SendStr(ctx, ws.Protocol())
+					continue
+				}
+				ws.SendStr(ctx, msg.Text())
+			case websocket.MsgBinary:
+				ws.SendBytes(ctx, msg.Data)
+			}
+		}
+		return ws, nil
+	}
+}
+
+func TestWebSocketEcho(t *testing.T) {
+	app := newApp()
+	app.Router.Get("/ws", wsEcho(web.WebSocketOptions{}))
+	srv := startApp(t, app, web.ServerOptions{})
+	for _, compress := range []bool{false, true} {
+		t.Run(fmt.Sprint("compress=", compress), func(t *testing.T) {
+			c := wsDial(t, srv.addr, "/ws", compress)
+			if c.conn.Compressed() != compress {
+				t.Fatalf("compressed = %v", c.conn.Compressed())
+			}
+			big := strings.Repeat("abcdefgh", 20000)
+			for _, m := range []struct {
+				typ  websocket.MessageType
+				data string
+			}{{websocket.MessageText, "hello"}, {websocket.MessageBinary, "\x00\x01\x02"}, {websocket.MessageText, `{"a":[1,2]}`}, {websocket.MessageText, big}} {
+				c.write(t, m.typ, m.data)
+				typ, got, err := c.read(t)
+				if err != nil || typ != m.typ || got != m.data {
+					t.Fatalf("echo of %v %.20q: %v %.20q %v", m.typ, m.data, typ, got, err)
+				}
+			}
+			c.write(t, websocket.MessageText, "close")
+			c.expectClose(t, websocket.CloseOK)
+			c.conn.Close(websocket.CloseOK, "")
+		})
+	}
+}
+
+func TestWebSocketNoCompress(t *testing.T) {
+	app := newApp()
+	app.Router.Get("/ws", wsEcho(web.WebSocketOptions{NoCompress: true}))
+	srv := startApp(t, app, web.ServerOptions{})
+	c := wsDial(t, srv.addr, "/ws", true)
+	if c.resp.Header.Get("Sec-WebSocket-Extensions") != "" || c.conn.Compressed() {
+		t.Fatal("compression negotiated with NoCompress")
+	}
+	c.write(t, websocket.MessageText, "x")
+	if _, got, err := c.read(t); got != "x" || err != nil {
+		t.Fatalf("%q %v", got, err)
+	}
+	c.conn.Close(websocket.CloseOK, "")
+}
+
+func TestWebSocketHandshakeErrors(t *testing.T) {
+	app := newApp()
+	app.Router.Any("/ws", wsEcho(web.WebSocketOptions{CheckOrigin: func(o string) bool { return o != "http://evil" }}))
+	srv := startApp(t, app, web.ServerOptions{})
+	for _, tc := range []struct {
+		name   string
+		method string
+		lines  []string
+		status int
+		text   string
+	}{
+		{"method", "POST", nil, 405, ""},
+		{"upgrade", "GET", []string{"Upgrade: h2c"}, 400, "No WebSocket UPGRADE hdr: h2c"},
+		{"connection", "GET", []string{"Connection: keep-alive"}, 400, "No CONNECTION upgrade hdr: keep-alive"},
+		{"version", "GET", []string{"Sec-WebSocket-Version: 14"}, 400, "Unsupported version: 14"},
+		{"key", "GET", []string{"Sec-WebSocket-Key: short"}, 400, "Handshake error: 'short'"},
+		{"no key", "GET", []string{"Sec-WebSocket-Key: "}, 400, "Handshake error"},
+		{"origin", "GET", []string{"Origin: http://evil"}, 403, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest(tc.method, srv.url+"/ws", nil)
+			req.Header.Set("Upgrade", "websocket")
+			req.Header.Set("Connection", "Upgrade")
+			req.Header.Set("Sec-WebSocket-Version", "13")
+			req.Header.Set("Sec-WebSocket-Key", websocket.NewKey())
+			for _, l := range tc.lines {
+				k, v, _ := strings.Cut(l, ": ")
+				req.Header.Set(k, v)
+			}
+			// A raw connection: net/http's client treats Upgrade requests
+			// specially.
+			nc, err := net.DialTimeout("tcp", srv.addr, ioTimeout)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer nc.Close()
+			nc.SetDeadline(time.Now().Add(ioTimeout))
+			if err := req.Write(nc); err != nil {
+				t.Fatal(err)
+			}
+			resp, err := http.ReadResponse(bufio.NewReader(nc), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != tc.status || !strings.Contains(string(body), tc.text) {
+				t.Fatalf("got %d %q, want %d %q", resp.StatusCode, body, tc.status, tc.text)
+			}
+		})
+	}
+}
+
+func TestWebSocketSubprotocolAndHooks(t *testing.T) {
+	app := newApp()
+	app.OnResponsePrepare.Append(func(req *web.Request, resp web.Response) error {
+		resp.Header().Set("X-Hook", "ran")
+		return nil
+	})
+	app.Router.Get("/ws", wsEcho(web.WebSocketOptions{Protocols: []string{"chat", "superchat"}}))
+	srv := startApp(t, app, web.ServerOptions{})
+
+	c := wsDial(t, srv.addr, "/ws", false, "Sec-WebSocket-Protocol: v2, superchat, chat")
+	if got := c.resp.Header.Get("Sec-WebSocket-Protocol"); got != "superchat" {
+		t.Fatalf("selected %q", got)
+	}
+	if got := c.resp.Header.Get("X-Hook"); got != "ran" {
+		t.Fatalf("X-Hook %q", got)
+	}
+	if got := c.resp.Header.Get("Sec-WebSocket-Accept"); got == "" {
+		t.Fatal("no Sec-WebSocket-Accept")
+	}
+	c.write(t, websocket.MessageText, "proto")
+	if _, got, _ := c.read(t); got != "superchat" {
+		t.Fatalf("Protocol() = %q", got)
+	}
+	c.conn.Close(websocket.CloseOK, "")
+
+	c = wsDial(t, srv.addr, "/ws", false, "Sec-WebSocket-Protocol: other")
+	if _, ok := c.resp.Header["Sec-Websocket-Protocol"]; ok {
+		t.Fatal("protocol selected without a match")
+	}
+	c.conn.Close(websocket.CloseOK, "")
+}
+
+func TestWebSocketAcceptKey(t *testing.T) {
+	app := newApp()
+	app.Router.Get("/ws", wsEcho(web.WebSocketOptions{}))
+	srv := startApp(t, app, web.ServerOptions{})
+	// The example of RFC 6455, section 1.3.
+	nc, _, resp := wsHandshake(t, srv.addr, "/ws", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==")
+	defer nc.Close()
+	if resp.StatusCode != 101 || resp.Header.Get("Sec-WebSocket-Accept") != "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" ||
+		!strings.EqualFold(resp.Header.Get("Upgrade"), "websocket") || !strings.EqualFold(resp.Header.Get("Connection"), "upgrade") {
+		t.Fatalf("%s %v", resp.Status, resp.Header)
+	}
+}
+
+func TestWebSocketCanPrepare(t *testing.T) {
+	app := newApp()
+	app.Router.Get("/can", func(req *web.Request) (web.Response, error) {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{Protocols: []string{"p1"}})
+		ok, proto := ws.CanPrepare(req)
+		if ws.Prepared() {
+			return nil, errors.New("prepared by CanPrepare")
+		}
+		return web.Text(fmt.Sprintf("%v %q", ok, proto)), nil
+	})
+	srv := startApp(t, app, web.ServerOptions{})
+	c := srv.dial(t)
+	resp := c.get("/can", "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13",
+		"Sec-WebSocket-Key: "+websocket.NewKey(), "Sec-WebSocket-Protocol: p1")
+	if resp.status != 200 || string(resp.body) != `true "p1"` {
+		t.Fatalf("%d %q", resp.status, resp.body)
+	}
+	// The connection was not taken over: it serves the next request.
+	resp = c.get("/can")
+	if resp.status != 200 || string(resp.body) != `false ""` {
+		t.Fatalf("%d %q", resp.status, resp.body)
+	}
+}
+
+func TestWebSocketAutoping(t *testing.T) {
+	app := newApp()
+	app.Router.Get("/ws", wsEcho(web.WebSocketOptions{}))
+	srv := startApp(t, app, web.ServerOptions{})
+	c := wsDial(t, srv.addr, "/ws", false)
+	if err := c.conn.Ping(context.Background(), []byte("hi")); err != nil {
+		t.Fatal(err)
+	}
+	typ, got, err := c.read(t)
+	if err != nil || typ != websocket.MessagePong || got != "hi" {
+		t.Fatalf("%v %q %v", typ, got, err)
+	}
+	c.conn.Close(websocket.CloseOK, "")
+}
+
+// wsResult runs a handler that reports what ended its socket.
+type wsResult struct {
+	last websocket.Message
+	code websocket.StatusCode
+	exc  error
+}
+
+func TestWebSocketHeartbeatNoPong(t *testing.T) {
+	app := newApp()
+	done := make(chan wsResult, 1)
+	app.Router.Get("/ws", func(req *web.Request) (web.Response, error) {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{Heartbeat: 100 * time.Millisecond})
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		m := ws.Receive(context.Background())
+		done <- wsResult{m, ws.CloseCode(), ws.Exception()}
+		return ws, nil
+	})
+	srv := startApp(t, app, web.ServerOptions{})
+	c := wsDial(t, srv.addr, "/ws", false)
+	// ReadMessage does not answer pings: this client never sends a pong.
+	typ, _, err := c.read(t)
+	if err != nil || typ != websocket.MessagePing {
+		t.Fatalf("want a ping, got %v %v", typ, err)
+	}
+	r := recv(t, done, "handler result")
+	if r.last.Type != websocket.MsgClosed || r.code != websocket.CloseAbnormalClosure ||
+		!errors.Is(r.exc, websocket.ErrHeartbeatTimeout) {
+		t.Fatalf("got %v code %d exc %v", r.last.Type, r.code, r.exc)
+	}
+	if _, _, err := c.read(t); err == nil {
+		t.Fatal("connection still open")
+	}
+}
+
+func TestWebSocketCloseTimeout(t *testing.T) {
+	app := newApp()
+	done := make(chan wsResult, 1)
+	app.Router.Get("/ws", func(req *web.Request) (web.Response, error) {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{CloseTimeout: 100 * time.Millisecond})
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		err := ws.Close(context.Background(), websocket.CloseOK, "")
+		done <- wsResult{code: ws.CloseCode(), exc: err}
+		return ws, nil
+	})
+	srv := startApp(t, app, web.ServerOptions{})
+	c := wsDial(t, srv.addr, "/ws", false)
+	r := recv(t, done, "handler result") // the client never answers
+	if r.code != websocket.CloseAbnormalClosure || r.exc != nil {
+		t.Fatalf("code %d err %v", r.code, r.exc)
+	}
+	c.expectClose(t, websocket.CloseOK)
+}
+
+// rawFrame writes a masked frame with a zero masking key.
+func rawFrame(t *testing.T, nc net.Conn, b0 byte, payload string) {
+	t.Helper()
+	frame := append([]byte{b0, 0x80 | byte(len(payload)), 0, 0, 0, 0}, payload...)
+	if _, err := nc.Write(frame); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestWebSocketReservedBits(t *testing.T) {
+	app := newApp()
+	done := make(chan wsResult, 1)
+	app.Router.Get("/ws", func(req *web.Request) (web.Response, error) {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{})
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		m := ws.Receive(context.Background())
+		done <- wsResult{m, ws.CloseCode(), ws.Exception()}
+		return ws, nil
+	})
+	srv := startApp(t, app, web.ServerOptions{})
+	for _, tc := range []struct {
+		name     string
+		compress bool
+		b0       byte
+	}{
+		{"rsv2", false, 0x80 | 0x20 | 1},
+		{"rsv3 with deflate", true, 0x80 | 0x10 | 1},
+		{"rsv1 without deflate", false, 0x80 | 0x40 | 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := wsDial(t, srv.addr, "/ws", tc.compress)
+			rawFrame(t, c.nc, tc.b0, "x")
+			c.expectClose(t, websocket.CloseProtocolError)
+			r := recv(t, done, "handler result")
+			var pe *websocket.ProtocolError
+			if r.last.Type != websocket.MsgError || !errors.As(r.last.Err, &pe) || r.code != websocket.CloseProtocolError {
+				t.Fatalf("got %v %v code %d", r.last.Type, r.last.Err, r.code)
+			}
+		})
+	}
+}
+
+func TestWebSocketGracefulShutdown(t *testing.T) {
+	app := newApp()
+	prepared := make(chan struct{})
+	done := make(chan wsResult, 1)
+	app.Router.Get("/ws", func(req *web.Request) (web.Response, error) {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{})
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		close(prepared)
+		var last websocket.Message
+		for last = ws.Receive(context.Background()); last.Type != websocket.MsgClosed; last = ws.Receive(context.Background()) {
+		}
+		done <- wsResult{last: last, code: ws.CloseCode()}
+		return ws, nil
+	})
+	srv := startApp(t, app, web.ServerOptions{})
+	c := wsDial(t, srv.addr, "/ws", false)
+	recv(t, prepared, "prepared")
+	stopped := make(chan error, 1)
+	go func() { stopped <- srv.stop() }()
+	c.expectClose(t, websocket.CloseGoingAway)
+	c.conn.Close(websocket.CloseGoingAway, "")
+	if err := recv(t, stopped, "shutdown"); err != nil {
+		t.Fatal(err)
+	}
+	if r := recv(t, done, "handler result"); r.code != websocket.CloseGoingAway {
+		t.Fatalf("close code %d", r.code)
+	}
+}
+
+func TestWebSocketConcurrentSenders(t *testing.T) {
+	const senders, each = 8, 100
+	app := newApp()
+	app.Router.Get("/ws", func(req *web.Request) (web.Response, error) {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{})
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		var wg sync.WaitGroup
+		for g := range senders {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range each {
+					ws.SendStr(context.Background(), fmt.Sprintf("%d:%d:%s", g, i, strings.Repeat("z", 5000)))
+				}
+			}()
+		}
+		wg.Wait()
+		ws.Close(context.Background(), websocket.CloseOK, "")
+		return ws, nil
+	})
+	srv := startApp(t, app, web.ServerOptions{})
+	c := wsDial(t, srv.addr, "/ws", true)
+	next := make([]int, senders)
+	for range senders * each {
+		_, got, err := c.read(t)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var g, i int
+		if _, err := fmt.Sscanf(got, "%d:%d:", &g, &i); err != nil || next[g] != i || !strings.HasSuffix(got, ":"+strings.Repeat("z", 5000)) {
+			t.Fatalf("message %.30q out of order or mangled (want %d)", got, next[g])
+		}
+		next[g]++
+	}
+	c.expectClose(t, websocket.CloseOK)
+	c.conn.Close(websocket.CloseOK, "")
+}
+
+func TestWebSocketUnderNetHTTP(t *testing.T) {
+	app := newApp()
+	app.Router.Get("/ws", wsEcho(web.WebSocketOptions{}))
+	ts := httptest.NewServer(app)
+	defer ts.Close()
+	c := wsDial(t, ts.Listener.Addr().String(), "/ws", true)
+	c.write(t, websocket.MessageText, "bridged")
+	if _, got, err := c.read(t); got != "bridged" || err != nil {
+		t.Fatalf("%q %v", got, err)
+	}
+	c.write(t, websocket.MessageText, "close")
+	c.expectClose(t, websocket.CloseOK)
+	c.conn.Close(websocket.CloseOK, "")
+}
+
+func TestWebSocketNotPrepared(t *testing.T) {
+	ws := web.NewWebSocketResponse(web.WebSocketOptions{})
+	ctx := context.Background()
+	if err := ws.SendStr(ctx, "x"); !errors.Is(err, web.ErrNotPrepared) {
+		t.Fatal(err)
+	}
+	if m := ws.Receive(ctx); m.Type != websocket.MsgError || !errors.Is(m.Err, web.ErrNotPrepared) {
+		t.Fatal(m)
+	}
+	if ws.Status() != 101 || ws.Closed() || ws.CloseCode() != 0 {
+		t.Fatal("state before Prepare")
+	}
+}
+
+func TestWebSocketMaxMsgSize(t *testing.T) {
+	app := newApp()
+	app.Router.Get("/ws", wsEcho(web.WebSocketOptions{MaxMsgSize: 1000}))
+	srv := startApp(t, app, web.ServerOptions{})
+	c := wsDial(t, srv.addr, "/ws", false)
+	c.write(t, websocket.MessageText, strings.Repeat("x", 1000))
+	if _, got, err := c.read(t); len(got) != 1000 || err != nil {
+		t.Fatalf("%d bytes, %v", len(got), err)
+	}
+	c.write(t, websocket.MessageText, strings.Repeat("x", 1001))
+	c.expectClose(t, websocket.CloseMessageTooBig)
+}
+
+func TestWebSocketFinishClosesOpenSocket(t *testing.T) {
+	app := newApp()
+	app.Router.Get("/ws", func(req *web.Request) (web.Response, error) {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{CloseTimeout: time.Second})
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		ws.SendStr(context.Background(), "bye")
+		return ws, nil // still open: returning it closes it with 1000
+	})
+	srv := startApp(t, app, web.ServerOptions{})
+	c := wsDial(t, srv.addr, "/ws", false)
+	if _, got, err := c.read(t); got != "bye" || err != nil {
+		t.Fatalf("%q %v", got, err)
+	}
+	c.expectClose(t, websocket.CloseOK)
+	c.conn.Close(websocket.CloseOK, "")
+}

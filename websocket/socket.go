@@ -1,0 +1,509 @@
+package websocket
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"iter"
+	"sync"
+	"time"
+)
+
+// MsgType is the type of a [Message] a [Socket] receives: aiohttp's
+// WSMsgType, with its values.
+type MsgType int
+
+const (
+	// MsgContinuation is a continuation frame; a Socket never returns it.
+	MsgContinuation MsgType = 0
+	// MsgText is a text message.
+	MsgText MsgType = 1
+	// MsgBinary is a binary message.
+	MsgBinary MsgType = 2
+	// MsgPing is a ping, returned only when autoping is off.
+	MsgPing MsgType = 9
+	// MsgPong is a pong, returned only when autoping is off.
+	MsgPong MsgType = 10
+	// MsgClose is the peer's close frame: Code and Extra hold its code
+	// and reason.
+	MsgClose MsgType = 8
+	// MsgClosing says the socket is closing: the peer's close frame
+	// arrived, or Close was called, and the handshake is not over.
+	MsgClosing MsgType = 256
+	// MsgClosed says the socket is closed.
+	MsgClosed MsgType = 257
+	// MsgError carries an error in Err.
+	MsgError MsgType = 258
+)
+
+// String returns the aiohttp name: "TEXT", "BINARY", "CLOSE", "CLOSING" ...
+func (t MsgType) String() string {
+	switch t {
+	case MsgContinuation:
+		return "CONTINUATION"
+	case MsgText:
+		return "TEXT"
+	case MsgBinary:
+		return "BINARY"
+	case MsgPing:
+		return "PING"
+	case MsgPong:
+		return "PONG"
+	case MsgClose:
+		return "CLOSE"
+	case MsgClosing:
+		return "CLOSING"
+	case MsgClosed:
+		return "CLOSED"
+	case MsgError:
+		return "ERROR"
+	}
+	return "MsgType(" + itoa(int64(t)) + ")"
+}
+
+// Message is what [Socket.Receive] returns (aiohttp's WSMessage). Data
+// belongs to the caller.
+type Message struct {
+	// Type is the kind of message.
+	Type MsgType
+	// Data is the payload of a text, binary, ping or pong message.
+	Data []byte
+	// Extra is the reason of a close frame (MsgClose).
+	Extra string
+	// Code is the code of a close frame (MsgClose), or the socket's close
+	// code for MsgClosed.
+	Code StatusCode
+	// Err is the error of an MsgError message.
+	Err error
+}
+
+// Text returns Data as a string.
+func (m Message) Text() string { return string(m.Data) }
+
+// JSON decodes Data as JSON into v.
+func (m Message) JSON(v any) error { return json.Unmarshal(m.Data, v) }
+
+// SocketOptions configure a [Socket]. The zero value gives aiohttp's
+// defaults: autoclose and autoping on, no heartbeat, no receive timeout,
+// a close timeout of 10 seconds.
+type SocketOptions struct {
+	// NoAutoclose turns aiohttp's autoclose off: a close frame from the
+	// peer is returned as MsgClose and not answered until Close is called.
+	NoAutoclose bool
+	// NoAutoping turns aiohttp's autoping off: pings are returned as
+	// MsgPing (and not answered) and pongs as MsgPong.
+	NoAutoping bool
+	// Heartbeat, when positive, sends a ping after this long without a
+	// received message; when nothing arrives within half of it, the
+	// connection is dropped with close code 1006
+	// ([CloseAbnormalClosure]).
+	Heartbeat time.Duration
+	// ReceiveTimeout, when positive, bounds each Receive: past it Receive
+	// returns an MsgError whose Err wraps context.DeadlineExceeded (the
+	// socket stays usable).
+	ReceiveTimeout time.Duration
+	// CloseTimeout bounds how long Close waits for the peer's close
+	// frame; past it the connection is dropped with code 1006. Zero means
+	// the Conn's close timeout (10 seconds by default).
+	CloseTimeout time.Duration
+	// Protocol is the subprotocol the opening handshake selected, reported
+	// by [Socket.Protocol].
+	Protocol string
+}
+
+// ErrHeartbeatTimeout is the [Socket.Exception] of a socket dropped because
+// no answer to a heartbeat ping arrived in time (aiohttp's
+// ServerTimeoutError).
+var ErrHeartbeatTimeout = errors.New("websocket: no pong received after heartbeat ping")
+
+// ErrReceiveTimeout is wrapped by the error of an MsgError message that
+// [SocketOptions.ReceiveTimeout] caused; it wraps context.DeadlineExceeded.
+var ErrReceiveTimeout = &timeoutError{}
+
+type timeoutError struct{}
+
+func (*timeoutError) Error() string { return "websocket: receive timeout" }
+func (*timeoutError) Unwrap() error { return context.DeadlineExceeded }
+
+// MessageTypeError reports a ReceiveText, ReceiveBytes or ReceiveJSON that
+// got another type of message than it expects (aiohttp's TypeError).
+type MessageTypeError struct {
+	Want MsgType
+	Got  Message
+}
+
+// Error returns "websocket: received message TYPE is not TEXT" and the like.
+func (e *MessageTypeError) Error() string {
+	s := "websocket: received message " + e.Got.Type.String()
+	if e.Got.Err != nil {
+		s += " (" + e.Got.Err.Error() + ")"
+	}
+	return s + " is not " + e.Want.String()
+}
+
+// Unwrap returns the error an MsgError message carried.
+func (e *MessageTypeError) Unwrap() error { return e.Got.Err }
+
+// Socket gives a [Conn] aiohttp's message-level behaviour, shared by the
+// server's web.WebSocketResponse and the client's WSConnect: typed
+// messages, autoping, autoclose, heartbeat, receive and close timeouts,
+// close code and exception.
+//
+// One goroutine receives at a time; any number may send, and Close may be
+// called from any goroutine, also while another one receives.
+type Socket struct {
+	c    *Conn
+	opts SocketOptions
+
+	mu          sync.Mutex
+	closeCalled bool       // Close was called (or autoclose answered)
+	peerClosed  bool       // the peer's close frame arrived
+	closed      bool       // the handshake is over or the connection gone
+	closeCode   StatusCode // 0 until known
+	exc         error
+	hbTimer     *time.Timer
+	hbWaitPong  bool // a heartbeat ping is out
+}
+
+// NewSocket wraps c. When opts.Heartbeat is set, the heartbeat starts now.
+func NewSocket(c *Conn, opts SocketOptions) *Socket {
+	if opts.CloseTimeout > 0 {
+		c.closeTimeout = opts.CloseTimeout
+	}
+	s := &Socket{c: c, opts: opts}
+	s.resetHeartbeat()
+	return s
+}
+
+// Conn returns the underlying connection.
+func (s *Socket) Conn() *Conn { return s.c }
+
+// Protocol returns the subprotocol the handshake selected, or "".
+func (s *Socket) Protocol() string { return s.opts.Protocol }
+
+// Compressed reports whether permessage-deflate is in use.
+func (s *Socket) Compressed() bool { return s.c.Compressed() }
+
+// Closed reports whether the socket is closed: Close completed, the
+// connection failed, or it was dropped.
+func (s *Socket) Closed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+// CloseCode returns the close code: the peer's when it closed, 1006 when
+// the connection dropped, 0 while the socket is open.
+func (s *Socket) CloseCode() StatusCode {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closeCode
+}
+
+// Exception returns the error that ended the socket, or nil.
+func (s *Socket) Exception() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.exc
+}
+
+// resetHeartbeat (re)starts the heartbeat timer after a received message.
+func (s *Socket) resetHeartbeat() {
+	hb := s.opts.Heartbeat
+	if hb <= 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.hbWaitPong = false
+	if s.hbTimer == nil {
+		s.hbTimer = time.AfterFunc(hb, s.heartbeat)
+	} else {
+		s.hbTimer.Reset(hb)
+	}
+}
+
+// heartbeat runs on the timer: it sends a ping, or drops the connection
+// when the previous ping went unanswered.
+func (s *Socket) heartbeat() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	half := s.opts.Heartbeat / 2
+	if s.hbWaitPong {
+		s.closed = true
+		s.closeCode = CloseAbnormalClosure
+		s.exc = ErrHeartbeatTimeout
+		s.mu.Unlock()
+		_ = s.c.CloseNow()
+		return
+	}
+	s.hbWaitPong = true
+	s.hbTimer.Reset(half)
+	s.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), half)
+	_ = s.c.Ping(ctx, nil)
+	cancel()
+}
+
+// stopHeartbeat stops the timer; s.mu is held.
+func (s *Socket) stopHeartbeatLocked() {
+	if s.hbTimer != nil {
+		s.hbTimer.Stop()
+	}
+}
+
+// markClosed records the end of the socket; code and err are kept only
+// when none was recorded before.
+func (s *Socket) markClosed(code StatusCode, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	if s.closeCode == 0 {
+		s.closeCode = code
+	}
+	if s.exc == nil {
+		s.exc = err
+	}
+	s.stopHeartbeatLocked()
+}
+
+// Receive returns the next message, as aiohttp's receive does:
+//
+//   - text and binary messages as MsgText and MsgBinary;
+//   - pings and pongs only with NoAutoping (otherwise pings are answered
+//     and pongs skipped);
+//   - the peer's close frame as MsgClose, answered at once unless
+//     NoAutoclose is set; when Close was called first, MsgClosing;
+//   - MsgClosed once the socket is closed, on every later call;
+//   - MsgError for a protocol violation (the connection is then closed
+//     with the matching code), a dropped connection, an ended ctx or the
+//     receive timeout (these two leave the socket usable).
+func (s *Socket) Receive(ctx context.Context) Message {
+	for {
+		s.mu.Lock()
+		closed, peerClosed, code := s.closed, s.peerClosed, s.closeCode
+		s.mu.Unlock()
+		if closed {
+			return Message{Type: MsgClosed, Code: code}
+		}
+		if peerClosed {
+			return Message{Type: MsgClosing}
+		}
+		rctx := ctx
+		var cancel context.CancelFunc
+		if s.opts.ReceiveTimeout > 0 {
+			rctx, cancel = context.WithTimeoutCause(ctx, s.opts.ReceiveTimeout, ErrReceiveTimeout)
+		}
+		typ, p, err := s.c.ReadMessage(rctx)
+		if cancel != nil {
+			cancel()
+		}
+		if err != nil {
+			return s.readError(ctx, rctx, err)
+		}
+		s.resetHeartbeat()
+		switch typ {
+		case MessagePing:
+			if !s.opts.NoAutoping {
+				_ = s.c.Pong(ctx, p)
+				continue
+			}
+			return Message{Type: MsgPing, Data: bytes.Clone(p)}
+		case MessagePong:
+			if !s.opts.NoAutoping {
+				continue
+			}
+			return Message{Type: MsgPong, Data: bytes.Clone(p)}
+		}
+		return Message{Type: MsgType(typ), Data: bytes.Clone(p)}
+	}
+}
+
+// readError turns an error of ReadMessage into a Message.
+func (s *Socket) readError(ctx, rctx context.Context, err error) Message {
+	var ce *CloseError
+	var pe *ProtocolError
+	switch {
+	case errors.As(err, &ce):
+		s.mu.Lock()
+		s.peerClosed = true
+		s.closeCode = ce.Code
+		initiated := s.closeCalled
+		autoclose := !s.opts.NoAutoclose && !s.closeCalled
+		if autoclose {
+			s.closeCalled = true
+		}
+		s.mu.Unlock()
+		if initiated {
+			// Close is waiting for this frame and finishes the job.
+			return Message{Type: MsgClosing}
+		}
+		if autoclose {
+			echo := ce.Code
+			if !echo.validOnWire() {
+				echo = CloseOK
+			}
+			_ = s.c.Close(echo, "")
+			s.markClosed(ce.Code, nil)
+		}
+		return Message{Type: MsgClose, Code: ce.Code, Extra: ce.Reason}
+	case errors.As(err, &pe):
+		s.markClosed(pe.Code, pe)
+		return Message{Type: MsgError, Err: pe}
+	case ctx.Err() != nil:
+		return Message{Type: MsgError, Err: ctx.Err()}
+	case rctx.Err() != nil:
+		return Message{Type: MsgError, Err: context.Cause(rctx)}
+	}
+	s.mu.Lock()
+	ending := s.closeCalled || s.closed
+	s.mu.Unlock()
+	if ending {
+		// Close or the heartbeat dropped the connection under us.
+		s.markClosed(CloseAbnormalClosure, nil)
+		return Message{Type: MsgClosed, Code: s.CloseCode()}
+	}
+	s.markClosed(CloseAbnormalClosure, err)
+	_ = s.c.CloseNow()
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return Message{Type: MsgClosed, Code: CloseAbnormalClosure}
+	}
+	return Message{Type: MsgError, Err: err}
+}
+
+// ReceiveText receives the next message, which must be text.
+func (s *Socket) ReceiveText(ctx context.Context) (string, error) {
+	m := s.Receive(ctx)
+	if m.Type != MsgText {
+		return "", &MessageTypeError{Want: MsgText, Got: m}
+	}
+	return string(m.Data), nil
+}
+
+// ReceiveBytes receives the next message, which must be binary.
+func (s *Socket) ReceiveBytes(ctx context.Context) ([]byte, error) {
+	m := s.Receive(ctx)
+	if m.Type != MsgBinary {
+		return nil, &MessageTypeError{Want: MsgBinary, Got: m}
+	}
+	return m.Data, nil
+}
+
+// ReceiveJSON receives the next message, which must be text, and decodes
+// it as JSON into v.
+func (s *Socket) ReceiveJSON(ctx context.Context, v any) error {
+	m := s.Receive(ctx)
+	if m.Type != MsgText {
+		return &MessageTypeError{Want: MsgText, Got: m}
+	}
+	return m.JSON(v)
+}
+
+// Messages iterates over the received messages, as aiohttp's async for
+// does: it ends at MsgClose, MsgClosing or MsgClosed (not yielded), and
+// after yielding an MsgError.
+//
+//	for msg := range ws.Messages(ctx) {
+//		if msg.Type == websocket.MsgText { ws.SendStr(ctx, msg.Text()) }
+//	}
+func (s *Socket) Messages(ctx context.Context) iter.Seq[Message] {
+	return func(yield func(Message) bool) {
+		for {
+			m := s.Receive(ctx)
+			switch m.Type {
+			case MsgClose, MsgClosing, MsgClosed:
+				return
+			}
+			if !yield(m) || m.Type == MsgError {
+				return
+			}
+		}
+	}
+}
+
+// SendStr sends a text message.
+func (s *Socket) SendStr(ctx context.Context, text string) error {
+	return s.c.WriteMessage(ctx, MessageText, []byte(text))
+}
+
+// SendBytes sends a binary message.
+func (s *Socket) SendBytes(ctx context.Context, data []byte) error {
+	return s.c.WriteMessage(ctx, MessageBinary, data)
+}
+
+// SendJSON sends v encoded as JSON in a text message.
+func (s *Socket) SendJSON(ctx context.Context, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return s.c.WriteMessage(ctx, MessageText, b)
+}
+
+// SendFrame sends data as a message of type typ: text, binary, ping or
+// pong. Close frames go through [Socket.Close].
+func (s *Socket) SendFrame(ctx context.Context, data []byte, typ MessageType) error {
+	switch typ {
+	case MessagePing:
+		return s.c.Ping(ctx, data)
+	case MessagePong:
+		return s.c.Pong(ctx, data)
+	}
+	return s.c.WriteMessage(ctx, typ, data)
+}
+
+// Ping sends a ping with data (at most 125 bytes).
+func (s *Socket) Ping(ctx context.Context, data []byte) error { return s.c.Ping(ctx, data) }
+
+// Pong sends an unsolicited pong with data (at most 125 bytes).
+func (s *Socket) Pong(ctx context.Context, data []byte) error { return s.c.Pong(ctx, data) }
+
+// Close performs the closing handshake: it sends a close frame with code
+// and message and waits for the peer's close frame, up to the close
+// timeout or the end of ctx, then closes the connection. When no answer
+// came, the close code is 1006. Close may run while another goroutine
+// receives; that goroutine gets MsgClosing and then MsgClosed. Calling
+// Close again, or after the socket closed, does nothing and returns nil.
+func (s *Socket) Close(ctx context.Context, code StatusCode, message string) error {
+	s.mu.Lock()
+	if s.closeCalled || s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closeCalled = true
+	peerClosed := s.peerClosed
+	s.mu.Unlock()
+	stop := context.AfterFunc(ctx, func() { _ = s.c.CloseNow() })
+	err := s.c.Close(code, message)
+	stop()
+	if err == errBadClose {
+		s.mu.Lock()
+		s.closeCalled = false
+		s.mu.Unlock()
+		return err
+	}
+	answered := peerClosed
+	select {
+	case <-s.c.closeRecv:
+		answered = true
+	default:
+	}
+	if answered {
+		s.markClosed(code, nil)
+	} else {
+		s.markClosed(CloseAbnormalClosure, nil)
+	}
+	_ = s.c.CloseNow()
+	if err == ErrClosed {
+		return nil
+	}
+	return err
+}
