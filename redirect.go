@@ -35,14 +35,18 @@ func (s *Session) redirect(st *requestState, h *hop, req *ClientRequest, resp *R
 		return nil, &Error{Kind: ErrInvalidURLRedirect, Method: req.Method, URL: loc, Err: err}
 	}
 	next := req.URL.ResolveReference(ref)
-	if err := checkURL(next); err != nil {
-		if err.Kind == ErrNonHTTPURLClient {
-			err.Kind = ErrNonHTTPURLRedirect
+	uerr := checkURL(next)
+	if uerr == nil && (next.Scheme == "ws" || next.Scheme == "wss") {
+		uerr = &Error{Kind: ErrNonHTTPURLClient} // redirects go to http(s) only, as in aiohttp
+	}
+	if uerr != nil {
+		if uerr.Kind == ErrNonHTTPURLClient {
+			uerr.Kind = ErrNonHTTPURLRedirect
 		} else {
-			err.Kind = ErrInvalidURLRedirect
+			uerr.Kind = ErrInvalidURLRedirect
 		}
-		err.Method, err.URL = req.Method, loc
-		return nil, err
+		uerr.Method, uerr.URL = req.Method, loc
+		return nil, uerr
 	}
 	n := &hop{method: h.method, url: next, body: h.body, auth: h.auth, header: h.header}
 	if (resp.Status == 303 && h.method != "HEAD") || ((resp.Status == 301 || resp.Status == 302) && h.method == "POST") {

@@ -318,7 +318,8 @@ func (ex *exchange) setTarget() error {
 	t.tls = st.cfg.tls
 	t.idempotent = idempotent(req.Method) && req.body.replayable()
 	t.trace = st.trace
-	t.forceHTTP1 = st.s.opts.ForceHTTP1
+	// HTTP/2 has no Upgrade: a request asking for one goes over HTTP/1.1.
+	t.forceHTTP1 = st.s.opts.ForceHTTP1 || req.Header.Has("Upgrade")
 	t.dialTimeout = st.to.sockConnect
 	p, err := st.proxyFor(u)
 	if err != nil {
@@ -586,7 +587,7 @@ func appendRequestHead(dst []byte, method string, u *url.URL, h *multidict.CIMul
 	dst = append(dst, method...)
 	dst = append(dst, ' ')
 	if via != nil {
-		dst = append(dst, u.Scheme...)
+		dst = append(dst, httpScheme(u.Scheme)...)
 		dst = append(dst, "://"...)
 		dst = append(dst, u.Host...)
 	}
@@ -834,6 +835,13 @@ func (ex *exchange) response() *Response {
 	}
 	resp := newResponse(req, head.Status, head.Reason, head.Fields)
 	resp.Version = Version{1, int(head.Minor)}
+	if head.Status == 101 && req.Header.Has("Upgrade") {
+		// The connection now speaks the protocol asked for: it stays
+		// with the Response, for Session.WSConnect to take over, and
+		// closes when the Response is closed otherwise.
+		resp.raw, resp.done = &upgraded{ex}, ex.release
+		return resp
+	}
 	if kind == http1.BodyNone {
 		ex.release(nil)
 		return resp

@@ -513,14 +513,15 @@ func (s *Session) cacheURL(rawURL string, u *url.URL) {
 	}
 }
 
-// checkURL accepts absolute http and https URLs with a host.
+// checkURL accepts absolute http, https, ws and wss URLs with a host (as
+// aiohttp, which sends ws and wss requests over http and https).
 func checkURL(u *url.URL) *Error {
 	switch u.Scheme {
-	case "http", "https":
+	case "http", "https", "ws", "wss":
 	case "":
 		return &Error{Kind: ErrInvalidURLClient, Err: errors.New("the URL is not absolute")}
 	default:
-		if s := strings.ToLower(u.Scheme); s == "http" || s == "https" {
+		if s := strings.ToLower(u.Scheme); s == "http" || s == "https" || s == "ws" || s == "wss" {
 			u.Scheme = s
 			break
 		}

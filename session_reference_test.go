@@ -409,6 +409,8 @@ func TestReference12_RedirectLimitsAndTargets(t *testing.T) {
 	if !errors.As(err, &e) || e.URL != "ftp://example.com/x" {
 		t.Errorf("non-HTTP redirect names %v", err)
 	}
+	_, err = s.Get(ctx, "/r/302?to=ws://example.com/x") // WebSocket URLs are for WSConnect, not redirects
+	wantErrKind(t, err, aiohttp.ErrNonHTTPURLRedirect)
 	_, err = s.Get(ctx, "/r/302?to=http://%5B::1")
 	wantErrKind(t, err, aiohttp.ErrInvalidURLRedirect)
 }
