@@ -7,6 +7,7 @@
 // Commands:
 //
 //	serve   run the demo server that the examples talk to
+//	ws      talk to a WebSocket server from the terminal or a script
 //
 // Run "aiohttp <command> -h" for a command's flags. Usage errors exit
 // with status 2, other failures with status 1.
@@ -39,6 +40,7 @@ type command struct {
 // commands lists the subcommands in the order usage shows them.
 var commands = []command{
 	{"serve", "run the demo server that the examples talk to", serve},
+	{"ws", "talk to a WebSocket server from the terminal or a script", ws},
 }
 
 // run runs the command line args (without the program name) until it is

@@ -1,0 +1,325 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aiohttp-go/aiohttp/internal/demo"
+	"github.com/aiohttp-go/aiohttp/web"
+	"github.com/aiohttp-go/aiohttp/websocket"
+)
+
+// startApp serves app on 127.0.0.1:0 until the test ends and returns its
+// base URL with the ws scheme, without a trailing slash.
+func startApp(t *testing.T, app *web.Application) string {
+	t.Helper()
+	ctx := context.Background()
+	runner := web.NewAppRunner(app, web.ServerOptions{ShutdownTimeout: 5 * time.Second})
+	if err := runner.Setup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := web.NewListenerSite(runner, ln)
+	if err := site.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if err := runner.Cleanup(ctx); err != nil {
+			t.Errorf("server cleanup: %v", err)
+		}
+	})
+	return "ws://" + strings.TrimSuffix(strings.TrimPrefix(site.URL(), "http://"), "/")
+}
+
+// runWS runs the ws command with stdin and returns its exit status,
+// stdout and stderr, failing the test if it does not end within 20 s.
+func runWS(t *testing.T, ctx context.Context, stdin io.Reader, stdout *syncBuffer, args ...string) (int, string) {
+	t.Helper()
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- wsMain(ctx, args, stdin, stdout, &stderr) }()
+	select {
+	case code := <-done:
+		return code, stderr.String()
+	case <-time.After(20 * time.Second):
+		t.Fatalf("aiohttp ws %q did not end; stdout %q, stderr %q", args, stdout.String(), stderr.String())
+	}
+	return 0, ""
+}
+
+func TestWSScripted(t *testing.T) {
+	base := startApp(t, demo.NewApp())
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"send", []string{base + "/ws", "--send", "hello"}, "hello\n"},
+		{"flags first", []string{"--send", "hello", "--count", "1", base + "/ws"}, "hello\n"},
+		{"flags around", []string{"--timeout", "5s", base + "/ws", "--send", "héllo wörld"}, "héllo wörld\n"},
+		{"http scheme", []string{"http" + strings.TrimPrefix(base, "ws") + "/ws", "--send", "x"}, "x\n"},
+		{"compress", []string{base + "/ws", "--compress", "--send", strings.Repeat("z", 1000)}, strings.Repeat("z", 1000) + "\n"},
+		{"protocol", []string{base + "/ws", "--protocol", "chat", "--protocol", "superchat", "--send", "p"}, "p\n"},
+		{"count 0", []string{base + "/ws", "--send", "hello", "--count", "0"}, ""},
+		{"after terminator", []string{"--send", "t", "--", base + "/ws"}, "t\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout syncBuffer
+			code, stderr := runWS(t, context.Background(), strings.NewReader(""), &stdout, tt.args...)
+			if code != 0 || stdout.String() != tt.want || stderr != "" {
+				t.Errorf("exit %d, stdout %q, stderr %q; want 0, %q, \"\"", code, stdout.String(), stderr, tt.want)
+			}
+		})
+	}
+}
+
+// pushApp serves /push, which sends a text and a binary message, then
+// closes with code and reason; /silent, which sends nothing and waits for
+// the client to close; and /beat, an echo that pings every 40 ms.
+func pushApp(code websocket.StatusCode, reason string) *web.Application {
+	app := web.NewApplication()
+	app.Router.Get("/push", func(req *web.Request) (web.Response, error) {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{})
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		ctx := req.Context()
+		_ = ws.SendStr(ctx, "one")
+		_ = ws.SendBytes(ctx, []byte{0, 1, 2, 3, 4})
+		_ = ws.Close(ctx, code, reason)
+		return ws, nil
+	})
+	app.Router.Get("/silent", func(req *web.Request) (web.Response, error) {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{})
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		for range ws.Messages(req.Context()) {
+		}
+		return ws, nil
+	})
+	app.Router.Get("/beat", func(req *web.Request) (web.Response, error) {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{Heartbeat: 40 * time.Millisecond})
+		if err := ws.Prepare(req); err != nil {
+			return nil, err
+		}
+		ctx := req.Context()
+		for msg := range ws.Messages(ctx) {
+			if msg.Type == websocket.MsgText {
+				_ = ws.SendStr(ctx, msg.Text())
+			}
+		}
+		return ws, nil
+	})
+	return app
+}
+
+// TestWSInteractiveAnswersPings keeps a connection open across many
+// heartbeat pings of the server, which drops clients that do not answer.
+func TestWSInteractiveAnswersPings(t *testing.T) {
+	base := startApp(t, pushApp(websocket.CloseOK, ""))
+	pr, pw := io.Pipe()
+	var stdout syncBuffer
+	go func() {
+		time.Sleep(400 * time.Millisecond)
+		_, _ = io.WriteString(pw, "still here\n")
+		for deadline := time.Now().Add(10 * time.Second); stdout.String() == "" && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond)
+		}
+		pw.Close()
+	}()
+	code, stderr := runWS(t, context.Background(), pr, &stdout, base+"/beat")
+	if code != 0 || stdout.String() != "still here\n" || stderr != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 0, the echo, \"\"", code, stdout.String(), stderr)
+	}
+}
+
+func TestWSScriptedCountOnly(t *testing.T) {
+	base := startApp(t, pushApp(websocket.CloseOK, ""))
+	var stdout syncBuffer
+	code, stderr := runWS(t, context.Background(), strings.NewReader(""), &stdout, base+"/push", "--count", "2")
+	if want := "one\n<binary 5 bytes>\n"; code != 0 || stdout.String() != want || stderr != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 0, %q, \"\"", code, stdout.String(), stderr, want)
+	}
+}
+
+func TestWSScriptedServerClosesEarly(t *testing.T) {
+	base := startApp(t, demo.NewApp())
+	var stdout syncBuffer
+	code, stderr := runWS(t, context.Background(), strings.NewReader(""), &stdout, base+"/ws", "--send", "close")
+	if code != 1 || stdout.String() != "" ||
+		!strings.Contains(stderr, "closed by server: 1000\n") || !strings.Contains(stderr, "after 0 of 1 messages") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1, the close code and the count", code, stdout.String(), stderr)
+	}
+}
+
+func TestWSScriptedTimeout(t *testing.T) {
+	base := startApp(t, pushApp(websocket.CloseOK, ""))
+	var stdout syncBuffer
+	start := time.Now()
+	code, stderr := runWS(t, context.Background(), strings.NewReader(""), &stdout, base+"/silent", "--send", "x", "--timeout", "200ms")
+	if code != 1 || !strings.Contains(stderr, "timed out after 0 of 1 messages") {
+		t.Errorf("exit %d, stderr %q; want 1 and a timeout", code, stderr)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v", d)
+	}
+}
+
+// TestWSInteractive gives all of standard input at once, as a pipe does:
+// the answers must still be printed before the command closes.
+func TestWSInteractive(t *testing.T) {
+	base := startApp(t, demo.NewApp())
+	for _, compress := range []bool{false, true} {
+		args := []string{base + "/ws"}
+		if compress {
+			args = append(args, "--compress")
+		}
+		var stdout syncBuffer
+		stdin := strings.NewReader("hello\nworld\n\nlast line without newline")
+		code, stderr := runWS(t, context.Background(), stdin, &stdout, args...)
+		want := "hello\nworld\n\nlast line without newline\n"
+		if code != 0 || stdout.String() != want || stderr != "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 0, %q, \"\"", args, code, stdout.String(), stderr, want)
+		}
+	}
+}
+
+// TestWSInteractiveCloseLine sends the demo's "close": the server closes,
+// the command reports the code and exits 0, and later lines go nowhere.
+func TestWSInteractiveCloseLine(t *testing.T) {
+	base := startApp(t, demo.NewApp())
+	var stdout syncBuffer
+	code, stderr := runWS(t, context.Background(), strings.NewReader("hello\nclose\nnever\n"), &stdout, base+"/ws")
+	if code != 0 || stdout.String() != "hello\n" || stderr != "closed by server: 1000\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 0, \"hello\\n\", the close code", code, stdout.String(), stderr)
+	}
+}
+
+func TestWSInteractiveEmptyInput(t *testing.T) {
+	base := startApp(t, demo.NewApp())
+	var stdout syncBuffer
+	code, stderr := runWS(t, context.Background(), strings.NewReader(""), &stdout, base+"/ws")
+	if code != 0 || stdout.String() != "" || stderr != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 0 and no output", code, stdout.String(), stderr)
+	}
+}
+
+func TestWSInteractiveServerCloses(t *testing.T) {
+	base := startApp(t, demo.NewApp())
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	var stdout syncBuffer
+	go func() { _, _ = io.WriteString(pw, "hello\nclose\n") }()
+	code, stderr := runWS(t, context.Background(), pr, &stdout, base+"/ws")
+	if code != 0 || stdout.String() != "hello\n" || stderr != "closed by server: 1000\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 0, \"hello\\n\", the close code", code, stdout.String(), stderr)
+	}
+}
+
+func TestWSInteractiveServerClosesWithError(t *testing.T) {
+	base := startApp(t, pushApp(websocket.ClosePolicyViolation, "go away"))
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	var stdout syncBuffer
+	code, stderr := runWS(t, context.Background(), pr, &stdout, base+"/push")
+	if code != 1 || stdout.String() != "one\n<binary 5 bytes>\n" || stderr != "closed by server: 1008 go away\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1, two messages, the close code", code, stdout.String(), stderr)
+	}
+}
+
+func TestWSInteractiveCancel(t *testing.T) {
+	base := startApp(t, demo.NewApp())
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout syncBuffer
+	go func() {
+		_, _ = io.WriteString(pw, "hi\n")
+		for stdout.String() != "hi\n" {
+			time.Sleep(5 * time.Millisecond)
+		}
+		cancel()
+	}()
+	code, stderr := runWS(t, ctx, pr, &stdout, base+"/ws")
+	if code != 0 || stdout.String() != "hi\n" || stderr != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 0, \"hi\\n\", \"\"", code, stdout.String(), stderr)
+	}
+}
+
+func TestWSConnectFailures(t *testing.T) {
+	base := startApp(t, demo.NewApp())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedPort := "ws://" + ln.Addr().String() + "/ws"
+	ln.Close()
+	tests := []struct {
+		name, url, want string
+	}{
+		{"404", base + "/no/such/path", "404"},
+		{"not a websocket", base + "/health", "200"},
+		{"bad URL", "ws://[::1/ws", "aiohttp ws: "},
+		{"bad scheme", "ftp://127.0.0.1/ws", "aiohttp ws: "},
+		{"refused", closedPort, "aiohttp ws: "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, args := range [][]string{{tt.url}, {tt.url, "--send", "x"}} {
+				var stdout syncBuffer
+				code, stderr := runWS(t, context.Background(), strings.NewReader("x\n"), &stdout, args...)
+				if code != 1 || stdout.String() != "" || !strings.Contains(stderr, tt.want) {
+					t.Errorf("%q: exit %d, stdout %q, stderr %q; want 1 and %q", args, code, stdout.String(), stderr, tt.want)
+				}
+			}
+		})
+	}
+}
+
+func TestWSUsage(t *testing.T) {
+	tests := []struct {
+		args       []string
+		code       int
+		wantStdout string
+		wantStderr string
+	}{
+		{args: []string{"ws"}, code: 2, wantStderr: "missing URL"},
+		{args: []string{"ws", "ws://a/", "ws://b/"}, code: 2, wantStderr: `unexpected argument "ws://b/"`},
+		{args: []string{"ws", "ws://a/", "--count", "-1"}, code: 2, wantStderr: "--count -1 is negative"},
+		{args: []string{"ws", "ws://a/", "--count", "x"}, code: 2, wantStderr: `invalid value "x" for flag -count`},
+		{args: []string{"ws", "ws://a/", "--timeout", "soon"}, code: 2, wantStderr: `invalid value "soon" for flag -timeout`},
+		{args: []string{"ws", "ws://a/", "--timeout", "-1s"}, code: 2, wantStderr: "is negative"},
+		{args: []string{"ws", "--nope", "ws://a/"}, code: 2, wantStderr: "flag provided but not defined: -nope"},
+		{args: []string{"ws", "ws://a/", "--send"}, code: 2, wantStderr: "flag needs an argument: -send"},
+		{args: []string{"ws", "-h"}, code: 0, wantStderr: "usage: aiohttp ws URL"},
+		{args: []string{"help", "ws"}, code: 0, wantStderr: "--send TEXT"},
+		{args: []string{"-h"}, code: 0, wantStdout: "ws      talk to a WebSocket server"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), tt.args, &stdout, &stderr)
+			if code != tt.code {
+				t.Errorf("exit status = %d, want %d", code, tt.code)
+			}
+			if !strings.Contains(stdout.String(), tt.wantStdout) {
+				t.Errorf("stdout = %q, want it to contain %q", stdout.String(), tt.wantStdout)
+			}
+			if !strings.Contains(stderr.String(), tt.wantStderr) {
+				t.Errorf("stderr = %q, want it to contain %q", stderr.String(), tt.wantStderr)
+			}
+		})
+	}
+}
