@@ -1,0 +1,229 @@
+// Command ws is the WebSocket benchmark: one program that is either a
+// server or a client, built on one of several WebSocket implementations.
+//
+// Every server speaks the same tiny protocol, so a client of any
+// implementation can drive it:
+//
+//   - binary messages are echoed back as they are (echo mode);
+//   - the text message "oneway" switches the connection to one-way mode,
+//     where binary messages are only counted;
+//   - the text message "end" is answered with a text message holding the
+//     number of payload bytes counted since "oneway" (and resets it).
+//
+// The client opens -c connections, then spreads -n messages of -size
+// bytes over them. In echo mode every connection sends a message and
+// waits for its echo before sending the next; in one-way mode every
+// connection sends its share back to back, then "end", and waits for the
+// byte count. It prints one line: impl, mode, size, messages, seconds,
+// msgs/s and MB/s (payload bytes in one direction, 10^6 bytes).
+//
+// Compression is off everywhere.
+//
+//	ws -role server -impl gws -addr 127.0.0.1:8091
+//	ws -role client -impl gws -url ws://127.0.0.1:8091/ws -size 1024 -n 20000 -c 16 -mode echo
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// server runs the benchmark server of one implementation on addr.
+type server func(addr string) error
+
+// dialer opens one client connection of one implementation.
+type dialer func(ctx context.Context, url string) (clientConn, error)
+
+// clientConn is the client side of one connection.
+type clientConn interface {
+	// WriteBinary sends p as a binary message.
+	WriteBinary(p []byte) error
+	// WriteText sends s as a text message.
+	WriteText(s string) error
+	// Read returns the next text or binary message. The slice may be
+	// reused by the next Read.
+	Read() (text bool, p []byte, err error)
+	Close() error
+}
+
+var impls = map[string]struct {
+	serve server
+	dial  dialer
+}{
+	"ours":      {serveOurs, dialOurs},
+	"ours-conn": {serveOursConn, dialOursConn},
+	"gorilla":   {serveGorilla, dialGorilla},
+	"coder":     {serveCoder, dialCoder},
+	"gobwas":    {serveGobwas, dialGobwas},
+	"gws":       {serveGws, dialGws},
+}
+
+// state is the per-connection server protocol.
+type state struct {
+	oneway bool
+	count  int64
+}
+
+// onText handles a text message and returns the reply, if any.
+func (s *state) onText(p []byte) (reply string, ok bool) {
+	switch string(p) {
+	case "oneway":
+		s.oneway, s.count = true, 0
+	case "end":
+		n := s.count
+		s.count = 0
+		return strconv.FormatInt(n, 10), true
+	}
+	return "", false
+}
+
+// onBinary handles a binary message and reports whether to echo it.
+func (s *state) onBinary(p []byte) (echo bool) {
+	if s.oneway {
+		s.count += int64(len(p))
+		return false
+	}
+	return true
+}
+
+func main() {
+	role := flag.String("role", "server", "server or client")
+	impl := flag.String("impl", "ours", "implementation: "+implNames())
+	addr := flag.String("addr", "127.0.0.1:8091", "server: listen address")
+	url := flag.String("url", "ws://127.0.0.1:8091/ws", "client: server URL")
+	size := flag.Int("size", 16, "client: message size in bytes")
+	n := flag.Int("n", 10000, "client: messages in all")
+	conns := flag.Int("c", 16, "client: connections")
+	mode := flag.String("mode", "echo", "client: echo or oneway")
+	flag.Parse()
+	im, ok := impls[*impl]
+	if !ok {
+		log.Fatalf("unknown -impl %q; one of %s", *impl, implNames())
+	}
+	switch *role {
+	case "server":
+		if err := im.serve(*addr); err != nil {
+			log.Fatal(err)
+		}
+	case "client":
+		if *mode != "echo" && *mode != "oneway" {
+			log.Fatalf("unknown -mode %q", *mode)
+		}
+		if *conns < 1 || *n < *conns || *size < 1 {
+			log.Fatal("need -c >= 1, -n >= -c, -size >= 1")
+		}
+		el, err := runClient(im.dial, *url, *size, *n, *conns, *mode == "oneway")
+		if err != nil {
+			log.Fatal(err)
+		}
+		s := el.Seconds()
+		fmt.Printf("%s %s %d %d %.4f %.0f %.2f\n", *impl, *mode, *size, *n, s,
+			float64(*n)/s, float64(*n)*float64(*size)/s/1e6)
+	default:
+		log.Fatalf("unknown -role %q", *role)
+	}
+}
+
+func implNames() string {
+	var names []string
+	for k := range impls {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return fmt.Sprint(names)
+}
+
+// runClient connects all connections, then times the exchange.
+func runClient(dial dialer, url string, size, n, conns int, oneway bool) (time.Duration, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cs := make([]clientConn, conns)
+	for i := range cs {
+		c, err := dial(ctx, url)
+		if err != nil {
+			return 0, fmt.Errorf("dial: %w", err)
+		}
+		defer c.Close()
+		if oneway {
+			if err := c.WriteText("oneway"); err != nil {
+				return 0, err
+			}
+		}
+		cs[i] = c
+	}
+	payload := make([]byte, size)
+	for i := range payload {
+		payload[i] = byte('a' + i%26)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, conns)
+	start := time.Now()
+	for i, c := range cs {
+		share := n / conns
+		if i < n%conns {
+			share++
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			if oneway {
+				err = sendOneway(c, payload, share)
+			} else {
+				err = sendEcho(c, payload, share)
+			}
+			if err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	el := time.Since(start)
+	close(errs)
+	if err := <-errs; err != nil {
+		return 0, err
+	}
+	return el, nil
+}
+
+func sendEcho(c clientConn, payload []byte, count int) error {
+	for range count {
+		if err := c.WriteBinary(payload); err != nil {
+			return err
+		}
+		text, p, err := c.Read()
+		if err != nil {
+			return err
+		}
+		if text || len(p) != len(payload) {
+			return fmt.Errorf("echo: got %d bytes (text %v), want %d", len(p), text, len(payload))
+		}
+	}
+	return nil
+}
+
+func sendOneway(c clientConn, payload []byte, count int) error {
+	for range count {
+		if err := c.WriteBinary(payload); err != nil {
+			return err
+		}
+	}
+	if err := c.WriteText("end"); err != nil {
+		return err
+	}
+	text, p, err := c.Read()
+	if err != nil {
+		return err
+	}
+	want := strconv.Itoa(count * len(payload))
+	if !text || string(p) != want {
+		return fmt.Errorf("oneway: server counted %q, want %s", p, want)
+	}
+	return nil
+}

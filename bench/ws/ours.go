@@ -1,0 +1,166 @@
+package main
+
+import (
+	"context"
+	"io"
+
+	aiohttp "github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/web"
+	"github.com/aiohttp-go/aiohttp/websocket"
+)
+
+// serveOurs is package web with a WebSocketResponse, through the Socket
+// API (Receive / SendBytes / SendStr), as an application would use it.
+func serveOurs(addr string) error {
+	return serveWeb(addr, func(ctx context.Context, ws *web.WebSocketResponse) {
+		var st state
+		for {
+			msg := ws.Receive(ctx)
+			switch msg.Type {
+			case websocket.MsgBinary:
+				if st.onBinary(msg.Data) {
+					if ws.SendBytes(ctx, msg.Data) != nil {
+						return
+					}
+				}
+			case websocket.MsgText:
+				if r, ok := st.onText(msg.Data); ok {
+					if ws.SendStr(ctx, r) != nil {
+						return
+					}
+				}
+			default:
+				return
+			}
+		}
+	})
+}
+
+// serveOursConn is package web too, but the loop talks to the
+// websocket.Conn underneath the Socket directly: ReadMessage hands out its
+// own buffer (no copy) and WriteMessage sends from the caller's slice.
+func serveOursConn(addr string) error {
+	return serveWeb(addr, func(ctx context.Context, ws *web.WebSocketResponse) {
+		c := ws.Socket().Conn()
+		var st state
+		for {
+			typ, p, err := c.ReadMessage(ctx)
+			if err != nil {
+				return
+			}
+			switch typ {
+			case websocket.MessageBinary:
+				if st.onBinary(p) {
+					if c.WriteMessage(ctx, websocket.MessageBinary, p) != nil {
+						return
+					}
+				}
+			case websocket.MessageText:
+				if r, ok := st.onText(p); ok {
+					if c.WriteMessage(ctx, websocket.MessageText, []byte(r)) != nil {
+						return
+					}
+				}
+			case websocket.MessagePing:
+				if c.Pong(ctx, p) != nil {
+					return
+				}
+			case websocket.MessagePong:
+			default:
+				return
+			}
+		}
+	})
+}
+
+func serveWeb(addr string, loop func(context.Context, *web.WebSocketResponse)) error {
+	app := web.NewApplication()
+	app.Router.Get("/ws", func(r *web.Request) (web.Response, error) {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{NoCompress: true, MaxMsgSize: -1})
+		if err := ws.Prepare(r); err != nil {
+			return nil, err
+		}
+		loop(r.Context(), ws)
+		return ws, nil
+	})
+	return web.RunApp(app, web.RunOptions{Addr: addr, Out: io.Discard})
+}
+
+// oursClient is aiohttp.Session.WSConnect and the Socket API.
+type oursClient struct {
+	sess *aiohttp.Session
+	ws   *aiohttp.ClientWebSocket
+	ctx  context.Context
+}
+
+func dialOurs(ctx context.Context, url string) (clientConn, error) {
+	sess := aiohttp.NewSession(aiohttp.SessionOptions{})
+	ws, err := sess.WSConnect(ctx, url, aiohttp.WSOptions{})
+	if err != nil {
+		sess.Close()
+		return nil, err
+	}
+	return &oursClient{sess: sess, ws: ws, ctx: context.Background()}, nil
+}
+
+func (c *oursClient) WriteBinary(p []byte) error { return c.ws.SendBytes(c.ctx, p) }
+func (c *oursClient) WriteText(s string) error   { return c.ws.SendStr(c.ctx, s) }
+
+func (c *oursClient) Read() (bool, []byte, error) {
+	for {
+		msg := c.ws.Receive(c.ctx)
+		switch msg.Type {
+		case websocket.MsgText:
+			return true, msg.Data, nil
+		case websocket.MsgBinary:
+			return false, msg.Data, nil
+		case websocket.MsgError:
+			return false, nil, msg.Err
+		default:
+			return false, nil, io.ErrUnexpectedEOF
+		}
+	}
+}
+
+func (c *oursClient) Close() error {
+	c.ws.Close(c.ctx, websocket.CloseOK, "")
+	return c.sess.Close()
+}
+
+// oursConnClient is the same handshake, then websocket.Conn directly.
+type oursConnClient struct {
+	oursClient
+	c *websocket.Conn
+}
+
+func dialOursConn(ctx context.Context, url string) (clientConn, error) {
+	cc, err := dialOurs(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	oc := cc.(*oursClient)
+	return &oursConnClient{oursClient: *oc, c: oc.ws.Socket.Conn()}, nil
+}
+
+func (c *oursConnClient) WriteBinary(p []byte) error {
+	return c.c.WriteMessage(c.ctx, websocket.MessageBinary, p)
+}
+
+func (c *oursConnClient) WriteText(s string) error {
+	return c.c.WriteMessage(c.ctx, websocket.MessageText, []byte(s))
+}
+
+func (c *oursConnClient) Read() (bool, []byte, error) {
+	for {
+		typ, p, err := c.c.ReadMessage(c.ctx)
+		if err != nil {
+			return false, nil, err
+		}
+		switch typ {
+		case websocket.MessageText:
+			return true, p, nil
+		case websocket.MessageBinary:
+			return false, p, nil
+		}
+	}
+}
