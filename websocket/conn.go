@@ -137,6 +137,7 @@ type Conn struct {
 	bw      *bufio.Writer
 	rng     *mrand.ChaCha8      // masking keys (client), guarded by frameMu
 	whdr    [maxHeaderSize]byte // header scratch, guarded by frameMu
+	mbuf    []byte              // masked large frames, guarded by frameMu
 	wframe  int                 // WriteBufferSize
 	wflate  *deflater
 	wbuf    []byte // compressed output, guarded by msgSem

@@ -95,7 +95,11 @@ func (c *Conn) writeFrameLocked(fin bool, rsv byte, op opcode, p []byte) error {
 		h.masked = true
 		binary.LittleEndian.PutUint32(h.key[:], uint32(c.rng.Uint64()))
 	}
-	if _, err := c.bw.Write(c.whdr[:encodeHeader(c.whdr[:], h)]); err != nil {
+	n := encodeHeader(c.whdr[:], h)
+	if h.masked && n+len(p) > c.bw.Available() {
+		return c.writeMaskedFrame(h.key, c.whdr[:n], p)
+	}
+	if _, err := c.bw.Write(c.whdr[:n]); err != nil {
 		return err
 	}
 	if !h.masked {
@@ -120,6 +124,30 @@ func (c *Conn) writeFrameLocked(fin bool, rsv byte, op opcode, p []byte) error {
 		p = p[k:]
 	}
 	return nil
+}
+
+// maxKeptMaskBuffer is the largest masking buffer a Conn keeps between
+// frames; larger frames get one for the frame only.
+const maxKeptMaskBuffer = 1 << 20
+
+// writeMaskedFrame sends a client frame too large for the write buffer:
+// header and masked payload assembled in one buffer and written with one
+// call, instead of masking through the small buffer a piece at a time (one
+// system call per piece).
+func (c *Conn) writeMaskedFrame(key [4]byte, hdr, p []byte) error {
+	size := len(hdr) + len(p)
+	if cap(c.mbuf) < size {
+		c.mbuf = make([]byte, size)
+	}
+	buf := c.mbuf[:size]
+	copy(buf, hdr)
+	copy(buf[len(hdr):], p)
+	mask(key, 0, buf[len(hdr):])
+	if cap(c.mbuf) > maxKeptMaskBuffer {
+		c.mbuf = nil
+	}
+	_, err := c.bw.Write(buf)
+	return err
 }
 
 // Writer returns a writer for one message of type typ, sent as frames of up
