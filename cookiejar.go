@@ -594,6 +594,12 @@ func compareCookieCreation(a, b *jarEntry) int {
 // CookieHeader returns the Cookie header for a request to the URL to: see
 // [CookieJar].
 func (j *Jar) CookieHeader(to *url.URL) string {
+	j.mu.Lock()
+	empty := j.count == 0
+	j.mu.Unlock()
+	if empty { // the common case of a session that got no cookies: no parsing of to
+		return ""
+	}
 	r, ok := j.request(to)
 	if !ok {
 		return ""
