@@ -98,8 +98,8 @@ func (l *accessLogger) log(req *Request, status int, size int64, respHeader *mul
 			b = append(b, req.method...)
 			b = append(b, ' ')
 			b = append(b, req.target...)
-			b = append(b, " HTTP/1."...)
-			b = append(b, '0'+req.minor)
+			b = append(b, ' ')
+			b = append(b, req.Version().String()...)
 		case 's':
 			b = strconv.AppendInt(b, int64(status), 10)
 		case 'b':

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/http"
 	"os"
 	"regexp"
 	"strconv"
@@ -157,5 +158,21 @@ func TestAccessLogOff(t *testing.T) {
 	s := startApp(t, logApp(), web.ServerOptions{AccessLogFormat: "%r"})
 	if r := s.dial(t).get("/hello"); string(r.body) != "hello" {
 		t.Errorf("got %q", r.body)
+	}
+}
+
+// HTTP/2 requests are logged too, with their version in %r.
+func TestAccessLogHTTP2(t *testing.T) {
+	var buf logBuffer
+	s := startApp(t, logApp(), web.ServerOptions{AccessLog: &buf, AccessLogFormat: `"%r" %s %b %{X-Resp}o`})
+	tr := h2cTransport()
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: ioTimeout}
+	resp, err := client.Get(s.url + "/hello")
+	if got := readAll(t, resp, err); got != "hello" {
+		t.Fatalf("h2c GET: %q", got)
+	}
+	if line := buf.line(t, 0); line != `"GET /hello HTTP/2.0" 200 5 out` {
+		t.Errorf("access log line %q", line)
 	}
 }

@@ -19,8 +19,9 @@ type h2Server struct {
 	base *http.Server // its Shutdown sends GOAWAY to the HTTP/2 connections
 }
 
-func newH2Server(app *Application) *h2Server {
-	h := &h2Server{srv: &http2.Server{}, base: &http.Server{Handler: app}}
+func newH2Server(app *Application, access *accessLogger) *h2Server {
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { app.serveStd(w, r, access) })
+	h := &h2Server{srv: &http2.Server{}, base: &http.Server{Handler: handler}}
 	if err := http2.ConfigureServer(h.base, h.srv); err != nil {
 		panic(err) // fails only for a TLS configuration, and there is none
 	}
@@ -43,7 +44,7 @@ func (s *Server) serveHTTP2(nc net.Conn, upgrade *http.Request, settings []byte)
 	opts := &http2.ServeConnOpts{
 		Context:        s.baseCtx,
 		BaseConfig:     s.h2.base,
-		Handler:        s.app,
+		Handler:        s.h2.base.Handler,
 		UpgradeRequest: upgrade,
 		Settings:       settings,
 	}

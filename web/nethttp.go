@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/aiohttp-go/aiohttp/multidict"
 )
@@ -16,9 +17,16 @@ import (
 // app.Startup first when the application has startup handlers; ServeHTTP
 // freezes the application on first use either way.
 func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	a.serveStd(w, r, nil)
+}
+
+// serveStd serves a net/http request, writing its access log line to
+// access when there is one (our server's HTTP/2 connections).
+func (a *Application) serveStd(w http.ResponseWriter, r *http.Request, access *accessLogger) {
 	a.freeze()
+	out := &stdOutbound{w: w, header: &noHeader}
 	req := &Request{
-		out:        &stdOutbound{w: w},
+		out:        out,
 		netAddr:    r.RemoteAddr,
 		method:     r.Method,
 		target:     r.RequestURI,
@@ -39,10 +47,16 @@ func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		req.target = r.URL.RequestURI()
 	}
 	req.ctx.watcher = stdWatcher{r.Context()}
+	if access != nil {
+		req.start = time.Now()
+	}
 	if resp := a.handle(req); resp != nil {
 		if err := resp.finish(req); err != nil {
 			logError(req, err)
 		}
+	}
+	if access != nil && !out.taken {
+		access.log(req, out.status, out.size, out.header)
 	}
 	req.ctx.cancel(context.Canceled)
 }
@@ -97,8 +111,11 @@ func mapKeys(h http.Header) func(func(string) bool) {
 type stdOutbound struct {
 	taken  bool // the handler hijacked the connection
 	w      http.ResponseWriter
-	status int
 	noBody bool // HEAD, 1xx, 204 or 304: body writes are dropped, as on the engine
+	// what the access log reports
+	status int
+	size   int64
+	header *multidict.CIMultiDict
 }
 
 func (o *stdOutbound) setHead(req *Request, h *responseHead) {
@@ -126,7 +143,7 @@ func (o *stdOutbound) setHead(req *Request, h *responseHead) {
 	if !req.keepAlive {
 		dst.Set("Connection", "close")
 	}
-	o.status = h.status
+	o.status, o.header = h.status, h.header
 	o.noBody = req.method == "HEAD" || !bodyAllowed(h.status)
 	o.w.WriteHeader(h.status)
 }
@@ -137,12 +154,14 @@ func (o *stdOutbound) writeResponse(req *Request, r *BodyResponse) error {
 	if req.method == "HEAD" || !bodyAllowed(r.status) {
 		return nil
 	}
+	var n int
 	var err error
 	if r.isText {
-		_, err = io.WriteString(o.w, r.text)
+		n, err = io.WriteString(o.w, r.text)
 	} else {
-		_, err = o.w.Write(r.body)
+		n, err = o.w.Write(r.body)
 	}
+	o.size += int64(n)
 	return err
 }
 
@@ -155,7 +174,8 @@ func (o *stdOutbound) write(p []byte) error {
 	if o.noBody {
 		return nil
 	}
-	_, err := o.w.Write(p)
+	n, err := o.w.Write(p)
+	o.size += int64(n)
 	return err
 }
 

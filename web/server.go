@@ -114,11 +114,11 @@ func NewServer(app *Application, opts ServerOptions) *Server {
 		h2conns:   make(map[net.Conn]struct{}),
 		listeners: make(map[net.Listener]struct{}),
 	}
-	if !opts.DisableHTTP2 {
-		s.h2 = newH2Server(app)
-	}
 	if opts.AccessLog != nil {
 		s.access = newAccessLogger(opts.AccessLog, opts.AccessLogFormat)
+	}
+	if !opts.DisableHTTP2 {
+		s.h2 = newH2Server(app, s.access)
 	}
 	if opts.MaxConnections > 0 {
 		s.slots = make(chan struct{}, opts.MaxConnections)
