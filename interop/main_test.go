@@ -48,6 +48,12 @@ func startServer(t testing.TB) *server {
 	t.Helper()
 	app := demo.NewApp()
 	addTestRoutes(app)
+	return serveApp(t, app)
+}
+
+// serveApp serves app on 127.0.0.1:0 until the test ends.
+func serveApp(t testing.TB, app *web.Application) *server {
+	t.Helper()
 	runner := web.NewAppRunner(app, web.ServerOptions{})
 	ctx := context.Background()
 	if err := runner.Setup(ctx); err != nil {

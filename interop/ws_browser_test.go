@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -108,28 +107,7 @@ func startBrowserServer(t *testing.T) string {
 		}
 		return web.Text("released"), nil
 	})
-	runner := web.NewAppRunner(app, web.ServerOptions{})
-	ctx := context.Background()
-	if err := runner.Setup(ctx); err != nil {
-		t.Fatalf("runner setup: %v", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	site := web.NewListenerSite(runner, ln)
-	if err := site.Start(ctx); err != nil {
-		ln.Close()
-		t.Fatalf("site start: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := runner.Cleanup(ctx); err != nil {
-			t.Errorf("runner cleanup: %v", err)
-		}
-	})
-	return ln.Addr().String()
+	return serveApp(t, app).Addr
 }
 
 // TestBrowserWebSocket: headless Chromium (Debian chromium) loads a page
