@@ -70,6 +70,7 @@ type proxyTarget struct {
 type clientConn struct {
 	nc     net.Conn
 	r      *http1.Reader
+	sock   *sockReader   // r's source when nc is a plain socket; nil otherwise
 	key    string        // pool key: scheme, host, port, TLS settings, proxy
 	reused bool          // it came from the idle pool
 	queued time.Duration // how long acquire waited in the queue for a slot
@@ -84,8 +85,13 @@ type clientConn struct {
 	// clientConn whose h2base is the pooled one.
 	h2 *http.ClientConn
 
+	// deadline is the read and write deadline set on nc, valid while
+	// deadlineSet; see setDeadline.
+	deadline    time.Time
+	deadlineSet bool
+
 	connector Connector
-	idleSince time.Time
+	idleSince time.Duration // monotime when it went idle
 
 	// The fields below belong to the pool and are guarded by its mutex.
 	host      *hostState  // the limits' state of scheme, host and port, whose slot it holds
@@ -113,4 +119,23 @@ type TLSOptions struct {
 	// ServerName overrides the name sent by SNI and verified
 	// (aiohttp's server_hostname).
 	ServerName string
+}
+
+// setDeadline sets nc's read and write deadline to d unless they are set
+// to d already: requests one after another on a pooled connection, whose
+// total timeouts are rounded up to a whole second (see
+// ClientTimeout.CeilThreshold), set it about once a second instead of
+// twice a request.
+func (c *clientConn) setDeadline(d time.Time) error {
+	if c.deadlineSet && d.Equal(c.deadline) {
+		return nil
+	}
+	c.deadline, c.deadlineSet = d, true
+	return c.nc.SetDeadline(d)
+}
+
+// setReadDeadline sets nc's read deadline alone, to d.
+func (c *clientConn) setReadDeadline(d time.Time) {
+	c.deadlineSet = false
+	c.nc.SetReadDeadline(d)
 }

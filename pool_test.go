@@ -351,7 +351,7 @@ func TestPoolKeepAliveExpiry(t *testing.T) {
 	}
 	c.release(cc, true)
 	c.pool.mu.Lock()
-	c.keys[cc.key].idle[0].idleSince = time.Now().Add(-time.Minute)
+	c.keys[cc.key].idle[0].idleSince = monotime() - time.Minute
 	c.pool.mu.Unlock()
 	cc2, err := c.acquire(context.Background(), tgt)
 	if err != nil {

@@ -30,12 +30,8 @@ func newAliveCheck(nc net.Conn) *aliveCheck {
 		}
 		nc = u.NetConn()
 	}
-	sc, ok := nc.(syscall.Conn)
-	if !ok {
-		return nil
-	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
+	rc := rawConn(nc)
+	if rc == nil {
 		return nil
 	}
 	a := &aliveCheck{rc: rc}

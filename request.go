@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/aiohttp-go/aiohttp/internal/http1"
 	"github.com/aiohttp-go/aiohttp/multidict"
@@ -386,9 +387,13 @@ func (s *Session) acquire(ex *exchange) (*clientConn, error) {
 		deadline = time.Now().Add(st.to.connect)
 	}
 	if !st.deadline.IsZero() {
-		left := time.Until(st.deadline)
-		if left <= 0 {
-			return nil, req.error(ErrServerTimeout, context.DeadlineExceeded)
+		// The first exchange starts as the deadline is set: no need to
+		// read the clock for it.
+		left := st.to.total
+		if ex != &st.ex0 {
+			if left = time.Until(st.deadline); left <= 0 {
+				return nil, req.error(ErrServerTimeout, context.DeadlineExceeded)
+			}
 		}
 		if ex.target.dialTimeout == 0 || left < ex.target.dialTimeout {
 			ex.target.dialTimeout = left
@@ -452,6 +457,15 @@ var headPool = sync.Pool{New: func() any { return new(http1.ResponseHead) }}
 // writeBufPool recycles the buffers request heads are written into.
 var writeBufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
+// putWriteBuf gives the buffer of a request head back to writeBufPool,
+// unless it grew too big to keep.
+func putWriteBuf(bufp *[]byte, buf []byte) {
+	if cap(buf) <= 4*inlineBody {
+		*bufp = buf[:0]
+		writeBufPool.Put(bufp)
+	}
+}
+
 // inlineBody is the size up to which an in-memory body goes out in the
 // same write as the head.
 const inlineBody = 64 << 10
@@ -460,7 +474,7 @@ const inlineBody = 64 << 10
 // response head.
 func (ex *exchange) roundTrip() (*Response, error) {
 	req, st, c := ex.req, ex.st, ex.conn
-	if err := c.nc.SetDeadline(st.deadline); err != nil {
+	if err := c.setDeadline(st.socketDeadline()); err != nil {
 		return nil, ex.fail(ErrClientOS, err)
 	}
 	if req.Context.Done() != nil {
@@ -493,13 +507,19 @@ func (ex *exchange) roundTrip() (*Response, error) {
 	case body == nil && chunked:
 		buf = append(buf, "0\r\n\r\n"...) // a chunked body was announced: an empty one
 	}
-	_, err = c.nc.Write(buf)
-	if cap(buf) <= 4*inlineBody {
-		*bufp = buf[:0]
-		writeBufPool.Put(bufp)
-	}
-	if err != nil {
-		return nil, ex.ioError(err, true)
+	sendBody := body != nil && !inline
+	// With nothing more to send before the answer, a plain socket sends
+	// the request from within the read of the answer, saving a system
+	// call (see sockReader).
+	if c.sock != nil && !sendBody && !expect && c.r.Buffered() == 0 {
+		c.sock.send(buf)
+		defer putWriteBuf(bufp, buf)
+	} else {
+		_, err = c.nc.Write(buf)
+		putWriteBuf(bufp, buf)
+		if err != nil {
+			return nil, ex.ioError(err, true)
+		}
 	}
 	st.trace.requestHeadersSent(TraceRequest{Method: req.Method, URL: req.URL, Header: req.Header})
 	if inline && len(body.data) > 0 {
@@ -509,7 +529,6 @@ func (ex *exchange) roundTrip() (*Response, error) {
 	ex.head = headPool.Get().(*http1.ResponseHead)
 	defer func() { headPool.Put(ex.head); ex.head = nil }()
 	haveHead := false
-	sendBody := body != nil && !inline
 	ex.keepAlive = true
 	if expect {
 		if err := ex.readHead(true); err != nil {
@@ -537,7 +556,7 @@ func (ex *exchange) roundTrip() (*Response, error) {
 	}
 	if !haveHead {
 		if err := ex.readHead(false); err != nil {
-			return nil, ex.ioError(err, false)
+			return nil, ex.ioError(err, c.sock.failedWriting())
 		}
 	}
 	return ex.response(), nil
@@ -659,7 +678,7 @@ func (ex *exchange) armRead() {
 	if !st.deadline.IsZero() && st.deadline.Before(d) {
 		d = st.deadline
 	}
-	ex.conn.nc.SetReadDeadline(d)
+	ex.conn.setReadDeadline(d)
 }
 
 // interrupt ends blocked reads and writes when the request's context is
@@ -833,13 +852,13 @@ func (ex *exchange) response() *Response {
 	if head.Close || head.Status == 101 || kind == http1.BodyUntilClose || multidict.EqualFold(req.Header.Get("Connection"), "close") {
 		ex.keepAlive = false
 	}
-	resp := newResponse(req, head.Status, head.Reason, head.Fields)
+	resp := newResponse(ex.st.responseAlloc(), req, head.Status, head.Reason, head.Fields)
 	resp.Version = Version{1, int(head.Minor)}
 	if head.Status == 101 && req.Header.Has("Upgrade") {
 		// The connection now speaks the protocol asked for: it stays
 		// with the Response, for Session.WSConnect to take over, and
 		// closes when the Response is closed otherwise.
-		resp.raw, resp.done = &upgraded{ex}, ex.release
+		resp.raw, resp.rel = &upgraded{ex}, ex
 		return resp
 	}
 	if kind == http1.BodyNone {
@@ -847,34 +866,40 @@ func (ex *exchange) response() *Response {
 		return resp
 	}
 	ex.body.Reset(ex.conn.r, kind, head.ContentLength)
-	resp.raw, resp.done = ex, ex.release
+	resp.raw, resp.rel = ex, ex
 	return resp
 }
 
 // responseAlloc holds a Response and its header in one allocation, with
-// room for a few fields.
+// room for a few fields and for their text.
 type responseAlloc struct {
 	resp   Response
 	header multidict.CIMultiDict
 	items  [8]multidict.Item
+	text   [256]byte
 }
 
 // newResponse makes the Response of req from a head's status, reason and
-// fields, copying them into one string.
-func newResponse(req *ClientRequest, status int, reason []byte, fields []http1.Field) *Response {
+// fields, copying them into one string, in a, which the Response then
+// owns.
+func newResponse(a *responseAlloc, req *ClientRequest, status int, reason []byte, fields []http1.Field) *Response {
 	n := len(reason)
 	for _, f := range fields {
 		n += len(f.Name) + len(f.Value)
 	}
-	var b strings.Builder
-	b.Grow(n)
-	b.Write(reason)
-	for _, f := range fields {
-		b.Write(f.Name)
-		b.Write(f.Value)
+	var b []byte
+	if n <= len(a.text) {
+		b = a.text[:0]
+	} else {
+		b = make([]byte, 0, n)
 	}
-	s := b.String()
-	a := new(responseAlloc)
+	b = append(b, reason...)
+	for _, f := range fields {
+		b = append(b, f.Name...)
+		b = append(b, f.Value...)
+	}
+	// b is never written again: the strings can share it.
+	s := unsafe.String(unsafe.SliceData(b), len(b))
 	items := a.items[:0]
 	if len(fields) > len(a.items) {
 		items = make([]multidict.Item, 0, len(fields))
@@ -926,7 +951,7 @@ func (ex *exchange) bodyError(err error) error {
 
 // release gives the connection back, to the pool when the whole response
 // was read cleanly and the connection can carry another request. It is
-// the Response's done callback.
+// the Response's bodyReleaser.
 func (ex *exchange) release(err error) {
 	if ex.released {
 		return
@@ -935,9 +960,6 @@ func (ex *exchange) release(err error) {
 	c := ex.conn
 	interrupted := ex.stop != nil && !ex.stop()
 	reuse := err == nil && !interrupted && ex.keepAlive && ex.body.Done() && c.r.Buffered() == 0
-	if reuse {
-		c.nc.SetDeadline(time.Time{})
-	}
 	ex.st.s.connector.release(c, reuse)
 }
 
@@ -953,10 +975,10 @@ func (ex *exchange) DiscardBuffered(max int) bool {
 	}
 	// A deadline in the past makes any read that would touch the network
 	// fail at once, so only what is buffered is discarded.
-	nc := ex.conn.nc
-	nc.SetReadDeadline(aLongTimeAgo)
+	c := ex.conn
+	c.setReadDeadline(aLongTimeAgo)
 	drained, err := ex.body.Discard(int64(max))
-	nc.SetReadDeadline(ex.st.deadline)
+	c.setReadDeadline(ex.st.socketDeadline())
 	return err == nil && drained
 }
 
@@ -987,13 +1009,13 @@ func (ex *exchange) roundTripH2() (*Response, error) {
 	}
 	hreq, err := ex.h2Request(ctx)
 	if err != nil {
-		b.done(err)
+		b.release(err)
 		return nil, req.error(ErrClient, err)
 	}
 	st.trace.requestHeadersSent(TraceRequest{Method: req.Method, URL: req.URL, Header: req.Header})
 	hresp, err := c.h2.RoundTrip(hreq)
 	if err != nil {
-		b.done(err)
+		b.release(err)
 		return nil, b.error(err, ErrServerDisconnected)
 	}
 	b.rc = hresp.Body
@@ -1012,7 +1034,7 @@ func (ex *exchange) roundTripH2() (*Response, error) {
 	r.Header = &a.header
 	r.Request = req.info()
 	r.opts = st.body
-	r.raw, r.done = b, b.done
+	r.raw, r.rel = b, b
 	return r, nil
 }
 
@@ -1139,8 +1161,8 @@ func (b *h2Body) error(err error, kind *errorKind) error {
 	return req.error(kind, err)
 }
 
-// done ends the stream and releases the connection, once.
-func (b *h2Body) done(error) {
+// release ends the stream and releases the connection, once.
+func (b *h2Body) release(error) {
 	b.once.Do(func() {
 		if b.rc != nil {
 			b.rc.Close()

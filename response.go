@@ -57,23 +57,27 @@ type Response struct {
 	// as ErrClientPayload. raw may also implement
 	// [rawChunkBoundary] and [rawBufferedDiscarder].
 	raw io.Reader
-	// done is called exactly once: done(nil) when raw has returned
-	// io.EOF (or its rest was drained), done(err) when reading it failed
-	// or the body was abandoned (then err is errBodyAbandoned or the read
-	// error) and the connection must not be reused. nil means nothing to
-	// tell.
-	done func(error)
+	// rel is told exactly once that the body is over: rel.release(nil)
+	// when raw has returned io.EOF (or its rest was drained),
+	// rel.release(err) when reading it failed or the body was abandoned
+	// (then err is errBodyAbandoned or the read error) and the connection
+	// must not be reused. nil means nothing to tell.
+	rel  bodyReleaser
 	opts bodyOptions
 	ctnt *StreamReader // nil until the body is first used, then &stream
 
 	stream   StreamReader // the reader ctnt points to, kept here to save an allocation
 	rawN     int64        // raw body bytes read so far
 	rawErr   error        // raw's final result once it ended: io.EOF or the error; sticky
-	finished bool         // done has been called
+	finished bool         // rel has been told
 	closed   bool         // Close or Release has been called
 	body     []byte       // the whole body, once Read has read it
 	bodyRead bool         // body holds the whole body
 }
+
+// bodyReleaser is what a Response tells that its body is over: the
+// exchange it came from, which gives the connection back.
+type bodyReleaser interface{ release(err error) }
 
 // rawChunkBoundary is implemented by a raw body that knows its HTTP/1.1
 // chunks: EndOfChunk reports whether the bytes the last Read returned end
@@ -117,7 +121,7 @@ const (
 	drainLimit = 64 << 10
 )
 
-// errBodyAbandoned is what done receives when the rest of the raw body
+// errBodyAbandoned is what rel receives when the rest of the raw body
 // is left unread (the response was closed early, or the decoded body
 // ended long before it), so that the connection must close.
 var errBodyAbandoned = errors.New("response body abandoned")
@@ -443,15 +447,15 @@ func (r *Response) Close() error {
 	return nil
 }
 
-// finish tells the session, once, that the body is over: err is nil when
+// finish tells rel, once, that the body is over: err is nil when
 // the raw body ended cleanly and the connection may be reused.
 func (r *Response) finish(err error) {
 	if r.finished {
 		return
 	}
 	r.finished = true
-	if r.done != nil {
-		r.done(err)
+	if r.rel != nil {
+		r.rel.release(err)
 	}
 }
 

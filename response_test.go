@@ -14,13 +14,13 @@ import (
 	"github.com/aiohttp-go/aiohttp/multidict"
 )
 
-// doneRecorder records the calls of a Response's done callback.
+// doneRecorder records the calls of a Response's bodyReleaser.
 type doneRecorder struct {
 	calls int
 	err   error
 }
 
-func (d *doneRecorder) done(err error) {
+func (d *doneRecorder) release(err error) {
 	d.calls++
 	d.err = err
 }
@@ -57,7 +57,7 @@ func newBodyResponse(raw io.Reader, header ...string) (*Response, *doneRecorder)
 		Header:  h,
 		Request: RequestInfo{Method: "GET", URL: u, RealURL: u, Header: multidict.NewCI()},
 		raw:     raw,
-		done:    d.done,
+		rel:     d,
 		opts:    bodyOptions{autoDecompress: true},
 	}
 	return r, d

@@ -279,14 +279,27 @@ type requestState struct {
 	trace    *tracer
 	body     bodyOptions
 
-	// Storage for the URL, the first request and the first exchange,
-	// which most calls need alone, saving allocations.
-	url0     url.URL
-	req0     ClientRequest
-	items0   [12]multidict.Item
-	ex0      exchange
-	req0Used bool
-	ex0Used  bool
+	// Storage for the URL, the first request, the first exchange and
+	// the first response, which most calls need alone, saving
+	// allocations.
+	url0      url.URL
+	req0      ClientRequest
+	items0    [12]multidict.Item
+	ex0       exchange
+	resp0     responseAlloc
+	req0Used  bool
+	ex0Used   bool
+	resp0Used bool
+}
+
+// responseAlloc returns the storage of a new Response: the state's own
+// the first time.
+func (st *requestState) responseAlloc() *responseAlloc {
+	if st.resp0Used {
+		return new(responseAlloc)
+	}
+	st.resp0Used = true
+	return &st.resp0
 }
 
 // do sends the request and follows its redirects.
@@ -362,6 +375,16 @@ func (s *Session) do(ctx context.Context, method, rawURL string, cfg *requestCon
 		}
 		h = next
 	}
+}
+
+// socketDeadline returns the deadline of the total timeout for the
+// connection: the request's, rounded up to a whole second when the
+// timeout is at least its ceil threshold; zero for none.
+func (st *requestState) socketDeadline() time.Time {
+	if st.to.ceil && !st.deadline.IsZero() {
+		return ceilSecond(st.deadline)
+	}
+	return st.deadline
 }
 
 // fail traces a request's failure and completes its error with what it

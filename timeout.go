@@ -10,6 +10,7 @@ import (
 const (
 	DefaultTotalTimeout       = 5 * time.Minute
 	DefaultSockConnectTimeout = 30 * time.Second
+	DefaultCeilThreshold      = 5 * time.Second
 )
 
 // ClientTimeout bounds a request (aiohttp's ClientTimeout). A zero field
@@ -35,6 +36,11 @@ type ClientTimeout struct {
 	// CountQueue counts the time queued for a connection in Total, as
 	// aiohttp does.
 	CountQueue bool
+	// CeilThreshold is aiohttp's ceil_threshold: a Total of at least this
+	// much (5 seconds when zero; none when negative) ends on a whole
+	// second, up to one second late, so that the requests one after
+	// another on a connection share one socket deadline.
+	CeilThreshold time.Duration
 }
 
 func (t ClientTimeout) applyRequest(c *requestConfig) { c.timeout = &t }
@@ -43,16 +49,20 @@ func (t ClientTimeout) applyRequest(c *requestConfig) { c.timeout = &t }
 type timeouts struct {
 	total, connect, sockConnect, sockRead time.Duration
 	countQueue                            bool
+	ceil                                  bool // the total timeout ends on a whole second
 }
 
 func (t ClientTimeout) resolve() timeouts {
-	return timeouts{
+	to := timeouts{
 		total:       orDefault(t.Total, DefaultTotalTimeout),
 		connect:     orDefault(t.Connect, 0),
 		sockConnect: orDefault(t.SockConnect, DefaultSockConnectTimeout),
 		sockRead:    orDefault(t.SockRead, 0),
 		countQueue:  t.CountQueue,
 	}
+	ceil := orDefault(t.CeilThreshold, DefaultCeilThreshold)
+	to.ceil = ceil > 0 && to.total >= ceil
+	return to
 }
 
 func orDefault(d, def time.Duration) time.Duration {
@@ -63,6 +73,15 @@ func orDefault(d, def time.Duration) time.Duration {
 		return 0
 	}
 	return d
+}
+
+// ceilSecond returns t rounded up to a whole second.
+func ceilSecond(t time.Time) time.Time {
+	c := t.Truncate(time.Second)
+	if c.Before(t) {
+		c = c.Add(time.Second)
+	}
+	return c
 }
 
 // ctxErrorKind is the kind of error a done context gives: a timeout for a

@@ -66,7 +66,7 @@ func (r *Response) takeUpgraded() *exchange {
 	if !ok || r.finished || r.closed {
 		return nil
 	}
-	r.raw, r.done, r.finished = nil, nil, true
+	r.raw, r.rel, r.finished = nil, nil, true
 	return u.ex
 }
 

@@ -1,0 +1,61 @@
+package aiohttp
+
+import (
+	"context"
+	"net"
+	"testing"
+	"time"
+)
+
+// cannedConn is an in-memory connection that answers every request
+// written to it with the same response, for measuring the client's own
+// work without the network.
+type cannedConn struct {
+	response []byte
+	unread   int // bytes of response not yet read
+}
+
+func (c *cannedConn) Write(p []byte) (int, error) {
+	c.unread = len(c.response)
+	return len(p), nil
+}
+
+func (c *cannedConn) Read(p []byte) (int, error) {
+	n := copy(p, c.response[len(c.response)-c.unread:])
+	c.unread -= n
+	return n, nil
+}
+
+func (c *cannedConn) Close() error                     { return nil }
+func (c *cannedConn) LocalAddr() net.Addr              { return &net.TCPAddr{} }
+func (c *cannedConn) RemoteAddr() net.Addr             { return &net.TCPAddr{} }
+func (c *cannedConn) SetDeadline(time.Time) error      { return nil }
+func (c *cannedConn) SetReadDeadline(time.Time) error  { return nil }
+func (c *cannedConn) SetWriteDeadline(time.Time) error { return nil }
+
+// BenchmarkSessionGetInMemory measures the client's per-request work for
+// a small GET and its small response over a pooled in-memory connection,
+// body read and response closed: no network, no server.
+func BenchmarkSessionGetInMemory(b *testing.B) {
+	const response = "HTTP/1.1 200 OK\r\nServer: bench\r\nDate: Mon, 23 Nov 2026 16:00:00 GMT\r\n" +
+		"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 13\r\n\r\nHello, World!"
+	conn := NewTCPConnector(TCPConnectorOptions{})
+	conn.dial = func(context.Context, string, string) (net.Conn, error) {
+		return &cannedConn{response: []byte(response)}, nil
+	}
+	s := NewSession(SessionOptions{Connector: conn})
+	defer s.Close()
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := s.Get(ctx, "http://127.0.0.1:8080/")
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, err := resp.Read()
+		if err != nil || len(body) != 13 {
+			b.Fatal(len(body), err)
+		}
+		resp.Close()
+	}
+}
