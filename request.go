@@ -43,11 +43,11 @@ func (s *Session) newRequest(ctx context.Context, st *requestState, h *hop) (*Cl
 	cfg := st.cfg
 	var req *ClientRequest
 	var items []multidict.Item
-	if n := user.Len() + 10; !st.req0Used && n <= len(st.items0) {
+	if !st.req0Used {
 		st.req0Used = true
-		req, items = &st.req0, st.items0[:1:n]
+		req, items = &st.req0, st.items0[:1] // grows out of items0 past its room
 	} else {
-		req, items = new(ClientRequest), make([]multidict.Item, 1, n)
+		req, items = new(ClientRequest), make([]multidict.Item, 1, user.Len()+10)
 	}
 	*req = ClientRequest{Method: h.method, URL: u, Session: s, Context: ctx, realURL: realURL, body: h.body, st: st}
 	req.Header = &req.header
@@ -959,6 +959,9 @@ func (ex *exchange) release(err error) {
 	ex.released = true
 	c := ex.conn
 	interrupted := ex.stop != nil && !ex.stop()
+	if interrupted {
+		ex.st.interrupted = true
+	}
 	reuse := err == nil && !interrupted && ex.keepAlive && ex.body.Done() && c.r.Buffered() == 0
 	ex.st.s.connector.release(c, reuse)
 }

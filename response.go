@@ -72,6 +72,7 @@ type Response struct {
 	finished bool         // rel has been told
 	closed   bool         // Close or Release has been called
 	body     []byte       // the whole body, once Read has read it
+	scratch  []byte       // with Session.With: where to read the whole body, if it fits
 	bodyRead bool         // body holds the whole body
 }
 

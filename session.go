@@ -221,6 +221,41 @@ func (s *Session) Options(ctx context.Context, url string, opts ...RequestOption
 // timeout ended the request) or *ClientResponseError (a status raised, too
 // many redirects, a response the parser rejected).
 func (s *Session) Request(ctx context.Context, method, rawURL string, opts ...RequestOption) (*Response, error) {
+	return s.request(ctx, new(requestState), method, rawURL, opts)
+}
+
+// With sends a request, calls fn with its response, and releases the
+// response when fn returns: the Go form of aiohttp's
+// `async with session.request(method, url) as resp:`. It returns the
+// request's error (fn is not called then) or fn's.
+//
+// The response and all it returns (its header, its Read body, the
+// strings of both) are valid only until fn returns: With reuses their
+// memory for later requests, so that in the steady state a request
+// allocates nothing. Copy what must outlive fn. Memory that a middleware,
+// a trace hook, an error or the cookie jar may hold on to is never
+// reused.
+func (s *Session) With(ctx context.Context, method, rawURL string, fn func(*Response) error, opts ...RequestOption) error {
+	st := getRequestState()
+	resp, err := s.request(ctx, st, method, rawURL, opts)
+	if err != nil {
+		return err
+	}
+	resp.scratch = st.bodyBuf
+	returned := false // fn did not panic
+	defer func() {
+		resp.Close()
+		if returned && err == nil && st.reusable(resp) {
+			putRequestState(st, resp)
+		}
+	}()
+	err = fn(resp)
+	returned = true
+	return err
+}
+
+// request is Request with the state to make it in.
+func (s *Session) request(ctx context.Context, st *requestState, method, rawURL string, opts []RequestOption) (*Response, error) {
 	if s.closed.Load() {
 		return nil, &Error{Kind: ErrSessionClosed, Method: method, URL: rawURL}
 	}
@@ -248,7 +283,7 @@ func (s *Session) Request(ctx context.Context, method, rawURL string, opts ...Re
 			return nil, &Error{Kind: ErrClient, Method: method, URL: rawURL, Err: cfg.err}
 		}
 	}
-	return s.do(ctx, method, rawURL, cfg)
+	return s.do(ctx, st, method, rawURL, cfg)
 }
 
 // Close closes the session and, unless KeepConnectorOpen is set, its
@@ -284,12 +319,53 @@ type requestState struct {
 	// allocations.
 	url0      url.URL
 	req0      ClientRequest
-	items0    [12]multidict.Item
+	items0    [8]multidict.Item
 	ex0       exchange
 	resp0     responseAlloc
 	req0Used  bool
 	ex0Used   bool
 	resp0Used bool
+
+	// For Session.With: the buffer bodies are read into, kept from one
+	// request to the next, and whether the state may be reused.
+	bodyBuf     []byte
+	interrupted bool // a context's watch on an exchange could not be stopped
+}
+
+// requestStates recycles the states of Session.With.
+var requestStates sync.Pool
+
+// maxKeptBody bounds the body buffer a recycled state keeps.
+const maxKeptBody = 64 << 10
+
+// getRequestState returns a recycled state, or a new one.
+func getRequestState() *requestState {
+	if st, ok := requestStates.Get().(*requestState); ok {
+		return st
+	}
+	return new(requestState)
+}
+
+// reusable reports whether nothing can still refer to st, resp (its
+// final response, closed) or their memory: no redirect, middleware or
+// trace hook saw them, no Set-Cookie went into the jar, no exchange's
+// context watch is still running, and the request went over HTTP/1.
+func (st *requestState) reusable(resp *Response) bool {
+	return resp == &st.resp0.resp && st.trace == nil && st.ex0.released &&
+		!st.interrupted && st.ex0.conn != nil && st.ex0.conn.h2 == nil &&
+		len(st.s.opts.Middlewares) == 0 && !st.cfg.hasMiddlewares &&
+		!resp.Header.Has("Set-Cookie")
+}
+
+// putRequestState clears st for its next request, keeping the buffer
+// resp's body was read into, and recycles it.
+func putRequestState(st *requestState, resp *Response) {
+	buf := st.bodyBuf
+	if c := cap(resp.body); c > cap(buf) && c <= maxKeptBody {
+		buf = resp.body
+	}
+	*st = requestState{bodyBuf: buf[:0]}
+	requestStates.Put(st)
 }
 
 // responseAlloc returns the storage of a new Response: the state's own
@@ -303,8 +379,8 @@ func (st *requestState) responseAlloc() *responseAlloc {
 }
 
 // do sends the request and follows its redirects.
-func (s *Session) do(ctx context.Context, method, rawURL string, cfg *requestConfig) (*Response, error) {
-	st := &requestState{s: s, cfg: cfg, to: s.timeout, trace: newTracer(ctx, s.opts.TraceConfigs)}
+func (s *Session) do(ctx context.Context, st *requestState, method, rawURL string, cfg *requestConfig) (*Response, error) {
+	st.s, st.cfg, st.to, st.trace = s, cfg, s.timeout, newTracer(ctx, s.opts.TraceConfigs)
 	u, uerr := s.buildURL(rawURL, cfg.params, &st.url0)
 	if uerr != nil {
 		uerr.Method = method

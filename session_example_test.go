@@ -60,6 +60,30 @@ func ExampleSession() {
 	// key1=value1
 }
 
+// With is aiohttp's `async with session.get(url) as resp:`: the response
+// is released when the function returns, and its memory is reused for
+// the next request.
+func ExampleSession_With() {
+	base, stop := exampleServer()
+	defer stop()
+
+	s := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: base})
+	defer s.Close()
+	for _, v := range []string{"a", "b"} {
+		err := s.With(context.Background(), "GET", "get", func(resp *aiohttp.Response) error {
+			text, err := resp.Text()
+			fmt.Println(resp.Status, text)
+			return err
+		}, aiohttp.Params{"key1": v})
+		if err != nil {
+			fmt.Println(err)
+		}
+	}
+	// Output:
+	// 200 key1=a
+	// 200 key1=b
+}
+
 func ExampleJSON() {
 	base, stop := exampleServer()
 	defer stop()

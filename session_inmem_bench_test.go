@@ -33,17 +33,23 @@ func (c *cannedConn) SetDeadline(time.Time) error      { return nil }
 func (c *cannedConn) SetReadDeadline(time.Time) error  { return nil }
 func (c *cannedConn) SetWriteDeadline(time.Time) error { return nil }
 
-// BenchmarkSessionGetInMemory measures the client's per-request work for
-// a small GET and its small response over a pooled in-memory connection,
-// body read and response closed: no network, no server.
-func BenchmarkSessionGetInMemory(b *testing.B) {
+// newCannedSession returns a session whose connections are cannedConns
+// answering with a small text response.
+func newCannedSession() *Session {
 	const response = "HTTP/1.1 200 OK\r\nServer: bench\r\nDate: Mon, 23 Nov 2026 16:00:00 GMT\r\n" +
 		"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 13\r\n\r\nHello, World!"
 	conn := NewTCPConnector(TCPConnectorOptions{})
 	conn.dial = func(context.Context, string, string) (net.Conn, error) {
 		return &cannedConn{response: []byte(response)}, nil
 	}
-	s := NewSession(SessionOptions{Connector: conn})
+	return NewSession(SessionOptions{Connector: conn})
+}
+
+// BenchmarkSessionGetInMemory measures the client's per-request work for
+// a small GET and its small response over a pooled in-memory connection,
+// body read and response closed: no network, no server.
+func BenchmarkSessionGetInMemory(b *testing.B) {
+	s := newCannedSession()
 	defer s.Close()
 	ctx := context.Background()
 	b.ReportAllocs()
@@ -57,5 +63,49 @@ func BenchmarkSessionGetInMemory(b *testing.B) {
 			b.Fatal(len(body), err)
 		}
 		resp.Close()
+	}
+}
+
+// BenchmarkSessionWithInMemory is BenchmarkSessionGetInMemory through
+// Session.With, which recycles the response: it should not allocate.
+func BenchmarkSessionWithInMemory(b *testing.B) {
+	s := newCannedSession()
+	defer s.Close()
+	ctx := context.Background()
+	read := func(resp *Response) error {
+		body, err := resp.Read()
+		if err == nil && len(body) != 13 {
+			b.Fatal(len(body))
+		}
+		return err
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.With(ctx, "GET", "http://127.0.0.1:8080/", read); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// In the steady state a request through Session.With allocates nothing.
+func TestSessionWithAllocatesNothing(t *testing.T) {
+	skipAllocsUnderRace(t)
+	s := newCannedSession()
+	defer s.Close()
+	ctx := context.Background()
+	read := func(resp *Response) error {
+		_, err := resp.Read()
+		return err
+	}
+	get := func() {
+		if err := s.With(ctx, "GET", "http://127.0.0.1:8080/", read); err != nil {
+			t.Fatal(err)
+		}
+	}
+	get()
+	// A garbage collection may empty the pool once in a while: an
+	// average well below one allocation per request is the point.
+	if n := testing.AllocsPerRun(1000, get); n > 0.1 {
+		t.Fatalf("%.2f allocations per request", n)
 	}
 }

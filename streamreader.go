@@ -428,8 +428,12 @@ func (s *StreamReader) readAll() ([]byte, error) {
 			}
 		}
 	}
-	out := make([]byte, len(pending), len(pending)+hint)
-	copy(out, pending)
+	out := s.resp.scratch[:0]
+	s.resp.scratch = nil // once: what it returns stays the caller's
+	if cap(out) < len(pending)+hint {
+		out = make([]byte, 0, len(pending)+hint)
+	}
+	out = append(out, pending...)
 	s.off = len(s.buf)
 	for s.ended() == nil {
 		if len(out) == cap(out) {

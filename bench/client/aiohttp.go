@@ -31,3 +31,26 @@ func (c *aiohttpClient) get() (int, int, error) {
 }
 
 func (c *aiohttpClient) close() { c.s.Close() }
+
+// aiohttpWithClient is ours through Session.With, aiohttp's
+// `async with session.get(url) as resp:`, which recycles each response
+// once the callback returns.
+type aiohttpWithClient struct{ *aiohttpClient }
+
+func newAiohttpWith(url string, conc int) (getter, error) {
+	g, err := newAiohttp(url, conc)
+	if err != nil {
+		return nil, err
+	}
+	return aiohttpWithClient{g.(*aiohttpClient)}, nil
+}
+
+func (c aiohttpWithClient) get() (int, int, error) {
+	var status, n int
+	err := c.s.With(context.Background(), "GET", c.url, func(resp *aiohttp.Response) error {
+		body, err := resp.Read()
+		status, n = resp.Status, len(body)
+		return err
+	})
+	return status, n, err
+}

@@ -50,6 +50,7 @@ type getter interface {
 // clients builds each client for a URL and a concurrency.
 var clients = map[string]func(url string, conc int) (getter, error){
 	"aiohttp":             newAiohttp,
+	"aiohttp-with":        newAiohttpWith,
 	"nethttp":             newNetHTTP,
 	"fasthttp":            newFastHTTP,
 	"fasthttp-hostclient": newFastHTTPHostClient,

@@ -1,0 +1,8 @@
+//go:build !race
+
+package aiohttp
+
+import "testing"
+
+// skipAllocsUnderRace does nothing without the race detector.
+func skipAllocsUnderRace(*testing.T) {}
