@@ -247,7 +247,7 @@ func (s *Session) send(req *ClientRequest) (*Response, error) {
 			st.ex0Used = true
 			ex = &st.ex0
 		}
-		*ex = exchange{req: req, st: st}
+		*ex = exchange{req: req, st: st, fields: scanRequestFields(req.Header)}
 		if err := ex.setTarget(); err != nil {
 			return nil, err
 		}
@@ -268,8 +268,8 @@ func (s *Session) send(req *ClientRequest) (*Response, error) {
 		if err != nil {
 			return nil, err
 		}
-		if sc := resp.Header.GetAll("Set-Cookie"); len(sc) > 0 {
-			s.jar.UpdateCookies(sc, resp.URL)
+		if resp.setsCookies() {
+			s.jar.UpdateCookies(resp.Header.GetAll("Set-Cookie"), resp.URL)
 		}
 		return resp, nil
 	}
@@ -290,9 +290,45 @@ type exchange struct {
 	head   *http1.ResponseHead
 	body   http1.Body
 	stop   func() bool // stops the watch on the request's context
+	fields requestFields
 
 	keepAlive bool // the connection can carry another request after this one
 	released  bool
+}
+
+// requestFields are the header fields of a request that its exchange acts
+// on, found in one pass over the header as sent.
+type requestFields struct {
+	te, cl       string // the first Transfer-Encoding and Content-Length
+	hasTE, hasCL bool
+	expect100    bool // Expect: 100-continue
+	upgrade      bool // an Upgrade field
+	close        bool // Connection: close
+}
+
+// scanRequestFields finds the requestFields of h.
+func scanRequestFields(h *multidict.CIMultiDict) requestFields {
+	var f requestFields
+	for _, it := range h.Items() {
+		k := it.Key
+		switch {
+		case multidict.EqualFold(k, "Transfer-Encoding"):
+			if !f.hasTE {
+				f.te, f.hasTE = it.Value, true
+			}
+		case multidict.EqualFold(k, "Content-Length"):
+			if !f.hasCL {
+				f.cl, f.hasCL = it.Value, true
+			}
+		case multidict.EqualFold(k, "Expect"):
+			f.expect100 = f.expect100 || multidict.EqualFold(it.Value, "100-continue")
+		case multidict.EqualFold(k, "Upgrade"):
+			f.upgrade = true
+		case multidict.EqualFold(k, "Connection"):
+			f.close = f.close || multidict.EqualFold(it.Value, "close")
+		}
+	}
+	return f
 }
 
 // httpScheme maps the WebSocket schemes onto the HTTP ones they run over.
@@ -320,7 +356,7 @@ func (ex *exchange) setTarget() error {
 	t.idempotent = idempotent(req.Method) && req.body.replayable()
 	t.trace = st.trace
 	// HTTP/2 has no Upgrade: a request asking for one goes over HTTP/1.1.
-	t.forceHTTP1 = st.s.opts.ForceHTTP1 || req.Header.Has("Upgrade")
+	t.forceHTTP1 = st.s.opts.ForceHTTP1 || ex.fields.upgrade
 	t.dialTimeout = st.to.sockConnect
 	p, err := st.proxyFor(u)
 	if err != nil {
@@ -381,6 +417,9 @@ func (st *requestState) proxyFor(u *url.URL) (*proxyTarget, error) {
 func (s *Session) acquire(ex *exchange) (*clientConn, error) {
 	st, req := ex.st, ex.req
 	ctx := req.Context
+	if err := ctx.Err(); err != nil {
+		return nil, req.error(ctxErrorKind(err), err)
+	}
 	var deadline time.Time
 	totalBound := false
 	if st.to.connect > 0 {
@@ -484,7 +523,7 @@ func (ex *exchange) roundTrip() (*Response, error) {
 	if err != nil {
 		return nil, ex.fail(ErrClient, err)
 	}
-	expect := multidict.EqualFold(req.Header.Get("Expect"), "100-continue")
+	expect := ex.fields.expect100
 	body := req.body
 
 	bufp := writeBufPool.Get().(*[]byte)
@@ -565,17 +604,17 @@ func (ex *exchange) roundTrip() (*Response, error) {
 // framing returns how the body goes: its Content-Length, or chunked, as the
 // header fields say, checked against the body.
 func (ex *exchange) framing() (length int64, chunked bool, err error) {
-	h, body := ex.req.Header, ex.req.body
-	if te, ok := h.Lookup("Transfer-Encoding"); ok {
-		if !multidict.EqualFold(strings.TrimSpace(te), "chunked") {
-			return 0, false, errors.New("unsupported Transfer-Encoding " + strconv.Quote(te))
+	f, body := &ex.fields, ex.req.body
+	if f.hasTE {
+		if !multidict.EqualFold(strings.TrimSpace(f.te), "chunked") {
+			return 0, false, errors.New("unsupported Transfer-Encoding " + strconv.Quote(f.te))
 		}
 		return -1, true, nil
 	}
-	if cl, ok := h.Lookup("Content-Length"); ok {
-		n, err := strconv.ParseInt(cl, 10, 64)
+	if f.hasCL {
+		n, err := strconv.ParseInt(f.cl, 10, 64)
 		if err != nil || n < 0 {
-			return 0, false, errors.New("invalid Content-Length " + strconv.Quote(cl))
+			return 0, false, errors.New("invalid Content-Length " + strconv.Quote(f.cl))
 		}
 		if (body == nil && n > 0) || (body != nil && body.length >= 0 && body.length != n) {
 			return 0, false, errors.New("the Content-Length header does not match the body")
@@ -849,12 +888,13 @@ func (ex *exchange) timeoutError(err error) error {
 func (ex *exchange) response() *Response {
 	req, head := ex.req, ex.head
 	kind := http1.ResponseBodyKind(head, req.Method)
-	if head.Close || head.Status == 101 || kind == http1.BodyUntilClose || multidict.EqualFold(req.Header.Get("Connection"), "close") {
+	if head.Close || head.Status == 101 || kind == http1.BodyUntilClose || ex.fields.close {
 		ex.keepAlive = false
 	}
 	resp := newResponse(ex.st.responseAlloc(), req, head.Status, head.Reason, head.Fields)
 	resp.Version = Version{1, int(head.Minor)}
-	if head.Status == 101 && req.Header.Has("Upgrade") {
+	resp.noteHeader()
+	if head.Status == 101 && ex.fields.upgrade {
 		// The connection now speaks the protocol asked for: it stays
 		// with the Response, for Session.WSConnect to take over, and
 		// closes when the Response is closed otherwise.
@@ -1038,6 +1078,7 @@ func (ex *exchange) roundTripH2() (*Response, error) {
 	r.Request = req.info()
 	r.opts = st.body
 	r.raw, r.rel = b, b
+	r.noteHeader()
 	return r, nil
 }
 

@@ -73,6 +73,7 @@ type Response struct {
 	closed   bool         // Close or Release has been called
 	body     []byte       // the whole body, once Read has read it
 	scratch  []byte       // with Session.With: where to read the whole body, if it fits
+	notes    headerNotes  // see noteHeader
 	bodyRead bool         // body holds the whole body
 }
 
@@ -167,7 +168,66 @@ func (r *Response) Charset() string {
 // ContentLength returns the value of the Content-Length header, -1 when
 // it is absent or invalid.
 func (r *Response) ContentLength() int64 {
-	v := strings.TrimSpace(r.header("Content-Length"))
+	return parseContentLength(r.header("Content-Length"))
+}
+
+// headerNotes are what the body plumbing needs of the header as
+// received, found in one pass over it.
+type headerNotes struct {
+	done    bool
+	length  int64 // Content-Length, -1 when absent or invalid
+	cookies bool  // there are Set-Cookie fields
+	encoded bool  // there are Content-Encoding fields
+}
+
+// noteHeader fills in r.notes, once: the session does when the response
+// arrives, before anything could change the header.
+func (r *Response) noteHeader() {
+	n := &r.notes
+	if n.done {
+		return
+	}
+	*n = headerNotes{done: true, length: -1}
+	if r.Header == nil {
+		return
+	}
+	haveLength := false
+	for _, it := range r.Header.Items() {
+		switch {
+		case multidict.EqualFold(it.Key, "Content-Length"):
+			if !haveLength {
+				haveLength, n.length = true, parseContentLength(it.Value)
+			}
+		case multidict.EqualFold(it.Key, "Set-Cookie"):
+			n.cookies = true
+		case multidict.EqualFold(it.Key, "Content-Encoding"):
+			n.encoded = true
+		}
+	}
+}
+
+// bodyLength returns the Content-Length received, -1 for none.
+func (r *Response) bodyLength() int64 {
+	r.noteHeader()
+	return r.notes.length
+}
+
+// encoded reports whether the header has Content-Encoding fields.
+func (r *Response) encoded() bool {
+	r.noteHeader()
+	return r.notes.encoded
+}
+
+// setsCookies reports whether the header has Set-Cookie fields.
+func (r *Response) setsCookies() bool {
+	r.noteHeader()
+	return r.notes.cookies
+}
+
+// parseContentLength returns the value of a Content-Length field, -1 when
+// it is invalid.
+func parseContentLength(v string) int64 {
+	v = strings.TrimSpace(v)
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 0 || v[0] == '+' {
 		return -1
@@ -468,7 +528,7 @@ func (r *Response) drain() bool {
 		return true
 	}
 	if r.raw != nil {
-		if n := r.ContentLength(); n < 0 || n-r.rawN > drainLimit {
+		if n := r.bodyLength(); n < 0 || n-r.rawN > drainLimit {
 			return false
 		}
 	}

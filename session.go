@@ -354,7 +354,7 @@ func (st *requestState) reusable(resp *Response) bool {
 	return resp == &st.resp0.resp && st.trace == nil && st.ex0.released &&
 		!st.interrupted && st.ex0.conn != nil && st.ex0.conn.h2 == nil &&
 		len(st.s.opts.Middlewares) == 0 && !st.cfg.hasMiddlewares &&
-		!resp.Header.Has("Set-Cookie")
+		!resp.setsCookies()
 }
 
 // putRequestState clears st for its next request, keeping the buffer

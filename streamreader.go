@@ -61,7 +61,7 @@ func (s *StreamReader) init(r *Response) {
 		size = defaultReadBufSize
 	}
 	s.maxLine = 2 * size
-	if r.opts.autoDecompress && r.Header != nil {
+	if r.opts.autoDecompress && r.Header != nil && r.encoded() {
 		limit := r.opts.maxDecompressed
 		if limit <= 0 {
 			limit = defaultMaxDecompressed
@@ -422,7 +422,7 @@ func (s *StreamReader) readAll() ([]byte, error) {
 	}
 	hint := 512
 	if s.dec.n == 0 {
-		if n := s.resp.ContentLength(); n >= 0 {
+		if n := s.resp.bodyLength(); n >= 0 {
 			if rest := n - s.resp.rawN; rest >= 0 && rest < maxPrealloc {
 				hint = int(rest) + 1 // the byte more lets the read that finds the end make no copy
 			}
