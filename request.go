@@ -351,7 +351,8 @@ func (ex *exchange) setTarget() error {
 		return err
 	}
 	t := &ex.target
-	t.scheme, t.host, t.port = httpScheme(u.Scheme), u.Hostname(), portOf(u)
+	t.scheme = httpScheme(u.Scheme)
+	t.host, t.port = st.origin0.of(u)
 	t.tls = st.cfg.tls
 	t.idempotent = idempotent(req.Method) && req.body.replayable()
 	t.trace = st.trace

@@ -40,9 +40,14 @@ func startWire(t *testing.T) *wireServer {
 // next returns the next request the server read, with its body.
 func (w *wireServer) next(t *testing.T) (*http.Request, string) {
 	t.Helper()
-	r := <-w.reqs
-	b, _ := io.ReadAll(r.Body)
-	return r, string(b)
+	select {
+	case r := <-w.reqs:
+		b, _ := io.ReadAll(r.Body)
+		return r, string(b)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server got no request")
+		return nil, ""
+	}
 }
 
 func TestRequestParams(t *testing.T) {

@@ -116,7 +116,7 @@ type Session struct {
 	closed        atomic.Bool
 
 	urlMu sync.RWMutex
-	urls  map[string]*url.URL // request URLs as parsed, resolved and checked
+	urls  map[string]*cachedURL // request URLs as parsed, resolved and checked
 }
 
 // maxCachedURLs bounds the URLs a session keeps parsed.
@@ -321,6 +321,7 @@ type requestState struct {
 	req0      ClientRequest
 	items0    [8]multidict.Item
 	ex0       exchange
+	origin0   urlOrigin // of url0, when it came from the session's cache
 	resp0     responseAlloc
 	req0Used  bool
 	ex0Used   bool
@@ -381,7 +382,7 @@ func (st *requestState) responseAlloc() *responseAlloc {
 // do sends the request and follows its redirects.
 func (s *Session) do(ctx context.Context, st *requestState, method, rawURL string, cfg *requestConfig) (*Response, error) {
 	st.s, st.cfg, st.to, st.trace = s, cfg, s.timeout, newTracer(ctx, s.opts.TraceConfigs)
-	u, uerr := s.buildURL(rawURL, cfg.params, &st.url0)
+	u, uerr := s.buildURL(rawURL, cfg.params, &st.url0, &st.origin0)
 	if uerr != nil {
 		uerr.Method = method
 		return nil, uerr
@@ -556,16 +557,38 @@ func (s *Session) mergeHeaders(cfg *requestConfig) multidict.CIMultiDict {
 	return h
 }
 
+// cachedURL is a URL of the session's cache with its host name and port.
+type cachedURL struct {
+	u      url.URL
+	origin urlOrigin
+}
+
+// urlOrigin is the host name and port of a URL with the given Scheme and
+// Host fields, worked out once.
+type urlOrigin struct {
+	scheme, hostField string // the URL's fields
+	host, port        string
+}
+
+// of returns the host name and port of u, from o when o describes u's
+// scheme and host (a middleware may have changed them).
+func (o *urlOrigin) of(u *url.URL) (host, port string) {
+	if o.hostField != "" && o.hostField == u.Host && o.scheme == u.Scheme {
+		return o.host, o.port
+	}
+	return u.Hostname(), portOf(u)
+}
+
 // buildURL resolves rawURL against the base URL and appends params to its
 // query. A URL seen before without params is copied from the session's
-// cache into dst.
-func (s *Session) buildURL(rawURL string, params []multidict.Item, dst *url.URL) (*url.URL, *Error) {
+// cache into dst, and its host name and port into origin.
+func (s *Session) buildURL(rawURL string, params []multidict.Item, dst *url.URL, origin *urlOrigin) (*url.URL, *Error) {
 	if len(params) == 0 {
 		s.urlMu.RLock()
 		cached := s.urls[rawURL]
 		s.urlMu.RUnlock()
 		if cached != nil {
-			*dst = *cached
+			*dst, *origin = cached.u, cached.origin
 			return dst, nil
 		}
 	}
@@ -603,12 +626,10 @@ func (s *Session) cacheURL(rawURL string, u *url.URL) {
 	s.urlMu.Lock()
 	defer s.urlMu.Unlock()
 	if s.urls == nil {
-		s.urls = make(map[string]*url.URL)
+		s.urls = make(map[string]*cachedURL)
 	}
 	if len(s.urls) < maxCachedURLs {
-		c := new(url.URL)
-		*c = *u
-		s.urls[rawURL] = c
+		s.urls[rawURL] = &cachedURL{u: *u, origin: urlOrigin{scheme: u.Scheme, hostField: u.Host, host: u.Hostname(), port: portOf(u)}}
 	}
 }
 

@@ -397,4 +397,16 @@ func TestSessionURLCacheIsolation(t *testing.T) {
 	if r, _ := srv.next(t); r.URL.Path != "/orig" || resp.URL.Path != "/orig" {
 		t.Errorf("the cached URL was changed: %q", r.URL.Path)
 	}
+
+	// A middleware sending a cached URL elsewhere is obeyed.
+	other := startWire(t)
+	otherHost := strings.TrimPrefix(other.URL, "http://")
+	redirect := func(req *aiohttp.ClientRequest, next aiohttp.Handler) (*aiohttp.Response, error) {
+		req.URL.Host = otherHost
+		return next(req)
+	}
+	get(t, s, srv.URL+"/orig", aiohttp.WithMiddlewares(redirect))
+	if r, _ := other.next(t); r.URL.Path != "/orig" {
+		t.Errorf("the other server got %q", r.URL.Path)
+	}
 }
