@@ -889,6 +889,9 @@ func (ex *exchange) timeoutError(err error) error {
 func (ex *exchange) response() *Response {
 	req, head := ex.req, ex.head
 	kind := http1.ResponseBodyKind(head, req.Method)
+	if kind == http1.BodyUntilClose && ex.st.s.opts.DisableReadUntilEOF {
+		kind, ex.keepAlive = http1.BodyNone, false
+	}
 	if head.Close || head.Status == 101 || kind == http1.BodyUntilClose || ex.fields.close {
 		ex.keepAlive = false
 	}
@@ -978,6 +981,10 @@ func (ex *exchange) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// EndOfChunk reports whether the bytes the last Read returned end a chunk
+// of a chunked body; the Response's StreamReader tells it in ReadChunk.
+func (ex *exchange) EndOfChunk() bool { return ex.body.EndOfChunk() }
+
 // bodyError turns a failed body read into the client error it means.
 func (ex *exchange) bodyError(err error) error {
 	req := ex.req
@@ -1005,6 +1012,19 @@ func (ex *exchange) release(err error) {
 	}
 	reuse := err == nil && !interrupted && ex.keepAlive && ex.body.Done() && c.r.Buffered() == 0
 	ex.st.s.connector.release(c, reuse)
+}
+
+// hurry bounds the wait of the reads that follow to d, within the total
+// timeout.
+func (ex *exchange) hurry(d time.Duration) {
+	if ex.released {
+		return
+	}
+	dl := time.Now().Add(d)
+	if total := ex.st.socketDeadline(); !total.IsZero() && total.Before(dl) {
+		dl = total
+	}
+	ex.conn.setReadDeadline(dl)
 }
 
 // DiscardBuffered drops the rest of the body when all of it, at most max

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -387,5 +388,150 @@ func TestRequestReadBufSize(t *testing.T) {
 		if !errors.Is(err, tt.want) {
 			t.Errorf("ReadLine: %v, want %v", err, tt.want)
 		}
+	}
+}
+
+// ReadChunk tells where the server's chunks end (aiohttp's
+// end_of_http_chunk), a chunk larger than the buffer in several pieces.
+func TestResponseReadChunkBoundaries(t *testing.T) {
+	big := strings.Repeat("b", 40<<10)
+	srv := startRaw(t, serveRequests(func(*http.Request) string {
+		return "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" +
+			"3\r\nabc\r\n5\r\ndefgh\r\n" + strconv.FormatInt(int64(len(big)), 16) + "\r\n" + big + "\r\n0\r\n\r\n"
+	}))
+	s := newSession(t, aiohttp.SessionOptions{})
+	resp, err := s.Get(testCtx(t), srv.URL+"/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Close()
+	var chunks []string
+	var cur strings.Builder
+	for {
+		data, end, err := resp.Content().ReadChunk()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur.Write(data)
+		if end {
+			chunks = append(chunks, cur.String())
+			cur.Reset()
+		}
+	}
+	if cur.Len() != 0 || len(chunks) != 3 || chunks[0] != "abc" || chunks[1] != "defgh" || chunks[2] != big {
+		t.Fatalf("chunks %d: %.10q, rest %d bytes", len(chunks), chunks, cur.Len())
+	}
+}
+
+// A body framed by the connection's end is read to it, or is empty with
+// DisableReadUntilEOF (aiohttp's read_until_eof).
+func TestResponseReadUntilEOF(t *testing.T) {
+	srv := startRaw(t, func(s *rawServer, c net.Conn, br *bufio.Reader) {
+		if _, ok := s.readHead(br); ok {
+			c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end"))
+		}
+	})
+	for _, disable := range []bool{false, true} {
+		s := newSession(t, aiohttp.SessionOptions{DisableReadUntilEOF: disable})
+		resp, err := s.Get(testCtx(t), srv.URL+"/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "until the end"
+		if disable {
+			want = ""
+		}
+		if got := readBody(t, resp); got != want {
+			t.Errorf("DisableReadUntilEOF %v: body %q, want %q", disable, got, want)
+		}
+		if st := s.Connector().(*aiohttp.TCPConnector).Stats(); st.Idle != 0 || st.InUse != 0 {
+			t.Errorf("DisableReadUntilEOF %v: the connection was kept: %+v", disable, st)
+		}
+	}
+}
+
+// The Location of a redirect is requoted as aiohttp does, or followed as
+// sent with DisableRequoteRedirectURL.
+func TestRedirectRequote(t *testing.T) {
+	for _, tt := range []struct {
+		disable bool
+		want    string // the request line of the second request
+	}{
+		{false, "GET /t~ilde/%2F%25?q=a%20b HTTP/1.1"},
+		{true, "GET /t%7eilde/%2f%25?q=a%20b HTTP/1.1"},
+	} {
+		srv := startRaw(t, serveRequests(func(r *http.Request) string {
+			if r.URL.Path == "/r" {
+				return "HTTP/1.1 302 Found\r\nLocation: /t%7eilde/%2f%?q=a b\r\nContent-Length: 0\r\n\r\n"
+			}
+			return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+		}))
+		s := newSession(t, aiohttp.SessionOptions{DisableRequoteRedirectURL: tt.disable})
+		resp, err := s.Get(testCtx(t), srv.URL+"/r")
+		if tt.disable {
+			// "%?" is no escape: the Location as sent is no URL.
+			if !errors.Is(err, aiohttp.ErrInvalidURLRedirect) {
+				t.Fatalf("disabled: %v", err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		readBody(t, resp)
+		srv.mu.Lock()
+		line, _, _ := strings.Cut(srv.heads[1], "\r\n")
+		srv.mu.Unlock()
+		if line != tt.want {
+			t.Errorf("requote %v: request line %q, want %q", !tt.disable, line, tt.want)
+		}
+	}
+	// A valid Location keeps its escapes with DisableRequoteRedirectURL.
+	srv := startRaw(t, serveRequests(func(r *http.Request) string {
+		if r.URL.Path == "/r" {
+			return "HTTP/1.1 302 Found\r\nLocation: /t%7eilde\r\nContent-Length: 0\r\n\r\n"
+		}
+		return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+	}))
+	s := newSession(t, aiohttp.SessionOptions{DisableRequoteRedirectURL: true})
+	resp, err := s.Get(testCtx(t), srv.URL+"/r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readBody(t, resp)
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if line, _, _ := strings.Cut(srv.heads[1], "\r\n"); line != "GET /t%7eilde HTTP/1.1" {
+		t.Errorf("as sent: request line %q", line)
+	}
+}
+
+// Closing a response whose small rest stopped coming does not wait for
+// the total timeout: the connection closes instead.
+func TestResponseCloseStalledBody(t *testing.T) {
+	srv := startRaw(t, func(s *rawServer, c net.Conn, br *bufio.Reader) {
+		if _, ok := s.readHead(br); ok {
+			c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789"))
+			io.Copy(io.Discard, br) // stall until the client closes
+		}
+	})
+	conn := aiohttp.NewTCPConnector(aiohttp.TCPConnectorOptions{})
+	s := newSession(t, aiohttp.SessionOptions{Connector: conn})
+	resp, err := s.Get(testCtx(t), srv.URL+"/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { resp.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close is waiting for the stalled body")
+	}
+	if st := conn.Stats(); st.Open != 0 {
+		t.Errorf("the connection was kept: %+v", st)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aiohttp-go/aiohttp/multidict"
 )
@@ -95,6 +96,11 @@ type rawChunkBoundary interface{ EndOfChunk() bool }
 // (chunked).
 type rawBufferedDiscarder interface{ DiscardBuffered(max int) bool }
 
+// rawHurrier is implemented by a raw body read from the network: hurry
+// bounds the wait of the reads that follow to d, so that draining a small
+// rest on Close cannot stall on a server that stopped sending.
+type rawHurrier interface{ hurry(d time.Duration) }
+
 // Version is an HTTP version.
 type Version struct{ Major, Minor int }
 
@@ -119,8 +125,9 @@ const (
 	// no bound.
 	defaultMaxDecompressed = 256 << 20
 	// drainLimit is how much of an unread body Close reads to keep the
-	// connection.
+	// connection, and drainWait how long it waits for it.
 	drainLimit = 64 << 10
+	drainWait  = 100 * time.Millisecond
 )
 
 // errBodyAbandoned is what rel receives when the rest of the raw body
@@ -480,8 +487,8 @@ func (r *Response) RaiseForStatus() error {
 
 // Release gives the connection back (aiohttp's release): to the pool when
 // the body has been read to its end or its unread rest is small (already
-// received, or at most 64 KiB by Content-Length) and is drained; closed
-// otherwise. Reading a released response fails, except for a body Read
+// received, or at most 64 KiB by Content-Length and arriving within 100
+// ms) and is drained; closed otherwise. Reading a released response fails, except for a body Read
 // had already returned or a stream already at its end.
 func (r *Response) Release() {
 	if r.closed {
@@ -531,6 +538,9 @@ func (r *Response) drain() bool {
 		if n := r.bodyLength(); n < 0 || n-r.rawN > drainLimit {
 			return false
 		}
+	}
+	if h, ok := r.raw.(rawHurrier); ok {
+		h.hurry(drainWait)
 	}
 	return r.drainRest()
 }

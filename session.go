@@ -68,6 +68,17 @@ type SessionOptions struct {
 	// DisableAutoDecompress hands bodies over without decoding their
 	// Content-Encoding.
 	DisableAutoDecompress bool
+	// DisableRequoteRedirectURL follows a Location as sent instead of
+	// normalizing its percent-encoding first (aiohttp's
+	// requote_redirect_url=False). Normalizing decodes the escapes of
+	// unreserved characters, upper-cases the others, and escapes a lone
+	// '%' and the bytes a URL may not hold (space, controls, non-ASCII...).
+	DisableRequoteRedirectURL bool
+	// DisableReadUntilEOF gives a response framed by neither
+	// Content-Length nor chunked encoding an empty body, and closes its
+	// connection, instead of reading the body until the server closes
+	// (aiohttp's read_until_eof=False).
+	DisableReadUntilEOF bool
 	// TrustEnv takes proxies from HTTP_PROXY, HTTPS_PROXY, WS_PROXY,
 	// WSS_PROXY and NO_PROXY, and credentials from ~/.netrc (or $NETRC).
 	TrustEnv bool

@@ -275,7 +275,7 @@ func (s *StreamReader) ReadAny() ([]byte, error) {
 
 // ReadChunk is ReadAny that also reports whether the data ends an HTTP
 // chunk of a chunked body (aiohttp's readchunk). The flag is known only
-// for a body that is not decoded and when the connection tells it; the
+// for an HTTP/1.1 body that is not decoded (HTTP/2 has no chunks); the
 // data may span several chunks when other reads left them buffered.
 func (s *StreamReader) ReadChunk() (data []byte, endOfHTTPChunk bool, err error) {
 	if s.off == len(s.buf) {

@@ -1,6 +1,10 @@
 package web
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/aiohttp-go/aiohttp/internal/http1"
+)
 
 // splitTarget splits a request target into its escaped path and query. It
 // accepts origin-form ("/a?b"), absolute-form ("http://h/a?b", as proxies
@@ -57,12 +61,11 @@ func unescapePath(raw string, scratch []byte, safe bool) (string, []byte) {
 	}
 	out := append(scratch[:0], raw[:i]...)
 	for ; i < len(raw); i++ {
-		c := raw[i]
-		if c != '%' || i+2 >= len(raw) || !isHex(raw[i+1]) || !isHex(raw[i+2]) {
-			out = append(out, c)
+		d, ok := http1.Unescape(raw, i)
+		if !ok {
+			out = append(out, raw[i])
 			continue
 		}
-		d := unhex(raw[i+1])<<4 | unhex(raw[i+2])
 		if safe && (d == '/' || d == '%') {
 			out = append(out, raw[i:i+3]...)
 		} else {
@@ -71,18 +74,4 @@ func unescapePath(raw string, scratch []byte, safe bool) (string, []byte) {
 		i += 2
 	}
 	return string(out), out
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c <= '9':
-		return c - '0'
-	case c >= 'a':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
 }

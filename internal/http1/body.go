@@ -50,6 +50,12 @@ func (b *Body) Reset(r *Reader, kind BodyKind, length int64) {
 // Done reports whether the whole body has been read.
 func (b *Body) Done() bool { return b.done || b.kind == BodyNone }
 
+// EndOfChunk reports whether the bytes the last Read returned end a chunk
+// of a chunked body: Read never returns the data of two chunks at once.
+func (b *Body) EndOfChunk() bool {
+	return b.kind == BodyChunked && b.state == chunkData && b.left == 0 && b.err == nil
+}
+
 // Trailers returns the trailer fields of a chunked body once Read has
 // returned io.EOF. They stay valid until the next Reset.
 func (b *Body) Trailers() []Field { return b.trailers }

@@ -405,3 +405,49 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// EndOfChunk tells the reads that end a chunk, whatever the sizes read.
+func TestChunkedEndOfChunk(t *testing.T) {
+	r := NewReader(strings.NewReader(chunkedHead + "3\r\nabc\r\n5\r\ndefgh\r\n0\r\n\r\n"))
+	var h RequestHead
+	if err := r.ReadRequestHead(&h, Limits{}); err != nil {
+		t.Fatal(err)
+	}
+	var b Body
+	b.Reset(r, h.Body, h.ContentLength)
+	type piece struct {
+		data string
+		end  bool
+	}
+	var got []piece
+	buf := make([]byte, 4)
+	for {
+		n, err := b.Read(buf)
+		if n > 0 {
+			got = append(got, piece{string(buf[:n]), b.EndOfChunk()})
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []piece{{"abc", true}, {"defg", false}, {"h", true}}
+	if len(got) != len(want) {
+		t.Fatalf("pieces %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("pieces %+v, want %+v", got, want)
+		}
+	}
+	if b.EndOfChunk() {
+		t.Error("EndOfChunk at the end of the body")
+	}
+	var length Body
+	length.Reset(NewReader(strings.NewReader("abc")), BodyLength, 3)
+	if n, _ := length.Read(buf); n != 3 || length.EndOfChunk() {
+		t.Errorf("a Content-Length body: EndOfChunk %v", length.EndOfChunk())
+	}
+}

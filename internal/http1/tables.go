@@ -46,6 +46,19 @@ var hexValue = func() (t [256]uint8) {
 	return t
 }()
 
+// Unescape returns the byte that the percent-escape "%XX" starting at
+// s[i] stands for, and false when no such escape starts there.
+func Unescape(s string, i int) (byte, bool) {
+	if i+2 >= len(s) || s[i] != '%' {
+		return 0, false
+	}
+	hi, lo := hexValue[s[i+1]], hexValue[s[i+2]]
+	if hi == 0xff || lo == 0xff {
+		return 0, false
+	}
+	return hi<<4 | lo, true
+}
+
 // toLower folds ASCII letters to lower case.
 var toLower = func() (t [256]byte) {
 	for c := range t {
