@@ -221,3 +221,29 @@ func TestAppendChunks(t *testing.T) {
 		t.Fatalf("%q", got)
 	}
 }
+
+// ValidFieldValue agrees with the byte table for every byte at every
+// position of the word-at-a-time check.
+func TestValidFieldValueWords(t *testing.T) {
+	base := []byte("abcdefghijklmnopqrstu")
+	for pos := range base {
+		for c := 0; c < 256; c++ {
+			v := append([]byte(nil), base...)
+			v[pos] = byte(c)
+			want := classes[c]&classValue != 0
+			if got := ValidFieldValue(string(v)); got != want {
+				t.Fatalf("byte %#x at %d: got %v, want %v", c, pos, got, want)
+			}
+		}
+	}
+}
+
+func BenchmarkValidFieldValue(b *testing.B) {
+	v := "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+	b.ReportAllocs()
+	for b.Loop() {
+		if !ValidFieldValue(v) {
+			b.Fatal("invalid")
+		}
+	}
+}
