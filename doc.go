@@ -10,6 +10,16 @@
 //	defer resp.Close()
 //	text, err := resp.Text()
 //
+// Session.With is aiohttp's `async with session.get(url) as resp:`: the
+// response is released when the function returns, and its memory is
+// reused for the next request, so that a busy client allocates nothing per
+// request:
+//
+//	err := s.With(ctx, "GET", "health", func(resp *aiohttp.Response) error {
+//		body, err := resp.Read() // valid until the function returns
+//		...
+//	})
+//
 // Every call takes a context.Context. Errors mirror aiohttp's exception
 // tree: test them with errors.Is against the Err* kinds (ErrServerTimeout,
 // ErrClientConnector, ...) and errors.As into *ClientResponseError and the

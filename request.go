@@ -553,7 +553,10 @@ func (ex *exchange) roundTrip() (*Response, error) {
 	// call (see sockReader).
 	if c.sock != nil && !sendBody && !expect && c.r.Buffered() == 0 {
 		c.sock.send(buf)
-		defer putWriteBuf(bufp, buf)
+		defer func() {
+			c.sock.send(nil) // unsent when the read failed before it began
+			putWriteBuf(bufp, buf)
+		}()
 	} else {
 		_, err = c.nc.Write(buf)
 		putWriteBuf(bufp, buf)

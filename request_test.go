@@ -535,3 +535,23 @@ func TestResponseCloseStalledBody(t *testing.T) {
 		t.Errorf("the connection was kept: %+v", st)
 	}
 }
+
+// A server that answers and closes without saying so leaves a pooled
+// connection that ends before the next request is sent: the request goes
+// again on a new one.
+func TestRequestServerClosedAfterAnswer(t *testing.T) {
+	srv := startRaw(t, func(s *rawServer, c net.Conn, br *bufio.Reader) {
+		if s.readRequest(br) != nil {
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+		}
+	})
+	s := newSession(t, aiohttp.SessionOptions{})
+	for i := range 5 {
+		if _, body := get(t, s, srv.URL+"/"); body != "ok" {
+			t.Fatalf("request %d: %q", i, body)
+		}
+	}
+	if n := srv.conns.Load(); n != 5 {
+		t.Errorf("%d connections, want 5", n)
+	}
+}
