@@ -4,6 +4,7 @@ package aiohttp
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -74,8 +75,8 @@ func TestSockReaderFullSendBuffer(t *testing.T) {
 	r, srv := sockPair(t)
 	rc := r.rc
 	rc.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_SNDBUF, 4096) })
-	srv.(*net.TCPConn).SetReadBuffer(4096)
-	req := bytes.Repeat([]byte("x"), 256<<10)
+	req := bytes.Repeat([]byte("x"), 512<<10) // more than both sockets' buffers hold
+
 	got := make(chan int, 1)
 	go func() {
 		time.Sleep(100 * time.Millisecond)
@@ -120,5 +121,21 @@ func TestSockReaderDeadline(t *testing.T) {
 	var ne net.Error
 	if !errors.As(err, &ne) || !ne.Timeout() {
 		t.Fatalf("err = %v, want a timeout", err)
+	}
+}
+
+// Plain TCP connections from the connector read through a sockReader, so
+// that requests go out from within the read of their answers.
+func TestTCPConnectorConnsReadThroughSockReader(t *testing.T) {
+	srv := newConnTestServer(t, nil)
+	c := NewTCPConnector(TCPConnectorOptions{})
+	defer c.Close()
+	conn, err := c.acquire(context.Background(), srv.target("http"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.release(conn, false)
+	if conn.sock == nil {
+		t.Fatal("a plain TCP connection has no sockReader")
 	}
 }
