@@ -53,18 +53,17 @@ func run(ctx context.Context, out io.Writer, url string) error {
 	session := aiohttp.NewSession(aiohttp.SessionOptions{})
 	defer session.Close()
 
-	resp, err := session.Get(ctx, url)
-	if err != nil {
-		return err
-	}
-	defer resp.Close()
-	fmt.Fprintf(out, "Status: %d\n", resp.Status)
-	// Text decodes the body with the charset of its Content-Type (or the
-	// one detected); Python's len counts characters, not bytes.
-	html, err := resp.Text()
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "Content length: %d\n", utf8.RuneCountInString(html))
-	return nil
+	// With is `async with session.get(url) as response:` — the response
+	// is released when the function returns.
+	return session.With(ctx, "GET", url, func(resp *aiohttp.Response) error {
+		fmt.Fprintf(out, "Status: %d\n", resp.Status)
+		// Text decodes the body with the charset of its Content-Type (or
+		// the one detected); Python's len counts characters, not bytes.
+		html, err := resp.Text()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "Content length: %d\n", utf8.RuneCountInString(html))
+		return nil
+	})
 }
