@@ -232,12 +232,12 @@ func (p *pool) acquire(ctx context.Context, t *dialTarget) (*clientConn, error) 
 	var queued time.Duration
 	if p.admits(hs) {
 		p.take(hs)
-		p.mu.Unlock()
 	} else {
 		var err error
 		if queued, err = p.wait(ctx, t, hs); err != nil {
 			return nil, err
 		}
+		p.mu.Lock()
 	}
 	// The slot is ours: a connection takes it, or we give it back.
 	if c := p.reuse(key, hs, queued, t.idempotent); c != nil {
@@ -372,9 +372,9 @@ const trustIdle = time.Second
 // Whether the server closed it costs a system call to learn; for an
 // idempotent request on a connection idle for less than trustIdle the pool
 // skips it, since the session retries such a request once when a reused
-// connection turns out closed.
+// connection turns out closed. It is called with p.mu held, which it
+// releases.
 func (p *pool) reuse(key []byte, hs *hostState, queued time.Duration, idempotent bool) *clientConn {
-	p.mu.Lock()
 	ks := p.keys[string(key)]
 	if ks == nil {
 		p.mu.Unlock()
@@ -402,8 +402,13 @@ func (p *pool) reuse(key []byte, hs *hostState, queued time.Duration, idempotent
 			}
 			return nil
 		}
+		if idempotent && now-c.idleSince < trustIdle {
+			c.held, c.reused, c.queued, c.host = true, true, queued, hs
+			p.mu.Unlock()
+			return c
+		}
 		p.mu.Unlock()
-		if idempotent && now-c.idleSince < trustIdle || c.alive.ok() {
+		if c.alive.ok() {
 			p.mu.Lock()
 			c.held, c.reused, c.queued, c.host = true, true, queued, hs
 			p.mu.Unlock()
