@@ -352,7 +352,7 @@ func (ex *exchange) setTarget() error {
 	}
 	t := &ex.target
 	t.scheme = httpScheme(u.Scheme)
-	t.host, t.port = st.origin0.of(u)
+	t.host, t.port = st.cached0.origin(u)
 	t.tls = st.cfg.tls
 	t.idempotent = idempotent(req.Method) && req.body.replayable()
 	t.trace = st.trace

@@ -181,10 +181,10 @@ func (r *Response) ContentLength() int64 {
 // headerNotes are what the body plumbing needs of the header as
 // received, found in one pass over it.
 type headerNotes struct {
-	done    bool
 	length  int64 // Content-Length, -1 when absent or invalid
-	cookies bool  // there are Set-Cookie fields
-	encoded bool  // there are Content-Encoding fields
+	done    bool
+	cookies bool // there are Set-Cookie fields
+	encoded bool // there are Content-Encoding fields
 }
 
 // noteHeader fills in r.notes, once: the session does when the response

@@ -332,7 +332,7 @@ type requestState struct {
 	req0      ClientRequest
 	items0    [8]multidict.Item
 	ex0       exchange
-	origin0   urlOrigin // of url0, when it came from the session's cache
+	cached0   *cachedURL // what url0 was copied from, if the session's cache
 	resp0     responseAlloc
 	req0Used  bool
 	ex0Used   bool
@@ -393,7 +393,7 @@ func (st *requestState) responseAlloc() *responseAlloc {
 // do sends the request and follows its redirects.
 func (s *Session) do(ctx context.Context, st *requestState, method, rawURL string, cfg *requestConfig) (*Response, error) {
 	st.s, st.cfg, st.to, st.trace = s, cfg, s.timeout, newTracer(ctx, s.opts.TraceConfigs)
-	u, uerr := s.buildURL(rawURL, cfg.params, &st.url0, &st.origin0)
+	u, uerr := s.buildURL(rawURL, cfg.params, &st.url0, &st.cached0)
 	if uerr != nil {
 		uerr.Method = method
 		return nil, uerr
@@ -570,36 +570,30 @@ func (s *Session) mergeHeaders(cfg *requestConfig) multidict.CIMultiDict {
 
 // cachedURL is a URL of the session's cache with its host name and port.
 type cachedURL struct {
-	u      url.URL
-	origin urlOrigin
+	u          url.URL
+	host, port string
 }
 
-// urlOrigin is the host name and port of a URL with the given Scheme and
-// Host fields, worked out once.
-type urlOrigin struct {
-	scheme, hostField string // the URL's fields
-	host, port        string
-}
-
-// of returns the host name and port of u, from o when o describes u's
-// scheme and host (a middleware may have changed them).
-func (o *urlOrigin) of(u *url.URL) (host, port string) {
-	if o.hostField != "" && o.hostField == u.Host && o.scheme == u.Scheme {
-		return o.host, o.port
+// origin returns the host name and port of u, from c when c is the
+// cached URL u was copied from and u still has its scheme and host (a
+// middleware may have changed them).
+func (c *cachedURL) origin(u *url.URL) (host, port string) {
+	if c != nil && c.u.Host == u.Host && c.u.Scheme == u.Scheme {
+		return c.host, c.port
 	}
 	return u.Hostname(), portOf(u)
 }
 
 // buildURL resolves rawURL against the base URL and appends params to its
 // query. A URL seen before without params is copied from the session's
-// cache into dst, and its host name and port into origin.
-func (s *Session) buildURL(rawURL string, params []multidict.Item, dst *url.URL, origin *urlOrigin) (*url.URL, *Error) {
+// cache into dst, and from is set to the cache's entry.
+func (s *Session) buildURL(rawURL string, params []multidict.Item, dst *url.URL, from **cachedURL) (*url.URL, *Error) {
 	if len(params) == 0 {
 		s.urlMu.RLock()
 		cached := s.urls[rawURL]
 		s.urlMu.RUnlock()
 		if cached != nil {
-			*dst, *origin = cached.u, cached.origin
+			*dst, *from = cached.u, cached
 			return dst, nil
 		}
 	}
@@ -640,7 +634,7 @@ func (s *Session) cacheURL(rawURL string, u *url.URL) {
 		s.urls = make(map[string]*cachedURL)
 	}
 	if len(s.urls) < maxCachedURLs {
-		s.urls[rawURL] = &cachedURL{u: *u, origin: urlOrigin{scheme: u.Scheme, hostField: u.Host, host: u.Hostname(), port: portOf(u)}}
+		s.urls[rawURL] = &cachedURL{u: *u, host: u.Hostname(), port: portOf(u)}
 	}
 }
 

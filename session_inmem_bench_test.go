@@ -5,6 +5,7 @@ import (
 	"net"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // cannedConn is an in-memory connection that answers every request
@@ -107,5 +108,13 @@ func TestSessionWithAllocatesNothing(t *testing.T) {
 	// average well below one allocation per request is the point.
 	if n := testing.AllocsPerRun(1000, get); n > 0.1 {
 		t.Fatalf("%.2f allocations per request", n)
+	}
+}
+
+// The request state, the one object a request allocates besides its body,
+// fits the allocator's 2 KiB size class: a few bytes more would cost 256.
+func TestRequestStateSize(t *testing.T) {
+	if n := unsafe.Sizeof(requestState{}); n > 2048 {
+		t.Fatalf("requestState is %d bytes", n)
 	}
 }
