@@ -240,12 +240,12 @@ func (s *Session) Request(ctx context.Context, method, rawURL string, opts ...Re
 // `async with session.request(method, url) as resp:`. It returns the
 // request's error (fn is not called then) or fn's.
 //
-// The response and all it returns (its header, its Read body, the
-// strings of both) are valid only until fn returns: With reuses their
-// memory for later requests, so that in the steady state a request
-// allocates nothing. Copy what must outlive fn. Memory that a middleware,
-// a trace hook, an error or the cookie jar may hold on to is never
-// reused.
+// The response, its header (the strings in it too) and the body Read
+// returns are valid only until fn returns: With reuses their memory for
+// later requests, so that in the steady state a request allocates
+// nothing. Copy what must outlive fn; what Text returns and what JSON
+// decodes are copies already. Memory that a middleware, a trace hook, an
+// error or the cookie jar may hold on to is never reused.
 func (s *Session) With(ctx context.Context, method, rawURL string, fn func(*Response) error, opts ...RequestOption) error {
 	st := getRequestState()
 	resp, err := s.request(ctx, st, method, rawURL, opts)
