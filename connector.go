@@ -70,10 +70,11 @@ type proxyTarget struct {
 type clientConn struct {
 	nc     net.Conn
 	r      *http1.Reader
-	sock   *sockReader   // r's source when nc is a plain socket; nil otherwise
-	key    string        // pool key: scheme, host, port, TLS settings, proxy
-	reused bool          // it came from the idle pool
-	queued time.Duration // how long acquire waited in the queue for a slot
+	sock   *sockReader        // r's source when nc is a plain socket; nil otherwise
+	head   http1.ResponseHead // the head being read, until the Response has copied it
+	key    string             // pool key: scheme, host, port, TLS settings, proxy
+	reused bool               // it came from the idle pool
+	queued time.Duration      // how long acquire waited in the queue for a slot
 	// proxied is set for a plain-HTTP request through an HTTP proxy: the
 	// request line carries the absolute URL and proxyAuth goes in
 	// Proxy-Authorization.
@@ -95,6 +96,7 @@ type clientConn struct {
 
 	// The fields below belong to the pool and are guarded by its mutex.
 	host      *hostState  // the limits' state of scheme, host and port, whose slot it holds
+	ks        *keyState   // the state of its pool key, once it was idle (see keyState.dropped)
 	tlsConfig *tls.Config // the Config named in key, kept alive so that its address stays unique
 	alive     *aliveCheck // tells whether an idle HTTP/1 connection is still open
 	held      bool        // acquired and not yet released

@@ -85,8 +85,9 @@ type hostState struct {
 
 // keyState holds the pooled connections of one pool key.
 type keyState struct {
-	idle []*clientConn // HTTP/1 connections, oldest first
-	h2   []*clientConn // shared HTTP/2 connections
+	idle    []*clientConn // HTTP/1 connections, oldest first
+	h2      []*clientConn // shared HTTP/2 connections
+	dropped bool          // no longer in the pool's map
 }
 
 // waiter is an acquisition queued for a slot. The pool closes ready when
@@ -193,6 +194,7 @@ func (p *pool) Close() error {
 		clear(ks.h2[len(kept):])
 		ks.h2 = kept
 		if len(kept) == 0 {
+			ks.dropped = true
 			delete(p.keys, key)
 		}
 	}
@@ -558,8 +560,10 @@ func (p *pool) release(c *clientConn, reuse bool) {
 	} else if reuse && p.keepAlive > 0 && !p.closed && c.h2 == nil && c.r.Buffered() == 0 {
 		c.r.Release()
 		c.idleSince = monotime()
-		ks := p.keyState(c.key)
-		ks.idle = append(ks.idle, c)
+		if c.ks == nil || c.ks.dropped {
+			c.ks = p.keyState(c.key)
+		}
+		c.ks.idle = append(c.ks.idle, c)
 		p.nidle++
 	} else {
 		drop = c
@@ -656,6 +660,7 @@ func (p *pool) sweep() {
 		clear(ks.h2[len(kept):])
 		ks.h2 = kept
 		if len(ks.idle) == 0 && len(ks.h2) == 0 {
+			ks.dropped = true
 			delete(p.keys, key)
 		}
 	}

@@ -400,15 +400,29 @@ func TestPoolForceClose(t *testing.T) {
 	}
 }
 
-func TestPoolReleaseWithoutReuse(t *testing.T) {
+// newPoolTest returns a server, a connector closed when the test ends and
+// a dial target for the server.
+func newPoolTest(t *testing.T) (*connTestServer, *TCPConnector, *dialTarget) {
+	t.Helper()
 	srv := newConnTestServer(t, nil)
 	c := NewTCPConnector(TCPConnectorOptions{})
-	defer c.Close()
-	tgt := srv.target("http")
+	t.Cleanup(func() { c.Close() })
+	return srv, c, srv.target("http")
+}
+
+// mustAcquire acquires a connection for tgt from c.
+func mustAcquire(t *testing.T, c *TCPConnector, tgt *dialTarget) *clientConn {
+	t.Helper()
 	cc, err := c.acquire(context.Background(), tgt)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cc
+}
+
+func TestPoolReleaseWithoutReuse(t *testing.T) {
+	_, c, tgt := newPoolTest(t)
+	cc := mustAcquire(t, c, tgt)
 	c.release(cc, false)
 	c.release(cc, true) // a second release does nothing
 	if s := c.Stats(); s != (ConnectorStats{}) {
@@ -602,5 +616,29 @@ func BenchmarkPoolAcquireRelease(b *testing.B) {
 			b.Fatal(err)
 		}
 		c.release(cc, true)
+	}
+}
+
+// A connection released after the janitor dropped its pool key's state
+// goes back into the pool all the same.
+func TestPoolReleaseAfterKeyDropped(t *testing.T) {
+	srv, c, tgt := newPoolTest(t)
+	cc := mustAcquire(t, c, tgt)
+	c.release(cc, true) // idle: its key state is known to it
+	if cc = mustAcquire(t, c, tgt); !cc.reused {
+		t.Fatal("not reused")
+	}
+	c.sweep() // no idle connection left under the key: its state goes
+	c.pool.mu.Lock()
+	keys := len(c.keys)
+	c.pool.mu.Unlock()
+	if keys != 0 {
+		t.Fatalf("the sweep kept %d key states", keys)
+	}
+	c.release(cc, true)
+	again := mustAcquire(t, c, tgt)
+	defer c.release(again, true)
+	if again != cc || srv.accepted.Load() != 1 {
+		t.Errorf("the connection released after the sweep was not reused (%d dialed)", srv.accepted.Load())
 	}
 }

@@ -490,10 +490,6 @@ func connectorError(req *ClientRequest, err error) error {
 	return err
 }
 
-// headPool recycles parsed response heads; a head is only needed until
-// its fields are copied into the Response.
-var headPool = sync.Pool{New: func() any { return new(http1.ResponseHead) }}
-
 // writeBufPool recycles the buffers request heads are written into.
 var writeBufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
@@ -569,8 +565,7 @@ func (ex *exchange) roundTrip() (*Response, error) {
 		st.trace.requestChunkSent(TraceChunk{Method: req.Method, URL: req.URL, Chunk: body.data})
 	}
 
-	ex.head = headPool.Get().(*http1.ResponseHead)
-	defer func() { headPool.Put(ex.head); ex.head = nil }()
+	ex.head = &c.head
 	haveHead := false
 	ex.keepAlive = true
 	if expect {
