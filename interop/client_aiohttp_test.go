@@ -294,6 +294,57 @@ func TestClientAgainstAiohttpServer(t *testing.T) {
 		}
 	})
 
+	// aiohttp's StreamResponse sends each write as one chunk: ReadChunk
+	// tells where each ends.
+	t.Run("read_chunk", func(t *testing.T) {
+		resp := ok(t)(s.Get(testContext(t), "stream", aiohttp.Params{"n": "5"}))
+		defer resp.Close()
+		var chunks []string
+		var cur strings.Builder
+		for {
+			data, end, err := resp.Content().ReadChunk()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			cur.Write(data)
+			if end {
+				chunks = append(chunks, cur.String())
+				cur.Reset()
+			}
+		}
+		if len(chunks) != 5 || chunks[0] != "line 0\n" || chunks[4] != "line 4\n" || cur.Len() != 0 {
+			t.Errorf("chunks %q, rest %q", chunks, cur.String())
+		}
+	})
+
+	// Session.With recycles each response: what the next requests read
+	// (plain, chunked, gzip) is never mixed up with the last one's.
+	t.Run("with", func(t *testing.T) {
+		var want strings.Builder
+		for i := range 20 {
+			fmt.Fprintf(&want, "line %d\n", i)
+		}
+		cases := []struct{ path, want string }{
+			{"text", "Hello, World!"}, {"stream?n=20", want.String()}, {"manual/gzip", compressible}, {"latin1", "café"},
+		}
+		for i := range 40 {
+			c := cases[i%len(cases)]
+			err := s.With(testContext(t), "GET", c.path, func(resp *aiohttp.Response) error {
+				got, err := resp.Text()
+				if err == nil && got != c.want {
+					t.Errorf("%s: %d bytes %.20q, want %d bytes", c.path, len(got), got, len(c.want))
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatalf("%s: %v", c.path, err)
+			}
+		}
+	})
+
 	// Bodies compressed by aiohttp (enable_compression) and by hand,
 	// decoded transparently; the Content-Encoding header stays as sent.
 	t.Run("compression", func(t *testing.T) {
