@@ -1012,23 +1012,8 @@ func (ex *exchange) release(err error) {
 	ex.st.s.connector.release(c, reuse)
 }
 
-// hurry bounds the wait of the reads that follow to d, within the total
-// timeout.
-func (ex *exchange) hurry(d time.Duration) {
-	if ex.released {
-		return
-	}
-	dl := time.Now().Add(d)
-	if total := ex.st.socketDeadline(); !total.IsZero() && total.Before(dl) {
-		dl = total
-	}
-	ex.conn.setReadDeadline(dl)
-}
-
-// DiscardBuffered drops the rest of the body when all of it, at most max
-// bytes, has been received already, and reports whether it did; the
-// Response uses it to keep the connection of a body closed unread.
-func (ex *exchange) DiscardBuffered(max int) bool {
+// Discard implements rawDiscarder for the Response.
+func (ex *exchange) Discard(max int, wait time.Duration) bool {
 	if ex.released {
 		return false
 	}
@@ -1036,11 +1021,17 @@ func (ex *exchange) DiscardBuffered(max int) bool {
 		return true
 	}
 	// A deadline in the past makes any read that would touch the network
-	// fail at once, so only what is buffered is discarded.
-	c := ex.conn
-	c.setReadDeadline(aLongTimeAgo)
+	// fail at once, so that only what is buffered is discarded.
+	c, total := ex.conn, ex.st.socketDeadline()
+	dl := aLongTimeAgo
+	if wait > 0 {
+		if dl = time.Now().Add(wait); !total.IsZero() && total.Before(dl) {
+			dl = total
+		}
+	}
+	c.setReadDeadline(dl)
 	drained, err := ex.body.Discard(int64(max))
-	c.setReadDeadline(ex.st.socketDeadline())
+	c.setReadDeadline(total)
 	return err == nil && drained
 }
 

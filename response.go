@@ -56,7 +56,7 @@ type Response struct {
 	// compression not; nil for a response without a body. Its errors are
 	// *Error values for broken bodies and timeouts; others are reported
 	// as ErrClientPayload. raw may also implement
-	// [rawChunkBoundary] and [rawBufferedDiscarder].
+	// [rawChunkBoundary] and [rawDiscarder].
 	raw io.Reader
 	// rel is told exactly once that the body is over: rel.release(nil)
 	// when raw has returned io.EOF (or its rest was drained),
@@ -88,18 +88,16 @@ type bodyReleaser interface{ release(err error) }
 // end_of_http_chunk) for a body that is not decoded.
 type rawChunkBoundary interface{ EndOfChunk() bool }
 
-// rawBufferedDiscarder is implemented by a raw body that can drop its rest
-// without waiting for the network: DiscardBuffered discards the rest of
-// the body when all of it, at most max bytes, has already been received,
-// and reports whether it did. Closing a response whose body is unread but
-// complete then keeps the connection even when its length is unknown
-// (chunked).
-type rawBufferedDiscarder interface{ DiscardBuffered(max int) bool }
-
-// rawHurrier is implemented by a raw body read from the network: hurry
-// bounds the wait of the reads that follow to d, so that draining a small
-// rest on Close cannot stall on a server that stopped sending.
-type rawHurrier interface{ hurry(d time.Duration) }
+// rawDiscarder is implemented by a raw body read from the network:
+// Discard drops the rest of the body, at most max bytes, waiting at most
+// wait for bytes not received yet (none when wait is 0), and reports
+// whether it reached the end. Closing a response whose rest is small then
+// keeps the connection, even when its length is unknown (chunked) if the
+// rest has already arrived, and never stalls on a server that stopped
+// sending.
+type rawDiscarder interface {
+	Discard(max int, wait time.Duration) bool
+}
 
 // Version is an HTTP version.
 type Version struct{ Major, Minor int }
@@ -530,19 +528,22 @@ func (r *Response) finish(err error) {
 // drain tries to consume the rest of the raw body, not yet ended, cheaply
 // and reports whether it reached its end.
 func (r *Response) drain() bool {
-	if d, ok := r.raw.(rawBufferedDiscarder); ok && d.DiscardBuffered(drainLimit) {
+	small := r.raw == nil
+	if n := r.bodyLength(); n >= 0 && n-r.rawN <= drainLimit {
+		small = true
+	}
+	if d, ok := r.raw.(rawDiscarder); ok {
+		wait := time.Duration(0) // what has arrived, for a rest of unknown size
+		if small {
+			wait = drainWait
+		}
+		if !d.Discard(drainLimit, wait) {
+			return false
+		}
 		r.rawErr = io.EOF
 		return true
 	}
-	if r.raw != nil {
-		if n := r.bodyLength(); n < 0 || n-r.rawN > drainLimit {
-			return false
-		}
-	}
-	if h, ok := r.raw.(rawHurrier); ok {
-		h.hurry(drainWait)
-	}
-	return r.drainRest()
+	return small && r.drainRest()
 }
 
 // rawBody reads the raw body of a Response, counting its bytes and

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"github.com/aiohttp-go/aiohttp/multidict"
 )
@@ -417,7 +418,7 @@ type discardingBody struct {
 	buffered bool // the whole rest counts as received
 }
 
-func (d *discardingBody) DiscardBuffered(max int) bool {
+func (d *discardingBody) Discard(max int, _ time.Duration) bool {
 	if !d.buffered || d.Len() > max {
 		return false
 	}
@@ -467,7 +468,7 @@ func TestResponseCloseUnread(t *testing.T) {
 				if d, ok := tt.raw.(*discardingBody); ok {
 					raw = struct {
 						io.Reader
-						rawBufferedDiscarder
+						rawDiscarder
 					}{cr, d}
 				}
 			}

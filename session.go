@@ -680,9 +680,7 @@ func appendQueryEscaped(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-			dst = append(dst, c)
-		case strings.IndexByte("-._~!$'()*,/:?@", c) >= 0:
+		case isUnreserved(c) || strings.IndexByte("!$'()*,/:?@", c) >= 0:
 			dst = append(dst, c)
 		case c == ' ':
 			dst = append(dst, '+')
