@@ -108,10 +108,7 @@ func queueAcquire(t *testing.T, c *TCPConnector, ctx context.Context, tgt *dialT
 }
 
 func TestPoolFIFO(t *testing.T) {
-	srv := newConnTestServer(t, nil)
-	c := NewTCPConnector(TCPConnectorOptions{Limit: 1})
-	defer c.Close()
-	tgt := srv.target("http")
+	srv, c, tgt := newPoolTest(t, TCPConnectorOptions{Limit: 1})
 	first, err := c.acquire(context.Background(), tgt)
 	if err != nil {
 		t.Fatal(err)
@@ -208,10 +205,7 @@ func TestPoolCancelWhileQueued(t *testing.T) {
 
 func TestPoolCancelRacesRelease(t *testing.T) {
 	// Cancellations racing grants never leak or double-free a slot.
-	srv := newConnTestServer(t, nil)
-	c := NewTCPConnector(TCPConnectorOptions{Limit: 2})
-	defer c.Close()
-	tgt := srv.target("http")
+	_, c, tgt := newPoolTest(t, TCPConnectorOptions{Limit: 2})
 	var wg sync.WaitGroup
 	for i := range 200 {
 		wg.Go(func() {
@@ -243,10 +237,7 @@ func TestPoolCancelRacesRelease(t *testing.T) {
 }
 
 func TestPoolSetLimitAtRunTime(t *testing.T) {
-	srv := newConnTestServer(t, nil)
-	c := NewTCPConnector(TCPConnectorOptions{Limit: 1})
-	defer c.Close()
-	tgt := srv.target("http")
+	_, c, tgt := newPoolTest(t, TCPConnectorOptions{Limit: 1})
 	first, err := c.acquire(context.Background(), tgt)
 	if err != nil {
 		t.Fatal(err)
@@ -270,10 +261,7 @@ func TestPoolSetLimitAtRunTime(t *testing.T) {
 	// connections in use drain below it.
 	held := []*clientConn{first}
 	for range 3 {
-		cc, err := c.acquire(context.Background(), tgt)
-		if err != nil {
-			t.Fatal(err)
-		}
+		cc := mustAcquire(t, c, tgt)
 		held = append(held, cc)
 	}
 	c.SetLimit(2)
@@ -319,10 +307,7 @@ func TestPoolKeepAliveExpiry(t *testing.T) {
 	c := NewTCPConnector(TCPConnectorOptions{KeepAliveTimeout: 50 * time.Millisecond})
 	defer c.Close()
 	tgt := srv.target("http")
-	cc, err := c.acquire(context.Background(), tgt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cc := mustAcquire(t, c, tgt)
 	c.release(cc, true)
 	if s := c.Stats(); s.Idle != 1 || s.Open != 1 {
 		t.Fatalf("stats after release: %+v", s)
@@ -345,10 +330,7 @@ func TestPoolKeepAliveExpiry(t *testing.T) {
 
 	// An acquisition finding an expired connection (janitor not run yet)
 	// does not reuse it.
-	cc, err = c.acquire(context.Background(), tgt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cc = mustAcquire(t, c, tgt)
 	c.release(cc, true)
 	c.pool.mu.Lock()
 	c.keys[cc.key].idle[0].idleSince = monotime() - time.Minute
@@ -372,10 +354,7 @@ func TestPoolForceClose(t *testing.T) {
 		c := NewTCPConnector(opts)
 		tgt := srv.target("http")
 		for range 3 {
-			cc, err := c.acquire(context.Background(), tgt)
-			if err != nil {
-				t.Fatal(err)
-			}
+			cc := mustAcquire(t, c, tgt)
 			if cc.reused {
 				t.Errorf("%+v: a connection was reused", opts)
 			}
@@ -402,10 +381,10 @@ func TestPoolForceClose(t *testing.T) {
 
 // newPoolTest returns a server, a connector closed when the test ends and
 // a dial target for the server.
-func newPoolTest(t *testing.T) (*connTestServer, *TCPConnector, *dialTarget) {
+func newPoolTest(t *testing.T, opts TCPConnectorOptions) (*connTestServer, *TCPConnector, *dialTarget) {
 	t.Helper()
 	srv := newConnTestServer(t, nil)
-	c := NewTCPConnector(TCPConnectorOptions{})
+	c := NewTCPConnector(opts)
 	t.Cleanup(func() { c.Close() })
 	return srv, c, srv.target("http")
 }
@@ -421,7 +400,7 @@ func mustAcquire(t *testing.T, c *TCPConnector, tgt *dialTarget) *clientConn {
 }
 
 func TestPoolReleaseWithoutReuse(t *testing.T) {
-	_, c, tgt := newPoolTest(t)
+	_, c, tgt := newPoolTest(t, TCPConnectorOptions{})
 	cc := mustAcquire(t, c, tgt)
 	c.release(cc, false)
 	c.release(cc, true) // a second release does nothing
@@ -431,10 +410,7 @@ func TestPoolReleaseWithoutReuse(t *testing.T) {
 }
 
 func TestPoolLIFO(t *testing.T) {
-	srv := newConnTestServer(t, nil)
-	c := NewTCPConnector(TCPConnectorOptions{})
-	defer c.Close()
-	tgt := srv.target("http")
+	_, c, tgt := newPoolTest(t, TCPConnectorOptions{})
 	a, _ := c.acquire(context.Background(), tgt)
 	b, err := c.acquire(context.Background(), tgt)
 	if err != nil || a == nil {
@@ -453,14 +429,8 @@ func TestPoolLIFO(t *testing.T) {
 }
 
 func TestPoolStaleIdleConnection(t *testing.T) {
-	srv := newConnTestServer(t, nil)
-	c := NewTCPConnector(TCPConnectorOptions{})
-	defer c.Close()
-	tgt := srv.target("http")
-	cc, err := c.acquire(context.Background(), tgt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, c, tgt := newPoolTest(t, TCPConnectorOptions{})
+	cc := mustAcquire(t, c, tgt)
 	c.release(cc, true)
 	// The server closes the idle connection.
 	(<-srv.conns).Close()
@@ -622,7 +592,7 @@ func BenchmarkPoolAcquireRelease(b *testing.B) {
 // A connection released after the janitor dropped its pool key's state
 // goes back into the pool all the same.
 func TestPoolReleaseAfterKeyDropped(t *testing.T) {
-	srv, c, tgt := newPoolTest(t)
+	srv, c, tgt := newPoolTest(t, TCPConnectorOptions{})
 	cc := mustAcquire(t, c, tgt)
 	c.release(cc, true) // idle: its key state is known to it
 	if cc = mustAcquire(t, c, tgt); !cc.reused {

@@ -137,10 +137,32 @@ func closeWS(t *testing.T, ws *aiohttp.ClientWebSocket) {
 	}
 }
 
+// wsOK returns a function that fails t on a WSConnect error and returns
+// the socket otherwise.
+func wsOK(t *testing.T) func(*aiohttp.ClientWebSocket, error) *aiohttp.ClientWebSocket {
+	return func(ws *aiohttp.ClientWebSocket, err error) *aiohttp.ClientWebSocket {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ws
+	}
+}
+
+// checkEcho sends msg and fails t unless it comes back as text.
+func checkEcho(t *testing.T, ctx context.Context, ws *aiohttp.ClientWebSocket, msg string) {
+	t.Helper()
+	if err := ws.SendStr(ctx, msg); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := ws.ReceiveText(ctx); err != nil || s != msg {
+		t.Fatalf("ReceiveText = %q, %v", s, err)
+	}
+}
+
 func TestWSConnectEcho(t *testing.T) {
 	srv := startWSServer(t, nil, echoHandler())
-	s := aiohttp.NewSession(aiohttp.SessionOptions{})
-	defer s.Close()
+	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
 	ws, err := s.WSConnect(ctx, srv.url+"/echo", aiohttp.WSOptions{Origin: "http://origin.test"},
 		aiohttp.Params{"q": "1"}, aiohttp.Headers{"X-Test": "yes"})
@@ -175,12 +197,7 @@ func TestWSConnectEcho(t *testing.T) {
 		t.Errorf("protocol %q, compressed %v", ws.Protocol(), ws.Compressed())
 	}
 
-	if err := ws.SendStr(ctx, "hello"); err != nil {
-		t.Fatal(err)
-	}
-	if s, err := ws.ReceiveText(ctx); err != nil || s != "hello" {
-		t.Fatalf("ReceiveText = %q, %v", s, err)
-	}
+	checkEcho(t, ctx, ws, "hello")
 	if err := ws.SendBytes(ctx, []byte{0, 1, 2}); err != nil {
 		t.Fatal(err)
 	}
@@ -207,24 +224,15 @@ func TestWSConnectEcho(t *testing.T) {
 
 func TestWSConnectHTTPSchemeAndMethod(t *testing.T) {
 	srv := startWSServer(t, nil, echoHandler())
-	s := aiohttp.NewSession(aiohttp.SessionOptions{})
-	defer s.Close()
+	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
 	u := "http" + strings.TrimPrefix(srv.url, "ws") + "/x"
-	ws, err := s.WSConnect(ctx, u, aiohttp.WSOptions{Method: "post"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws := wsOK(t)(s.WSConnect(ctx, u, aiohttp.WSOptions{Method: "post"}))
 	defer closeWS(t, ws)
 	if m := srv.requests()[0].Method; m != "POST" {
 		t.Errorf("method %s", m)
 	}
-	if err := ws.SendStr(ctx, "x"); err != nil {
-		t.Fatal(err)
-	}
-	if s, err := ws.ReceiveText(ctx); err != nil || s != "x" {
-		t.Fatalf("ReceiveText = %q, %v", s, err)
-	}
+	checkEcho(t, ctx, ws, "x")
 }
 
 func TestWSConnectFramesWithHandshake(t *testing.T) {
@@ -239,13 +247,9 @@ func TestWSConnectFramesWithHandshake(t *testing.T) {
 		defer c.CloseNow()
 		c.Read(context.Background())
 	})
-	s := aiohttp.NewSession(aiohttp.SessionOptions{})
-	defer s.Close()
+	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
-	ws, err := s.WSConnect(ctx, srv.url, aiohttp.WSOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{}))
 	defer closeWS(t, ws)
 	if s, err := ws.ReceiveText(ctx); err != nil || s != "first" {
 		t.Fatalf("ReceiveText = %q, %v", s, err)
@@ -257,13 +261,9 @@ func TestWSConnectFramesWithHandshake(t *testing.T) {
 
 func TestWSConnectProtocols(t *testing.T) {
 	srv := startWSServer(t, nil, echoHandler("v2", "v1"))
-	s := aiohttp.NewSession(aiohttp.SessionOptions{})
-	defer s.Close()
+	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
-	ws, err := s.WSConnect(ctx, srv.url, aiohttp.WSOptions{Protocols: []string{"v1", "v2"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{Protocols: []string{"v1", "v2"}}))
 	defer closeWS(t, ws)
 	if ws.Protocol() != "v1" {
 		t.Errorf("Protocol = %q, want v1", ws.Protocol())
@@ -362,8 +362,7 @@ func TestWSConnectHandshakeErrors(t *testing.T) {
 }
 
 func TestWSConnectBadCompressOption(t *testing.T) {
-	s := aiohttp.NewSession(aiohttp.SessionOptions{})
-	defer s.Close()
+	s := newSession(t, aiohttp.SessionOptions{})
 	_, err := s.WSConnect(testCtx(t), "ws://127.0.0.1:1/", aiohttp.WSOptions{Compress: 3})
 	if !errors.Is(err, aiohttp.ErrClient) || errors.Is(err, aiohttp.ErrClientConnector) {
 		t.Fatalf("err = %v", err)
@@ -372,14 +371,10 @@ func TestWSConnectBadCompressOption(t *testing.T) {
 
 func TestWSConnectCompression(t *testing.T) {
 	srv := startWSServer(t, nil, echoHandler())
-	s := aiohttp.NewSession(aiohttp.SessionOptions{})
-	defer s.Close()
+	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
 	for _, bits := range []int{15, 10} {
-		ws, err := s.WSConnect(ctx, srv.url, aiohttp.WSOptions{Compress: bits})
-		if err != nil {
-			t.Fatal(err)
-		}
+		ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{Compress: bits}))
 		reqs := srv.requests()
 		offer := reqs[len(reqs)-1].Header.Get("Sec-WebSocket-Extensions")
 		if !strings.HasPrefix(offer, "permessage-deflate") || (bits == 10) != strings.Contains(offer, "server_max_window_bits=10") {
@@ -401,13 +396,9 @@ func TestWSConnectCompression(t *testing.T) {
 
 func TestWSConnectMaxMsgSize(t *testing.T) {
 	srv := startWSServer(t, nil, echoHandler())
-	s := aiohttp.NewSession(aiohttp.SessionOptions{})
-	defer s.Close()
+	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
-	ws, err := s.WSConnect(ctx, srv.url, aiohttp.WSOptions{MaxMsgSize: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{MaxMsgSize: 10}))
 	defer closeWS(t, ws)
 	if err := ws.SendStr(ctx, "more than ten bytes"); err != nil {
 		t.Fatal(err)
@@ -432,13 +423,9 @@ func TestWSConnectHeartbeat(t *testing.T) {
 			}
 		}
 	})
-	s := aiohttp.NewSession(aiohttp.SessionOptions{})
-	defer s.Close()
+	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
-	ws, err := s.WSConnect(ctx, srv.url, aiohttp.WSOptions{Heartbeat: 100 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{Heartbeat: 100 * time.Millisecond}))
 	defer closeWS(t, ws)
 	start := time.Now()
 	m := ws.Receive(ctx)
@@ -455,13 +442,9 @@ func TestWSConnectHeartbeat(t *testing.T) {
 
 func TestWSConnectHeartbeatAnswered(t *testing.T) {
 	srv := startWSServer(t, nil, echoHandler())
-	s := aiohttp.NewSession(aiohttp.SessionOptions{})
-	defer s.Close()
+	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
-	ws, err := s.WSConnect(ctx, srv.url, aiohttp.WSOptions{Heartbeat: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{Heartbeat: 50 * time.Millisecond}))
 	defer closeWS(t, ws)
 	// Nothing but pongs arrive for several heartbeats: the socket lives.
 	short, cancel := context.WithTimeout(ctx, 400*time.Millisecond)
@@ -477,24 +460,15 @@ func TestWSConnectHeartbeatAnswered(t *testing.T) {
 
 func TestWSConnectReceiveTimeout(t *testing.T) {
 	srv := startWSServer(t, nil, echoHandler())
-	s := aiohttp.NewSession(aiohttp.SessionOptions{})
-	defer s.Close()
+	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
-	ws, err := s.WSConnect(ctx, srv.url, aiohttp.WSOptions{ReceiveTimeout: 100 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{ReceiveTimeout: 100 * time.Millisecond}))
 	defer closeWS(t, ws)
 	m := ws.Receive(ctx)
 	if m.Type != websocket.MsgError || !errors.Is(m.Err, websocket.ErrReceiveTimeout) || ws.Closed() {
 		t.Fatalf("Receive = %v %v, closed %v", m.Type, m.Err, ws.Closed())
 	}
-	if err := ws.SendStr(ctx, "later"); err != nil {
-		t.Fatal(err)
-	}
-	if s, err := ws.ReceiveText(ctx); err != nil || s != "later" {
-		t.Fatalf("ReceiveText = %q, %v", s, err)
-	}
+	checkEcho(t, ctx, ws, "later")
 }
 
 func TestWSConnectClose(t *testing.T) {
@@ -511,13 +485,9 @@ func TestWSConnectClose(t *testing.T) {
 			got <- ce.Code
 		}
 	})
-	s := aiohttp.NewSession(aiohttp.SessionOptions{})
-	defer s.Close()
+	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
-	ws, err := s.WSConnect(ctx, srv.url, aiohttp.WSOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{}))
 	if err := ws.Close(ctx, 4001, "done"); err != nil {
 		t.Fatal(err)
 	}
@@ -537,13 +507,9 @@ func TestWSConnectClose(t *testing.T) {
 
 func TestWSConnectServerCloses(t *testing.T) {
 	srv := startWSServer(t, nil, echoHandler())
-	s := aiohttp.NewSession(aiohttp.SessionOptions{})
-	defer s.Close()
+	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
-	ws, err := s.WSConnect(ctx, srv.url, aiohttp.WSOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{}))
 	defer closeWS(t, ws)
 	if err := ws.SendStr(ctx, "close"); err != nil {
 		t.Fatal(err)
@@ -563,10 +529,7 @@ func TestWSConnectFreesConnectorSlot(t *testing.T) {
 	s := aiohttp.NewSession(aiohttp.SessionOptions{Connector: conn})
 	defer s.Close()
 	ctx := testCtx(t)
-	ws, err := s.WSConnect(ctx, srv.url, aiohttp.WSOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{}))
 	// The open WebSocket holds the only slot.
 	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 	defer cancel()
@@ -588,16 +551,13 @@ func TestWSConnectFreesConnectorSlot(t *testing.T) {
 		closeWS(t, ws)
 	}
 	// A socket the server drops frees its slot too once closed.
-	ws, err = s.WSConnect(ctx, srv.url, aiohttp.WSOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws = wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{}))
 	ws.SendStr(ctx, "close")
 	if m := ws.Receive(ctx); m.Type != websocket.MsgClose {
 		t.Fatalf("Receive = %v", m.Type)
 	}
 	closeWS(t, ws)
-	ws, err = s.WSConnect(ctx, srv.url, aiohttp.WSOptions{})
+	ws, err := s.WSConnect(ctx, srv.url, aiohttp.WSOptions{})
 	if err != nil {
 		t.Fatalf("after the server closed: %v", err)
 	}
@@ -606,13 +566,9 @@ func TestWSConnectFreesConnectorSlot(t *testing.T) {
 
 func TestWSConnectContextBoundsHandshakeOnly(t *testing.T) {
 	srv := startWSServer(t, nil, echoHandler())
-	s := aiohttp.NewSession(aiohttp.SessionOptions{})
-	defer s.Close()
+	s := newSession(t, aiohttp.SessionOptions{})
 	ctx, cancel := context.WithCancel(context.Background())
-	ws, err := s.WSConnect(ctx, srv.url, aiohttp.WSOptions{}, aiohttp.ClientTimeout{Total: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{}, aiohttp.ClientTimeout{Total: 200 * time.Millisecond}))
 	cancel()
 	time.Sleep(300 * time.Millisecond) // past the total timeout
 	tctx := testCtx(t)
@@ -634,20 +590,11 @@ func TestWSConnectTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := startWSServer(t, ln, echoHandler())
-	s := aiohttp.NewSession(aiohttp.SessionOptions{})
-	defer s.Close()
+	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
-	ws, err := s.WSConnect(ctx, srv.url, aiohttp.WSOptions{}, aiohttp.TLSOptions{InsecureSkipVerify: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{}, aiohttp.TLSOptions{InsecureSkipVerify: true}))
 	defer closeWS(t, ws)
-	if err := ws.SendStr(ctx, "secure"); err != nil {
-		t.Fatal(err)
-	}
-	if s, err := ws.ReceiveText(ctx); err != nil || s != "secure" {
-		t.Fatalf("ReceiveText = %q, %v", s, err)
-	}
+	checkEcho(t, ctx, ws, "secure")
 }
 
 func TestWSConnectWebSocketResponse(t *testing.T) {
@@ -672,14 +619,10 @@ func TestWSConnectWebSocketResponse(t *testing.T) {
 		})
 	})
 	wsURL := "ws" + strings.TrimPrefix(base, "http") + "/ws"
-	s := aiohttp.NewSession(aiohttp.SessionOptions{})
-	defer s.Close()
+	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
 	for _, compress := range []int{0, 15} {
-		ws, err := s.WSConnect(ctx, wsURL, aiohttp.WSOptions{Protocols: []string{"p0", "p1"}, Compress: compress})
-		if err != nil {
-			t.Fatal(err)
-		}
+		ws := wsOK(t)(s.WSConnect(ctx, wsURL, aiohttp.WSOptions{Protocols: []string{"p0", "p1"}, Compress: compress}))
 		if ws.Protocol() != "p1" || ws.Compressed() != (compress != 0) {
 			t.Errorf("protocol %q compressed %v", ws.Protocol(), ws.Compressed())
 		}
@@ -711,14 +654,10 @@ func TestWSConnectWebSocketResponse(t *testing.T) {
 func TestWSConnectNoLeak(t *testing.T) {
 	srv := startWSServer(t, nil, echoHandler())
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	s := aiohttp.NewSession(aiohttp.SessionOptions{})
-	defer s.Close()
+	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
 	for _, o := range []aiohttp.WSOptions{{}, {Heartbeat: 20 * time.Millisecond, Compress: 15}} {
-		ws, err := s.WSConnect(ctx, srv.url, o)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ws := wsOK(t)(s.WSConnect(ctx, srv.url, o))
 		if err := ws.SendStr(ctx, "x"); err != nil {
 			t.Fatal(err)
 		}
@@ -733,22 +672,13 @@ func TestWSConnectThroughHTTPProxy(t *testing.T) {
 	// The test server plays the proxy and the WebSocket server at once: a
 	// ws:// request reaches it in absolute form, with an http:// target.
 	srv := startWSServer(t, nil, echoHandler())
-	s := aiohttp.NewSession(aiohttp.SessionOptions{})
-	defer s.Close()
+	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
 	proxy := "http" + strings.TrimPrefix(srv.url, "ws")
-	ws, err := s.WSConnect(ctx, "ws://ws.example.test/chat", aiohttp.WSOptions{}, aiohttp.Proxy(proxy))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws := wsOK(t)(s.WSConnect(ctx, "ws://ws.example.test/chat", aiohttp.WSOptions{}, aiohttp.Proxy(proxy)))
 	defer closeWS(t, ws)
 	if uri := srv.requests()[0].RequestURI; uri != "http://ws.example.test/chat" {
 		t.Errorf("request target %q", uri)
 	}
-	if err := ws.SendStr(ctx, "via proxy"); err != nil {
-		t.Fatal(err)
-	}
-	if s, err := ws.ReceiveText(ctx); err != nil || s != "via proxy" {
-		t.Fatalf("ReceiveText = %q, %v", s, err)
-	}
+	checkEcho(t, ctx, ws, "via proxy")
 }
