@@ -547,12 +547,9 @@ func (ex *exchange) roundTrip() (*Response, error) {
 	// With nothing more to send before the answer, a plain socket sends
 	// the request from within the read of the answer, saving a system
 	// call (see sockReader).
-	if c.sock != nil && !sendBody && !expect && c.r.Buffered() == 0 {
+	deferred := c.sock != nil && !sendBody && !expect && c.r.Buffered() == 0
+	if deferred {
 		c.sock.send(buf)
-		defer func() {
-			c.sock.send(nil) // unsent when the read failed before it began
-			putWriteBuf(bufp, buf)
-		}()
 	} else {
 		_, err = c.nc.Write(buf)
 		putWriteBuf(bufp, buf)
@@ -593,7 +590,14 @@ func (ex *exchange) roundTrip() (*Response, error) {
 		}
 	}
 	if !haveHead {
-		if err := ex.readHead(false); err != nil {
+		err := ex.readHead(false)
+		if deferred {
+			// Before the response may hand the connection to another
+			// request: unsent when the read failed before it began.
+			c.sock.send(nil)
+			putWriteBuf(bufp, buf)
+		}
+		if err != nil {
 			return nil, ex.ioError(err, c.sock.failedWriting())
 		}
 	}

@@ -410,3 +410,29 @@ func TestSessionURLCacheIsolation(t *testing.T) {
 		t.Errorf("the other server got %q", r.URL.Path)
 	}
 }
+
+// A response without a body returns its connection to the pool before
+// Get returns; the next request taking the connection from another
+// goroutine must send its request all the same (a request sent from within
+// the read of its answer was once unset by the one before).
+func TestSessionHandsOverEmptyAnswers(t *testing.T) {
+	base := serveApp(t, func(app *web.Application) {
+		app.Router.Get("/", func(*web.Request) (web.Response, error) { return web.Text(""), nil })
+	})
+	conn := aiohttp.NewTCPConnector(aiohttp.TCPConnectorOptions{Limit: 1})
+	s := newSession(t, aiohttp.SessionOptions{Connector: conn, Timeout: aiohttp.ClientTimeout{Total: 5 * time.Second}})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 200 {
+				resp, err := s.Get(context.Background(), base+"/")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				resp.Close()
+			}
+		})
+	}
+	wg.Wait()
+}
