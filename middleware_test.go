@@ -3,10 +3,13 @@ package aiohttp_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aiohttp-go/aiohttp"
 	"github.com/aiohttp-go/aiohttp/web"
@@ -165,5 +168,37 @@ func TestTraceOrder(t *testing.T) {
 	s.Get(context.WithValue(testCtx(t), key{}, ""), "http://127.0.0.1:1/fail")
 	if len(events) < 2 || events[len(events)-1] != "exception /fail" {
 		t.Errorf("failure events %q", events)
+	}
+}
+
+// OnRequestHeadersSent fires once the request has left: a hook may rely on
+// the server having it (a plain socket's request was once written only
+// after the hook, on the way into the read of the answer).
+func TestTraceHeadersSentAfterWrite(t *testing.T) {
+	received := make(chan struct{}, 4)
+	srv := startRaw(t, serveRequests(func(*http.Request) string {
+		received <- struct{}{}
+		return "HTTP/1.1 204 No Content\r\n\r\n"
+	}))
+	var late atomic.Int32
+	tc := &aiohttp.TraceConfig{
+		OnRequestHeadersSent: func(context.Context, aiohttp.TraceRequest) {
+			select {
+			case <-received:
+			case <-time.After(2 * time.Second):
+				late.Add(1)
+			}
+		},
+	}
+	s := newSession(t, aiohttp.SessionOptions{TraceConfigs: []*aiohttp.TraceConfig{tc}})
+	for range 2 { // a new connection, then a pooled one
+		resp, err := s.Get(testCtx(t), srv.URL+"/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Close()
+	}
+	if n := late.Load(); n > 0 {
+		t.Errorf("%d of 2 requests had not reached the server when OnRequestHeadersSent fired", n)
 	}
 }

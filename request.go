@@ -546,8 +546,9 @@ func (ex *exchange) roundTrip() (*Response, error) {
 	sendBody := body != nil && !inline
 	// With nothing more to send before the answer, a plain socket sends
 	// the request from within the read of the answer, saving a system
-	// call (see sockReader).
-	deferred := c.sock != nil && !sendBody && !expect && c.r.Buffered() == 0
+	// call (see sockReader); not when traced, as the trace hooks say the
+	// request has left.
+	deferred := c.sock != nil && st.trace == nil && !sendBody && !expect && c.r.Buffered() == 0
 	if deferred {
 		c.sock.send(buf)
 	} else {
