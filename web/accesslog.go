@@ -7,8 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/aiohttp-go/aiohttp/multidict"
 )
 
 // DefaultAccessLogFormat is aiohttp's default access log format.
@@ -78,7 +76,8 @@ func newAccessLogger(w io.Writer, format string) *accessLogger {
 	return l
 }
 
-func (l *accessLogger) log(req *Request, status int, size int64, respHeader *multidict.CIMultiDict) {
+// log writes the line of a request answered with head and size body bytes.
+func (l *accessLogger) log(req *Request, head *responseHead, size int64) {
 	taken := time.Since(req.start)
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -101,7 +100,7 @@ func (l *accessLogger) log(req *Request, status int, size int64, respHeader *mul
 			b = append(b, ' ')
 			b = append(b, req.Version().String()...)
 		case 's':
-			b = strconv.AppendInt(b, int64(status), 10)
+			b = strconv.AppendInt(b, int64(head.status), 10)
 		case 'b':
 			b = strconv.AppendInt(b, size, 10)
 		case 'T':
@@ -113,7 +112,7 @@ func (l *accessLogger) log(req *Request, status int, size int64, respHeader *mul
 		case 'i':
 			b = appendLogValue(b, req.headerView(p.text))
 		case 'o':
-			b = appendLogValue(b, respHeader.Get(p.text))
+			b = appendLogValue(b, head.sentValue(p.text))
 		}
 	}
 	b = append(b, '\n')

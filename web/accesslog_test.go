@@ -161,6 +161,36 @@ func TestAccessLogOff(t *testing.T) {
 	}
 }
 
+// %{Name}o reports the fields the server adds as they went out, on the
+// engine and through net/http (HTTP/2) alike.
+func TestAccessLogAddedFields(t *testing.T) {
+	app := logApp()
+	app.Router.Get("/cookie", func(*web.Request) (web.Response, error) {
+		return web.Text("").SetStatus(204).SetCookie(web.Cookie{Name: "k", Value: "v"}), nil
+	})
+	var buf logBuffer
+	format := `%r|%{Content-Type}o|%{Content-Length}o|%{Set-Cookie}o|%{Transfer-Encoding}o`
+	s := startApp(t, app, web.ServerOptions{AccessLog: &buf, AccessLogFormat: format})
+	c := s.dial(t)
+	c.get("/hello")
+	c.get("/cookie")
+	tr := h2cTransport()
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: ioTimeout}
+	resp, err := client.Get(s.url + "/hello")
+	readAll(t, resp, err)
+	want := []string{
+		"GET /hello HTTP/1.1|text/plain; charset=utf-8|5|-|-",
+		"GET /cookie HTTP/1.1|-|-|k=v; Path=/|-",
+		"GET /hello HTTP/2.0|text/plain; charset=utf-8|5|-|-",
+	}
+	for i, w := range want {
+		if line := buf.line(t, i); line != w {
+			t.Errorf("line %d: %q, want %q", i, line, w)
+		}
+	}
+}
+
 // HTTP/2 requests are logged too, with their version in %r.
 func TestAccessLogHTTP2(t *testing.T) {
 	var buf logBuffer

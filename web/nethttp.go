@@ -24,7 +24,7 @@ func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // access when there is one (our server's HTTP/2 connections).
 func (a *Application) serveStd(w http.ResponseWriter, r *http.Request, access *accessLogger) {
 	a.freeze()
-	out := &stdOutbound{w: w, header: &noHeader}
+	out := &stdOutbound{w: w, head: responseHead{header: &noHeader}}
 	req := &Request{
 		out:        out,
 		netAddr:    r.RemoteAddr,
@@ -56,7 +56,7 @@ func (a *Application) serveStd(w http.ResponseWriter, r *http.Request, access *a
 		}
 	}
 	if access != nil && !out.taken {
-		access.log(req, out.status, out.size, out.header)
+		access.log(req, &out.head, out.size)
 	}
 	req.ctx.cancel(context.Canceled)
 }
@@ -113,9 +113,8 @@ type stdOutbound struct {
 	w      http.ResponseWriter
 	noBody bool // HEAD, 1xx, 204 or 304: body writes are dropped, as on the engine
 	// what the access log reports
-	status int
-	size   int64
-	header *multidict.CIMultiDict
+	head responseHead
+	size int64
 }
 
 func (o *stdOutbound) setHead(req *Request, h *responseHead) {
@@ -143,7 +142,7 @@ func (o *stdOutbound) setHead(req *Request, h *responseHead) {
 	if !req.keepAlive {
 		dst.Set("Connection", "close")
 	}
-	o.status, o.header = h.status, h.header
+	o.head = *h
 	o.noBody = req.method == "HEAD" || !bodyAllowed(h.status)
 	o.w.WriteHeader(h.status)
 }

@@ -1,10 +1,12 @@
 package web
 
 import (
-	"github.com/aiohttp-go/aiohttp/internal/http1"
-	"github.com/aiohttp-go/aiohttp/multidict"
 	"io"
 	"net"
+	"strconv"
+
+	"github.com/aiohttp-go/aiohttp/internal/http1"
+	"github.com/aiohttp-go/aiohttp/multidict"
 )
 
 // outbound is where a request's response goes: the engine's connection or a
@@ -110,6 +112,41 @@ func appendHead(w []byte, req *Request, h *responseHead) []byte {
 	return w
 }
 
+// sentValue returns the first value of the response header field name as
+// the head goes out: the handler's, or the Content-Type, Content-Length or
+// Set-Cookie that appendHead adds; "" for a field it drops or lacks.
+func (h *responseHead) sentValue(name string) string {
+	allowed := bodyAllowed(h.status)
+	switch {
+	case multidict.EqualFold(name, "Content-Type"):
+		if !allowed {
+			return ""
+		}
+		if v := h.header.Get(name); v != "" {
+			return v
+		}
+		return h.contentType
+	case multidict.EqualFold(name, "Content-Length"):
+		if !allowed || h.length < 0 {
+			return ""
+		}
+		return strconv.FormatInt(h.length, 10)
+	case isFramingField(name):
+		return ""
+	case multidict.EqualFold(name, "Set-Cookie"):
+		if v := h.header.Get(name); v != "" {
+			return v
+		}
+		for i := range h.cookies {
+			if v := h.cookies[i].String(); v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	return h.header.Get(name)
+}
+
 // isFramingField reports the fields the engine sets itself.
 func isFramingField(name string) bool {
 	switch len(name) {
@@ -146,27 +183,26 @@ func (c *serverConn) writeResponse(req *Request, r *BodyResponse) error {
 	c.w = appendHead(c.w, req, &h)
 	c.w = append(c.w, '\r', '\n')
 	if req.method == "HEAD" || !bodyAllowed(r.status) {
-		return c.logAccess(req, r.status, 0, h.header)
+		return c.logAccess(req, &h, 0)
 	}
 	if r.isText {
 		c.w = append(c.w, r.text...)
 	} else {
 		c.w = append(c.w, r.body...)
 	}
-	return c.logAccess(req, r.status, h.length, h.header)
+	return c.logAccess(req, &h, h.length)
 }
 
 // streamState tracks a streamed response on the engine.
 type streamState struct {
 	chunked bool
 	noBody  bool
-	status  int
 	written int64
-	header  *multidict.CIMultiDict
+	head    responseHead
 }
 
 func (c *serverConn) writeHead(req *Request, h *responseHead) error {
-	c.stream = streamState{status: h.status, header: h.header, noBody: req.method == "HEAD" || !bodyAllowed(h.status)}
+	c.stream = streamState{head: *h, noBody: req.method == "HEAD" || !bodyAllowed(h.status)}
 	c.w = appendHead(c.w, req, h)
 	c.w = append(c.w, '\r', '\n')
 	c.stream.chunked = h.length < 0 && req.minor >= 1 && !c.stream.noBody
@@ -202,7 +238,7 @@ func (c *serverConn) end() error {
 	if c.stream.chunked {
 		c.w = http1.AppendLastChunk(c.w, nil)
 	}
-	return c.logAccess(&c.req, c.stream.status, c.stream.written, c.stream.header)
+	return c.logAccess(&c.req, &c.stream.head, c.stream.written)
 }
 
 func (c *serverConn) writeContinue() {
@@ -227,9 +263,9 @@ func (c *serverConn) hijack() (net.Conn, io.Reader, error) {
 
 // logAccess writes the access log line of a finished request, if the
 // server keeps an access log.
-func (c *serverConn) logAccess(req *Request, status int, size int64, h *multidict.CIMultiDict) error {
+func (c *serverConn) logAccess(req *Request, h *responseHead, size int64) error {
 	if c.srv.access != nil {
-		c.srv.access.log(req, status, size, h)
+		c.srv.access.log(req, h, size)
 	}
 	return nil
 }
