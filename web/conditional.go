@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -127,6 +128,9 @@ func (r *Request) HTTPRange() (rng ByteRange, ok bool, err error) {
 	end, ok2 := parse(last)
 	if !ok1 || !ok2 || start > end {
 		return ByteRange{}, true, ErrBadRange
+	}
+	if end == math.MaxInt64 { // past any representable length: to the end
+		return ByteRange{Start: start, End: -1}, true, nil
 	}
 	return ByteRange{Start: start, End: end + 1}, true, nil
 }

@@ -276,6 +276,8 @@ func TestRequestHTTPRange(t *testing.T) {
 		{"bytes=0-1,3-4", web.ByteRange{}, true, true},
 		{"blocks=0-1", web.ByteRange{}, true, true},
 		{"bytes=+1-2", web.ByteRange{}, true, true},
+		{"bytes=7-9223372036854775807", web.ByteRange{Start: 7, End: -1}, true, false},
+		{"bytes=7-9223372036854775808", web.ByteRange{}, true, true},
 	}
 	for _, tt := range tests {
 		var hdr []string

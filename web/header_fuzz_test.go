@@ -1,0 +1,112 @@
+package web
+
+import (
+	"errors"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aiohttp-go/aiohttp/multidict"
+)
+
+// requestWithHeader returns a Request carrying only the given header field,
+// for the parsers of request header values.
+func requestWithHeader(name, value string) *Request {
+	return &Request{header: multidict.NewCI(multidict.Item{Key: name, Value: value})}
+}
+
+func FuzzHTTPRange(f *testing.F) {
+	for _, s := range []string{"bytes=0-499", "bytes=500-", "bytes=-200", "bytes=9-3", "bytes=0-9223372036854775807", "bytes=-0", "bytes= 1-2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		r, ok, err := requestWithHeader("Range", v).HTTPRange()
+		switch {
+		case !ok:
+			if strings.TrimSpace(v) != "" || err != nil {
+				t.Fatalf("%q: not ok, err %v", v, err)
+			}
+		case err != nil:
+			if !errors.Is(err, ErrBadRange) {
+				t.Fatalf("%q: %v", v, err)
+			}
+		case r.Start < 0: // a suffix
+			if r.End != -1 {
+				t.Fatalf("%q: suffix %+v", v, r)
+			}
+		case r.End != -1 && r.End <= r.Start:
+			t.Fatalf("%q: empty or inverted range %+v", v, r)
+		}
+	})
+}
+
+func FuzzETags(f *testing.F) {
+	for _, s := range []string{`"abc", W/"weak" , "x"`, "*", `W/""`, `"a",`, `"a" "b"`, `W/`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		tags := parseETags(v)
+		if len(tags) == 0 || tags[0].Value == "*" {
+			return
+		}
+		// What parsed renders back into a header that parses the same.
+		var b strings.Builder
+		for i, tag := range tags {
+			if strings.Contains(tag.Value, `"`) {
+				t.Fatalf("%q: tag %q holds a quote", v, tag.Value)
+			}
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if tag.Weak {
+				b.WriteString("W/")
+			}
+			b.WriteString(`"` + tag.Value + `"`)
+		}
+		if again := parseETags(b.String()); !slices.Equal(again, tags) {
+			t.Fatalf("%q parsed as %v; rendered %q parses as %v", v, tags, b.String(), again)
+		}
+	})
+}
+
+func FuzzForwarded(f *testing.F) {
+	for _, s := range []string{`for=192.0.2.60;proto=http;by=203.0.113.43`, `for="[2001:db8::1]:80", for=x`, `a="b\"c";d=e`, `=x`, `for="unterminated`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		for _, elem := range requestWithHeader("Forwarded", v).Forwarded() {
+			for name := range elem {
+				if name != strings.ToLower(name) || name == "" {
+					t.Fatalf("%q: parameter name %q", v, name)
+				}
+			}
+		}
+	})
+}
+
+// FuzzURLEncoded checks parseURLEncoded against net/url wherever net/url
+// accepts the input; where it does not, parseURLEncoded keeps what does not
+// unescape as sent.
+func FuzzURLEncoded(f *testing.F) {
+	for _, s := range []string{"a=1&b=2", "a=1&a=2&&c", "x=%41+b", "=v&k=", "bad=%zz", "k%20=v%2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := parseURLEncoded(s)
+		want, err := url.ParseQuery(s)
+		if err != nil {
+			return
+		}
+		n := 0
+		for k, vs := range want {
+			n += len(vs)
+			if g := got.GetAll(k); !slices.Equal(g, vs) {
+				t.Fatalf("%q: %q = %q, net/url gives %q", s, k, g, vs)
+			}
+		}
+		if got.Len() != n {
+			t.Fatalf("%q: %d pairs, net/url gives %d", s, got.Len(), n)
+		}
+	})
+}
