@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/aiohttp-go/aiohttp/internal/http1"
 	"github.com/aiohttp-go/aiohttp/multidict"
 )
 
@@ -75,6 +76,19 @@ var (
 	ErrSessionClosed = kind("session is closed", ErrClient)
 )
 
+// What the HTTP/1.x parser found wrong with a response, aiohttp's
+// http_exceptions. A rejected head gives a ClientResponseError with status
+// 400, a broken body an error of kind ErrClientPayload; either matches,
+// with errors.Is, ErrBadHTTPMessage and the sentinel of what was wrong.
+var (
+	ErrBadHTTPMessage   = http1.ErrBadMessage       // BadHttpMessage
+	ErrLineTooLong      = http1.ErrLineTooLong      // LineTooLong: the status line or a field over its limit
+	ErrInvalidHeader    = http1.ErrInvalidHeader    // InvalidHeader: a malformed field, or too many
+	ErrBadStatusLine    = http1.ErrBadStatusLine    // BadStatusLine
+	ErrContentLength    = http1.ErrContentLength    // ContentLengthError: a body shorter than announced, or a bad Content-Length
+	ErrTransferEncoding = http1.ErrTransferEncoding // TransferEncodingError: broken chunked framing
+)
+
 // Error is a client error: what kind it is, which request it concerns and,
 // when there is one, its cause. errors.Is matches Kind (and its ancestors)
 // and Err, so errors.Is(err, context.DeadlineExceeded) holds for a
@@ -120,6 +134,7 @@ type ClientResponseError struct {
 	Message string // the reason phrase or what went wrong
 	Header  *multidict.CIMultiDict
 	History []*Response // the redirects that led here
+	Err     error       // the cause, when there is one: what the parser rejected
 }
 
 func (e *ClientResponseError) Error() string {
@@ -130,8 +145,13 @@ func (e *ClientResponseError) Error() string {
 	return "aiohttp: " + e.Request.Method + " " + e.Request.URL.String() + ": " + strconv.Itoa(e.Status) + ", message=" + strconv.Quote(msg)
 }
 
-// Unwrap returns the kind.
-func (e *ClientResponseError) Unwrap() error { return e.Kind }
+// Unwrap returns the kind and the cause.
+func (e *ClientResponseError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{e.Kind}
+	}
+	return []error{e.Kind, e.Err}
+}
 
 // ServerFingerprintMismatch reports a TLS certificate whose SHA-256
 // fingerprint is not the pinned one.

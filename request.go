@@ -867,7 +867,7 @@ func (ex *exchange) ioError(err error, writing bool) error {
 	var pe *http1.ParseError
 	switch {
 	case errors.As(err, &pe):
-		return &ClientResponseError{Kind: ErrClientResponse, Request: req.info(), Status: 400, Message: pe.Reason}
+		return &ClientResponseError{Kind: ErrClientResponse, Request: req.info(), Status: 400, Message: pe.Reason, Err: pe}
 	case req.Context.Err() != nil:
 		return req.error(ctxErrorKind(req.Context.Err()), req.Context.Err())
 	case isTimeout(err):

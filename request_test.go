@@ -555,3 +555,51 @@ func TestRequestServerClosedAfterAnswer(t *testing.T) {
 		t.Errorf("%d connections, want 5", n)
 	}
 }
+
+// A response the parser rejects fails with an error that names what was
+// wrong, as aiohttp's http_exceptions do: a bad head as a 400
+// ClientResponseError, a broken body as a payload error.
+func TestResponseParserErrorsAreTyped(t *testing.T) {
+	srv := startRaw(t, func(s *rawServer, c net.Conn, br *bufio.Reader) {
+		r := s.readRequest(br)
+		if r == nil {
+			return
+		}
+		switch r.URL.Path {
+		case "/status":
+			io.WriteString(c, "HTTP/1.1 2x0 OK\r\n\r\n")
+		case "/field":
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nX A: b\r\nContent-Length: 0\r\n\r\n")
+		case "/long":
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nX-Long: "+strings.Repeat("x", 9000)+"\r\n\r\n")
+		case "/chunk":
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n")
+		case "/short":
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")
+		}
+	})
+	s := newSession(t, aiohttp.SessionOptions{})
+	for _, tt := range []struct {
+		path       string
+		kind, what error
+	}{
+		{"/status", aiohttp.ErrClientResponse, aiohttp.ErrBadStatusLine},
+		{"/field", aiohttp.ErrClientResponse, aiohttp.ErrInvalidHeader},
+		{"/long", aiohttp.ErrClientResponse, aiohttp.ErrLineTooLong},
+		{"/chunk", aiohttp.ErrClientPayload, aiohttp.ErrTransferEncoding},
+		{"/short", aiohttp.ErrClientPayload, aiohttp.ErrContentLength},
+	} {
+		resp, err := s.Get(testCtx(t), srv.URL+tt.path)
+		if err == nil {
+			_, err = resp.Read()
+			resp.Close()
+		}
+		if !errors.Is(err, tt.kind) || !errors.Is(err, tt.what) || !errors.Is(err, aiohttp.ErrBadHTTPMessage) {
+			t.Errorf("%s: %v, want %v and %v", tt.path, err, tt.kind, tt.what)
+		}
+		var re *aiohttp.ClientResponseError
+		if tt.kind == aiohttp.ErrClientResponse && (!errors.As(err, &re) || re.Status != 400 || re.Message == "") {
+			t.Errorf("%s: %#v, want a 400 ClientResponseError saying why", tt.path, err)
+		}
+	}
+}
