@@ -49,9 +49,12 @@ type requestConfig struct {
 	proxyAuth   *BasicAuth
 	proxyHeader Headers
 
-	skipAuto     []string
-	readBufSize  int
-	noDecompress bool
+	skipAuto        []string
+	readBufSize     int
+	decompress      bool // with hasDecompress: AutoDecompress's choice
+	hasDecompress   bool
+	readUntilEOF    bool // with hasReadUntilEOF: ReadUntilEOF's choice
+	hasReadUntilEOF bool
 
 	middlewares    []Middleware
 	hasMiddlewares bool
@@ -265,10 +268,20 @@ func ReadBufSize(n int) RequestOption {
 	return requestOptionFunc(func(c *requestConfig) { c.readBufSize = n })
 }
 
-// DisableAutoDecompress hands the response body over as it arrives,
-// without decoding its Content-Encoding.
-func DisableAutoDecompress() RequestOption {
-	return requestOptionFunc(func(c *requestConfig) { c.noDecompress = true })
+// AutoDecompress decides for one request whether the response body is
+// decoded from its Content-Encoding (aiohttp's per-request
+// auto_decompress), whatever SessionOptions.DisableAutoDecompress says.
+// AutoDecompress(false) hands the body over as it arrives.
+func AutoDecompress(on bool) RequestOption {
+	return requestOptionFunc(func(c *requestConfig) { c.decompress, c.hasDecompress = on, true })
+}
+
+// ReadUntilEOF decides for one request whether a response framed by
+// neither Content-Length nor chunked encoding is read until the server
+// closes (aiohttp's per-request read_until_eof), whatever
+// SessionOptions.DisableReadUntilEOF says. With false its body is empty.
+func ReadUntilEOF(on bool) RequestOption {
+	return requestOptionFunc(func(c *requestConfig) { c.readUntilEOF, c.hasReadUntilEOF = on, true })
 }
 
 // WithMiddlewares replaces the session's middlewares for one request; with
@@ -340,4 +353,13 @@ func sortedKeys(m map[string]string) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// choose returns a request's choice when it made one, the session's
+// otherwise.
+func choose(made, choice, session bool) bool {
+	if made {
+		return choice
+	}
+	return session
 }

@@ -892,7 +892,8 @@ func (ex *exchange) timeoutError(err error) error {
 func (ex *exchange) response() *Response {
 	req, head := ex.req, ex.head
 	kind := http1.ResponseBodyKind(head, req.Method)
-	if kind == http1.BodyUntilClose && ex.st.s.opts.DisableReadUntilEOF {
+	cfg := ex.st.cfg
+	if kind == http1.BodyUntilClose && !choose(cfg.hasReadUntilEOF, cfg.readUntilEOF, !ex.st.s.opts.DisableReadUntilEOF) {
 		kind, ex.keepAlive = http1.BodyNone, false
 	}
 	if head.Close || head.Status == 101 || kind == http1.BodyUntilClose || ex.fields.close {

@@ -427,28 +427,38 @@ func TestResponseReadChunkBoundaries(t *testing.T) {
 }
 
 // A body framed by the connection's end is read to it, or is empty with
-// DisableReadUntilEOF (aiohttp's read_until_eof).
+// DisableReadUntilEOF (aiohttp's read_until_eof), which a request's
+// ReadUntilEOF overrides either way.
 func TestResponseReadUntilEOF(t *testing.T) {
 	srv := startRaw(t, func(s *rawServer, c net.Conn, br *bufio.Reader) {
 		if _, ok := s.readHead(br); ok {
 			c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end"))
 		}
 	})
-	for _, disable := range []bool{false, true} {
-		s := newSession(t, aiohttp.SessionOptions{DisableReadUntilEOF: disable})
-		resp, err := s.Get(testCtx(t), srv.URL+"/")
+	for _, tt := range []struct {
+		disable bool
+		opts    []aiohttp.RequestOption
+		read    bool
+	}{
+		{false, nil, true},
+		{true, nil, false},
+		{false, []aiohttp.RequestOption{aiohttp.ReadUntilEOF(false)}, false},
+		{true, []aiohttp.RequestOption{aiohttp.ReadUntilEOF(true)}, true},
+	} {
+		s := newSession(t, aiohttp.SessionOptions{DisableReadUntilEOF: tt.disable})
+		resp, err := s.Get(testCtx(t), srv.URL+"/", tt.opts...)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := "until the end"
-		if disable {
+		if !tt.read {
 			want = ""
 		}
 		if got := readBody(t, resp); got != want {
-			t.Errorf("DisableReadUntilEOF %v: body %q, want %q", disable, got, want)
+			t.Errorf("DisableReadUntilEOF %v, %d options: body %q, want %q", tt.disable, len(tt.opts), got, want)
 		}
 		if st := s.Connector().(*aiohttp.TCPConnector).Stats(); st.Idle != 0 || st.InUse != 0 {
-			t.Errorf("DisableReadUntilEOF %v: the connection was kept: %+v", disable, st)
+			t.Errorf("DisableReadUntilEOF %v: the connection was kept: %+v", tt.disable, st)
 		}
 	}
 }

@@ -405,7 +405,7 @@ func (s *Session) do(ctx context.Context, st *requestState, method, rawURL strin
 		st.deadline = time.Now().Add(st.to.total)
 	}
 	st.body = bodyOptions{
-		autoDecompress:  !s.opts.DisableAutoDecompress && !cfg.noDecompress,
+		autoDecompress:  choose(cfg.hasDecompress, cfg.decompress, !s.opts.DisableAutoDecompress),
 		maxDecompressed: s.opts.MaxDecompressedSize,
 		readBufSize:     s.opts.ReadBufSize,
 		trace:           st.trace,

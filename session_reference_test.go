@@ -239,9 +239,16 @@ func TestReference08_DecompressionBounded(t *testing.T) {
 			t.Errorf("%s: decoded %d bytes, want %d", enc, len(body), len(text))
 		}
 	}
-	// Off: the bytes as sent.
-	if _, body := get(t, s, srv.URL+"/gzip", aiohttp.DisableAutoDecompress()); body != string(encoded["gzip"]) {
+	// Off: the bytes as sent; a request's choice overrides the session's.
+	if _, body := get(t, s, srv.URL+"/gzip", aiohttp.AutoDecompress(false)); body != string(encoded["gzip"]) {
 		t.Errorf("auto-decompress off: got decoded body")
+	}
+	off := newSession(t, aiohttp.SessionOptions{DisableAutoDecompress: true})
+	if _, body := get(t, off, srv.URL+"/gzip"); body != string(encoded["gzip"]) {
+		t.Errorf("session's auto-decompress off: got decoded body")
+	}
+	if _, body := get(t, off, srv.URL+"/gzip", aiohttp.AutoDecompress(true)); body != text {
+		t.Errorf("AutoDecompress(true) on a session without: %d bytes", len(body))
 	}
 	// Bounded: a body decoding beyond the bound fails, typed.
 	small := newSession(t, aiohttp.SessionOptions{MaxDecompressedSize: 1000})

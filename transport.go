@@ -40,7 +40,7 @@ func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	_, ownEncoding := r.Header["Accept-Encoding"]
 	if ownEncoding {
-		opts = append(opts, DisableAutoDecompress())
+		opts = append(opts, AutoDecompress(false))
 	}
 	if r.Body != nil && r.Body != http.NoBody {
 		length := r.ContentLength

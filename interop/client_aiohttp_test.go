@@ -366,7 +366,7 @@ func TestClientAgainstAiohttpServer(t *testing.T) {
 		}
 
 		// DisableAutoDecompress hands over the gzip stream itself.
-		resp := ok(t)(s.Get(testContext(t), "manual/gzip", aiohttp.DisableAutoDecompress()))
+		resp := ok(t)(s.Get(testContext(t), "manual/gzip", aiohttp.AutoDecompress(false)))
 		raw, err := resp.Read()
 		resp.Close()
 		if err != nil || len(raw) < 2 || raw[0] != 0x1f || raw[1] != 0x8b {
