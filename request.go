@@ -371,7 +371,7 @@ func (ex *exchange) setTarget() error {
 // request's, the session's, or with TrustEnv the environment's.
 func (st *requestState) proxyFor(u *url.URL) (*proxyTarget, error) {
 	s, cfg := st.s, st.cfg
-	pu := s.proxy
+	pu, fromEnv := s.proxy, false
 	if cfg.proxy != "" {
 		p, err := parseProxy(cfg.proxy)
 		if err != nil {
@@ -383,6 +383,7 @@ func (st *requestState) proxyFor(u *url.URL) (*proxyTarget, error) {
 		if pu, err = proxyFromEnvironment(u); err != nil {
 			return nil, &Error{Kind: ErrInvalidURL, URL: u.String(), Err: err}
 		}
+		fromEnv = true
 	}
 	if pu == nil {
 		return nil, nil
@@ -392,6 +393,13 @@ func (st *requestState) proxyFor(u *url.URL) (*proxyTarget, error) {
 	if auth == nil && pu.User != nil {
 		pw, _ := pu.User.Password()
 		auth = &BasicAuth{Login: pu.User.Username(), Password: pw}
+	}
+	if auth == nil && fromEnv {
+		// As aiohttp: a proxy from the environment without credentials
+		// takes its host's from netrc.
+		if login, password, ok := netrcAuth(pu.Hostname()); ok {
+			auth = &BasicAuth{Login: login, Password: password}
+		}
 	}
 	if auth == nil {
 		auth = s.opts.ProxyAuth

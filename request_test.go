@@ -342,9 +342,26 @@ func TestRequestHTTPProxy(t *testing.T) {
 	t.Setenv("http_proxy", "")
 	t.Setenv("NO_PROXY", "")
 	t.Setenv("no_proxy", "")
-	get(t, newSession(t, aiohttp.SessionOptions{TrustEnv: true}), "http://example.invalid/env")
-	if r, _ := proxy.next(t); r.RequestURI != "http://example.invalid/env" {
-		t.Errorf("env proxy: %q", r.RequestURI)
+	netrc := filepath.Join(t.TempDir(), "netrc")
+	if err := os.WriteFile(netrc, []byte("machine 127.0.0.1 login n password m\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("NETRC", netrc)
+	env := newSession(t, aiohttp.SessionOptions{TrustEnv: true})
+	get(t, env, "http://example.invalid/env")
+	// Its credentials come from netrc, unless the proxy URL has some.
+	if r, _ := proxy.next(t); r.RequestURI != "http://example.invalid/env" || r.Header.Get("Proxy-Authorization") != "Basic bjpt" {
+		t.Errorf("env proxy: %q %v", r.RequestURI, r.Header)
+	}
+	t.Setenv("HTTP_PROXY", "http://a:b@"+strings.TrimPrefix(proxy.URL, "http://"))
+	get(t, env, "http://example.invalid/env")
+	if r, _ := proxy.next(t); r.Header.Get("Proxy-Authorization") != "Basic YTpi" {
+		t.Errorf("env proxy with credentials: %v", r.Header)
+	}
+	// A proxy not from the environment does not read netrc.
+	get(t, plain, "http://example.invalid/", aiohttp.Proxy(proxy.URL))
+	if r, _ := proxy.next(t); r.Header.Get("Proxy-Authorization") != "" {
+		t.Errorf("netrc read for a given proxy: %v", r.Header)
 	}
 	_, err := plain.Get(testCtx(t), "http://example.invalid/", aiohttp.Proxy("gopher://x"))
 	wantErrKind(t, err, aiohttp.ErrInvalidURL)

@@ -80,7 +80,9 @@ type SessionOptions struct {
 	// (aiohttp's read_until_eof=False).
 	DisableReadUntilEOF bool
 	// TrustEnv takes proxies from HTTP_PROXY, HTTPS_PROXY, WS_PROXY,
-	// WSS_PROXY and NO_PROXY, and credentials from ~/.netrc (or $NETRC).
+	// WSS_PROXY and NO_PROXY, and credentials from ~/.netrc (or $NETRC):
+	// a request's when it has none, and such a proxy's when its URL has
+	// none.
 	TrustEnv bool
 
 	// Middlewares wrap every request (see Middleware), outermost first.
