@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aiohttp-go/aiohttp/internal/http1"
 	"github.com/aiohttp-go/aiohttp/multidict"
 )
 
@@ -51,7 +52,8 @@ type requestConfig struct {
 
 	skipAuto        []string
 	readBufSize     int
-	decompress      bool // with hasDecompress: AutoDecompress's choice
+	limits          http1.Limits // the parser limits set; 0 keeps the session's
+	decompress      bool         // with hasDecompress: AutoDecompress's choice
 	hasDecompress   bool
 	readUntilEOF    bool // with hasReadUntilEOF: ReadUntilEOF's choice
 	hasReadUntilEOF bool
@@ -266,6 +268,27 @@ func SkipAutoHeaders(names ...string) RequestOption {
 // default).
 func ReadBufSize(n int) RequestOption {
 	return requestOptionFunc(func(c *requestConfig) { c.readBufSize = n })
+}
+
+// MaxLineSize bounds the status line of the response to one request
+// (aiohttp's per-request max_line_size) instead of the session's
+// MaxLineSize.
+func MaxLineSize(n int) RequestOption {
+	return requestOptionFunc(func(c *requestConfig) { c.limits.MaxLineSize = n })
+}
+
+// MaxFieldSize bounds each header field line of the response to one
+// request (aiohttp's per-request max_field_size) instead of the session's
+// MaxFieldSize.
+func MaxFieldSize(n int) RequestOption {
+	return requestOptionFunc(func(c *requestConfig) { c.limits.MaxFieldSize = n })
+}
+
+// MaxHeaders bounds the number of header fields of the response to one
+// request (aiohttp's per-request max_headers) instead of the session's
+// MaxHeaders.
+func MaxHeaders(n int) RequestOption {
+	return requestOptionFunc(func(c *requestConfig) { c.limits.MaxHeaders = n })
 }
 
 // AutoDecompress decides for one request whether the response body is

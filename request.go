@@ -1,6 +1,7 @@
 package aiohttp
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -709,13 +710,27 @@ func (ex *exchange) readHead(stopAt100 bool) error {
 	r := ex.conn.r
 	for {
 		ex.armRead()
-		if err := r.ReadResponseHead(ex.head, ex.st.s.limits); err != nil {
+		if err := r.ReadResponseHead(ex.head, ex.st.limits()); err != nil {
 			return err
 		}
 		s := ex.head.Status
 		if s >= 200 || s == 101 || (s == 100 && stopAt100) {
 			return nil
 		}
+	}
+}
+
+// limits returns the parser limits of the request: the session's, but
+// those the request sets.
+func (st *requestState) limits() http1.Limits {
+	l, set := st.s.limits, st.cfg.limits
+	if set == (http1.Limits{}) {
+		return l
+	}
+	return http1.Limits{
+		MaxLineSize:  cmp.Or(set.MaxLineSize, l.MaxLineSize),
+		MaxFieldSize: cmp.Or(set.MaxFieldSize, l.MaxFieldSize),
+		MaxHeaders:   cmp.Or(set.MaxHeaders, l.MaxHeaders),
 	}
 }
 

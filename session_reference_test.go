@@ -661,6 +661,19 @@ func TestReference18_ParserLimits(t *testing.T) {
 	} else {
 		resp.Close()
 	}
+
+	// Per request, over the session's.
+	if _, err := s.Get(testCtx(t), srv.URL+"/", aiohttp.MaxFieldSize(50)); !errors.Is(err, aiohttp.ErrLineTooLong) {
+		t.Errorf("per-request MaxFieldSize: %v", err)
+	}
+	if _, err := small.Get(testCtx(t), srv.URL+"/", aiohttp.MaxFieldSize(200)); err != nil {
+		t.Errorf("per-request MaxFieldSize over the session's: %v", err)
+	}
+	get(t, s, srv.URL+"/status", aiohttp.MaxLineSize(20000))
+	get(t, s, srv.URL+"/many", aiohttp.MaxHeaders(250))
+	if _, err := s.Get(testCtx(t), srv.URL+"/", aiohttp.MaxHeaders(1)); !errors.Is(err, aiohttp.ErrBadHTTPMessage) {
+		t.Errorf("per-request MaxHeaders: %v", err)
+	}
 }
 
 func TestReference19_IdempotentRetriedOnStaleConnection(t *testing.T) {
