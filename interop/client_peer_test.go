@@ -72,9 +72,10 @@ func freePort(t testing.TB) int {
 }
 
 // startPeerServer starts name with the arguments args gives for a free
-// port, waits (at most peerStartTimeout) until GET readyPath answers, and
-// stops the process when the test ends: SIGTERM, then SIGKILL after five
-// seconds.
+// port, waits (at most peerStartTimeout) until GET readyPath answers (with
+// any status), or until the port accepts connections when readyPath is
+// "", and stops the process when the test ends: SIGTERM, then SIGKILL
+// after five seconds.
 func startPeerServer(t testing.TB, readyPath, name string, args func(port int) []string) *peerServer {
 	t.Helper()
 	var lastErr error
@@ -117,10 +118,23 @@ func launchPeer(t testing.TB, port int, readyPath, name string, args ...string) 
 		Timeout:   2 * time.Second,
 		Transport: &http.Transport{DisableKeepAlives: true}, // no proxy from the environment
 	}
-	for {
+	ready := func() error {
+		if readyPath == "" {
+			c, err := net.DialTimeout("tcp", host, time.Second)
+			if err == nil {
+				c.Close()
+			}
+			return err
+		}
 		resp, err := client.Get(p.URL + readyPath)
 		if err == nil {
 			resp.Body.Close()
+		}
+		return err
+	}
+	for {
+		err := ready()
+		if err == nil {
 			break
 		}
 		select {

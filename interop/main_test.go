@@ -1,6 +1,7 @@
 // Package interop drives the demo server with real third-party peers:
 // curl, Python's aiohttp client (Debian's python3-aiohttp), h2load and a
-// raw socket. A peer that is missing skips its tests with the command
+// raw socket; and our client against third-party servers and proxies
+// (Python aiohttp, httpbin, websockets, tinyproxy, microsocks). A peer that is missing skips its tests with the command
 // that installs it; CI installs them all.
 //
 // Every test starts its own server on 127.0.0.1:0, talks to it only over
@@ -133,14 +134,21 @@ func (p *peer) lookup(find func() (string, error)) (string, error) {
 	return p.path, p.err
 }
 
+// needCommand returns the path of the program name, found once through
+// p, or skips the test with the command hint that installs it.
+func needCommand(t testing.TB, p *peer, name, hint string) string {
+	t.Helper()
+	path, err := p.lookup(func() (string, error) { return exec.LookPath(name) })
+	if err != nil {
+		missingPeer(t, "%s not found (%v); install it: %s", name, err, hint)
+	}
+	return path
+}
+
 // needCurl returns curl's path, or skips the test.
 func needCurl(t testing.TB) string {
 	t.Helper()
-	path, err := curlPeer.lookup(func() (string, error) { return exec.LookPath("curl") })
-	if err != nil {
-		missingPeer(t, "curl not found (%v); install it: %s", err, installHint)
-	}
-	return path
+	return needCommand(t, &curlPeer, "curl", installHint)
 }
 
 // needCurlHTTP2 returns the path of a curl built with HTTP/2, or skips.
@@ -187,11 +195,7 @@ func needPython(t testing.TB) string {
 // needH2load returns h2load's path, or skips the test.
 func needH2load(t testing.TB) string {
 	t.Helper()
-	path, err := h2loadPeer.lookup(func() (string, error) { return exec.LookPath("h2load") })
-	if err != nil {
-		missingPeer(t, "h2load not found (%v); install it: %s", err, installHint)
-	}
-	return path
+	return needCommand(t, &h2loadPeer, "h2load", installHint)
 }
 
 // peerEnv is the environment of peer processes: the test's, without
