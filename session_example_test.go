@@ -128,6 +128,38 @@ func ExampleRetryMiddleware() {
 	// Output: 200 finally
 }
 
+func ExampleRateLimitMiddleware() {
+	base, stop := exampleServer()
+	defer stop()
+
+	// At most 10 requests a second to each host, whatever the
+	// concurrency; the connector's limits bound how many run at once.
+	s := aiohttp.NewSession(aiohttp.SessionOptions{
+		BaseURL: base,
+		Middlewares: []aiohttp.Middleware{
+			aiohttp.RateLimitMiddleware(aiohttp.RateLimitOptions{Rate: 10, PerHost: true}),
+		},
+	})
+	defer s.Close()
+	start := time.Now()
+	for i := range 3 {
+		resp, err := s.Get(context.Background(), "get", aiohttp.Params{"key1": fmt.Sprint(i)})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		text, _ := resp.Text()
+		resp.Close()
+		fmt.Println(text)
+	}
+	fmt.Println(time.Since(start) >= 200*time.Millisecond)
+	// Output:
+	// key1=0
+	// key1=1
+	// key1=2
+	// true
+}
+
 func ExampleSession_HTTPClient() {
 	base, stop := exampleServer()
 	defer stop()
