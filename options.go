@@ -57,6 +57,7 @@ type requestConfig struct {
 	hasDecompress   bool
 	readUntilEOF    bool // with hasReadUntilEOF: ReadUntilEOF's choice
 	hasReadUntilEOF bool
+	progress        func(sent, total int64)
 
 	middlewares    []Middleware
 	hasMiddlewares bool
@@ -291,6 +292,16 @@ func MaxHeaders(n int) RequestOption {
 	return requestOptionFunc(func(c *requestConfig) { c.limits.MaxHeaders = n })
 }
 
+// UploadProgress calls f as the request body goes out (aiohttp#800), with
+// the bytes of the body handed to the connection so far and the body's
+// length, -1 when unknown; for a compressed body both count the bytes
+// before compression. f runs on the goroutine sending the body, after each
+// piece of at most 32 KiB; a body sent again (a 307 redirect, a retry)
+// starts again from 0.
+func UploadProgress(f func(sent, total int64)) RequestOption {
+	return requestOptionFunc(func(c *requestConfig) { c.progress = f })
+}
+
 // AutoDecompress decides for one request whether the response body is
 // decoded from its Content-Encoding (aiohttp's per-request
 // auto_decompress), whatever SessionOptions.DisableAutoDecompress says.
@@ -367,6 +378,23 @@ func (p *payload) reader() (io.Reader, error) {
 	}
 	p.sent = true
 	return p.r, nil
+}
+
+// progressReader reports to f how much of a request body has been read
+// to be sent.
+type progressReader struct {
+	r           io.Reader
+	sent, total int64
+	f           func(sent, total int64)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if n > 0 {
+		p.sent += int64(n)
+		p.f(p.sent, p.total)
+	}
+	return n, err
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -545,7 +545,7 @@ func (ex *exchange) roundTrip() (*Response, error) {
 		writeBufPool.Put(bufp)
 		return nil, ex.fail(ErrClient, err)
 	}
-	inline := body != nil && body.r == nil && !chunked && !expect && len(body.data) <= inlineBody
+	inline := body != nil && body.r == nil && !chunked && !expect && len(body.data) <= inlineBody && st.cfg.progress == nil
 	switch {
 	case inline:
 		buf = append(buf, body.data...)
@@ -768,14 +768,14 @@ const chunkRoom = 18
 func (ex *exchange) writeBody(length int64, chunked bool) error {
 	req, st := ex.req, ex.st
 	nc := ex.conn.nc
-	if b := req.body; b.r == nil && !chunked {
+	if b := req.body; b.r == nil && !chunked && st.cfg.progress == nil {
 		if _, err := nc.Write(b.data); err != nil {
 			return err
 		}
 		st.trace.requestChunkSent(TraceChunk{Method: req.Method, URL: req.URL, Chunk: b.data})
 		return nil
 	}
-	src, err := req.body.reader()
+	src, err := ex.bodyReader()
 	if err != nil {
 		return &sourceError{err}
 	}
@@ -1064,6 +1064,17 @@ func (ex *exchange) Discard(max int, wait time.Duration) bool {
 	return err == nil && drained
 }
 
+// bodyReader returns the request body to send, from its start, reporting
+// its progress when the request asks.
+func (ex *exchange) bodyReader() (io.Reader, error) {
+	body := ex.req.body
+	src, err := body.reader()
+	if f := ex.st.cfg.progress; f != nil && err == nil {
+		src = &progressReader{r: src, total: body.length, f: f}
+	}
+	return src, err
+}
+
 // compressor returns a writer compressing into w with enc, "gzip" or
 // "deflate" (zlib).
 func compressor(enc string, w io.Writer) io.WriteCloser {
@@ -1142,7 +1153,7 @@ func (ex *exchange) h2Request(ctx context.Context) (*http.Request, error) {
 	if err != nil || req.body == nil {
 		return hreq.WithContext(ctx), err
 	}
-	src, err := req.body.reader()
+	src, err := ex.bodyReader()
 	if err != nil {
 		return nil, err
 	}

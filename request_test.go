@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/aiohttp-go/aiohttp"
 	"github.com/aiohttp-go/aiohttp/multidict"
+	"github.com/aiohttp-go/aiohttp/web"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zlib"
 )
@@ -628,5 +630,61 @@ func TestResponseParserErrorsAreTyped(t *testing.T) {
 		if tt.kind == aiohttp.ErrClientResponse && (!errors.As(err, &re) || re.Status != 400 || re.Message == "") {
 			t.Errorf("%s: %#v, want a 400 ClientResponseError saying why", tt.path, err)
 		}
+	}
+}
+
+// UploadProgress follows every kind of body over HTTP/1.1 and HTTP/2, to
+// its whole length.
+func TestRequestUploadProgress(t *testing.T) {
+	sizeApp := func(app *web.Application) {
+		app.Router.Post("/size", func(r *web.Request) (web.Response, error) {
+			b, err := r.Read()
+			if err != nil {
+				return nil, err
+			}
+			return web.Text(strconv.Itoa(len(b))), nil
+		})
+	}
+	h1 := newSession(t, aiohttp.SessionOptions{BaseURL: serveApp(t, sizeApp)})
+	conn := aiohttp.NewTCPConnector(aiohttp.TCPConnectorOptions{TLS: aiohttp.TLSOptions{InsecureSkipVerify: true}})
+	h2 := newSession(t, aiohttp.SessionOptions{BaseURL: serveTLSApp(t, sizeApp), Connector: conn})
+	big := strings.Repeat("0123456789abcdef", 600<<10/16)
+	for _, tt := range []struct {
+		name  string
+		s     *aiohttp.Session
+		body  func() aiohttp.RequestOption
+		extra []aiohttp.RequestOption
+		size  int
+		total int64 // announced
+		calls int   // at least
+	}{
+		{"bytes", h1, func() aiohttp.RequestOption { return aiohttp.String(big) }, nil, len(big), int64(len(big)), len(big) / (32 << 10)},
+		{"small", h1, func() aiohttp.RequestOption { return aiohttp.String("tiny") }, nil, 4, 4, 1},
+		{"stream", h1, func() aiohttp.RequestOption { return aiohttp.Body(io.MultiReader(strings.NewReader(big))) }, nil, len(big), -1, 2},
+		{"gzip", h1, func() aiohttp.RequestOption { return aiohttp.String(big) }, []aiohttp.RequestOption{aiohttp.Compress("gzip")}, len(big), int64(len(big)), 2},
+		{"h2", h2, func() aiohttp.RequestOption { return aiohttp.String(big) }, nil, len(big), int64(len(big)), 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var sent, totals []int64
+			progress := aiohttp.UploadProgress(func(n, total int64) {
+				sent, totals = append(sent, n), append(totals, total)
+			})
+			opts := append([]aiohttp.RequestOption{tt.body(), progress}, tt.extra...)
+			resp, err := tt.s.Post(testCtx(t), "/size", opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := readBody(t, resp); got != strconv.Itoa(tt.size) && tt.extra == nil { // compressed: fewer
+				t.Fatalf("the server got %s bytes, want %d", got, tt.size)
+			}
+			if len(sent) < tt.calls || sent[len(sent)-1] != int64(tt.size) || !slices.IsSorted(sent) {
+				t.Errorf("%d calls, ending at %v, want at least %d ending at %d, increasing", len(sent), sent[len(sent)-1:], tt.calls, tt.size)
+			}
+			for _, total := range totals {
+				if total != tt.total {
+					t.Fatalf("total %d, want %d", total, tt.total)
+				}
+			}
+		})
 	}
 }
