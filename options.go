@@ -293,11 +293,11 @@ func MaxHeaders(n int) RequestOption {
 }
 
 // UploadProgress calls f as the request body goes out (aiohttp#800), with
-// the bytes of the body handed to the connection so far and the body's
-// length, -1 when unknown; for a compressed body both count the bytes
-// before compression. f runs on the goroutine sending the body, after each
-// piece of at most 32 KiB; a body sent again (a 307 redirect, a retry)
-// starts again from 0.
+// the bytes of the body taken to be sent so far and the body's length, -1
+// when unknown; for a compressed body both count the bytes before
+// compression. f runs on the goroutine sending the body each time it takes
+// a piece (at most 32 KiB over HTTP/1.1), just before writing it; a body
+// sent again (a 307 redirect, a retry) starts again from 0.
 func UploadProgress(f func(sent, total int64)) RequestOption {
 	return requestOptionFunc(func(c *requestConfig) { c.progress = f })
 }
