@@ -46,7 +46,7 @@ type Response struct {
 	URL     *url.URL               // the URL of this response, without fragment
 	RealURL *url.URL               // the URL as requested, with fragment
 	Version Version                // HTTP version of the response
-	Header  *multidict.CIMultiDict // header fields in received order, names as sent
+	Header  *multidict.CIMultiDict // header fields in received order, names as sent: aiohttp's headers and, through Items, raw_headers
 	History []*Response            // responses of the redirects that led here, oldest first
 	Request RequestInfo            // the request answered
 
