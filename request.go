@@ -459,10 +459,10 @@ func (s *Session) acquire(ex *exchange) (*clientConn, error) {
 	}
 	conn, err := s.connector.acquire(actx, &ex.target)
 	if err != nil {
-		if cerr := ctx.Err(); cerr != nil {
+		if cerr := contextEnded(ctx); cerr != nil {
 			return nil, req.error(ctxErrorKind(cerr), cerr)
 		}
-		if actx != ctx && actx.Err() != nil {
+		if actx != ctx && contextEnded(actx) != nil {
 			if totalBound {
 				return nil, req.error(ErrServerTimeout, context.DeadlineExceeded)
 			}

@@ -148,7 +148,7 @@ func (c *TCPConnector) resolve(ctx context.Context, host string, tr *tracer, url
 	}
 	addrs, err := c.dns.lookup(ctx, host, tr)
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
+		if ctxErr := contextEnded(ctx); ctxErr != nil {
 			return nil, contextError(ctxErr, url)
 		}
 		return nil, &Error{Kind: ErrClientConnectorDNS, URL: url, Err: err}
@@ -189,7 +189,7 @@ func errNoAddress(host string) error {
 // timeout (ErrConnectionTimeout), or kind with the cause (an OS error
 // such as syscall.ECONNREFUSED stays reachable with errors.Is).
 func connectError(ctx context.Context, kind *errorKind, url string, err error) error {
-	if ctxErr := ctx.Err(); ctxErr != nil {
+	if ctxErr := contextEnded(ctx); ctxErr != nil {
 		return contextError(ctxErr, url)
 	}
 	if isTimeout(err) {

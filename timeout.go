@@ -92,3 +92,18 @@ func ctxErrorKind(err error) error {
 	}
 	return ErrCanceled
 }
+
+// contextEnded returns ctx's error, or context.DeadlineExceeded once its
+// deadline has passed though ctx has not noticed yet: an operation bounded
+// by the deadline itself (a dial, a DNS query) can fail with its own
+// timeout a moment before ctx's timer fires, and that failure is the
+// context's.
+func contextEnded(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}

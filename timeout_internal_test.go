@@ -1,6 +1,10 @@
 package aiohttp
 
 import (
+	"context"
+	"errors"
+	"net"
+	"os"
 	"testing"
 	"time"
 )
@@ -30,5 +34,26 @@ func TestTimeoutCeilThreshold(t *testing.T) {
 	whole := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	if got := ceilSecond(whole); !got.Equal(whole) {
 		t.Errorf("ceilSecond(%v) = %v", whole, got)
+	}
+}
+
+// lateContext has passed its deadline but has not noticed yet, as a
+// context is between its deadline and its timer firing.
+type lateContext struct{ context.Context }
+
+func (lateContext) Deadline() (time.Time, bool) { return time.Now().Add(-time.Millisecond), true }
+
+func TestContextEndedAtDeadline(t *testing.T) {
+	late := lateContext{context.Background()}
+	if err := contextEnded(late); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("past deadline: %v", err)
+	}
+	// A dial that timed out at that deadline is the context's doing.
+	err := connectError(late, ErrClientConnector, "http://x/", &net.OpError{Op: "dial", Err: os.ErrDeadlineExceeded})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("dial timeout at the context's deadline: %v", err)
+	}
+	if err := contextEnded(context.Background()); err != nil {
+		t.Errorf("no deadline: %v", err)
 	}
 }

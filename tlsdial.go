@@ -97,7 +97,7 @@ func tlsHandshake(ctx context.Context, nc net.Conn, host, port string, o *TLSOpt
 
 // tlsError classifies a failed handshake.
 func tlsError(ctx context.Context, origin string, err error) error {
-	if ctxErr := ctx.Err(); ctxErr != nil {
+	if ctxErr := contextEnded(ctx); ctxErr != nil {
 		return contextError(ctxErr, origin)
 	}
 	var verr *tls.CertificateVerificationError
