@@ -85,29 +85,36 @@ func stressApp(app *web.Application) {
 // reading another's bytes, shows as a wrong body, a race or a leak.
 func TestSessionStress(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	t.Run("mix", func(t *testing.T) {
-		base := serveApp(t, stressApp)
-		conn := aiohttp.NewTCPConnector(aiohttp.TCPConnectorOptions{Limit: 4})
-		s := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: base, Connector: conn, Timeout: aiohttp.ClientTimeout{Total: 10 * time.Second}})
-		defer s.Close()
-		const workers, ops = 8, 120
-		var wg sync.WaitGroup
-		for w := range workers {
-			wg.Go(func() {
-				rng := rand.New(rand.NewPCG(uint64(w), 1))
-				for i := range ops {
-					if err := stressOp(s, rng); err != nil {
-						t.Errorf("worker %d, op %d: %v", w, i, err)
-						return
-					}
-				}
-			})
-		}
-		wg.Wait()
-		if st := conn.Stats(); st.InUse != 0 {
-			t.Errorf("%d connections still in use after every response was done: %+v", st.InUse, st)
-		}
+	t.Run("http1", func(t *testing.T) {
+		stress(t, serveApp(t, stressApp), aiohttp.TCPConnectorOptions{Limit: 4})
 	})
+	t.Run("http2", func(t *testing.T) {
+		stress(t, serveTLSApp(t, stressApp), aiohttp.TCPConnectorOptions{Limit: 4, TLS: aiohttp.TLSOptions{InsecureSkipVerify: true}})
+	})
+}
+
+// stress runs the workers against the server at base.
+func stress(t *testing.T, base string, opts aiohttp.TCPConnectorOptions) {
+	conn := aiohttp.NewTCPConnector(opts)
+	s := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: base, Connector: conn, Timeout: aiohttp.ClientTimeout{Total: 10 * time.Second}})
+	defer s.Close()
+	const workers, ops = 8, 120
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(w), 1))
+			for i := range ops {
+				if err := stressOp(s, rng); err != nil {
+					t.Errorf("worker %d, op %d: %v", w, i, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if st := conn.Stats(); st.InUse != 0 {
+		t.Errorf("%d connections still in use after every response was done: %+v", st.InUse, st)
+	}
 }
 
 // stressOp does one random thing with s and checks what came back.
