@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
@@ -158,6 +159,26 @@ func ExampleRateLimitMiddleware() {
 	// key1=1
 	// key1=2
 	// true
+}
+
+func ExampleUploadProgress() {
+	base, stop := exampleServer()
+	defer stop()
+
+	s := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: base})
+	defer s.Close()
+	big := map[string]string{"name": strings.Repeat("x", 100<<10)}
+	var pieces int
+	var sent, total int64
+	resp, err := s.Post(context.Background(), "api/data", aiohttp.JSON(big),
+		aiohttp.UploadProgress(func(n, of int64) { pieces, sent, total = pieces+1, n, of }))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Close()
+	fmt.Println(resp.Status, sent == total, pieces > 1)
+	// Output: 200 true true
 }
 
 func ExampleSession_HTTPClient() {
