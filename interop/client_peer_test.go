@@ -1,7 +1,6 @@
 package interop
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,12 +8,12 @@ import (
 	"net/http"
 	"os/exec"
 	"strconv"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/internal/apptest"
 )
 
 // This file holds what the client tests (client_*_test.go) share: a
@@ -35,27 +34,8 @@ type peerServer struct {
 	Host string // "127.0.0.1:PORT"
 
 	cmd    *exec.Cmd
-	exited chan struct{} // closed once the process has been waited for
-	output *syncBuffer   // its stdout and stderr
-}
-
-// syncBuffer is a bytes.Buffer safe for the process's writes and the
-// test's reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	exited chan struct{}       // closed once the process has been waited for
+	output *apptest.SyncBuffer // its stdout and stderr
 }
 
 // freePort returns a port on 127.0.0.1 that nothing listened on a moment
@@ -98,7 +78,7 @@ func launchPeer(t testing.TB, port int, readyPath, name string, args ...string) 
 		URL:    "http://" + host,
 		Host:   host,
 		exited: make(chan struct{}),
-		output: &syncBuffer{},
+		output: &apptest.SyncBuffer{},
 	}
 	cmd := exec.Command(name, args...)
 	cmd.Env = peerEnv()

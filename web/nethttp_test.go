@@ -21,13 +21,13 @@ import (
 	"net/http/pprof"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
 
+	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
@@ -93,7 +93,7 @@ func readAll(t *testing.T, resp *http.Response, err error) string {
 }
 
 func TestApplicationAsHTTPHandler(t *testing.T) {
-	logged := new(syncBuffer)
+	logged := new(apptest.SyncBuffer)
 	ts := httptest.NewUnstartedServer(bridgeApp(t))
 	ts.Config.ErrorLog = log.New(logged, "", 0)
 	ts.Start()
@@ -516,22 +516,4 @@ func readH2Response(t *testing.T, c *rawConn, fr *http2.Framer, dec *hpack.Decod
 			t.Fatalf("RST_STREAM %v", f.ErrCode)
 		}
 	}
-}
-
-// syncBuffer is a buffer that the server's goroutines may write to.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

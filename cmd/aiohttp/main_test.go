@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aiohttp-go/aiohttp/internal/apptest"
 )
 
 func TestUsageErrors(t *testing.T) {
@@ -104,11 +106,11 @@ func TestServePortZero(t *testing.T) {
 // startServe runs "aiohttp serve args..." in the background and returns
 // its standard output and a function that stops it and returns its exit
 // status.
-func startServe(t *testing.T, args ...string) (out *syncBuffer, stop func() int) {
+func startServe(t *testing.T, args ...string) (out *apptest.SyncBuffer, stop func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out = new(syncBuffer)
-	var stderr syncBuffer
+	out = new(apptest.SyncBuffer)
+	var stderr apptest.SyncBuffer
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, append([]string{"serve"}, args...), out, &stderr) }()
 	var once sync.Once
@@ -155,23 +157,4 @@ func waitHealthy(t *testing.T, base string) string {
 	}
 	t.Fatalf("server did not come up: %v", lastErr)
 	return ""
-}
-
-// syncBuffer is a bytes.Buffer that the server and the test may use at
-// once.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -9,43 +9,24 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"github.com/aiohttp-go/aiohttp/web"
 	"github.com/aiohttp-go/aiohttp/websocket"
 )
 
 // startApp serves app on 127.0.0.1:0 until the test ends and returns its
-// base URL with the ws scheme, without a trailing slash.
+// base URL with the ws scheme.
 func startApp(t *testing.T, app *web.Application) string {
 	t.Helper()
-	ctx := context.Background()
-	runner := web.NewAppRunner(app, web.ServerOptions{ShutdownTimeout: 5 * time.Second})
-	if err := runner.Setup(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	site := web.NewListenerSite(runner, ln)
-	if err := site.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		if err := runner.Cleanup(ctx); err != nil {
-			t.Errorf("server cleanup: %v", err)
-		}
-	})
-	return "ws://" + strings.TrimSuffix(strings.TrimPrefix(site.URL(), "http://"), "/")
+	return "ws" + strings.TrimPrefix(apptest.Start(t, app).URL, "http")
 }
 
 // runWS runs the ws command with stdin and returns its exit status,
 // stdout and stderr, failing the test if it does not end within 20 s.
-func runWS(t *testing.T, ctx context.Context, stdin io.Reader, stdout *syncBuffer, args ...string) (int, string) {
+func runWS(t *testing.T, ctx context.Context, stdin io.Reader, stdout *apptest.SyncBuffer, args ...string) (int, string) {
 	t.Helper()
-	var stderr syncBuffer
+	var stderr apptest.SyncBuffer
 	done := make(chan int, 1)
 	go func() { done <- wsMain(ctx, args, stdin, stdout, &stderr) }()
 	select {
@@ -75,7 +56,7 @@ func TestWSScripted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var stdout syncBuffer
+			var stdout apptest.SyncBuffer
 			code, stderr := runWS(t, context.Background(), strings.NewReader(""), &stdout, tt.args...)
 			if code != 0 || stdout.String() != tt.want || stderr != "" {
 				t.Errorf("exit %d, stdout %q, stderr %q; want 0, %q, \"\"", code, stdout.String(), stderr, tt.want)
@@ -130,7 +111,7 @@ func pushApp(code websocket.StatusCode, reason string) *web.Application {
 func TestWSInteractiveAnswersPings(t *testing.T) {
 	base := startApp(t, pushApp(websocket.CloseOK, ""))
 	pr, pw := io.Pipe()
-	var stdout syncBuffer
+	var stdout apptest.SyncBuffer
 	go func() {
 		time.Sleep(400 * time.Millisecond)
 		_, _ = io.WriteString(pw, "still here\n")
@@ -147,7 +128,7 @@ func TestWSInteractiveAnswersPings(t *testing.T) {
 
 func TestWSScriptedCountOnly(t *testing.T) {
 	base := startApp(t, pushApp(websocket.CloseOK, ""))
-	var stdout syncBuffer
+	var stdout apptest.SyncBuffer
 	code, stderr := runWS(t, context.Background(), strings.NewReader(""), &stdout, base+"/push", "--count", "2")
 	if want := "one\n<binary 5 bytes>\n"; code != 0 || stdout.String() != want || stderr != "" {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 0, %q, \"\"", code, stdout.String(), stderr, want)
@@ -156,7 +137,7 @@ func TestWSScriptedCountOnly(t *testing.T) {
 
 func TestWSScriptedServerClosesEarly(t *testing.T) {
 	base := startApp(t, demo.NewApp())
-	var stdout syncBuffer
+	var stdout apptest.SyncBuffer
 	code, stderr := runWS(t, context.Background(), strings.NewReader(""), &stdout, base+"/ws", "--send", "close")
 	if code != 1 || stdout.String() != "" ||
 		!strings.Contains(stderr, "closed by server: 1000\n") || !strings.Contains(stderr, "after 0 of 1 messages") {
@@ -166,7 +147,7 @@ func TestWSScriptedServerClosesEarly(t *testing.T) {
 
 func TestWSScriptedTimeout(t *testing.T) {
 	base := startApp(t, pushApp(websocket.CloseOK, ""))
-	var stdout syncBuffer
+	var stdout apptest.SyncBuffer
 	start := time.Now()
 	code, stderr := runWS(t, context.Background(), strings.NewReader(""), &stdout, base+"/silent", "--send", "x", "--timeout", "200ms")
 	if code != 1 || !strings.Contains(stderr, "timed out after 0 of 1 messages") {
@@ -186,7 +167,7 @@ func TestWSInteractive(t *testing.T) {
 		if compress {
 			args = append(args, "--compress")
 		}
-		var stdout syncBuffer
+		var stdout apptest.SyncBuffer
 		stdin := strings.NewReader("hello\nworld\n\nlast line without newline")
 		code, stderr := runWS(t, context.Background(), stdin, &stdout, args...)
 		want := "hello\nworld\n\nlast line without newline\n"
@@ -200,7 +181,7 @@ func TestWSInteractive(t *testing.T) {
 // the command reports the code and exits 0, and later lines go nowhere.
 func TestWSInteractiveCloseLine(t *testing.T) {
 	base := startApp(t, demo.NewApp())
-	var stdout syncBuffer
+	var stdout apptest.SyncBuffer
 	code, stderr := runWS(t, context.Background(), strings.NewReader("hello\nclose\nnever\n"), &stdout, base+"/ws")
 	if code != 0 || stdout.String() != "hello\n" || stderr != "closed by server: 1000\n" {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 0, \"hello\\n\", the close code", code, stdout.String(), stderr)
@@ -209,7 +190,7 @@ func TestWSInteractiveCloseLine(t *testing.T) {
 
 func TestWSInteractiveEmptyInput(t *testing.T) {
 	base := startApp(t, demo.NewApp())
-	var stdout syncBuffer
+	var stdout apptest.SyncBuffer
 	code, stderr := runWS(t, context.Background(), strings.NewReader(""), &stdout, base+"/ws")
 	if code != 0 || stdout.String() != "" || stderr != "" {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 0 and no output", code, stdout.String(), stderr)
@@ -220,7 +201,7 @@ func TestWSInteractiveServerCloses(t *testing.T) {
 	base := startApp(t, demo.NewApp())
 	pr, pw := io.Pipe()
 	defer pw.Close()
-	var stdout syncBuffer
+	var stdout apptest.SyncBuffer
 	go func() { _, _ = io.WriteString(pw, "hello\nclose\n") }()
 	code, stderr := runWS(t, context.Background(), pr, &stdout, base+"/ws")
 	if code != 0 || stdout.String() != "hello\n" || stderr != "closed by server: 1000\n" {
@@ -232,7 +213,7 @@ func TestWSInteractiveServerClosesWithError(t *testing.T) {
 	base := startApp(t, pushApp(websocket.ClosePolicyViolation, "go away"))
 	pr, pw := io.Pipe()
 	defer pw.Close()
-	var stdout syncBuffer
+	var stdout apptest.SyncBuffer
 	code, stderr := runWS(t, context.Background(), pr, &stdout, base+"/push")
 	if code != 1 || stdout.String() != "one\n<binary 5 bytes>\n" || stderr != "closed by server: 1008 go away\n" {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 1, two messages, the close code", code, stdout.String(), stderr)
@@ -244,7 +225,7 @@ func TestWSInteractiveCancel(t *testing.T) {
 	pr, pw := io.Pipe()
 	defer pw.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout syncBuffer
+	var stdout apptest.SyncBuffer
 	go func() {
 		_, _ = io.WriteString(pw, "hi\n")
 		for stdout.String() != "hi\n" {
@@ -278,7 +259,7 @@ func TestWSConnectFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, args := range [][]string{{tt.url}, {tt.url, "--send", "x"}} {
-				var stdout syncBuffer
+				var stdout apptest.SyncBuffer
 				code, stderr := runWS(t, context.Background(), strings.NewReader("x\n"), &stdout, args...)
 				if code != 1 || stdout.String() != "" || !strings.Contains(stderr, tt.want) {
 					t.Errorf("%q: exit %d, stdout %q, stderr %q; want 1 and %q", args, code, stdout.String(), stderr, tt.want)

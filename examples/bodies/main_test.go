@@ -8,12 +8,12 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/aiohttp-go/aiohttp/examples/internal/exampletest"
+	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
 func TestBodies(t *testing.T) {
-	srv := exampletest.Start(t, demo.NewApp())
+	srv := apptest.Start(t, demo.NewApp())
 	for _, tt := range []struct {
 		download, size string
 	}{
@@ -25,7 +25,7 @@ func TestBodies(t *testing.T) {
 		if err := run(context.Background(), &out, srv.URL, srv.URL+tt.download); err != nil {
 			t.Fatal(err)
 		}
-		exampletest.CompareLines(t, out.String(),
+		apptest.CompareLines(t, out.String(),
 			"Text content length: "+strconv.Itoa(utf8.RuneCountInString(demo.HTMLPage)),
 			"JSON title: Sample Slide Show",
 			"Bytes length: 1024",
@@ -53,7 +53,7 @@ func TestBodiesDownloadSize(t *testing.T) {
 		}
 		return resp, nil
 	})
-	srv := exampletest.Start(t, app)
+	srv := apptest.Start(t, app)
 	var out strings.Builder
 	if err := run(context.Background(), &out, srv.URL, srv.URL+"/big"); err != nil {
 		t.Fatal(err)

@@ -7,14 +7,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiohttp-go/aiohttp/examples/internal/exampletest"
+	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
 // newsApp serves HTML pages with titles, and pages that fail in the ways
 // the crawler reports. gauge counts the page handlers running at once.
-func newsApp(gauge *exampletest.Gauge) *web.Application {
+func newsApp(gauge *apptest.Gauge) *web.Application {
 	html := func(title string) *web.BodyResponse {
 		return web.Text("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">" + title +
 			"</head><body><p>news</p></body></html>").SetContentType("text/html")
@@ -56,8 +56,8 @@ func newsApp(gauge *exampletest.Gauge) *web.Application {
 }
 
 func TestCrawler(t *testing.T) {
-	var gauge exampletest.Gauge
-	srv := exampletest.Start(t, newsApp(&gauge))
+	var gauge apptest.Gauge
+	srv := apptest.Start(t, newsApp(&gauge))
 	urls := []string{
 		srv.URL + "/",
 		srv.URL + "/a/rather/long/path/to/an/article",
@@ -94,13 +94,13 @@ func TestCrawler(t *testing.T) {
 	if d := time.Since(start); d > 4*time.Second {
 		t.Errorf("crawl took %v; the per-request timeout did not end /slow", d)
 	}
-	exampletest.CompareLines(t, out.String(), want...)
+	apptest.CompareLines(t, out.String(), want...)
 
 	// A host that never resolves (RFC 6761), with a timeout long enough
 	// for a slow resolver to answer.
 	out.Reset()
 	run(context.Background(), &out, []string{"http://news.invalid/"}, 30*time.Second)
-	exampletest.CompareLines(t, out.String(),
+	apptest.CompareLines(t, out.String(),
 		"开始抓取新闻网站标题...",
 		"",
 		"抓取结果:",
@@ -115,8 +115,8 @@ func TestCrawler(t *testing.T) {
 // after the client has opened the next one; so this crawl has only pages
 // that succeed, and the server's count of open connections is exact.)
 func TestCrawlerLimitPerHost(t *testing.T) {
-	var gauge exampletest.Gauge
-	srv := exampletest.Start(t, newsApp(&gauge))
+	var gauge apptest.Gauge
+	srv := apptest.Start(t, newsApp(&gauge))
 	urls := []string{srv.URL + "/", srv.URL + "/moved"}
 	want := []string{
 		"开始抓取新闻网站标题...",
@@ -131,7 +131,7 @@ func TestCrawlerLimitPerHost(t *testing.T) {
 	}
 	var out strings.Builder
 	run(context.Background(), &out, urls, 10*time.Second)
-	exampletest.CompareLines(t, out.String(), want...)
+	apptest.CompareLines(t, out.String(), want...)
 
 	if n := srv.PeakConns(); n > 3 {
 		t.Errorf("%d connections open at once, want at most 3", n)
@@ -146,14 +146,14 @@ func TestCrawlerLimitPerHost(t *testing.T) {
 }
 
 func TestCrawlerDemo(t *testing.T) {
-	srv := exampletest.Start(t, demo.NewApp())
+	srv := apptest.Start(t, demo.NewApp())
 	var urls []string
 	for _, p := range []string{"/", "/news", "/health", "/api/data", "/no/such/page"} {
 		urls = append(urls, srv.URL+p)
 	}
 	var out strings.Builder
 	run(context.Background(), &out, urls, 10*time.Second)
-	exampletest.CompareLines(t, out.String(),
+	apptest.CompareLines(t, out.String(),
 		"开始抓取新闻网站标题...",
 		"",
 		"抓取结果:",

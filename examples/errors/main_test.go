@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiohttp-go/aiohttp/examples/internal/exampletest"
+	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
@@ -34,7 +34,7 @@ func TestErrors(t *testing.T) {
 			return resp, nil
 		}
 	})
-	srv := exampletest.Start(t, app)
+	srv := apptest.Start(t, app)
 
 	// The seed's three calls, with a timeout the slow answer exceeds. (The
 	// unknown host has a long one, so that a slow resolver still gives a
@@ -46,7 +46,7 @@ func TestErrors(t *testing.T) {
 	if d := time.Since(start); d > 4*time.Second {
 		t.Errorf("run took %v; the timeout did not cut the slow request short", d)
 	}
-	exampletest.CompareLines(t, out.String(),
+	apptest.CompareLines(t, out.String(),
 		"HTTP Error: 404 - Not Found",
 		"Connection Error: Could not connect to "+unknown+". *",
 		"Timeout Error: Request to "+srv.URL+"/delay/5 timed out.",
@@ -59,7 +59,7 @@ func TestErrors(t *testing.T) {
 	// times out, as in the seed, where both are in the try block.
 	out.Reset()
 	run(context.Background(), &out, 300*time.Millisecond, srv.URL+"/stall")
-	exampletest.CompareLines(t, out.String(),
+	apptest.CompareLines(t, out.String(),
 		"Success! Status: 200",
 		"Timeout Error: Request to "+srv.URL+"/stall timed out.",
 	)
@@ -67,7 +67,7 @@ func TestErrors(t *testing.T) {
 	// Within the timeout, the slow answer is a success; so is a 200.
 	out.Reset()
 	run(context.Background(), &out, 10*time.Second, srv.URL+"/delay/0.1", srv.URL+"/status/200")
-	exampletest.CompareLines(t, out.String(), "Success! Status: 200", "Success! Status: 200")
+	apptest.CompareLines(t, out.String(), "Success! Status: 200", "Success! Status: 200")
 
 	// Other failures: a server error, and a request cancelled by its caller.
 	out.Reset()
@@ -75,7 +75,7 @@ func TestErrors(t *testing.T) {
 	cancel()
 	run(context.Background(), &out, 10*time.Second, srv.URL+"/status/503")
 	run(ctx, &out, 10*time.Second, srv.URL+"/get")
-	exampletest.CompareLines(t, out.String(),
+	apptest.CompareLines(t, out.String(),
 		"HTTP Error: 503 - Service Unavailable",
 		"An unexpected error occurred: *",
 	)

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aiohttp-go/aiohttp/examples/internal/exampletest"
+	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
@@ -21,7 +21,7 @@ func TestFetch(t *testing.T) {
 	app.Router.Get("/gbk", func(*web.Request) (web.Response, error) {
 		return web.Bytes([]byte{0xc4, 0xe3, 0xba, 0xc3}).SetContentType("text/plain").SetCharset("gbk"), nil // 你好
 	})
-	srv := exampletest.Start(t, app)
+	srv := apptest.Start(t, app)
 
 	for _, tt := range []struct {
 		path string
@@ -36,7 +36,7 @@ func TestFetch(t *testing.T) {
 		if err := run(context.Background(), &out, srv.URL+tt.path); err != nil {
 			t.Fatalf("%s: %v", tt.path, err)
 		}
-		exampletest.CompareLines(t, out.String(), tt.want...)
+		apptest.CompareLines(t, out.String(), tt.want...)
 	}
 }
 

@@ -8,19 +8,19 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiohttp-go/aiohttp/examples/internal/exampletest"
+	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
 func TestFetcher(t *testing.T) {
-	var gauge exampletest.Gauge
+	var gauge apptest.Gauge
 	app := demo.NewApp()
 	app.Router.Get("/page/{n}", func(*web.Request) (web.Response, error) {
 		defer gauge.Enter()()
 		time.Sleep(20 * time.Millisecond)
 		return web.Text(strings.Repeat("数据", 600)), nil // 1200 characters
 	})
-	srv := exampletest.Start(t, app)
+	srv := apptest.Start(t, app)
 
 	// The seed's URLs, with a total timeout /delay/2 exceeds, and more.
 	urls := []string{
@@ -46,9 +46,9 @@ func TestFetcher(t *testing.T) {
 	if d := time.Since(start); d > 1900*time.Millisecond {
 		t.Errorf("run took %v; the timeout did not end /delay/2", d)
 	}
-	exampletest.CompareLines(t, out.String(), want...)
+	apptest.CompareLines(t, out.String(), want...)
 	// Failures are logged as Python's logging.basicConfig writes them.
-	exampletest.CompareLines(t, errs.String(), "ERROR:__main__:获取 "+srv.URL+"/delay/2 失败: *")
+	apptest.CompareLines(t, errs.String(), "ERROR:__main__:获取 "+srv.URL+"/delay/2 失败: *")
 	if n := gauge.Peak(); n > 3 {
 		t.Errorf("%d pages served at once, want at most 3", n)
 	}
@@ -58,12 +58,12 @@ func TestFetcher(t *testing.T) {
 	out.Reset()
 	errs.Reset()
 	run(context.Background(), &out, log.New(&errs, "", 0), []string{"http://fetcher.invalid/"}, 3, 30*time.Second)
-	exampletest.CompareLines(t, out.String(), "✗ [  0] http://fetcher.invalid/")
-	exampletest.CompareLines(t, errs.String(), "ERROR:__main__:获取 http://fetcher.invalid/ 失败: *")
+	apptest.CompareLines(t, out.String(), "✗ [  0] http://fetcher.invalid/")
+	apptest.CompareLines(t, errs.String(), "ERROR:__main__:获取 http://fetcher.invalid/ 失败: *")
 }
 
 func TestFetchResult(t *testing.T) {
-	srv := exampletest.Start(t, demo.NewApp())
+	srv := apptest.Start(t, demo.NewApp())
 	f := NewAsyncFetcher(2, 10*time.Second, log.New(new(strings.Builder), "", 0))
 	defer f.Close()
 

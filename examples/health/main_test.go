@@ -3,12 +3,12 @@ package main
 import (
 	"testing"
 
-	"github.com/aiohttp-go/aiohttp/examples/internal/exampletest"
+	"github.com/aiohttp-go/aiohttp/internal/apptest"
 )
 
 func TestHealth(t *testing.T) {
 	const js = "application/json"
-	exampletest.Check(t, exampletest.Start(t, newApp()).URL, []exampletest.Exchange{
+	apptest.Check(t, apptest.Start(t, newApp()).URL, []apptest.Exchange{
 		{Method: "GET", Path: "/hello/YourName", Status: 200, WantType: js, WantBody: `{"message":"Hello, YourName!","method":"GET"}`},
 		{Method: "HEAD", Path: "/hello/YourName", Status: 200, WantType: js, WantBody: ""},
 		{Method: "GET", Path: "/health", Status: 200, WantType: "text/plain; charset=utf-8", WantBody: "OK"},

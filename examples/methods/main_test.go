@@ -9,11 +9,11 @@ import (
 	"testing"
 
 	"github.com/aiohttp-go/aiohttp"
-	"github.com/aiohttp-go/aiohttp/examples/internal/exampletest"
+	"github.com/aiohttp-go/aiohttp/internal/apptest"
 )
 
 func TestMethods(t *testing.T) {
-	srv := exampletest.Start(t, demo.NewApp())
+	srv := apptest.Start(t, demo.NewApp())
 	var out strings.Builder
 	if err := run(context.Background(), &out, srv.URL); err != nil {
 		t.Fatal(err)
@@ -21,7 +21,7 @@ func TestMethods(t *testing.T) {
 	host := strings.TrimPrefix(srv.URL, "http://")
 	auto := "'Accept': '*/*', 'Accept-Encoding': 'gzip, deflate, br, zstd', "
 	ua := "'User-Agent': '" + aiohttp.DefaultUserAgent + "'"
-	exampletest.CompareLines(t, out.String(),
+	apptest.CompareLines(t, out.String(),
 		"GET Response: {'args': {}, 'headers': {"+auto+"'Host': '"+host+"', "+ua+"}, "+
 			"'origin': '127.0.0.1', 'url': '"+srv.URL+"/get'}",
 		"POST JSON Response: {'args': {}, 'data': '{\"key\":\"value\",\"number\":123}', 'files': {}, 'form': {}, "+
@@ -41,7 +41,7 @@ func TestMethodsNotJSON(t *testing.T) {
 	// aiohttp's does, and the example stops there.
 	app := web.NewApplication()
 	app.Router.Get("/get", func(*web.Request) (web.Response, error) { return web.Text("Hello, get"), nil })
-	srv := exampletest.Start(t, app)
+	srv := apptest.Start(t, app)
 	var out strings.Builder
 	err := run(context.Background(), &out, srv.URL)
 	if !errors.Is(err, aiohttp.ErrContentType) {

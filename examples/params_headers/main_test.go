@@ -6,18 +6,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aiohttp-go/aiohttp/examples/internal/exampletest"
+	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
 func TestParamsHeaders(t *testing.T) {
-	srv := exampletest.Start(t, demo.NewApp())
+	srv := apptest.Start(t, demo.NewApp())
 	var out strings.Builder
 	if err := run(context.Background(), &out, srv.URL); err != nil {
 		t.Fatal(err)
 	}
 	host := strings.TrimPrefix(srv.URL, "http://")
-	exampletest.CompareLines(t, out.String(),
+	apptest.CompareLines(t, out.String(),
 		"URL with params: "+srv.URL+"/get?key1=value1&key2=value2",
 		"Headers received by server: {'Accept': 'application/json', 'Accept-Encoding': 'gzip, deflate, br, zstd', "+
 			"'Host': '"+host+"', 'User-Agent': 'MyCoolApp/1.0'}",
@@ -29,11 +29,11 @@ func TestParamsHeadersMissingKey(t *testing.T) {
 	app.Router.Get("/get", func(*web.Request) (web.Response, error) {
 		return web.JSON(map[string]string{"url": "http://example.com/"})
 	})
-	srv := exampletest.Start(t, app)
+	srv := apptest.Start(t, app)
 	var out strings.Builder
 	err := run(context.Background(), &out, srv.URL)
 	if err == nil || err.Error() != "KeyError: 'headers'" {
 		t.Errorf("run = %v, want KeyError: 'headers'", err)
 	}
-	exampletest.CompareLines(t, out.String(), "URL with params: http://example.com/")
+	apptest.CompareLines(t, out.String(), "URL with params: http://example.com/")
 }

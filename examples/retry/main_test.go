@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiohttp-go/aiohttp/examples/internal/exampletest"
+	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
@@ -86,7 +86,7 @@ const delay = 50 * time.Millisecond
 
 func TestRetry(t *testing.T) {
 	h := &hits{at: map[string][]time.Time{}}
-	srv := exampletest.Start(t, retryApp(h))
+	srv := apptest.Start(t, retryApp(h))
 
 	for _, tt := range []struct {
 		path string
@@ -102,7 +102,7 @@ func TestRetry(t *testing.T) {
 		if err := run(context.Background(), &out, srv.URL+tt.path, delay); err != nil {
 			t.Fatalf("%s: %v", tt.path, err)
 		}
-		exampletest.CompareLines(t, out.String(), tt.want)
+		apptest.CompareLines(t, out.String(), tt.want)
 		if n := len(h.get(tt.path)); n != tt.hits {
 			t.Errorf("%s: %d requests, want %d", tt.path, n, tt.hits)
 		}
@@ -127,7 +127,7 @@ func TestRetry(t *testing.T) {
 func TestRetryCancel(t *testing.T) {
 	// Retry-After: 3600 is cut to 30 seconds; the caller gives up sooner.
 	h := &hits{at: map[string][]time.Time{}}
-	srv := exampletest.Start(t, retryApp(h))
+	srv := apptest.Start(t, retryApp(h))
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	err := run(ctx, new(strings.Builder), srv.URL+"/slowdown", delay)

@@ -9,14 +9,14 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
-	"github.com/aiohttp-go/aiohttp/examples/internal/exampletest"
+	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
 // pagesApp serves /page/{n}, a page of as many characters as n has
 // digits; gauge counts the requests being served at once.
-func pagesApp(gauge *exampletest.Gauge) *web.Application {
+func pagesApp(gauge *apptest.Gauge) *web.Application {
 	app := web.NewApplication()
 	app.Router.Get("/page/{n}", func(req *web.Request) (web.Response, error) {
 		defer gauge.Enter()()
@@ -28,8 +28,8 @@ func pagesApp(gauge *exampletest.Gauge) *web.Application {
 
 func TestSemaphore(t *testing.T) {
 	for _, limit := range []int{5, 2} {
-		var gauge exampletest.Gauge
-		srv := exampletest.Start(t, pagesApp(&gauge))
+		var gauge apptest.Gauge
+		srv := apptest.Start(t, pagesApp(&gauge))
 		var urls, want []string
 		for i := 1; i <= 30; i++ {
 			url := fmt.Sprintf("%s/page/%d", srv.URL, i)
@@ -40,7 +40,7 @@ func TestSemaphore(t *testing.T) {
 		if err := run(context.Background(), &out, urls, limit); err != nil {
 			t.Fatal(err)
 		}
-		exampletest.CompareLines(t, out.String(), want...)
+		apptest.CompareLines(t, out.String(), want...)
 		// The session's connector allows 100 connections: the semaphore
 		// alone keeps the requests to limit at a time.
 		if n := gauge.Peak(); n > limit {
@@ -54,12 +54,12 @@ func TestSemaphore(t *testing.T) {
 }
 
 func TestSemaphoreDemo(t *testing.T) {
-	srv := exampletest.Start(t, demo.NewApp())
+	srv := apptest.Start(t, demo.NewApp())
 	var out strings.Builder
 	if err := run(context.Background(), &out, []string{srv.URL + "/page1", srv.URL + "/page20"}, 5); err != nil {
 		t.Fatal(err)
 	}
-	exampletest.CompareLines(t, out.String(),
+	apptest.CompareLines(t, out.String(),
 		srv.URL+"/page1: 12 characters", // "Hello, page1"
 		srv.URL+"/page20: 13 characters",
 	)

@@ -5,34 +5,15 @@ import (
 	"context"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/aiohttp-go/aiohttp/examples/internal/exampletest"
+	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/internal/demo"
 )
 
-// syncBuffer is a bytes.Buffer the server's handlers and the test share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // waitFor waits until b holds want.
-func waitFor(t *testing.T, b *syncBuffer, want string) {
+func waitFor(t *testing.T, b *apptest.SyncBuffer, want string) {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		if b.String() == want {
@@ -43,8 +24,8 @@ func waitFor(t *testing.T, b *syncBuffer, want string) {
 }
 
 func TestClientAgainstServer(t *testing.T) {
-	var log syncBuffer
-	srv := exampletest.Start(t, newApp(&log))
+	var log apptest.SyncBuffer
+	srv := apptest.Start(t, newApp(&log))
 	url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"
 
 	var out, errOut bytes.Buffer
@@ -52,7 +33,7 @@ func TestClientAgainstServer(t *testing.T) {
 	if code != 0 || errOut.Len() != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errOut.String())
 	}
-	exampletest.CompareLines(t, out.String(),
+	apptest.CompareLines(t, out.String(),
 		"connected to "+url,
 		"> hello",
 		"< hello",
@@ -67,8 +48,8 @@ func TestClientAgainstServer(t *testing.T) {
 }
 
 func TestClientBinary(t *testing.T) {
-	var log syncBuffer
-	srv := exampletest.Start(t, newApp(&log))
+	var log apptest.SyncBuffer
+	srv := apptest.Start(t, newApp(&log))
 	url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"
 
 	var out, errOut bytes.Buffer
@@ -76,7 +57,7 @@ func TestClientBinary(t *testing.T) {
 	if code != 0 || errOut.Len() != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errOut.String())
 	}
-	exampletest.CompareLines(t, out.String(),
+	apptest.CompareLines(t, out.String(),
 		"connected to "+url,
 		"> <binary 3 bytes>",
 		"< <binary 3 bytes>",
@@ -90,13 +71,13 @@ func TestClientBinary(t *testing.T) {
 // TestClientDefaultMessages runs the client with no arguments against the
 // demo server's /ws, which it must work with too.
 func TestClientDefaultMessages(t *testing.T) {
-	srv := exampletest.Start(t, demo.NewApp())
+	srv := apptest.Start(t, demo.NewApp())
 	url := srv.URL + "/ws" // http URLs work too, as in aiohttp
 	var out, errOut bytes.Buffer
 	if code := run(context.Background(), []string{"-mode", "client", "-url", url}, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errOut.String())
 	}
-	exampletest.CompareLines(t, out.String(),
+	apptest.CompareLines(t, out.String(),
 		"connected to "+url,
 		"> hello",
 		"< hello",
@@ -118,7 +99,7 @@ func TestServerMode(t *testing.T) {
 	ln.Close()
 
 	ctx, cancel := context.WithCancel(context.Background())
-	var srvOut, srvErr syncBuffer
+	var srvOut, srvErr apptest.SyncBuffer
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"-mode", "server", "-addr", addr}, &srvOut, &srvErr) }()
 	defer func() {
@@ -142,7 +123,7 @@ func TestServerMode(t *testing.T) {
 			break
 		}
 	}
-	exampletest.CompareLines(t, out.String(),
+	apptest.CompareLines(t, out.String(),
 		"connected to "+url,
 		"> ping",
 		"< ping",
@@ -160,7 +141,7 @@ func TestServerMode(t *testing.T) {
 }
 
 func TestClientFailures(t *testing.T) {
-	srv := exampletest.Start(t, newApp(&syncBuffer{}))
+	srv := apptest.Start(t, newApp(&apptest.SyncBuffer{}))
 	for _, url := range []string{srv.URL + "/nope", "ws://[::1/ws"} {
 		var out, errOut bytes.Buffer
 		if code := run(context.Background(), []string{"-url", url}, &out, &errOut); code != 1 || !strings.HasPrefix(errOut.String(), "wsecho: ") {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/web"
 	"github.com/aiohttp-go/aiohttp/websocket"
 )
@@ -19,29 +20,10 @@ import (
 // returns its base URL and a client for it.
 func serve(t *testing.T, app *web.Application) (string, *http.Client) {
 	t.Helper()
-	ctx := context.Background()
-	runner := web.NewAppRunner(app, web.ServerOptions{})
-	if err := runner.Setup(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	site := web.NewListenerSite(runner, ln)
-	if err := site.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	srv := apptest.Start(t, app)
 	tr := &http.Transport{}
-	t.Cleanup(func() {
-		tr.CloseIdleConnections()
-		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		if err := runner.Cleanup(ctx); err != nil {
-			t.Errorf("cleanup: %v", err)
-		}
-	})
-	return site.URL(), &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	t.Cleanup(tr.CloseIdleConnections)
+	return srv.URL, &http.Client{Transport: tr, Timeout: 10 * time.Second}
 }
 
 func TestRoutes(t *testing.T) {

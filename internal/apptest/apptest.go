@@ -1,12 +1,14 @@
-// Package exampletest helps the client examples test themselves: [Start]
-// serves a web.Application on 127.0.0.1 for the length of a test and
-// counts the connections clients open to it, [HTTPBin] is an application
-// answering the httpbin.org endpoints the seed tutorials call, and
-// [CompareLines] compares what an example printed with what it should
-// print, line by line.
-package exampletest
+// Package apptest helps the examples, the demo application and the
+// command line test themselves: [Start] serves a web.Application on
+// 127.0.0.1 for the length of a test and counts the connections clients
+// open to it, [Gauge] counts work in progress, [CompareLines] compares what
+// a program printed with what it should print, line by line, [Check] runs
+// request/response exchanges against a server, and [SyncBuffer] collects
+// output written from several goroutines.
+package apptest
 
 import (
+	"bytes"
 	"context"
 	"net"
 	"strings"
@@ -136,4 +138,24 @@ func CompareLines(t testing.TB, got string, want ...string) {
 	if !ok {
 		t.Errorf("output:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
 	}
+}
+
+// SyncBuffer is a bytes.Buffer that a program under test and the test
+// may use at once.
+type SyncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *SyncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String returns what was written so far.
+func (b *SyncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
