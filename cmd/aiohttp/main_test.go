@@ -16,24 +16,17 @@ import (
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
 )
 
-func TestUsageErrors(t *testing.T) {
-	tests := []struct {
-		args       []string
-		code       int
-		wantStdout string
-		wantStderr string
-	}{
-		{args: nil, code: 2, wantStderr: "usage: aiohttp <command>"},
-		{args: []string{"frobnicate"}, code: 2, wantStderr: `unknown command "frobnicate"`},
-		{args: []string{"-h"}, code: 0, wantStdout: "serve"},
-		{args: []string{"help"}, code: 0, wantStdout: "usage: aiohttp <command>"},
-		{args: []string{"help", "serve"}, code: 0, wantStderr: "usage: aiohttp serve"},
-		{args: []string{"serve", "-h"}, code: 0, wantStderr: "-access-log"},
-		{args: []string{"serve", "--port", "x"}, code: 2, wantStderr: `invalid value "x" for flag -port`},
-		{args: []string{"serve", "--port", "70000"}, code: 2, wantStderr: "port 70000 out of range"},
-		{args: []string{"serve", "--nope"}, code: 2, wantStderr: "flag provided but not defined: -nope"},
-		{args: []string{"serve", "extra"}, code: 2, wantStderr: `unexpected argument "extra"`},
-	}
+// usageCase is a command line and what it must print and exit with.
+type usageCase struct {
+	args       []string
+	code       int
+	wantStdout string // contained in stdout
+	wantStderr string // contained in stderr
+}
+
+// runUsageCases runs each command line as a subtest.
+func runUsageCases(t *testing.T, tests []usageCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
@@ -49,6 +42,21 @@ func TestUsageErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	runUsageCases(t, []usageCase{
+		{args: nil, code: 2, wantStderr: "usage: aiohttp <command>"},
+		{args: []string{"frobnicate"}, code: 2, wantStderr: `unknown command "frobnicate"`},
+		{args: []string{"-h"}, code: 0, wantStdout: "serve"},
+		{args: []string{"help"}, code: 0, wantStdout: "usage: aiohttp <command>"},
+		{args: []string{"help", "serve"}, code: 0, wantStderr: "usage: aiohttp serve"},
+		{args: []string{"serve", "-h"}, code: 0, wantStderr: "-access-log"},
+		{args: []string{"serve", "--port", "x"}, code: 2, wantStderr: `invalid value "x" for flag -port`},
+		{args: []string{"serve", "--port", "70000"}, code: 2, wantStderr: "port 70000 out of range"},
+		{args: []string{"serve", "--nope"}, code: 2, wantStderr: "flag provided but not defined: -nope"},
+		{args: []string{"serve", "extra"}, code: 2, wantStderr: `unexpected argument "extra"`},
+	})
 }
 
 func TestServe(t *testing.T) {

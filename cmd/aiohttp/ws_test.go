@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net"
@@ -270,12 +269,7 @@ func TestWSConnectFailures(t *testing.T) {
 }
 
 func TestWSUsage(t *testing.T) {
-	tests := []struct {
-		args       []string
-		code       int
-		wantStdout string
-		wantStderr string
-	}{
+	runUsageCases(t, []usageCase{
 		{args: []string{"ws"}, code: 2, wantStderr: "missing URL"},
 		{args: []string{"ws", "ws://a/", "ws://b/"}, code: 2, wantStderr: `unexpected argument "ws://b/"`},
 		{args: []string{"ws", "ws://a/", "--count", "-1"}, code: 2, wantStderr: "--count -1 is negative"},
@@ -287,20 +281,5 @@ func TestWSUsage(t *testing.T) {
 		{args: []string{"ws", "-h"}, code: 0, wantStderr: "usage: aiohttp ws URL"},
 		{args: []string{"help", "ws"}, code: 0, wantStderr: "--send TEXT"},
 		{args: []string{"-h"}, code: 0, wantStdout: "ws      talk to a WebSocket server"},
-	}
-	for _, tt := range tests {
-		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), tt.args, &stdout, &stderr)
-			if code != tt.code {
-				t.Errorf("exit status = %d, want %d", code, tt.code)
-			}
-			if !strings.Contains(stdout.String(), tt.wantStdout) {
-				t.Errorf("stdout = %q, want it to contain %q", stdout.String(), tt.wantStdout)
-			}
-			if !strings.Contains(stderr.String(), tt.wantStderr) {
-				t.Errorf("stderr = %q, want it to contain %q", stderr.String(), tt.wantStderr)
-			}
-		})
-	}
+	})
 }
