@@ -72,6 +72,7 @@ type clientConn struct {
 	r      *http1.Reader
 	sock   *sockReader        // r's source when nc is a plain socket; nil otherwise
 	head   http1.ResponseHead // the head being read, until the Response has copied it
+	strs   headStrings        // the strings of the last head read, for the next to reuse
 	key    string             // pool key: scheme, host, port, TLS settings, proxy
 	reused bool               // it came from the idle pool
 	queued time.Duration      // how long acquire waited in the queue for a slot

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unsafe"
 
 	"github.com/aiohttp-go/aiohttp/internal/http1"
 	"github.com/aiohttp-go/aiohttp/multidict"
@@ -922,7 +921,7 @@ func (ex *exchange) response() *Response {
 	if head.Close || head.Status == 101 || kind == http1.BodyUntilClose || ex.fields.close {
 		ex.keepAlive = false
 	}
-	resp := newResponse(ex.st.responseAlloc(), req, head.Status, head.Reason, head.Fields)
+	resp := newResponse(ex.st.responseAlloc(), req, &ex.conn.strs, head.Status, head.Reason, head.Fields)
 	resp.Version = Version{1, int(head.Minor)}
 	resp.noteHeader()
 	if head.Status == 101 && ex.fields.upgrade {
@@ -942,50 +941,25 @@ func (ex *exchange) response() *Response {
 }
 
 // responseAlloc holds a Response and its header in one allocation, with
-// room for a few fields and for their text.
+// room for a few fields.
 type responseAlloc struct {
 	resp   Response
 	header multidict.CIMultiDict
 	items  [8]multidict.Item
-	text   [256]byte
 }
 
 // newResponse makes the Response of req from a head's status, reason and
-// fields, copying them into one string, in a, which the Response then
-// owns.
-func newResponse(a *responseAlloc, req *ClientRequest, status int, reason []byte, fields []http1.Field) *Response {
-	n := len(reason)
-	for _, f := range fields {
-		n += len(f.Name) + len(f.Value)
-	}
-	var b []byte
-	if n <= len(a.text) {
-		b = a.text[:0]
-	} else {
-		b = make([]byte, 0, n)
-	}
-	b = append(b, reason...)
-	for _, f := range fields {
-		b = append(b, f.Name...)
-		b = append(b, f.Value...)
-	}
-	// b is never written again: the strings can share it.
-	s := unsafe.String(unsafe.SliceData(b), len(b))
+// fields, taking their strings from the connection's last head where they
+// repeat it (see headStrings).
+func newResponse(a *responseAlloc, req *ClientRequest, strs *headStrings, status int, reason []byte, fields []http1.Field) *Response {
 	items := a.items[:0]
 	if len(fields) > len(a.items) {
 		items = make([]multidict.Item, 0, len(fields))
 	}
-	off := len(reason)
-	for _, f := range fields {
-		k := s[off : off+len(f.Name)]
-		off += len(f.Name)
-		items = append(items, multidict.Item{Key: k, Value: s[off : off+len(f.Value)]})
-		off += len(f.Value)
-	}
-	a.header = *multidict.NewCI(items...)
 	r := &a.resp
+	r.Reason, items = strs.strings(items, status, reason, fields)
+	a.header = *multidict.NewCI(items...)
 	r.Status = status
-	r.Reason = s[:len(reason)]
 	r.Method = req.Method
 	r.URL = req.URL
 	r.RealURL = req.realURL

@@ -242,12 +242,15 @@ func (s *Session) Request(ctx context.Context, method, rawURL string, opts ...Re
 // `async with session.request(method, url) as resp:`. It returns the
 // request's error (fn is not called then) or fn's.
 //
-// The response, its header (the strings in it too) and the body Read
-// returns are valid only until fn returns: With reuses their memory for
-// later requests, so that in the steady state a request allocates
-// nothing. Copy what must outlive fn; what Text returns and what JSON
-// decodes are copies already. Memory that a middleware, a trace hook, an
-// error or the cookie jar may hold on to is never reused.
+// The *Response, its Header and the body Read returns are valid only
+// until fn returns: With reuses their memory for later requests, so that
+// in the steady state a request allocates nothing. Copy the body if it
+// must outlive fn. Strings are never reused: a reason or header value
+// kept from fn stays the same forever (a head that repeats the last one
+// on its connection shares that head's strings instead of making new
+// ones). What Text returns and what JSON decodes are copies too. Memory
+// that a middleware, a trace hook, an error or the cookie jar may hold on
+// to is never reused.
 func (s *Session) With(ctx context.Context, method, rawURL string, fn func(*Response) error, opts ...RequestOption) error {
 	st := getRequestState()
 	resp, err := s.request(ctx, st, method, rawURL, opts)
