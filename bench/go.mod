@@ -1,6 +1,6 @@
 module github.com/aiohttp-go/aiohttp/bench
 
-go 1.26.8
+go 1.26.0
 
 require (
 	github.com/aiohttp-go/aiohttp v0.0.0
