@@ -134,10 +134,17 @@ type ClientResponseError struct {
 	Message string // the reason phrase or what went wrong
 	Header  *multidict.CIMultiDict
 	History []*Response // the redirects that led here
-	Err     error       // the cause, when there is one: what the parser rejected
+	// Err is what the parser rejected, for a malformed response; Status
+	// is then 400, as in aiohttp, although no server sent it.
+	Err error
 }
 
 func (e *ClientResponseError) Error() string {
+	if e.Err != nil {
+		// No status came: the response was malformed, and the status
+		// is aiohttp's stand-in.
+		return "aiohttp: " + e.Request.Method + " " + e.Request.URL.String() + ": malformed response: " + e.Err.Error()
+	}
 	msg := e.Message
 	if msg == "" {
 		msg = http.StatusText(e.Status)
@@ -167,3 +174,13 @@ func (e *ServerFingerprintMismatch) Error() string {
 
 // Unwrap returns ErrServerFingerprintMismatch.
 func (e *ServerFingerprintMismatch) Unwrap() error { return ErrServerFingerprintMismatch }
+
+// describedError says in words what err, which it wraps, meant.
+type describedError struct {
+	msg string
+	err error
+}
+
+func (e *describedError) Error() string { return e.msg }
+
+func (e *describedError) Unwrap() error { return e.err }

@@ -898,6 +898,10 @@ func (ex *exchange) ioError(err error, writing bool) error {
 		return errStale
 	case writing:
 		return req.error(ErrClientConnectionReset, err)
+	case err == io.EOF:
+		err = &describedError{"the server closed the connection without a response", err}
+	case err == io.ErrUnexpectedEOF:
+		err = &describedError{"the server closed the connection inside the response head", err}
 	}
 	return req.error(ErrServerDisconnected, err)
 }
@@ -905,9 +909,9 @@ func (ex *exchange) ioError(err error, writing bool) error {
 // timeoutError tells a total timeout from a socket-read timeout.
 func (ex *exchange) timeoutError(err error) error {
 	if d := ex.st.deadline; !d.IsZero() && !time.Now().Before(d) {
-		return ex.req.error(ErrServerTimeout, context.DeadlineExceeded)
+		return ex.req.error(ErrServerTimeout, totalTimeout(ex.st.to.total))
 	}
-	return ex.req.error(ErrSocketTimeout, err)
+	return ex.req.error(ErrSocketTimeout, sockReadTimeout(ex.st.to.sockRead, err))
 }
 
 // response makes the Response of the head read, with the body to follow.
@@ -1222,9 +1226,9 @@ func (b *h2Body) error(err error, kind *errorKind) error {
 	}
 	switch context.Cause(b.ctx) {
 	case errSockReadTimeout:
-		return req.error(ErrSocketTimeout, err)
+		return req.error(ErrSocketTimeout, sockReadTimeout(b.ex.st.to.sockRead, err))
 	case context.DeadlineExceeded:
-		return req.error(ErrServerTimeout, context.DeadlineExceeded)
+		return req.error(ErrServerTimeout, totalTimeout(b.ex.st.to.total))
 	}
 	return req.error(kind, err)
 }

@@ -1,9 +1,7 @@
 package aiohttp_test
 
 import (
-	"bufio"
 	"fmt"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,34 +17,11 @@ import (
 // from the last one on its connection somewhere, in its name, its value,
 // or only in its length.
 func serveNumbered(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	wg.Go(func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Go(func() {
-				defer c.Close()
-				br := bufio.NewReader(c)
-				for {
-					req, err := http.ReadRequest(br)
-					if err != nil {
-						return
-					}
-					n, _ := strconv.Atoi(strings.TrimPrefix(req.URL.Path, "/"))
-					fmt.Fprintf(c, "HTTP/1.1 200 Reason %d\r\nServer: numbered\r\nX-Id: %d\r\nX-Pad-%d: %s\r\nContent-Length: 2\r\n\r\nok",
-						n, n, n%3, strings.Repeat("v", n%5))
-				}
-			})
-		}
-	})
-	return "http://" + ln.Addr().String()
+	return startRaw(t, serveRequests(func(r *http.Request) string {
+		n, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/"))
+		return fmt.Sprintf("HTTP/1.1 200 Reason %d\r\nServer: numbered\r\nX-Id: %d\r\nX-Pad-%d: %s\r\nContent-Length: 2\r\n\r\nok",
+			n, n, n%3, strings.Repeat("v", n%5))
+	})).URL
 }
 
 // The strings of a response stay the same after Session.With has reused

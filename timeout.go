@@ -107,3 +107,30 @@ func contextEnded(ctx context.Context) error {
 	}
 	return nil
 }
+
+// timeoutCause says which timeout ended a request, and how long it was,
+// in the words a user reads; it wraps the error that reported it
+// (os.ErrDeadlineExceeded, context.DeadlineExceeded) for errors.Is.
+type timeoutCause struct {
+	what string        // what did not happen in time, up to the duration
+	name string        // the ClientTimeout field
+	d    time.Duration // its value
+	err  error
+}
+
+func (e *timeoutCause) Error() string {
+	return e.what + " " + e.d.String() + " (ClientTimeout." + e.name + ")"
+}
+
+func (e *timeoutCause) Unwrap() error { return e.err }
+
+// sockReadTimeout is the cause of a socket-read timeout after d.
+func sockReadTimeout(d time.Duration, err error) error {
+	return &timeoutCause{what: "the server sent nothing for", name: "SockRead", d: d, err: err}
+}
+
+// totalTimeout is the cause of a request that outlived its total timeout
+// d.
+func totalTimeout(d time.Duration) error {
+	return &timeoutCause{what: "the request did not finish within", name: "Total", d: d, err: context.DeadlineExceeded}
+}

@@ -3,6 +3,7 @@ package http1
 import (
 	"io"
 	"math"
+	"strconv"
 )
 
 // Body reads one message body from a [Reader]: exactly Content-Length
@@ -15,6 +16,8 @@ type Body struct {
 	state uint8
 	done  bool
 	left  int64 // bytes left: of the body (BodyLength) or of the chunk (BodyChunked)
+	size  int64 // the Content-Length (BodyLength)
+	got   int64 // body bytes read so far
 	err   error // a framing error, returned by every later call
 	scan  int   // how far the search for the end of the current line got
 
@@ -36,7 +39,7 @@ func (b *Body) Reset(r *Reader, kind BodyKind, length int64) {
 	*b = Body{r: r, kind: kind, trailers: b.trailers[:0], tbuf: b.tbuf[:0]}
 	switch kind {
 	case BodyLength:
-		b.left = length
+		b.left, b.size = length, length
 		b.done = length <= 0
 	case BodyChunked:
 		b.state = chunkSize
@@ -86,6 +89,7 @@ func (b *Body) Read(p []byte) (int, error) {
 	}
 	n, err := b.r.readBody(p)
 	b.left -= int64(n)
+	b.got += int64(n)
 	if b.left == 0 && b.kind == BodyLength {
 		b.done = true
 		return n, nil
@@ -119,6 +123,7 @@ func (b *Body) Discard(max int64) (drained bool, err error) {
 		}
 		n, err := b.r.skip(min(b.left, max))
 		b.left -= n
+		b.got += n
 		max -= n
 		if b.left == 0 && b.kind == BodyLength {
 			b.done = true
@@ -135,13 +140,25 @@ func (b *Body) Discard(max int64) (drained bool, err error) {
 }
 
 // fail turns the end of the input inside the body into the framing error
-// of its kind. Framing errors stick; read errors such as timeouts do not.
+// of its kind, which says how far the body got and matches
+// io.ErrUnexpectedEOF. Framing errors stick; read errors such as timeouts
+// do not.
 func (b *Body) fail(err error) error {
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		got := strconv.FormatInt(b.got, 10)
 		if b.kind == BodyChunked {
-			err = errTransferEncoding(400, "not enough data for satisfy transfer length header")
+			where := "before its last chunk"
+			switch {
+			case b.state == chunkData && b.left > 0:
+				where = strconv.FormatInt(b.left, 10) + " bytes short of the end of a chunk"
+			case b.state == chunkTrailer:
+				where = "in its trailer section"
+			}
+			err = &ParseError{Kind: ErrTransferEncoding, Status: 400, Err: io.ErrUnexpectedEOF,
+				Reason: "the connection closed after " + got + " body bytes, " + where}
 		} else {
-			err = errContentLength("not enough data for satisfy content length header")
+			err = &ParseError{Kind: ErrContentLength, Status: 400, Err: io.ErrUnexpectedEOF,
+				Reason: "the connection closed after " + got + " of the " + strconv.FormatInt(b.size, 10) + " body bytes of its Content-Length"}
 		}
 	}
 	if _, ok := err.(*ParseError); ok {

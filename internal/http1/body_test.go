@@ -165,7 +165,8 @@ func TestBodyCutShortErrors(t *testing.T) {
 	b.Reset(r, h.Body, h.ContentLength)
 	data, err := io.ReadAll(&b)
 	var pe *ParseError
-	if string(data) != "abc" || !errors.As(err, &pe) || pe.Kind != ErrContentLength || pe.Reason != "not enough data for satisfy content length header" {
+	if string(data) != "abc" || !errors.As(err, &pe) || pe.Kind != ErrContentLength || !errors.Is(err, io.ErrUnexpectedEOF) ||
+		pe.Reason != "the connection closed after 3 of the 10 body bytes of its Content-Length" {
 		t.Fatalf("%q %v", data, err)
 	}
 	if _, err2 := b.Read(make([]byte, 1)); err2 != err {
@@ -173,7 +174,8 @@ func TestBodyCutShortErrors(t *testing.T) {
 	}
 
 	_, err = readChunked(t, "5\r\nhel", Limits{})
-	if !errors.As(err, &pe) || pe.Kind != ErrTransferEncoding || pe.Reason != "not enough data for satisfy transfer length header" {
+	if !errors.As(err, &pe) || pe.Kind != ErrTransferEncoding || !errors.Is(err, io.ErrUnexpectedEOF) ||
+		pe.Reason != "the connection closed after 3 body bytes, 2 bytes short of the end of a chunk" {
 		t.Fatalf("%v", err)
 	}
 }

@@ -25,21 +25,25 @@ type ParseError struct {
 	Status int
 	// Reason says what was wrong, in a few words.
 	Reason string
+	// Err is the cause, if any: io.ErrUnexpectedEOF for a body the
+	// connection cut short.
+	Err error
 }
 
 func (e *ParseError) Error() string {
-	if e.Kind == ErrBadMessage {
-		return "http1: bad http message: " + e.Reason
-	}
-	return "http1: " + e.Kind.Error() + ": " + e.Reason
+	return e.Kind.Error() + ": " + e.Reason
 }
 
-// Unwrap lets errors.Is match both the kind and ErrBadMessage.
+// Unwrap lets errors.Is match the kind, ErrBadMessage and the cause.
 func (e *ParseError) Unwrap() []error {
-	if e.Kind == ErrBadMessage {
-		return []error{ErrBadMessage}
+	errs := []error{e.Kind}
+	if e.Kind != ErrBadMessage {
+		errs = append(errs, ErrBadMessage)
 	}
-	return []error{e.Kind, ErrBadMessage}
+	if e.Err != nil {
+		errs = append(errs, e.Err)
+	}
+	return errs
 }
 
 // ErrHTTP2Preface is returned by [ParseRequestHead] and

@@ -89,7 +89,7 @@ func runOurs(input []byte, request, skipBody bool) *ourOutcome {
 		m.body = string(data)
 		m.fields = append(m.fields, copyFields(body.Trailers())...)
 		if err != nil {
-			if pe := (*ParseError)(nil); errors.As(err, &pe) && strings.HasPrefix(pe.Reason, "not enough data") {
+			if errors.Is(err, io.ErrUnexpectedEOF) {
 				o.incomplete = true
 			} else {
 				o.err = err

@@ -132,8 +132,7 @@ func ourVerdict(input []byte) verdict {
 	var b Body
 	b.Reset(r, h.Body, h.ContentLength)
 	body, err := io.ReadAll(&b)
-	var pe *ParseError
-	if errors.As(err, &pe) && strings.HasPrefix(pe.Reason, "not enough data") {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return verdict{outcome: "incomplete", why: err.Error()}
 	}
 	if err != nil {

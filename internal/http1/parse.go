@@ -3,6 +3,7 @@ package http1
 import (
 	"bytes"
 	"math"
+	"strconv"
 )
 
 // limits are Limits with the defaults filled in.
@@ -34,8 +35,19 @@ func badMessage(reason string) error {
 	return &ParseError{Kind: ErrBadMessage, Status: 400, Reason: reason}
 }
 
-func badStatusLine(reason string) error {
-	return &ParseError{Kind: ErrBadStatusLine, Status: 400, Reason: reason}
+// badStatusLine reports a status line that is not HTTP, quoting its start
+// so that whoever reads the error sees what the peer sent instead.
+func badStatusLine(reason string, buf []byte) error {
+	line := bytes.TrimLeft(buf, "\r\n")
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i+1]
+	}
+	const maxQuoted = 64
+	more := ""
+	if len(line) > maxQuoted {
+		line, more = line[:maxQuoted], "..."
+	}
+	return &ParseError{Kind: ErrBadStatusLine, Status: 400, Reason: reason + " in " + strconv.Quote(string(line)) + more}
 }
 
 func invalidHeader(reason string) error {
@@ -214,19 +226,19 @@ func ParseResponseHead(buf []byte, h *ResponseHead, lim Limits) (n int, err erro
 	}
 	if i == len(buf) && i-start < len("HTTP/1.1") {
 		if !versionPrefix(buf[start:i]) {
-			return 0, badStatusLine("invalid HTTP version")
+			return 0, badStatusLine("invalid HTTP version", buf)
 		}
 		return needLine(i, l)
 	}
 	minor, status := parseVersion(buf[start:i])
 	if status != 0 {
-		return 0, badStatusLine("invalid HTTP version")
+		return 0, badStatusLine("invalid HTTP version", buf)
 	}
 	if i == len(buf) {
 		return needLine(i, l)
 	}
 	if buf[i] != ' ' {
-		return 0, badStatusLine("expected SP after HTTP version")
+		return 0, badStatusLine("expected SP after HTTP version", buf)
 	}
 	h.Minor = minor
 
@@ -241,7 +253,7 @@ func ParseResponseHead(buf []byte, h *ResponseHead, lim Limits) (n int, err erro
 		return needLine(i, l)
 	}
 	if i-start != 3 || code < 100 {
-		return 0, badStatusLine("invalid status code")
+		return 0, badStatusLine("invalid status code", buf)
 	}
 	h.Status = code
 
@@ -259,15 +271,15 @@ func ParseResponseHead(buf []byte, h *ResponseHead, lim Limits) (n int, err erro
 		switch buf[i] {
 		case '\r':
 		case '\n':
-			return 0, badStatusLine("bare LF after status line")
+			return 0, badStatusLine("bare LF after status line", buf)
 		default:
-			return 0, badStatusLine("invalid character in reason phrase")
+			return 0, badStatusLine("invalid character in reason phrase", buf)
 		}
 	case '\r':
 	case '\n':
-		return 0, badStatusLine("bare LF after status line")
+		return 0, badStatusLine("bare LF after status line", buf)
 	default:
-		return 0, badStatusLine("invalid status code")
+		return 0, badStatusLine("invalid status code", buf)
 	}
 	if i > l.line {
 		return 0, errStartLineTooLong()
@@ -276,7 +288,7 @@ func ParseResponseHead(buf []byte, h *ResponseHead, lim Limits) (n int, err erro
 		return 0, nil
 	}
 	if buf[i+1] != '\n' {
-		return 0, badStatusLine("CR without LF after status line")
+		return 0, badStatusLine("CR without LF after status line", buf)
 	}
 
 	var f framing

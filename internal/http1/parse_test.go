@@ -2,6 +2,7 @@ package http1
 
 import (
 	"errors"
+	"io"
 	"strings"
 	"testing"
 )
@@ -577,12 +578,16 @@ func TestResponseBodyKind(t *testing.T) {
 
 func TestParseErrorMessages(t *testing.T) {
 	e := &ParseError{Kind: ErrContentLength, Status: 400, Reason: "x"}
-	if e.Error() != "http1: content length error: x" || !errors.Is(e, ErrContentLength) || !errors.Is(e, ErrBadMessage) {
+	if e.Error() != "content length error: x" || !errors.Is(e, ErrContentLength) || !errors.Is(e, ErrBadMessage) {
 		t.Fatalf("%v", e)
 	}
 	e = &ParseError{Kind: ErrBadMessage, Status: 400, Reason: "y"}
-	if e.Error() != "http1: bad http message: y" || !errors.Is(e, ErrBadMessage) || errors.Is(e, ErrContentLength) {
+	if e.Error() != "bad http message: y" || !errors.Is(e, ErrBadMessage) || errors.Is(e, ErrContentLength) {
 		t.Fatalf("%v", e)
+	}
+	e = &ParseError{Kind: ErrContentLength, Status: 400, Reason: "z", Err: io.ErrUnexpectedEOF}
+	if !errors.Is(e, io.ErrUnexpectedEOF) || !errors.Is(e, ErrContentLength) {
+		t.Fatalf("the cause: %v", e)
 	}
 	if errors.Is(ErrHTTP2Preface, ErrBadMessage) {
 		t.Fatal("ErrHTTP2Preface must not be a ParseError")
