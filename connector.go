@@ -73,7 +73,7 @@ type clientConn struct {
 	sock   *sockReader        // r's source when nc is a plain socket; nil otherwise
 	head   http1.ResponseHead // the head being read, until the Response has copied it
 	strs   headStrings        // the strings of the last head read, for the next to reuse
-	key    string             // pool key: scheme, host, port, TLS settings, proxy
+	key    poolKey            // scheme, host, port, TLS settings, proxy
 	reused bool               // it came from the idle pool
 	queued time.Duration      // how long acquire waited in the queue for a slot
 	// proxied is set for a plain-HTTP request through an HTTP proxy: the
@@ -96,14 +96,13 @@ type clientConn struct {
 	idleSince time.Duration // monotime when it went idle
 
 	// The fields below belong to the pool and are guarded by its mutex.
-	host      *hostState  // the limits' state of scheme, host and port, whose slot it holds
-	ks        *keyState   // the state of its pool key, once it was idle (see keyState.dropped)
-	tlsConfig *tls.Config // the Config named in key, kept alive so that its address stays unique
-	alive     *aliveCheck // tells whether an idle HTTP/1 connection is still open
-	held      bool        // acquired and not yet released
-	h2base    *clientConn // for an HTTP/2 acquisition: the shared connection
-	users     int         // for a shared HTTP/2 connection: acquisitions not yet released
-	draining  bool        // for a shared HTTP/2 connection: no longer handed out
+	host     *hostState  // the limits' state of scheme, host and port, whose slot it holds
+	ks       *keyState   // the state of its pool key, once it was idle (see keyState.dropped)
+	alive    *aliveCheck // tells whether an idle HTTP/1 connection is still open
+	held     bool        // acquired and not yet released
+	h2base   *clientConn // for an HTTP/2 acquisition: the shared connection
+	users    int         // for a shared HTTP/2 connection: acquisitions not yet released
+	draining bool        // for a shared HTTP/2 connection: no longer handed out
 }
 
 // TLSOptions configure TLS for HTTPS requests (aiohttp's ssl argument).

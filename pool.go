@@ -3,16 +3,11 @@ package aiohttp
 import (
 	"container/list"
 	"context"
-	"crypto/tls"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
-	"unsafe"
 
 	"github.com/aiohttp-go/aiohttp/internal/http1"
 )
@@ -66,8 +61,8 @@ type pool struct {
 	limit        int // <= 0: none
 	limitPerHost int // <= 0: none
 	inUse        int
-	hosts        map[string]*hostState   // by host key (scheme://host:port)
-	keys         map[string]*keyState    // by pool key
+	hosts        map[hostKey]*hostState
+	keys         map[poolKey]*keyState
 	queued       map[*hostState]struct{} // the hosts with waiters
 	open, nidle  int
 	nwait        int
@@ -78,7 +73,7 @@ type pool struct {
 
 // hostState is what the limits keep per host key.
 type hostState struct {
-	key     string
+	key     hostKey
 	inUse   int
 	waiters list.List // of *waiter, oldest first
 }
@@ -110,8 +105,8 @@ func newPool(opts TCPConnectorOptions, owner Connector, newConn func(context.Con
 		keepAlive:    opts.KeepAliveTimeout,
 		limit:        opts.Limit,
 		limitPerHost: opts.LimitPerHost,
-		hosts:        make(map[string]*hostState),
-		keys:         make(map[string]*keyState),
+		hosts:        make(map[hostKey]*hostState),
+		keys:         make(map[poolKey]*keyState),
 		queued:       make(map[*hostState]struct{}),
 	}
 	if p.limit == 0 {
@@ -223,14 +218,13 @@ func (p *pool) Close() error {
 
 // acquire implements Connector.acquire.
 func (p *pool) acquire(ctx context.Context, t *dialTarget) (*clientConn, error) {
-	var buf [128]byte
-	key, hostLen, cfg := appendTargetKey(buf[:0], t)
+	key := t.key()
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
-		return nil, &Error{Kind: ErrClientConnection, URL: string(key[:hostLen]), Err: errConnectorClosed}
+		return nil, &Error{Kind: ErrClientConnection, URL: key.hostKey.String(), Err: errConnectorClosed}
 	}
-	hs := p.host(key[:hostLen])
+	hs := p.host(key.hostKey)
 	var queued time.Duration
 	if p.admits(hs) {
 		p.take(hs)
@@ -254,19 +248,19 @@ func (p *pool) acquire(ctx context.Context, t *dialTarget) (*clientConn, error) 
 		p.mu.Unlock()
 		return nil, err
 	}
-	if c, err = p.adopt(c, string(key), hs, cfg, queued); err != nil {
+	if c, err = p.adopt(c, key, hs, queued); err != nil {
 		return nil, err
 	}
 	t.trace.connectionCreateEnd()
 	return c, nil
 }
 
-// host returns the state of the host key b, making it when missing.
-func (p *pool) host(b []byte) *hostState {
-	if hs := p.hosts[string(b)]; hs != nil {
+// host returns the state of the host key k, making it when missing.
+func (p *pool) host(k hostKey) *hostState {
+	if hs := p.hosts[k]; hs != nil {
 		return hs
 	}
-	hs := &hostState{key: string(b)}
+	hs := &hostState{key: k}
 	p.hosts[hs.key] = hs
 	return hs
 }
@@ -297,9 +291,9 @@ func (p *pool) wait(ctx context.Context, t *dialTarget, hs *hostState) (time.Dur
 	}
 	p.mu.Unlock()
 	if w.closed {
-		return 0, &Error{Kind: ErrClientConnection, URL: hs.key, Err: errConnectorClosed}
+		return 0, &Error{Kind: ErrClientConnection, URL: hs.key.String(), Err: errConnectorClosed}
 	}
-	return 0, contextError(ctxErr, hs.key)
+	return 0, contextError(ctxErr, hs.key.String())
 }
 
 // admits reports whether the limits leave a slot for hs.
@@ -376,8 +370,8 @@ const trustIdle = time.Second
 // skips it, since the session retries such a request once when a reused
 // connection turns out closed. It is called with p.mu held, which it
 // releases.
-func (p *pool) reuse(key []byte, hs *hostState, queued time.Duration, idempotent bool) *clientConn {
-	ks := p.keys[string(key)]
+func (p *pool) reuse(key poolKey, hs *hostState, queued time.Duration, idempotent bool) *clientConn {
+	ks := p.keys[key]
 	if ks == nil {
 		p.mu.Unlock()
 		return nil
@@ -482,7 +476,7 @@ var processStart = time.Now()
 func monotime() time.Duration { return time.Since(processStart) }
 
 // keyState returns the state of the pool key, making it when missing.
-func (p *pool) keyState(key string) *keyState {
+func (p *pool) keyState(key poolKey) *keyState {
 	ks := p.keys[key]
 	if ks == nil {
 		ks = &keyState{}
@@ -494,8 +488,8 @@ func (p *pool) keyState(key string) *keyState {
 // adopt makes a new connection part of the pool, holding the caller's
 // slot of hs; an HTTP/2 one becomes shared when connections are kept
 // alive.
-func (p *pool) adopt(c *clientConn, key string, hs *hostState, cfg *tls.Config, queued time.Duration) (*clientConn, error) {
-	c.key, c.host, c.tlsConfig, c.connector, c.queued = key, hs, cfg, p.owner, queued
+func (p *pool) adopt(c *clientConn, key poolKey, hs *hostState, queued time.Duration) (*clientConn, error) {
+	c.key, c.host, c.connector, c.queued = key, hs, p.owner, queued
 	if c.h2 == nil {
 		if c.sock = newSockReader(c.nc); c.sock != nil {
 			c.r = http1.NewReader(c.sock)
@@ -509,7 +503,7 @@ func (p *pool) adopt(c *clientConn, key string, hs *hostState, cfg *tls.Config, 
 		p.free(hs)
 		p.mu.Unlock()
 		closeConn(c)
-		return nil, &Error{Kind: ErrClientConnection, URL: hs.key, Err: errConnectorClosed}
+		return nil, &Error{Kind: ErrClientConnection, URL: hs.key.String(), Err: errConnectorClosed}
 	}
 	p.open++
 	if c.h2 != nil && p.keepAlive > 0 {
@@ -695,71 +689,6 @@ func closeConn(c *clientConn) {
 		return
 	}
 	c.nc.Close()
-}
-
-// appendTargetKey appends t's pool key to b: its host key (the origin
-// scheme://host:port, by which the limits count), which is the first
-// hostLen bytes, then what else tells its connections apart: TLS
-// settings and proxy. cfg is the TLS Config that the key names by
-// address.
-func appendTargetKey(b []byte, t *dialTarget) (key []byte, hostLen int, cfg *tls.Config) {
-	b = appendOrigin(b, t)
-	hostLen = len(b)
-	if t.scheme == "https" {
-		if t.forceHTTP1 {
-			b = append(b, " h1"...)
-		}
-		if o := t.tls; o != nil {
-			b = append(b, " tls"...)
-			if o.Config != nil {
-				cfg = o.Config
-				b = append(b, " config:"...)
-				b = strconv.AppendUint(b, uint64(uintptr(unsafe.Pointer(cfg))), 16)
-			}
-			if o.InsecureSkipVerify {
-				b = append(b, " insecure"...)
-			}
-			if len(o.Fingerprint) > 0 {
-				b = append(b, " pin:"...)
-				b = hex.AppendEncode(b, o.Fingerprint)
-			}
-			if o.ServerName != "" {
-				b = append(b, " sni:"...)
-				b = append(b, o.ServerName...)
-			}
-		}
-	}
-	if pr := t.proxy; pr != nil {
-		b = append(b, " proxy:"...)
-		b = append(b, pr.url.String()...)
-		b = append(b, " auth:"...)
-		b = append(b, pr.auth...)
-		if pr.header != nil {
-			for k, v := range pr.header.All() {
-				b = append(b, ' ')
-				b = strconv.AppendQuote(b, k)
-				b = append(b, ':')
-				b = strconv.AppendQuote(b, v)
-			}
-		}
-	}
-	return b, hostLen, cfg
-}
-
-// appendOrigin appends scheme://host:port of t, with brackets around an
-// IPv6 host.
-func appendOrigin(b []byte, t *dialTarget) []byte {
-	b = append(b, t.scheme...)
-	b = append(b, "://"...)
-	if strings.IndexByte(t.host, ':') >= 0 {
-		b = append(b, '[')
-		b = append(b, t.host...)
-		b = append(b, ']')
-	} else {
-		b = append(b, t.host...)
-	}
-	b = append(b, ':')
-	return append(b, t.port...)
 }
 
 // contextError reports an acquisition ended by its context: a deadline

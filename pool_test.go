@@ -2,14 +2,17 @@ package aiohttp
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"net"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aiohttp-go/aiohttp/internal/http1"
+	"github.com/aiohttp-go/aiohttp/multidict"
 	"go.uber.org/goleak"
 )
 
@@ -546,31 +549,41 @@ func TestPoolClose(t *testing.T) {
 }
 
 func TestTargetKeys(t *testing.T) {
-	cfg := &TLSOptions{InsecureSkipVerify: true}
 	plain := &dialTarget{scheme: "http", host: "::1", port: "80"}
-	kb, n, _ := appendTargetKey(nil, plain)
-	if key, host := string(kb), string(kb[:n]); key != "http://[::1]:80" || host != key {
-		t.Errorf("plain target: key %q, host %q", key, host)
+	if k := plain.key(); k.hostKey.String() != "http://[::1]:80" || k != (poolKey{hostKey: plain.origin()}) {
+		t.Errorf("plain target: key %+v", k)
 	}
-	distinct := map[string]bool{}
+	cfg := &tls.Config{}
+	proxy, _ := url.Parse("http://proxy:3128")
+	distinct := map[poolKey]bool{}
 	for _, tg := range []*dialTarget{
 		{scheme: "https", host: "a", port: "443"},
-		{scheme: "https", host: "a", port: "443", tls: cfg},
+		{scheme: "https", host: "a", port: "443", tls: &TLSOptions{InsecureSkipVerify: true}},
 		{scheme: "https", host: "a", port: "443", tls: &TLSOptions{ServerName: "b"}},
 		{scheme: "https", host: "a", port: "443", tls: &TLSOptions{Fingerprint: []byte{1}}},
+		{scheme: "https", host: "a", port: "443", tls: &TLSOptions{Config: cfg}},
+		{scheme: "https", host: "a", port: "443", tls: &TLSOptions{Config: &tls.Config{}}},
 		{scheme: "https", host: "a", port: "443", forceHTTP1: true},
 		{scheme: "https", host: "a", port: "444"},
 		{scheme: "http", host: "a", port: "443"},
+		{scheme: "http", host: "a", port: "443", proxy: &proxyTarget{url: proxy}},
+		{scheme: "http", host: "a", port: "443", proxy: &proxyTarget{url: proxy, auth: "Basic eA=="}},
+		{scheme: "http", host: "a", port: "443", proxy: &proxyTarget{url: proxy, header: multidict.NewCI(multidict.Item{Key: "X", Value: "1"})}},
 	} {
-		kb, n, _ := appendTargetKey(nil, tg)
-		key, host := string(kb), string(kb[:n])
+		key := tg.key()
 		if distinct[key] {
-			t.Errorf("key %q repeats", key)
+			t.Errorf("key %+v repeats", key)
 		}
 		distinct[key] = true
-		if want := tg.scheme + "://a:" + tg.port; host != want {
-			t.Errorf("host key %q, want %q", host, want)
+		if want := tg.scheme + "://a:" + tg.port; key.hostKey.String() != want {
+			t.Errorf("host key %q, want %q", key.hostKey, want)
 		}
+	}
+	// Equal settings give equal keys: the same Config, a new TLSOptions.
+	a := &dialTarget{scheme: "https", host: "a", port: "443", tls: &TLSOptions{Config: cfg, Fingerprint: []byte{1, 2}}}
+	b := &dialTarget{scheme: "https", host: "a", port: "443", tls: &TLSOptions{Config: cfg, Fingerprint: []byte{1, 2}}}
+	if a.key() != b.key() {
+		t.Errorf("equal targets, keys %+v and %+v", a.key(), b.key())
 	}
 }
 

@@ -99,7 +99,7 @@ func (c *TCPConnector) ClearDNSCache(host string) { c.dns.clear(host) }
 
 // connect opens a new connection for t: directly, or through t's proxy.
 func (c *TCPConnector) connect(ctx context.Context, t *dialTarget) (*clientConn, error) {
-	origin := string(appendOrigin(nil, t))
+	origin := t.origin().String()
 	if t.proxy != nil {
 		return c.connectProxy(ctx, t, origin)
 	}

@@ -31,7 +31,7 @@ func (c *UnixConnector) Path() string { return c.path }
 // connect opens a new connection to the socket for t. Failures are
 // ErrUnixClientConnector errors.
 func (c *UnixConnector) connect(ctx context.Context, t *dialTarget) (*clientConn, error) {
-	origin := string(appendOrigin(nil, t))
+	origin := t.origin().String()
 	dctx := ctx
 	if t.dialTimeout > 0 {
 		var cancel context.CancelFunc
