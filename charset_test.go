@@ -117,23 +117,6 @@ func utf16Bytes(t *testing.T, bigEndian bool, s string) []byte {
 	return b
 }
 
-func TestLookupEncoding(t *testing.T) {
-	tests := map[string]string{
-		"utf-8": "utf-8", "UTF8": "utf-8", `"utf-8"`: "utf-8", " u8 ": "utf-8",
-		"gb2312": "gbk", "cp936": "gbk", "x-gbk": "gbk",
-		"latin1": "iso-8859-1", "ISO_8859-1": "iso-8859-1", "l1": "iso-8859-1",
-		"us-ascii": "windows-1252", "cp1252": "windows-1252",
-		"ujis": "euc-jp", "big5hkscs": "big5", "iso-2022-jp": "iso-2022-jp",
-		"": "", "bogus": "", "x_bogus": "",
-	}
-	for label, want := range tests {
-		e, ok := lookupEncoding(label)
-		if ok != (want != "") || e.name != want {
-			t.Errorf("lookupEncoding(%q) = %q, %v; want %q", label, e.name, ok, want)
-		}
-	}
-}
-
 func TestDeclaredCharset(t *testing.T) {
 	tests := map[string]string{
 		`<meta charset="utf-8">`: "utf-8",

@@ -1,10 +1,11 @@
 package aiohttp
 
 import (
+	"github.com/aiohttp-go/aiohttp/internal/charset"
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // ContentDisposition is a parsed Content-Disposition header (RFC 6266;
@@ -30,7 +31,7 @@ type ContentDisposition struct {
 func parseContentDisposition(v string) *ContentDisposition {
 	typ, params, _ := strings.Cut(v, ";")
 	typ = strings.TrimSpace(typ)
-	if !isToken(typ) {
+	if !field.IsToken(typ) {
 		return &ContentDisposition{}
 	}
 	cd := &ContentDisposition{Type: strings.ToLower(typ)}
@@ -138,16 +139,12 @@ func decodeExtValue(v string) (string, bool) {
 }
 
 // decodeCharset decodes s from the named charset; UTF-8 must be valid.
-func decodeCharset(charset, s string) (string, bool) {
-	e, ok := lookupEncoding(charset)
+func decodeCharset(name, s string) (string, bool) {
+	e, ok := charset.Lookup(name)
 	if !ok {
 		return "", false
 	}
-	if e.enc == nil {
-		return s, utf8.ValidString(s)
-	}
-	out, err := e.enc.NewDecoder().String(s)
-	return out, err == nil
+	return e.DecodeString(s)
 }
 
 // Header parameters, shared by Content-Type, Content-Disposition and
@@ -247,25 +244,4 @@ func quotedString(s string) (value, rest string) {
 		return s[1:], ""
 	}
 	return string(b), ""
-}
-
-// isToken reports whether s is a non-empty RFC 9110 token.
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if !isTokenChar(c) {
-			return false
-		}
-	}
-	return true
-}
-
-func isTokenChar(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }

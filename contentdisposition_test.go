@@ -1,6 +1,7 @@
 package aiohttp
 
 import (
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"maps"
 	"strings"
 	"testing"
@@ -122,7 +123,7 @@ func FuzzContentDisposition(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, header string) {
 		cd := parseContentDisposition(header)
-		if cd.Type != "" && (!isToken(cd.Type) || strings.ToLower(cd.Type) != cd.Type) {
+		if cd.Type != "" && (!field.IsToken(cd.Type) || strings.ToLower(cd.Type) != cd.Type) {
 			t.Fatalf("type %q", cd.Type)
 		}
 		if cd.Type == "" && (cd.Params != nil || cd.Filename != "") {

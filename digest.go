@@ -7,6 +7,7 @@ import (
 	"crypto/sha512"
 	"encoding/hex"
 	"errors"
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"hash"
 	"strconv"
 	"strings"
@@ -288,7 +289,7 @@ func (p *challengeParser) skip(set string) {
 // token reads a token, "" when there is none.
 func (p *challengeParser) token() string {
 	start := p.i
-	for p.i < len(p.s) && isTokenChar(p.s[p.i]) {
+	for p.i < len(p.s) && field.IsTokenChar(p.s[p.i]) {
 		p.i++
 	}
 	return p.s[start:p.i]

@@ -3,6 +3,7 @@ package aiohttp
 import (
 	"context"
 	"errors"
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"net"
 	"net/url"
 	"time"
@@ -89,7 +90,7 @@ func httpConnect(ctx context.Context, nc net.Conn, t *dialTarget, purl, origin s
 	}
 	if h := t.proxy.header; h != nil {
 		for k, v := range h.All() {
-			if !http1.ValidFieldName(k) || !http1.ValidFieldValue(v) {
+			if !field.IsToken(k) || !http1.ValidFieldValue(v) {
 				return &Error{Kind: ErrClientProxyConnection, URL: purl, Err: errors.New("invalid proxy header field " + k)}
 			}
 			b = http1.AppendField(b, k, v)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"io"
 	"net"
 	"net/http"
@@ -651,7 +652,7 @@ type proxyHead struct {
 // nil) the target is the absolute URL and the proxy's fields follow the
 // request's.
 func appendRequestHead(dst []byte, method string, u *url.URL, h *multidict.CIMultiDict, via *proxyHead) ([]byte, error) {
-	if !http1.ValidToken(method) {
+	if !field.IsToken(method) {
 		return dst, errors.New("invalid method " + strconv.Quote(method))
 	}
 	dst = append(dst, method...)
@@ -692,7 +693,7 @@ func appendRequestHead(dst []byte, method string, u *url.URL, h *multidict.CIMul
 // skip has.
 func appendFields(dst []byte, h, skip *multidict.CIMultiDict) ([]byte, error) {
 	for _, it := range h.Items() {
-		if !http1.ValidFieldName(it.Key) || !http1.ValidFieldValue(it.Value) {
+		if !field.IsToken(it.Key) || !http1.ValidFieldValue(it.Value) {
 			return dst, errors.New("invalid header field " + strconv.Quote(it.Key))
 		}
 		if skip != nil && skip.Has(it.Key) {
@@ -1122,7 +1123,7 @@ func (ex *exchange) h2Request(ctx context.Context) (*http.Request, error) {
 		case "host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "content-length":
 			continue
 		}
-		if !http1.ValidFieldName(it.Key) || !http1.ValidFieldValue(it.Value) {
+		if !field.IsToken(it.Key) || !http1.ValidFieldValue(it.Value) {
 			return nil, errors.New("invalid header field " + strconv.Quote(it.Key))
 		}
 		hreq.Header.Add(it.Key, it.Value)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/aiohttp-go/aiohttp/internal/charset"
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"io"
 	"net/url"
 	"strconv"
@@ -161,7 +163,7 @@ func (r *Response) ContentType() string {
 	if !ok {
 		return "application/octet-stream"
 	}
-	return mediaType(v)
+	return field.MediaType(v)
 }
 
 // Charset returns the charset parameter of the Content-Type header as
@@ -326,14 +328,14 @@ func (r *Response) Text() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return decodeText(body, r.resolveEncoding(body))
+	return r.resolveEncoding(body).Decode(body)
 }
 
 // TextEncoding reads the body and decodes it from the named encoding (a
 // WHATWG label such as "gbk", "shift_jis" or "windows-1251", or a common
 // Python name such as "latin-1" or "cp936"), whatever the response says.
 func (r *Response) TextEncoding(enc string) (string, error) {
-	e, ok := lookupEncoding(enc)
+	e, ok := charset.Lookup(enc)
 	if !ok {
 		return "", errors.New("aiohttp: unknown encoding " + strconv.Quote(enc))
 	}
@@ -341,7 +343,7 @@ func (r *Response) TextEncoding(enc string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return decodeText(body, e)
+	return e.Decode(body)
 }
 
 // Encoding reads the body and returns the name of the encoding Text
@@ -351,19 +353,19 @@ func (r *Response) Encoding() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return r.resolveEncoding(body).name, nil
+	return r.resolveEncoding(body).Name(), nil
 }
 
 // resolveEncoding chooses the encoding of body for Text.
-func (r *Response) resolveEncoding(body []byte) textEncoding {
-	if e, ok := lookupEncoding(r.Charset()); ok {
+func (r *Response) resolveEncoding(body []byte) charset.Encoding {
+	if e, ok := charset.Lookup(r.Charset()); ok {
 		return e
 	}
 	if isJSONType(r.ContentType()) {
-		return utf8Encoding
+		return charset.UTF8
 	}
 	if f := r.opts.charsetResolver; f != nil {
-		if e, ok := lookupEncoding(f(r, body)); ok {
+		if e, ok := charset.Lookup(f(r, body)); ok {
 			return e
 		}
 	}
@@ -423,8 +425,8 @@ func (r *Response) JSON(v any, opts ...JSONOption) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
-	if e := r.resolveEncoding(body); e.name != "utf-8" {
-		text, err := decodeText(body, e)
+	if e := r.resolveEncoding(body); e.Name() != "utf-8" {
+		text, err := e.Decode(body)
 		if err != nil {
 			return err
 		}

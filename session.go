@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"net/url"
 	"strings"
 	"sync"
@@ -284,7 +285,7 @@ func (s *Session) request(ctx context.Context, st *requestState, method, rawURL 
 		return nil, &e
 	}
 	method = upperMethod(method)
-	if !http1.ValidToken(method) {
+	if !field.IsToken(method) {
 		return nil, &Error{Kind: ErrClient, Method: method, URL: rawURL, Err: errors.New("the method is not a token")}
 	}
 	cfg := &zeroConfig

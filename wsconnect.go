@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"io"
 	"net"
 	"strconv"
@@ -82,17 +83,6 @@ func wsHandshakeError(resp *Response, msg string) *ClientResponseError {
 	}
 }
 
-// hasToken reports whether the comma-separated list v holds tok,
-// compared without case.
-func hasToken(v, tok string) bool {
-	for p := range strings.SplitSeq(v, ",") {
-		if strings.EqualFold(strings.TrimSpace(p), tok) {
-			return true
-		}
-	}
-	return false
-}
-
 // wsSetHeader is a request option setting a field, replacing the caller's
 // fields of that name.
 func wsSetHeader(name, value string) RequestOption {
@@ -159,7 +149,7 @@ func (s *Session) wsHandshake(ctx context.Context, rawURL string, opts *WSOption
 		return fail("Invalid response status")
 	case !strings.EqualFold(strings.TrimSpace(h.Get("Upgrade")), "websocket"):
 		return fail("Invalid upgrade header")
-	case !hasToken(strings.Join(h.GetAll("Connection"), ","), "upgrade"):
+	case !field.HasToken(strings.Join(h.GetAll("Connection"), ","), "upgrade"):
 		return fail("Invalid connection header")
 	case strings.TrimSpace(h.Get("Sec-WebSocket-Accept")) != websocket.AcceptKey(key):
 		return fail("Invalid challenge response")

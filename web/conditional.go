@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"math"
 	"net/http"
 	"strconv"
@@ -44,7 +45,7 @@ func (r *Request) IfNoneMatch() []ETag { return parseETags(r.headerView("If-None
 
 // parseETags parses `*` or a list of `"tag"` / `W/"tag"`.
 func parseETags(v string) []ETag {
-	v = trimOWS(v)
+	v = field.TrimOWS(v)
 	if v == "" {
 		return nil
 	}
@@ -66,12 +67,12 @@ func parseETags(v string) []ETag {
 		}
 		t.Value = strings.Clone(v[1 : end+1])
 		tags = append(tags, t)
-		v = trimOWS(v[end+2:])
+		v = field.TrimOWS(v[end+2:])
 		if v != "" {
 			if v[0] != ',' {
 				return nil
 			}
-			v = trimOWS(v[1:])
+			v = field.TrimOWS(v[1:])
 		}
 	}
 	return tags
@@ -99,7 +100,7 @@ func (r *Request) HTTPRange() (rng ByteRange, ok bool, err error) {
 	if !found || strings.Contains(spec, ",") {
 		return ByteRange{}, true, ErrBadRange
 	}
-	first, last, found := strings.Cut(trimOWS(spec), "-")
+	first, last, found := strings.Cut(field.TrimOWS(spec), "-")
 	if !found {
 		return ByteRange{}, true, ErrBadRange
 	}
@@ -146,13 +147,13 @@ func (r *Request) Forwarded() []map[string]string {
 			elem := map[string]string{}
 			valid := true
 			for {
-				h = trimOWS(h)
+				h = field.TrimOWS(h)
 				eq := strings.IndexByte(h, '=')
 				if eq <= 0 {
 					valid = false
 					break
 				}
-				name := strings.ToLower(trimOWS(h[:eq]))
+				name := strings.ToLower(field.TrimOWS(h[:eq]))
 				h = h[eq+1:]
 				var val string
 				if strings.HasPrefix(h, `"`) {
@@ -165,10 +166,10 @@ func (r *Request) Forwarded() []map[string]string {
 					if end < 0 {
 						end = len(h)
 					}
-					val, h = trimOWS(h[:end]), h[end:]
+					val, h = field.TrimOWS(h[:end]), h[end:]
 				}
 				elem[name] = val
-				h = trimOWS(h)
+				h = field.TrimOWS(h)
 				if h == "" || h[0] == ',' {
 					break
 				}

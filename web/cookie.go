@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"strconv"
 	"strings"
 	"time"
@@ -161,8 +162,8 @@ func parseCookieHeader(h string, into *multidict.MultiDict) {
 		var pair string
 		pair, h, _ = strings.Cut(h, ";")
 		name, value, _ := strings.Cut(pair, "=")
-		if name = trimOWS(name); name != "" && allBytesIn(name, cookieName) {
-			into.Add(name, unquoteCookieValue(trimOWS(value)))
+		if name = field.TrimOWS(name); name != "" && allBytesIn(name, cookieName) {
+			into.Add(name, unquoteCookieValue(field.TrimOWS(value)))
 		}
 	}
 	keepLastValues(into)

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"crypto/tls"
 	"encoding/base64"
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"net"
 	"net/http"
 	"strings"
@@ -55,21 +56,9 @@ func (s *Server) serveHTTP2(nc net.Conn, upgrade *http.Request, settings []byte)
 // plain TCP.
 func isH2CUpgrade(req *Request) bool {
 	return req.tls == nil &&
-		hasToken(req.headerView("Upgrade"), "h2c") &&
-		hasToken(req.headerView("Connection"), "HTTP2-Settings") &&
+		field.HasToken(req.headerView("Upgrade"), "h2c") &&
+		field.HasToken(req.headerView("Connection"), "HTTP2-Settings") &&
 		req.headerView("HTTP2-Settings") != ""
-}
-
-// hasToken reports whether a comma-separated header value lists token.
-func hasToken(v, token string) bool {
-	for v != "" {
-		var t string
-		t, v, _ = strings.Cut(v, ",")
-		if strings.EqualFold(trimOWS(t), token) {
-			return true
-		}
-	}
-	return false
 }
 
 // upgradeH2C switches the connection to HTTP/2 after an "Upgrade: h2c"

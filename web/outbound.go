@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"io"
 	"net"
 	"strconv"
@@ -78,7 +79,7 @@ func appendHead(w []byte, req *Request, h *responseHead) []byte {
 			}
 			userCT = true
 		}
-		if !http1.ValidFieldName(it.Key) || !http1.ValidFieldValue(it.Value) {
+		if !field.IsToken(it.Key) || !http1.ValidFieldValue(it.Value) {
 			continue // never let a header value split the response
 		}
 		w = http1.AppendField(w, it.Key, it.Value)

@@ -5,15 +5,14 @@ import (
 	"crypto/tls"
 	"encoding/json"
 	"errors"
+	"github.com/aiohttp-go/aiohttp/internal/charset"
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"io"
 	"mime"
 	"net"
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
-
-	"golang.org/x/text/encoding/htmlindex"
 
 	"github.com/aiohttp-go/aiohttp/internal/http1"
 	"github.com/aiohttp-go/aiohttp/multidict"
@@ -311,7 +310,7 @@ func (r *Request) ContentType() string {
 	if ct == "" {
 		return "application/octet-stream"
 	}
-	return strings.Clone(mediaType(ct))
+	return strings.Clone(field.MediaType(ct))
 }
 
 // Charset returns the charset parameter of the Content-Type, or "".
@@ -389,17 +388,14 @@ func (r *Request) Text() (string, error) {
 		return "", err
 	}
 	cs := r.Charset()
-	if cs == "" || cs == "utf-8" || cs == "utf8" || cs == "us-ascii" {
-		if !utf8.Valid(body) {
-			return strings.ToValidUTF8(string(body), "\uFFFD"), nil
+	enc := charset.UTF8
+	if cs != "" {
+		var ok bool
+		if enc, ok = charset.Lookup(cs); !ok {
+			return "", HTTPBadRequest().WithText("unknown charset " + cs)
 		}
-		return string(body), nil
 	}
-	enc, err := htmlindex.Get(cs)
-	if err != nil {
-		return "", HTTPBadRequest().WithText("unknown charset " + cs)
-	}
-	s, err := enc.NewDecoder().String(string(body))
+	s, err := enc.Decode(body)
 	if err != nil {
 		return "", HTTPBadRequest().WithText("body is not valid " + cs)
 	}

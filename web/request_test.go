@@ -395,6 +395,11 @@ func TestRequestText(t *testing.T) {
 		{"text/plain; charset=gbk", gbk, "你好，世界", 200},
 		{"text/plain; charset=GBK", gbk, "你好，世界", 200},
 		{"text/plain; charset=iso-8859-1", "caf\xe9", "café", 200},
+		// The client's labels: Python's names, latin-1 as itself (WHATWG
+		// would decode 0x80 as windows-1252's euro sign).
+		{"text/plain; charset=cp936", gbk, "你好，世界", 200},
+		{"text/plain; charset=latin1", "\x80", "\u0080", 200},
+		{"text/plain; charset=utf_8", "\xef\xbb\xbfbom", "bom", 200},
 		{"text/plain; charset=utf-8", "naïve", "naïve", 200},
 		{"text/plain", "naïve", "naïve", 200},
 		{"", "plain", "plain", 200},

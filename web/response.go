@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"github.com/aiohttp-go/aiohttp/internal/field"
 
 	"github.com/aiohttp-go/aiohttp/multidict"
 )
@@ -154,7 +155,7 @@ func (r *BodyResponse) SetHeader(name, value string) *BodyResponse {
 func (r *BodyResponse) ContentType() string {
 	if r.x != nil {
 		if ct, ok := r.x.header.Lookup("Content-Type"); ok {
-			return mediaType(ct)
+			return field.MediaType(ct)
 		}
 	}
 	return r.contentType
@@ -278,43 +279,3 @@ func (r *BodyResponse) contentTypeValue() string {
 }
 
 const textPlainUTF8 = "text/plain; charset=utf-8"
-
-// mediaType returns the media type of a Content-Type value, lower-cased and
-// without parameters.
-func mediaType(ct string) string {
-	for i := 0; i < len(ct); i++ {
-		if ct[i] == ';' {
-			ct = ct[:i]
-			break
-		}
-	}
-	return lowerASCII(trimOWS(ct))
-}
-
-// trimOWS removes spaces and tabs around s.
-func trimOWS(s string) string {
-	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
-		s = s[1:]
-	}
-	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
-		s = s[:len(s)-1]
-	}
-	return s
-}
-
-// lowerASCII returns s with ASCII letters lower-cased, allocating only when
-// s has upper-case letters.
-func lowerASCII(s string) string {
-	for i := 0; i < len(s); i++ {
-		if 'A' <= s[i] && s[i] <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if 'A' <= b[j] && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
-}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"net/url"
 	"slices"
 	"strings"
@@ -193,23 +194,10 @@ func normalizeMethod(m string) (string, bool) {
 	if m == "*" {
 		return m, true
 	}
-	if m == "" {
+	if !field.IsToken(m) {
 		return "", false
 	}
-	for i := 0; i < len(m); i++ {
-		if !isTokenChar(m[i]) {
-			return "", false
-		}
-	}
 	return strings.ToUpper(m), true
-}
-
-func isTokenChar(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
 // Routes returns every route in registration order, those of mounted

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"iter"
 	"strings"
 	"sync"
@@ -185,7 +186,7 @@ func (ws *WebSocketResponse) Prepare(req *Request) error {
 		head = http1.AppendField(head, "Sec-WebSocket-Extensions", hs.extensions)
 	}
 	for _, it := range ws.header.Items() {
-		if ownHandshakeField(it.Key) || !http1.ValidFieldName(it.Key) || !http1.ValidFieldValue(it.Value) {
+		if ownHandshakeField(it.Key) || !field.IsToken(it.Key) || !http1.ValidFieldValue(it.Value) {
 			continue
 		}
 		head = http1.AppendField(head, it.Key, it.Value)

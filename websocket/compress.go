@@ -3,6 +3,7 @@ package websocket
 import (
 	"bytes"
 	"errors"
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"io"
 	"strconv"
 	"strings"
@@ -72,7 +73,7 @@ func ParseExtensions(header string) ([]Extension, error) {
 	var exts []Extension
 	s := header
 	for {
-		s = trimOWS(s)
+		s = field.TrimOWS(s)
 		if s == "" {
 			return exts, nil
 		}
@@ -81,12 +82,12 @@ func ParseExtensions(header string) ([]Extension, error) {
 			continue
 		}
 		var ext Extension
-		ext.Name, s = token(s)
+		ext.Name, s = field.Token(s)
 		if ext.Name == "" {
 			return nil, errBadExtensions
 		}
 		for {
-			s = trimOWS(s)
+			s = field.TrimOWS(s)
 			if s == "" || s[0] == ',' {
 				break
 			}
@@ -94,23 +95,23 @@ func ParseExtensions(header string) ([]Extension, error) {
 				return nil, errBadExtensions
 			}
 			var p ExtensionParam
-			p.Name, s = token(trimOWS(s[1:]))
+			p.Name, s = field.Token(field.TrimOWS(s[1:]))
 			if p.Name == "" {
 				return nil, errBadExtensions
 			}
-			s = trimOWS(s)
+			s = field.TrimOWS(s)
 			if s != "" && s[0] == '=' {
-				s = trimOWS(s[1:])
+				s = field.TrimOWS(s[1:])
 				if s != "" && s[0] == '"' {
 					end := strings.IndexByte(s[1:], '"')
 					if end < 0 {
 						return nil, errBadExtensions
 					}
 					p.Value, s = s[1:1+end], s[2+end:]
-					if v, rest := token(p.Value); v == "" || rest != "" {
+					if v, rest := field.Token(p.Value); v == "" || rest != "" {
 						return nil, errBadExtensions
 					}
-				} else if p.Value, s = token(s); p.Value == "" {
+				} else if p.Value, s = field.Token(s); p.Value == "" {
 					return nil, errBadExtensions
 				}
 			}
@@ -118,24 +119,6 @@ func ParseExtensions(header string) ([]Extension, error) {
 		}
 		exts = append(exts, ext)
 	}
-}
-
-func trimOWS(s string) string { return strings.TrimLeft(s, " \t") }
-
-// token splits s after its leading RFC 9110 token.
-func token(s string) (tok, rest string) {
-	i := 0
-	for i < len(s) && isTokenChar(s[i]) {
-		i++
-	}
-	return s[:i], s[i:]
-}
-
-func isTokenChar(c byte) bool {
-	if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
 // deflateName is the extension token of RFC 7692.

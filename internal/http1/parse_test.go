@@ -70,7 +70,7 @@ func checkOutcome(t *testing.T, in string, n int, err, want error, status int) {
 // req builds a request from lines joined by CRLF, ending with the empty line.
 func req(lines ...string) string { return strings.Join(lines, "\r\n") + "\r\n\r\n" }
 
-func field(name, value string) func(t *testing.T, h *RequestHead) {
+func hasField(name, value string) func(t *testing.T, h *RequestHead) {
 	return func(t *testing.T, h *RequestHead) {
 		t.Helper()
 		for _, f := range h.Fields {
@@ -184,13 +184,13 @@ func TestHeaderFields(t *testing.T) {
 				}
 			}
 		}},
-		{name: "OWSTrimmed", in: req("GET / HTTP/1.1", "Host: a", "X: \t a \t b \t "), check: field("X", "a \t b")},
-		{name: "NoOWS", in: req("GET / HTTP/1.1", "Host: a", "X:b"), check: field("X", "b")},
-		{name: "EmptyValue", in: req("GET / HTTP/1.1", "Host: a", "X:"), check: field("X", "")},
-		{name: "EmptyValueWithOWS", in: req("GET / HTTP/1.1", "Host: a", "X: \t "), check: field("X", "")},
-		{name: "ValueObsText", in: req("GET / HTTP/1.1", "Host: a", "X: \x80\xff caf\xc3\xa9"), check: field("X", "\x80\xff caf\xc3\xa9")},
-		{name: "ValueHTAB", in: req("GET / HTTP/1.1", "Host: a", "X: a\tb"), check: field("X", "a\tb")},
-		{name: "ValueLong", in: req("GET / HTTP/1.1", "Host: a", "X: "+strings.Repeat("v", 8000)), check: field("X", strings.Repeat("v", 8000))},
+		{name: "OWSTrimmed", in: req("GET / HTTP/1.1", "Host: a", "X: \t a \t b \t "), check: hasField("X", "a \t b")},
+		{name: "NoOWS", in: req("GET / HTTP/1.1", "Host: a", "X:b"), check: hasField("X", "b")},
+		{name: "EmptyValue", in: req("GET / HTTP/1.1", "Host: a", "X:"), check: hasField("X", "")},
+		{name: "EmptyValueWithOWS", in: req("GET / HTTP/1.1", "Host: a", "X: \t "), check: hasField("X", "")},
+		{name: "ValueObsText", in: req("GET / HTTP/1.1", "Host: a", "X: \x80\xff caf\xc3\xa9"), check: hasField("X", "\x80\xff caf\xc3\xa9")},
+		{name: "ValueHTAB", in: req("GET / HTTP/1.1", "Host: a", "X: a\tb"), check: hasField("X", "a\tb")},
+		{name: "ValueLong", in: req("GET / HTTP/1.1", "Host: a", "X: "+strings.Repeat("v", 8000)), check: hasField("X", strings.Repeat("v", 8000))},
 		{name: "ValueNUL", in: req("GET / HTTP/1.1", "Host: a", "X: a\x00b"), want: ErrInvalidHeader, status: 400},
 		{name: "ValueCTL", in: req("GET / HTTP/1.1", "Host: a", "X: a\x01b"), want: ErrInvalidHeader},
 		{name: "ValueCTLAfterEightBytes", in: req("GET / HTTP/1.1", "Host: a", "X: abcdefghijklmnop\x1fq"), want: ErrInvalidHeader},

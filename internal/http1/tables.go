@@ -1,6 +1,10 @@
 package http1
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+
+	"github.com/aiohttp-go/aiohttp/internal/field"
+)
 
 // Byte classes used by the parsers, one lookup per byte.
 const (
@@ -24,9 +28,9 @@ var classes = func() (t [256]uint8) {
 		if (vchar || obs || c == ' ' || c == '\t') && c != '"' && c != '\\' {
 			t[c] |= classQdtext
 		}
-	}
-	for _, c := range []byte("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
-		t[c] |= classToken
+		if field.IsTokenChar(byte(c)) {
+			t[c] |= classToken
+		}
 	}
 	return t
 }()

@@ -14,7 +14,7 @@ func AppendRequestLine(dst []byte, method, target string, minor uint8) []byte {
 }
 
 // AppendField appends the field line "<name>: <value>\r\n" to dst without
-// checking it; callers validate names and values once with [ValidFieldName]
+// checking it; callers validate names and values once with field.IsToken
 // and [ValidFieldValue].
 func AppendField(dst []byte, name, value string) []byte {
 	dst = append(dst, name...)
@@ -22,23 +22,6 @@ func AppendField(dst []byte, name, value string) []byte {
 	dst = append(dst, value...)
 	return append(dst, "\r\n"...)
 }
-
-// ValidToken reports whether s is a non-empty token (RFC 9110 5.6.2), as a
-// method or a field name must be.
-func ValidToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if classes[s[i]]&classToken == 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// ValidFieldName reports whether s can be sent as a field name.
-func ValidFieldName(s string) bool { return ValidToken(s) }
 
 // ValidFieldValue reports whether s can be sent as a field value: no CR,
 // LF, NUL or other control character except HTAB (RFC 9110 5.5).

@@ -1,6 +1,7 @@
 package http1
 
 import (
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"io"
 	"net/http"
 	"strings"
@@ -96,8 +97,8 @@ func TestValid(t *testing.T) {
 		{"(x)", false, false, true},
 		{"\"q\"", false, false, true},
 	} {
-		if ValidToken(c.s) != c.token || ValidFieldName(c.s) != c.name || ValidFieldValue(c.s) != c.value {
-			t.Errorf("%q: token %v name %v value %v", c.s, ValidToken(c.s), ValidFieldName(c.s), ValidFieldValue(c.s))
+		if field.IsToken(c.s) != c.token || field.IsToken(c.s) != c.name || ValidFieldValue(c.s) != c.value {
+			t.Errorf("%q: token %v value %v", c.s, field.IsToken(c.s), ValidFieldValue(c.s))
 		}
 	}
 }
