@@ -207,34 +207,50 @@ func TestPoolCancelWhileQueued(t *testing.T) {
 }
 
 func TestPoolCancelRacesRelease(t *testing.T) {
-	// Cancellations racing grants never leak or double-free a slot.
+	// Cancellations racing grants never leak or double-free a slot. A
+	// third of the acquisitions have no deadline and must all get a
+	// connection; the rest end at deadlines from 0 to 600µs, while slots
+	// come free, and some must time out.
 	_, c, tgt := newPoolTest(t, TCPConnectorOptions{Limit: 2})
 	var wg sync.WaitGroup
-	for i := range 200 {
+	var granted, timedOut, patientGranted atomic.Int32
+	const n = 210
+	for i := range n {
 		wg.Go(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Duration(i%7)*100*time.Microsecond)
-			defer cancel()
+			ctx := context.Background()
+			patient := i%3 == 0
+			if !patient {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, time.Duration(i%7)*100*time.Microsecond)
+				defer cancel()
+			}
 			cc, err := c.acquire(ctx, tgt)
 			if err != nil {
+				if patient || !errors.Is(err, context.DeadlineExceeded) {
+					t.Errorf("acquisition %d: %v", i, err)
+				}
+				timedOut.Add(1)
 				return
 			}
-			time.Sleep(200 * time.Microsecond)
+			granted.Add(1)
+			if patient {
+				patientGranted.Add(1)
+			}
+			time.Sleep(200 * time.Microsecond) // hold the slot while others queue
 			c.release(cc, true)
 		})
 	}
 	wg.Wait()
+	if patientGranted.Load() != n/3 || timedOut.Load() == 0 || granted.Load()+timedOut.Load() != n {
+		t.Errorf("granted %d (%d without deadline, want %d), timed out %d, of %d",
+			granted.Load(), patientGranted.Load(), n/3, timedOut.Load(), n)
+	}
 	if s := c.Stats(); s.InUse != 0 || s.Waiting != 0 {
 		t.Fatalf("stats after the run: %+v", s)
 	}
 	// Both slots are still there.
-	c1, err := c.acquire(context.Background(), tgt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c2, err := c.acquire(context.Background(), tgt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c1 := mustAcquire(t, c, tgt)
+	c2 := mustAcquire(t, c, tgt)
 	c.release(c1, true)
 	c.release(c2, true)
 }

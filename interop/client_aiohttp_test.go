@@ -77,13 +77,19 @@ func echo(t *testing.T, s *aiohttp.Session, method, path string, opts ...aiohttp
 	return resp, &e
 }
 
-// TestClientAgainstAiohttpServer drives Python aiohttp's web server (Debian
-// python3-aiohttp) with our client; each behaviour is a subtest.
-func TestClientAgainstAiohttpServer(t *testing.T) {
+// aiohttpServerSession starts the script's server and returns it, the
+// session options of a client of it, and a session with them.
+func aiohttpServerSession(t *testing.T) (*peerServer, aiohttp.SessionOptions, *aiohttp.Session) {
+	t.Helper()
 	srv := startAiohttpServer(t)
 	base := aiohttp.SessionOptions{BaseURL: srv.URL + "/"}
-	s := newClientSession(t, base)
+	return srv, base, newClientSession(t, base)
+}
 
+// TestAiohttpServerBodies drives Python aiohttp's web server (Debian python3-aiohttp) with
+// our client: requests and bodies: status, reason and headers, text in its charset, HEAD, the headers we send, every body kind, forms.
+func TestAiohttpServerBodies(t *testing.T) {
+	srv, _, s := aiohttpServerSession(t)
 	// GET /text: status, reason, headers multidict, text with charset.
 	t.Run("text", func(t *testing.T) {
 		resp := ok(t)(s.Get(testContext(t), "text"))
@@ -245,7 +251,12 @@ func TestClientAgainstAiohttpServer(t *testing.T) {
 			t.Errorf("Form map: %q, want %q", got.Form, want)
 		}
 	})
+}
 
+// TestAiohttpServerStreaming drives Python aiohttp's web server (Debian python3-aiohttp) with
+// our client: streamed responses: chunked, ReadChunk, Session.With, compression both ways.
+func TestAiohttpServerStreaming(t *testing.T) {
+	_, _, s := aiohttpServerSession(t)
 	// A chunked response from StreamResponse, read line by line and in
 	// pieces.
 	t.Run("chunked_response", func(t *testing.T) {
@@ -373,7 +384,12 @@ func TestClientAgainstAiohttpServer(t *testing.T) {
 			t.Errorf("DisableAutoDecompress: %d bytes starting % x, %v; want the gzip stream", len(raw), raw[:min(len(raw), 2)], err)
 		}
 	})
+}
 
+// TestAiohttpServerCookiesAndRedirects drives Python aiohttp's web server (Debian python3-aiohttp) with
+// our client: cookies and redirects: the jar, every redirect status, bodies that cannot be replayed, relative Locations, limits.
+func TestAiohttpServerCookiesAndRedirects(t *testing.T) {
+	srv, base, s := aiohttpServerSession(t)
 	// Set-Cookie goes into the jar (unsafe: the host is an IP address) and
 	// back; session and per-request cookies are sent along.
 	t.Run("cookies", func(t *testing.T) {
@@ -513,7 +529,12 @@ func TestClientAgainstAiohttpServer(t *testing.T) {
 			t.Errorf("MaxRedirects(6) over 5 redirects: %d, history %d", resp.Status, len(resp.History))
 		}
 	})
+}
 
+// TestAiohttpServerErrorsAndAuth drives Python aiohttp's web server (Debian python3-aiohttp) with
+// our client: errors and authentication: statuses raised, JSON content types, basic auth.
+func TestAiohttpServerErrorsAndAuth(t *testing.T) {
+	srv, _, s := aiohttpServerSession(t)
 	// 404 from a route and from the router; RaiseForStatus per request and
 	// per session.
 	t.Run("not_found", func(t *testing.T) {
@@ -578,7 +599,12 @@ func TestClientAgainstAiohttpServer(t *testing.T) {
 			t.Errorf("no auth: Authorization %q sent", e.header("Authorization"))
 		}
 	})
+}
 
+// TestAiohttpServerConnections drives Python aiohttp's web server (Debian python3-aiohttp) with
+// our client: connections: timeouts, keep-alive, the per-host limit, the net/http client.
+func TestAiohttpServerConnections(t *testing.T) {
+	srv, _, s := aiohttpServerSession(t)
 	// A slow answer: the caller's deadline, the session's total timeout
 	// and the sock_read timeout between two chunks; the session works on.
 	t.Run("timeouts", func(t *testing.T) {
@@ -728,7 +754,12 @@ func TestClientAgainstAiohttpServer(t *testing.T) {
 			t.Errorf("http.Client ended at %s", resp.Request.URL)
 		}
 	})
+}
 
+// TestAiohttpServerRequestInfo drives Python aiohttp's web server (Debian python3-aiohttp) with
+// our client: the RequestInfo of a response against what the server saw.
+func TestAiohttpServerRequestInfo(t *testing.T) {
+	_, _, s := aiohttpServerSession(t)
 	// The response's RequestInfo holds the headers as sent.
 	t.Run("request_info", func(t *testing.T) {
 		resp, e := echo(t, s, "GET", "echo", aiohttp.Headers{"X-Info": "1"})
