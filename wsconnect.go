@@ -7,7 +7,6 @@ import (
 	"github.com/aiohttp-go/aiohttp/internal/field"
 	"io"
 	"net"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -16,40 +15,16 @@ import (
 )
 
 // WSOptions configure [Session.WSConnect] (the arguments of aiohttp's
-// ws_connect other than those given as request options). The zero value
-// gives aiohttp's defaults.
+// ws_connect other than those given as request options): the
+// [websocket.Options] the client shares with the server, and the client's
+// own. The zero value gives aiohttp's defaults; unlike the server, a client
+// offers no compression unless Compress is [websocket.CompressOn].
 type WSOptions struct {
+	websocket.Options
 	// Method is the method of the opening handshake; "" means GET.
 	Method string
-	// Protocols are the subprotocols offered in Sec-WebSocket-Protocol, in
-	// order of preference. The server's choice, one of them, is
-	// [ClientWebSocket.Protocol].
-	Protocols []string
 	// Origin, when set, is sent as the Origin header field.
 	Origin string
-	// Compress offers permessage-deflate when not zero: 15 accepts any
-	// server window, 8 to 14 asks the server to compress with at most
-	// that many window bits (aiohttp's compress). Zero, as in aiohttp's
-	// client, offers no compression.
-	Compress int
-	// MaxMsgSize limits the size of a received message (decompressed);
-	// zero means 4 MiB, a negative value no limit.
-	MaxMsgSize int64
-	// Heartbeat, when positive, sends a ping every Heartbeat; a pong not
-	// received within half of it closes the connection with 1006.
-	Heartbeat time.Duration
-	// ReceiveTimeout bounds each receive (aiohttp's ws_receive); zero
-	// means none.
-	ReceiveTimeout time.Duration
-	// CloseTimeout bounds the wait for the server's close frame (aiohttp's
-	// ws_close); zero means 10 seconds.
-	CloseTimeout time.Duration
-	// NoAutoclose turns off answering the server's close frame by itself
-	// (aiohttp's autoclose=False).
-	NoAutoclose bool
-	// NoAutoping turns off answering pings and consuming pongs by itself
-	// (aiohttp's autoping=False).
-	NoAutoping bool
 }
 
 // upgraded is the body of a 101 response to a request asking for an
@@ -89,34 +64,18 @@ func wsSetHeader(name, value string) RequestOption {
 	return requestOptionFunc(func(c *requestConfig) { c.header.Set(name, value) })
 }
 
-// wsCompression returns the permessage-deflate terms Compress asks for.
-func wsCompression(bits int) (websocket.CompressionOptions, error) {
-	var o websocket.CompressionOptions
-	switch {
-	case bits == 15:
-	case bits >= 8 && bits < 15:
-		o.ServerMaxWindowBits = bits
-	default:
-		return o, errors.New("compress must be 0 or from 8 to 15 window bits, not " + strconv.Itoa(bits))
-	}
-	return o, nil
-}
-
 // wsHandshake performs the opening handshake of WSConnect and returns the
 // connection, in the client role, with the 101 response and the
 // subprotocol the server chose.
-func (s *Session) wsHandshake(ctx context.Context, rawURL string, opts *WSOptions, reqOpts []RequestOption) (*websocket.Conn, *Response, string, error) {
+func (s *Session) wsHandshake(ctx context.Context, rawURL string, opts *WSOptions, reqOpts []RequestOption) (*websocket.Conn, *Response, error) {
 	method := opts.Method
 	if method == "" {
 		method = "GET"
 	}
-	var comp websocket.CompressionOptions
-	if opts.Compress != 0 {
-		var err error
-		if comp, err = wsCompression(opts.Compress); err != nil {
-			return nil, nil, "", &Error{Kind: ErrClient, Method: method, URL: rawURL, Err: err}
-		}
+	if err := opts.Validate(); err != nil {
+		return nil, nil, &Error{Kind: ErrClient, Method: method, URL: rawURL, Err: err}
 	}
+	compress := opts.Compress == websocket.CompressOn
 	key := websocket.NewKey()
 	all := make([]RequestOption, 0, len(reqOpts)+8)
 	all = append(all, reqOpts...)
@@ -132,16 +91,16 @@ func (s *Session) wsHandshake(ctx context.Context, rawURL string, opts *WSOption
 	if opts.Origin != "" {
 		all = append(all, wsSetHeader("Origin", opts.Origin))
 	}
-	if opts.Compress != 0 {
-		all = append(all, wsSetHeader("Sec-WebSocket-Extensions", websocket.ClientOffer(comp)))
+	if compress {
+		all = append(all, wsSetHeader("Sec-WebSocket-Extensions", websocket.ClientOffer(opts.Compression)))
 	}
 	resp, err := s.Request(ctx, method, rawURL, all...)
 	if err != nil {
-		return nil, nil, "", err
+		return nil, nil, err
 	}
-	fail := func(msg string) (*websocket.Conn, *Response, string, error) {
+	fail := func(msg string) (*websocket.Conn, *Response, error) {
 		resp.Close()
-		return nil, nil, "", wsHandshakeError(resp, msg)
+		return nil, nil, wsHandshakeError(resp, msg)
 	}
 	h := resp.Header
 	switch {
@@ -167,10 +126,10 @@ func (s *Session) wsHandshake(ctx context.Context, rawURL string, opts *WSOption
 	}
 	var params *websocket.CompressionParams
 	if ext := strings.Join(h.GetAll("Sec-WebSocket-Extensions"), ", "); strings.TrimSpace(ext) != "" {
-		if opts.Compress == 0 {
+		if !compress {
 			return fail("Invalid extensions header: none offered")
 		}
-		if params, err = websocket.AcceptClient(ext, comp); err != nil {
+		if params, err = websocket.AcceptClient(ext, opts.Compression); err != nil {
 			return fail("Invalid compress header")
 		}
 	}
@@ -186,9 +145,9 @@ func (s *Session) wsHandshake(ctx context.Context, rawURL string, opts *WSOption
 		if interrupted {
 			ex.release(context.Canceled)
 			if cerr := ctx.Err(); cerr != nil {
-				return nil, nil, "", ex.req.error(ctxErrorKind(cerr), cerr)
+				return nil, nil, ex.req.error(ctxErrorKind(cerr), cerr)
 			}
-			return nil, nil, "", ex.req.error(ErrClientConnection, context.Canceled)
+			return nil, nil, ex.req.error(ErrClientConnection, context.Canceled)
 		}
 	}
 	c := ex.conn
@@ -199,12 +158,9 @@ func (s *Session) wsHandshake(ctx context.Context, rawURL string, opts *WSOption
 	}
 	c.r.Release()
 	nc := &wsNetConn{Conn: c.nc, release: func() { ex.release(errUpgradedClosed) }}
-	conn := websocket.NewConn(nc, br, websocket.Client, websocket.Options{
-		MaxMessageSize: opts.MaxMsgSize,
-		Compression:    params,
-		CloseTimeout:   opts.CloseTimeout,
-	})
-	return conn, resp, protocol, nil
+	conn := websocket.NewConn(nc, br, websocket.Client,
+		websocket.Handshake{Protocol: protocol, Compression: params}, opts.Options)
+	return conn, resp, nil
 }
 
 // errUpgradedClosed is what an upgraded connection is released with: it
@@ -259,17 +215,9 @@ type ClientWebSocket struct {
 // the status and header fields. Other errors are those of
 // [Session.Request].
 func (s *Session) WSConnect(ctx context.Context, url string, opts WSOptions, reqOpts ...RequestOption) (*ClientWebSocket, error) {
-	conn, resp, protocol, err := s.wsHandshake(ctx, url, &opts, reqOpts)
+	conn, resp, err := s.wsHandshake(ctx, url, &opts, reqOpts)
 	if err != nil {
 		return nil, err
 	}
-	sock := websocket.NewSocket(conn, websocket.SocketOptions{
-		NoAutoclose:    opts.NoAutoclose,
-		NoAutoping:     opts.NoAutoping,
-		Heartbeat:      opts.Heartbeat,
-		ReceiveTimeout: opts.ReceiveTimeout,
-		CloseTimeout:   opts.CloseTimeout,
-		Protocol:       protocol,
-	})
-	return &ClientWebSocket{Socket: sock, Response: resp}, nil
+	return &ClientWebSocket{Socket: websocket.NewSocket(conn, opts.Options), Response: resp}, nil
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
@@ -101,17 +102,17 @@ func echoHandler(supported ...string) func(net.Conn, *bufio.Reader, *http.Reques
 		if p := websocket.SelectProtocol(req.Header.Values("Sec-WebSocket-Protocol"), supported); p != "" {
 			extra += "Sec-WebSocket-Protocol: " + p + "\r\n"
 		}
-		var opts websocket.Options
+		var hs websocket.Handshake
 		if offer := req.Header.Get("Sec-WebSocket-Extensions"); offer != "" {
 			if resp, params, ok := websocket.NegotiateServer(offer, websocket.CompressionOptions{}); ok {
 				extra += "Sec-WebSocket-Extensions: " + resp + "\r\n"
-				opts.Compression = params
+				hs.Compression = params
 			}
 		}
 		if accept101(nc, req, extra, nil) != nil {
 			return
 		}
-		c := websocket.NewConn(nc, br, websocket.Server, opts)
+		c := websocket.NewConn(nc, br, websocket.Server, hs, websocket.Options{})
 		defer c.CloseNow()
 		ctx := context.Background()
 		for {
@@ -217,7 +218,7 @@ func TestWSConnectEcho(t *testing.T) {
 	if err := ws.SendStr(ctx, "after ping"); err != nil {
 		t.Fatal(err)
 	}
-	if m := ws.Receive(ctx); m.Type != websocket.MsgText || m.Text() != "after ping" {
+	if m := ws.Receive(ctx); m.Type != websocket.MessageText || m.Text() != "after ping" {
 		t.Fatalf("Receive = %v %q", m.Type, m.Data)
 	}
 }
@@ -243,7 +244,7 @@ func TestWSConnectFramesWithHandshake(t *testing.T) {
 		if accept101(nc, req, "", frames) != nil {
 			return
 		}
-		c := websocket.NewConn(nc, br, websocket.Server, websocket.Options{})
+		c := websocket.NewConn(nc, br, websocket.Server, websocket.Handshake{}, websocket.Options{})
 		defer c.CloseNow()
 		c.Read(context.Background())
 	})
@@ -263,7 +264,7 @@ func TestWSConnectProtocols(t *testing.T) {
 	srv := startWSServer(t, nil, echoHandler("v2", "v1"))
 	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
-	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{Protocols: []string{"v1", "v2"}}))
+	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{Options: websocket.Options{Protocols: []string{"v1", "v2"}}}))
 	defer closeWS(t, ws)
 	if ws.Protocol() != "v1" {
 		t.Errorf("Protocol = %q, want v1", ws.Protocol())
@@ -273,7 +274,7 @@ func TestWSConnectProtocols(t *testing.T) {
 	}
 
 	// No common protocol: the server sends none, which is accepted.
-	ws2, err := s.WSConnect(ctx, srv.url, aiohttp.WSOptions{Protocols: []string{"v3"}})
+	ws2, err := s.WSConnect(ctx, srv.url, aiohttp.WSOptions{Options: websocket.Options{Protocols: []string{"v3"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +328,7 @@ func TestWSConnectHandshakeErrors(t *testing.T) {
 		{"protocol not offered", func(req *http.Request) string {
 			return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\nSec-WebSocket-Protocol: other\r\nSec-WebSocket-Accept: " +
 				websocket.AcceptKey(req.Header.Get("Sec-WebSocket-Key")) + "\r\n\r\n"
-		}, aiohttp.WSOptions{Protocols: []string{"mine"}}, 101, "protocol"},
+		}, aiohttp.WSOptions{Options: websocket.Options{Protocols: []string{"mine"}}}, 101, "protocol"},
 		{"extension not offered", func(req *http.Request) string {
 			return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\nSec-WebSocket-Extensions: permessage-deflate\r\nSec-WebSocket-Accept: " +
 				websocket.AcceptKey(req.Header.Get("Sec-WebSocket-Key")) + "\r\n\r\n"
@@ -335,7 +336,7 @@ func TestWSConnectHandshakeErrors(t *testing.T) {
 		{"bad extension", func(req *http.Request) string {
 			return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\nSec-WebSocket-Extensions: x-unknown\r\nSec-WebSocket-Accept: " +
 				websocket.AcceptKey(req.Header.Get("Sec-WebSocket-Key")) + "\r\n\r\n"
-		}, aiohttp.WSOptions{Compress: 15}, 101, "compress"},
+		}, aiohttp.WSOptions{Options: websocket.Options{Compress: websocket.CompressOn}}, 101, "compress"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -363,8 +364,12 @@ func TestWSConnectHandshakeErrors(t *testing.T) {
 
 func TestWSConnectBadCompressOption(t *testing.T) {
 	s := newSession(t, aiohttp.SessionOptions{})
-	_, err := s.WSConnect(testCtx(t), "ws://127.0.0.1:1/", aiohttp.WSOptions{Compress: 3})
-	if !errors.Is(err, aiohttp.ErrClient) || errors.Is(err, aiohttp.ErrClientConnector) {
+	opts := aiohttp.WSOptions{Options: websocket.Options{Compress: websocket.CompressOn,
+		Compression: websocket.CompressionOptions{ServerMaxWindowBits: 3}}}
+	_, err := s.WSConnect(testCtx(t), "ws://127.0.0.1:1/", opts)
+	var oe *websocket.OptionsError
+	if !errors.Is(err, aiohttp.ErrClient) || errors.Is(err, aiohttp.ErrClientConnector) ||
+		!errors.As(err, &oe) || oe.Field != "Compression.ServerMaxWindowBits" {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -373,8 +378,10 @@ func TestWSConnectCompression(t *testing.T) {
 	srv := startWSServer(t, nil, echoHandler())
 	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
-	for _, bits := range []int{15, 10} {
-		ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{Compress: bits}))
+	for _, bits := range []int{0, 10} { // aiohttp's compress=15 and compress=10
+		opts := aiohttp.WSOptions{Options: websocket.Options{Compress: websocket.CompressOn,
+			Compression: websocket.CompressionOptions{ServerMaxWindowBits: bits}}}
+		ws := wsOK(t)(s.WSConnect(ctx, srv.url, opts))
 		reqs := srv.requests()
 		offer := reqs[len(reqs)-1].Header.Get("Sec-WebSocket-Extensions")
 		if !strings.HasPrefix(offer, "permessage-deflate") || (bits == 10) != strings.Contains(offer, "server_max_window_bits=10") {
@@ -394,17 +401,17 @@ func TestWSConnectCompression(t *testing.T) {
 	}
 }
 
-func TestWSConnectMaxMsgSize(t *testing.T) {
+func TestWSConnectMaxMessageSize(t *testing.T) {
 	srv := startWSServer(t, nil, echoHandler())
 	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
-	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{MaxMsgSize: 10}))
+	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{Options: websocket.Options{MaxMessageSize: 10}}))
 	defer closeWS(t, ws)
 	if err := ws.SendStr(ctx, "more than ten bytes"); err != nil {
 		t.Fatal(err)
 	}
 	m := ws.Receive(ctx)
-	if m.Type != websocket.MsgError || ws.CloseCode() != websocket.CloseMessageTooBig {
+	if m.Type != websocket.MessageError || ws.CloseCode() != websocket.CloseMessageTooBig {
 		t.Fatalf("Receive = %v %v, close code %d", m.Type, m.Err, ws.CloseCode())
 	}
 }
@@ -415,7 +422,7 @@ func TestWSConnectHeartbeat(t *testing.T) {
 		if accept101(nc, req, "", nil) != nil {
 			return
 		}
-		c := websocket.NewConn(nc, br, websocket.Server, websocket.Options{})
+		c := websocket.NewConn(nc, br, websocket.Server, websocket.Handshake{}, websocket.Options{})
 		defer c.CloseNow()
 		for {
 			if _, _, err := c.ReadMessage(context.Background()); err != nil {
@@ -425,11 +432,11 @@ func TestWSConnectHeartbeat(t *testing.T) {
 	})
 	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
-	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{Heartbeat: 100 * time.Millisecond}))
+	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{Options: websocket.Options{Heartbeat: 100 * time.Millisecond}}))
 	defer closeWS(t, ws)
 	start := time.Now()
 	m := ws.Receive(ctx)
-	if m.Type != websocket.MsgClosed || ws.CloseCode() != websocket.CloseAbnormalClosure {
+	if m.Type != websocket.MessageClosed || ws.CloseCode() != websocket.CloseAbnormalClosure {
 		t.Fatalf("Receive = %v (code %d), close code %d", m.Type, m.Code, ws.CloseCode())
 	}
 	if !errors.Is(ws.Exception(), websocket.ErrHeartbeatTimeout) {
@@ -444,13 +451,13 @@ func TestWSConnectHeartbeatAnswered(t *testing.T) {
 	srv := startWSServer(t, nil, echoHandler())
 	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
-	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{Heartbeat: 50 * time.Millisecond}))
+	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{Options: websocket.Options{Heartbeat: 50 * time.Millisecond}}))
 	defer closeWS(t, ws)
 	// Nothing but pongs arrive for several heartbeats: the socket lives.
 	short, cancel := context.WithTimeout(ctx, 400*time.Millisecond)
 	defer cancel()
 	m := ws.Receive(short)
-	if m.Type != websocket.MsgError || !errors.Is(m.Err, context.DeadlineExceeded) {
+	if m.Type != websocket.MessageError || !errors.Is(m.Err, context.DeadlineExceeded) {
 		t.Fatalf("Receive = %v %v", m.Type, m.Err)
 	}
 	if ws.Closed() {
@@ -462,10 +469,10 @@ func TestWSConnectReceiveTimeout(t *testing.T) {
 	srv := startWSServer(t, nil, echoHandler())
 	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
-	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{ReceiveTimeout: 100 * time.Millisecond}))
+	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{Options: websocket.Options{ReceiveTimeout: 100 * time.Millisecond}}))
 	defer closeWS(t, ws)
 	m := ws.Receive(ctx)
-	if m.Type != websocket.MsgError || !errors.Is(m.Err, websocket.ErrReceiveTimeout) || ws.Closed() {
+	if m.Type != websocket.MessageError || !errors.Is(m.Err, websocket.ErrReceiveTimeout) || ws.Closed() {
 		t.Fatalf("Receive = %v %v, closed %v", m.Type, m.Err, ws.Closed())
 	}
 	checkEcho(t, ctx, ws, "later")
@@ -477,7 +484,7 @@ func TestWSConnectClose(t *testing.T) {
 		if accept101(nc, req, "", nil) != nil {
 			return
 		}
-		c := websocket.NewConn(nc, br, websocket.Server, websocket.Options{})
+		c := websocket.NewConn(nc, br, websocket.Server, websocket.Handshake{}, websocket.Options{})
 		defer c.CloseNow()
 		_, _, err := c.Read(context.Background())
 		var ce *websocket.CloseError
@@ -497,7 +504,7 @@ func TestWSConnectClose(t *testing.T) {
 	if !ws.Closed() || ws.CloseCode() != 4001 {
 		t.Errorf("closed %v code %d", ws.Closed(), ws.CloseCode())
 	}
-	if m := ws.Receive(ctx); m.Type != websocket.MsgClosed {
+	if m := ws.Receive(ctx); m.Type != websocket.MessageClosed {
 		t.Errorf("Receive after close = %v", m.Type)
 	}
 	if err := ws.SendStr(ctx, "x"); err == nil {
@@ -515,7 +522,7 @@ func TestWSConnectServerCloses(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := ws.Receive(ctx)
-	if m.Type != websocket.MsgClose || m.Code != websocket.CloseGoingAway || m.Extra != "bye" {
+	if m.Type != websocket.MessageClose || m.Code != websocket.CloseGoingAway || m.Extra != "bye" {
 		t.Fatalf("Receive = %v %d %q", m.Type, m.Code, m.Extra)
 	}
 	if ws.CloseCode() != websocket.CloseGoingAway || !ws.Closed() {
@@ -553,7 +560,7 @@ func TestWSConnectFreesConnectorSlot(t *testing.T) {
 	// A socket the server drops frees its slot too once closed.
 	ws = wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{}))
 	ws.SendStr(ctx, "close")
-	if m := ws.Receive(ctx); m.Type != websocket.MsgClose {
+	if m := ws.Receive(ctx); m.Type != websocket.MessageClose {
 		t.Fatalf("Receive = %v", m.Type)
 	}
 	closeWS(t, ws)
@@ -564,21 +571,27 @@ func TestWSConnectFreesConnectorSlot(t *testing.T) {
 	closeWS(t, ws)
 }
 
+// TestWSConnectContextBoundsHandshakeOnly: neither the context nor the
+// total timeout of the handshake end the connection afterwards. The client
+// runs in a synctest bubble, whose fake clock passes the total timeout at
+// once; the server runs outside it, on the real network.
 func TestWSConnectContextBoundsHandshakeOnly(t *testing.T) {
 	srv := startWSServer(t, nil, echoHandler())
-	s := newSession(t, aiohttp.SessionOptions{})
-	ctx, cancel := context.WithCancel(context.Background())
-	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{}, aiohttp.ClientTimeout{Total: 200 * time.Millisecond}))
-	cancel()
-	time.Sleep(300 * time.Millisecond) // past the total timeout
-	tctx := testCtx(t)
-	defer closeWS(t, ws)
-	if err := ws.SendStr(tctx, "still here"); err != nil {
-		t.Fatal(err)
-	}
-	if s, err := ws.ReceiveText(tctx); err != nil || s != "still here" {
-		t.Fatalf("ReceiveText = %q, %v", s, err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		s := newSession(t, aiohttp.SessionOptions{})
+		ctx, cancel := context.WithCancel(context.Background())
+		ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{}, aiohttp.ClientTimeout{Total: 200 * time.Millisecond}))
+		cancel()
+		time.Sleep(300 * time.Millisecond) // the fake clock passes the total timeout
+		tctx := testCtx(t)
+		defer closeWS(t, ws)
+		if err := ws.SendStr(tctx, "still here"); err != nil {
+			t.Fatal(err)
+		}
+		if s, err := ws.ReceiveText(tctx); err != nil || s != "still here" {
+			t.Fatalf("ReceiveText = %q, %v", s, err)
+		}
+	})
 }
 
 func TestWSConnectTLS(t *testing.T) {
@@ -600,19 +613,20 @@ func TestWSConnectTLS(t *testing.T) {
 func TestWSConnectWebSocketResponse(t *testing.T) {
 	base := serveApp(t, func(app *web.Application) {
 		app.Router.Get("/ws", func(req *web.Request) (web.Response, error) {
-			ws := web.NewWebSocketResponse(web.WebSocketOptions{Protocols: []string{"p1"}})
-			if err := ws.Prepare(req); err != nil {
+			ws := web.NewWebSocketResponse(web.WebSocketOptions{Options: websocket.Options{Protocols: []string{"p1"}}})
+			sock, err := ws.Prepare(req)
+			if err != nil {
 				return nil, err
 			}
 			ctx := context.Background()
-			for msg := range ws.Messages(ctx) {
+			for msg := range sock.Messages(ctx) {
 				switch {
-				case msg.Type == websocket.MsgText && msg.Text() == "close":
-					ws.Close(ctx, websocket.CloseOK, "bye")
-				case msg.Type == websocket.MsgText:
-					ws.SendStr(ctx, ws.Protocol()+":"+msg.Text())
-				case msg.Type == websocket.MsgBinary:
-					ws.SendBytes(ctx, msg.Data)
+				case msg.Type == websocket.MessageText && msg.Text() == "close":
+					sock.Close(ctx, websocket.CloseOK, "bye")
+				case msg.Type == websocket.MessageText:
+					sock.SendStr(ctx, sock.Protocol()+":"+msg.Text())
+				case msg.Type == websocket.MessageBinary:
+					sock.SendBytes(ctx, msg.Data)
 				}
 			}
 			return ws, nil
@@ -621,9 +635,9 @@ func TestWSConnectWebSocketResponse(t *testing.T) {
 	wsURL := "ws" + strings.TrimPrefix(base, "http") + "/ws"
 	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
-	for _, compress := range []int{0, 15} {
-		ws := wsOK(t)(s.WSConnect(ctx, wsURL, aiohttp.WSOptions{Protocols: []string{"p0", "p1"}, Compress: compress}))
-		if ws.Protocol() != "p1" || ws.Compressed() != (compress != 0) {
+	for _, compress := range []websocket.CompressMode{websocket.CompressDefault, websocket.CompressOn} {
+		ws := wsOK(t)(s.WSConnect(ctx, wsURL, aiohttp.WSOptions{Options: websocket.Options{Protocols: []string{"p0", "p1"}, Compress: compress}}))
+		if ws.Protocol() != "p1" || ws.Compressed() != (compress == websocket.CompressOn) {
 			t.Errorf("protocol %q compressed %v", ws.Protocol(), ws.Compressed())
 		}
 		big := strings.Repeat("web socket ", 10000)
@@ -642,7 +656,7 @@ func TestWSConnectWebSocketResponse(t *testing.T) {
 		if err := ws.SendStr(ctx, "close"); err != nil {
 			t.Fatal(err)
 		}
-		if m := ws.Receive(ctx); m.Type != websocket.MsgClose || m.Code != websocket.CloseOK || m.Extra != "bye" {
+		if m := ws.Receive(ctx); m.Type != websocket.MessageClose || m.Code != websocket.CloseOK || m.Extra != "bye" {
 			t.Fatalf("Receive = %v %d %q", m.Type, m.Code, m.Extra)
 		}
 		closeWS(t, ws)
@@ -656,7 +670,7 @@ func TestWSConnectNoLeak(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	s := newSession(t, aiohttp.SessionOptions{})
 	ctx := testCtx(t)
-	for _, o := range []aiohttp.WSOptions{{}, {Heartbeat: 20 * time.Millisecond, Compress: 15}} {
+	for _, o := range []aiohttp.WSOptions{{}, {Options: websocket.Options{Heartbeat: 20 * time.Millisecond, Compress: websocket.CompressOn}}} {
 		ws := wsOK(t)(s.WSConnect(ctx, srv.url, o))
 		if err := ws.SendStr(ctx, "x"); err != nil {
 			t.Fatal(err)

@@ -16,18 +16,19 @@ const wsAiohttpServerScript = "testdata/ws_aiohttp_server.py"
 
 // TestClientAgainstAiohttpWSServer: our WSConnect against Python
 // aiohttp's web.WebSocketResponse (Debian python3-aiohttp, compress on),
-// offering no compression (Compress 0) and permessage-deflate (Compress
-// 15): text, binary, 200 KB and JSON echoes, our ping answered by a pong,
-// the server's ping, and the server's close code and message.
+// offering no compression (aiohttp's compress=0, our CompressDefault) and
+// permessage-deflate (compress=15, CompressOn): text, binary, 200 KB and
+// JSON echoes, our ping answered by a pong, the server's ping, and the
+// server's close code and message.
 func TestClientAgainstAiohttpWSServer(t *testing.T) {
 	python := needPython(t)
 	srv := startPeerServer(t, "/health", python, func(port int) []string {
 		return []string{wsAiohttpServerScript, fmt.Sprint(port)}
 	})
-	for _, compress := range []int{0, 15} {
-		t.Run(fmt.Sprintf("compress=%d", compress), func(t *testing.T) {
-			ws := wsDial(t, "ws://"+srv.Host+"/ws", aiohttp.WSOptions{Compress: compress, NoAutoping: true})
-			checkCompression(t, ws, compress != 0)
+	for _, compress := range []websocket.CompressMode{websocket.CompressDefault, websocket.CompressOn} {
+		t.Run(fmt.Sprintf("compress=%v", compress == websocket.CompressOn), func(t *testing.T) {
+			ws := wsDial(t, "ws://"+srv.Host+"/ws", aiohttp.WSOptions{Options: websocket.Options{Compress: compress, NoAutoping: true}})
+			checkCompression(t, ws, compress == websocket.CompressOn)
 			if server := ws.Response.Header.Get("Server"); !strings.Contains(server, "aiohttp/") {
 				t.Errorf("Server %q does not name aiohttp", server)
 			}
@@ -51,7 +52,7 @@ func TestClientAgainstAiohttpWSServer(t *testing.T) {
 			if err := ws.SendStr(ctx, "ping-me"); err != nil {
 				t.Fatalf("send ping-me: %v", err)
 			}
-			if m := ws.Receive(ctx); m.Type != websocket.MsgPing || string(m.Data) != "from-aiohttp" {
+			if m := ws.Receive(ctx); m.Type != websocket.MessagePing || string(m.Data) != "from-aiohttp" {
 				t.Fatalf("got %v %q (%v), want the server's ping", m.Type, m.Data, m.Err)
 			}
 			if err := ws.Pong(ctx, []byte("from-aiohttp")); err != nil {

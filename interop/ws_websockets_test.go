@@ -77,15 +77,15 @@ func startWebsocketsServer(t *testing.T) *peerServer {
 }
 
 // TestClientAgainstWebsocketsServer: our WSConnect against a websockets
-// server, without compression (Compress 0) and with it (Compress 15):
+// server, without compression (CompressDefault) and with it (CompressOn):
 // text, binary and 200 KB messages, a ping answered by a pong, and the
 // server's close code and reason.
 func TestClientAgainstWebsocketsServer(t *testing.T) {
 	srv := startWebsocketsServer(t)
-	for _, compress := range []int{0, 15} {
-		t.Run(fmt.Sprintf("compress=%d", compress), func(t *testing.T) {
-			ws := wsDial(t, "ws://"+srv.Host+"/", aiohttp.WSOptions{Compress: compress, NoAutoping: true})
-			checkCompression(t, ws, compress != 0)
+	for _, compress := range []websocket.CompressMode{websocket.CompressDefault, websocket.CompressOn} {
+		t.Run(fmt.Sprintf("compress=%v", compress == websocket.CompressOn), func(t *testing.T) {
+			ws := wsDial(t, "ws://"+srv.Host+"/", aiohttp.WSOptions{Options: websocket.Options{Compress: compress, NoAutoping: true}})
+			checkCompression(t, ws, compress == websocket.CompressOn)
 			ctx := testContext(t)
 			wsEchoText(t, ws, "hello websockets")
 			wsEchoBytes(t, ws, []byte{0, 1, 0xff})
@@ -139,7 +139,7 @@ func wsEchoText(t *testing.T, ws *aiohttp.ClientWebSocket, text string) {
 		t.Fatalf("send text: %v", err)
 	}
 	m := ws.Receive(ctx)
-	if m.Type != websocket.MsgText || string(m.Data) != text {
+	if m.Type != websocket.MessageText || string(m.Data) != text {
 		t.Fatalf("echo of a %d-byte text: %v, %d bytes (%v)", len(text), m.Type, len(m.Data), m.Err)
 	}
 }
@@ -152,7 +152,7 @@ func wsEchoBytes(t *testing.T, ws *aiohttp.ClientWebSocket, data []byte) {
 		t.Fatalf("send binary: %v", err)
 	}
 	m := ws.Receive(ctx)
-	if m.Type != websocket.MsgBinary || !bytes.Equal(m.Data, data) {
+	if m.Type != websocket.MessageBinary || !bytes.Equal(m.Data, data) {
 		t.Fatalf("echo of %d binary bytes: %v, %d bytes (%v)", len(data), m.Type, len(m.Data), m.Err)
 	}
 }
@@ -166,7 +166,7 @@ func wsPing(t *testing.T, ws *aiohttp.ClientWebSocket, data []byte) {
 		t.Fatalf("ping: %v", err)
 	}
 	m := ws.Receive(ctx)
-	if m.Type != websocket.MsgPong || !bytes.Equal(m.Data, data) {
+	if m.Type != websocket.MessagePong || !bytes.Equal(m.Data, data) {
 		t.Fatalf("after ping %q: %v %q (%v), want a pong", data, m.Type, m.Data, m.Err)
 	}
 }
@@ -177,11 +177,11 @@ func wsExpectServerClose(t *testing.T, ws *aiohttp.ClientWebSocket, code websock
 	t.Helper()
 	ctx := testContext(t)
 	m := ws.Receive(ctx)
-	if m.Type != websocket.MsgClose || m.Code != code || m.Extra != reason {
+	if m.Type != websocket.MessageClose || m.Code != code || m.Extra != reason {
 		t.Fatalf("got %v code %d %q (%v), want the server's close %d %q", m.Type, m.Code, m.Extra, m.Err, code, reason)
 	}
-	if m := ws.Receive(ctx); m.Type != websocket.MsgClosed {
-		t.Fatalf("after the close frame: %v (%v), want %v", m.Type, m.Err, websocket.MsgClosed)
+	if m := ws.Receive(ctx); m.Type != websocket.MessageClosed {
+		t.Fatalf("after the close frame: %v (%v), want %v", m.Type, m.Err, websocket.MessageClosed)
 	}
 	if !ws.Closed() || ws.CloseCode() != code {
 		t.Fatalf("Closed %v, CloseCode %d, want %d", ws.Closed(), ws.CloseCode(), code)

@@ -52,6 +52,8 @@ type Application struct {
 	freezeOnce sync.Once
 	teardowns  []func(context.Context) error
 	notFound   Handler // middleware chain around the 404/405 answer
+
+	bridged bridgedSockets // open WebSockets served through net/http
 }
 
 // AppHook is a startup, shutdown or cleanup signal handler.

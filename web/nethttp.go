@@ -16,6 +16,12 @@ import (
 // HTTP/2, HTTP/3 and every net/http middleware available to it. Call
 // app.Startup first when the application has startup handlers; ServeHTTP
 // freezes the application on first use either way.
+//
+// The Shutdown of the http.Server closes the WebSockets the application
+// serves through it with 1001 Going Away, as [Server.Shutdown] does, from
+// a hook it registers with RegisterOnShutdown. net/http runs that hook in
+// the background: its Shutdown returns without waiting for the closing
+// handshakes, each bounded by the socket's close timeout.
 func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a.serveStd(w, r, nil)
 }

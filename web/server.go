@@ -97,6 +97,7 @@ type Server struct {
 	slots     chan struct{}
 	sweeping  chan struct{}
 	cancelOne sync.Once
+	sockets   openSockets // open WebSockets, closed with 1001 on shutdown
 }
 
 // NewServer returns a server for app. The application is frozen; call
@@ -310,7 +311,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		_ = s.h2.base.Shutdown(ctx) // GOAWAY to HTTP/2 connections
 	}
 	errs := []error{s.app.Shutdown(ctx)}
-	s.closeWebSockets(ctx) // open WebSockets get 1001 Going Away
+	s.sockets.closeAll(ctx) // open WebSockets get 1001 Going Away
 
 	done := make(chan struct{})
 	go func() {

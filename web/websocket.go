@@ -2,45 +2,22 @@ package web
 
 import (
 	"context"
-	"github.com/aiohttp-go/aiohttp/internal/field"
-	"iter"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/aiohttp-go/aiohttp/internal/http1"
 	"github.com/aiohttp-go/aiohttp/multidict"
 	"github.com/aiohttp-go/aiohttp/websocket"
 )
 
 // WebSocketOptions configure a [WebSocketResponse] (aiohttp's
-// WebSocketResponse arguments). The zero value gives aiohttp's defaults:
-// compression accepted, 4 MiB messages, autoclose and autoping on, no
-// heartbeat, a 10-second close timeout.
+// WebSocketResponse arguments): the [websocket.Options] the server shares
+// with the client, and the server's own. The zero value gives aiohttp's
+// defaults: compression accepted, 4 MiB messages, autoclose and autoping
+// on, no heartbeat, a 10-second close timeout.
 type WebSocketOptions struct {
-	// Protocols are the subprotocols the server speaks, in no particular
-	// order: the first one the client offers that is listed here is
-	// selected.
-	Protocols []string
-	// NoCompress refuses permessage-deflate (aiohttp's compress=False).
-	NoCompress bool
-	// Compression adds the server's own terms to permessage-deflate.
-	Compression websocket.CompressionOptions
-	// MaxMsgSize limits received messages: zero means 4 MiB, a negative
-	// value no limit. A larger message closes the socket with 1009.
-	MaxMsgSize int64
-	// Heartbeat, when positive, pings the client after this long without
-	// a message from it and drops the connection (close code 1006) when
-	// nothing comes back within half of it.
-	Heartbeat time.Duration
-	// ReceiveTimeout, when positive, bounds each Receive.
-	ReceiveTimeout time.Duration
-	// CloseTimeout bounds how long Close waits for the client's close
-	// frame; zero means 10 seconds.
-	CloseTimeout time.Duration
-	// NoAutoclose and NoAutoping turn aiohttp's autoclose and autoping off;
-	// see [websocket.SocketOptions].
-	NoAutoclose, NoAutoping bool
+	websocket.Options
 	// CheckOrigin, when set, vets the Origin header ("" when absent); a
 	// handshake it refuses is answered with 403 Forbidden.
 	CheckOrigin func(origin string) bool
@@ -48,32 +25,33 @@ type WebSocketOptions struct {
 
 // WebSocketResponse is the server side of a WebSocket (aiohttp's
 // web.WebSocketResponse). Create it, call Prepare with the request, talk
-// over it, and return it from the handler, which closes it if it is still
-// open:
+// over the [websocket.Socket] Prepare returns, and return the response from
+// the handler, which closes the socket if it is still open:
 //
 //	func echo(req *web.Request) (web.Response, error) {
 //		ws := web.NewWebSocketResponse(web.WebSocketOptions{})
-//		if err := ws.Prepare(req); err != nil {
+//		sock, err := ws.Prepare(req)
+//		if err != nil {
 //			return nil, err // a bad handshake: 400 and the like
 //		}
 //		ctx := req.Context()
-//		for msg := range ws.Messages(ctx) {
-//			if msg.Type == websocket.MsgText {
-//				ws.SendStr(ctx, msg.Text())
+//		for msg := range sock.Messages(ctx) {
+//			if msg.Type == websocket.MessageText {
+//				sock.SendStr(ctx, msg.Text())
 //			}
 //		}
 //		return ws, nil
 //	}
 //
-// The messaging methods are those of [websocket.Socket]; called before
-// Prepare they fail with [ErrNotPrepared]. Any number of goroutines may
-// send at once; one receives at a time. A graceful [Server.Shutdown] closes
-// every open WebSocket with 1001 Going Away.
+// Any number of goroutines may send at once; one receives at a time. A
+// graceful [Server.Shutdown] closes every open WebSocket with 1001 Going
+// Away, and so does the Shutdown of a net/http server serving the
+// application (see [Application.ServeHTTP]).
 type WebSocketResponse struct {
 	opts   WebSocketOptions
 	header multidict.CIMultiDict
 	sock   *websocket.Socket
-	srv    *Server // while registered for shutdown, guarded by openSockets.mu
+	open   *openSockets // the set sock is registered in, nil for none
 }
 
 // NewWebSocketResponse returns a WebSocketResponse to be prepared.
@@ -103,6 +81,9 @@ type handshake struct {
 // aiohttp's error texts.
 func (ws *WebSocketResponse) check(req *Request) (handshake, error) {
 	var hs handshake
+	if err := ws.opts.Validate(); err != nil {
+		return hs, err
+	}
 	if req.Method() != "GET" {
 		return hs, HTTPMethodNotAllowed(req.Method(), []string{"GET"})
 	}
@@ -132,7 +113,7 @@ func (ws *WebSocketResponse) check(req *Request) (handshake, error) {
 	if len(ws.opts.Protocols) > 0 {
 		hs.protocol = websocket.SelectProtocol(h.GetAll("Sec-WebSocket-Protocol"), ws.opts.Protocols)
 	}
-	if !ws.opts.NoCompress {
+	if ws.opts.Compress != websocket.CompressOff {
 		if offer := strings.Join(h.GetAll("Sec-WebSocket-Extensions"), ", "); offer != "" {
 			if resp, params, ok := websocket.NegotiateServer(offer, ws.opts.Compression); ok {
 				hs.extensions, hs.params = resp, params
@@ -155,23 +136,24 @@ func (ws *WebSocketResponse) CanPrepare(req *Request) (ok bool, protocol string)
 
 // Prepare performs the opening handshake: it checks the request, runs the
 // OnResponsePrepare handlers, takes the connection over and sends 101
-// Switching Protocols. A request that is no valid handshake gets an
-// *[HTTPError] (405, 400 or 403, with aiohttp's texts) for the handler to
-// return. Calling it again does nothing.
-func (ws *WebSocketResponse) Prepare(req *Request) error {
+// Switching Protocols, and returns the socket to talk over. A request that
+// is no valid handshake gets an *[HTTPError] (405, 400 or 403, with
+// aiohttp's texts) for the handler to return, and options out of range a
+// *[websocket.OptionsError]. Calling it again returns the same socket.
+func (ws *WebSocketResponse) Prepare(req *Request) (*websocket.Socket, error) {
 	if ws.sock != nil {
-		return nil
+		return ws.sock, nil
 	}
 	hs, err := ws.check(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := req.runPrepareHooks(ws); err != nil {
-		return err
+		return nil, err
 	}
 	nc, br, err := req.Hijack()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	head := make([]byte, 0, 256)
 	head = append(head, "HTTP/1.1 101 Switching Protocols\r\n"...)
@@ -197,28 +179,20 @@ func (ws *WebSocketResponse) Prepare(req *Request) error {
 	_ = nc.SetWriteDeadline(time.Time{})
 	if err != nil {
 		nc.Close()
-		return err
+		return nil, err
 	}
-	conn := websocket.NewConn(nc, br, websocket.Server, websocket.Options{
-		MaxMessageSize: ws.opts.MaxMsgSize,
-		Compression:    hs.params,
-		CloseTimeout:   ws.opts.CloseTimeout,
-	})
-	ws.sock = websocket.NewSocket(conn, websocket.SocketOptions{
-		NoAutoclose:    ws.opts.NoAutoclose,
-		NoAutoping:     ws.opts.NoAutoping,
-		Heartbeat:      ws.opts.Heartbeat,
-		ReceiveTimeout: ws.opts.ReceiveTimeout,
-		CloseTimeout:   ws.opts.CloseTimeout,
-		Protocol:       hs.protocol,
-	})
-	if sc, ok := req.out.(*serverConn); ok {
-		if !ws.register(sc.srv) {
+	conn := websocket.NewConn(nc, br, websocket.Server,
+		websocket.Handshake{Protocol: hs.protocol, Compression: hs.params}, ws.opts.Options)
+	ws.sock = websocket.NewSocket(conn, ws.opts.Options)
+	if open := req.openSockets(); open != nil {
+		if open.add(ws.sock) {
+			ws.open = open
+		} else {
 			// The server is shutting down: say so at once.
-			_ = ws.sock.Close(context.Background(), websocket.CloseGoingAway, "")
+			_ = ws.sock.Close(context.Background(), websocket.CloseGoingAway, shutdownReason)
 		}
 	}
-	return nil
+	return ws.sock, nil
 }
 
 // handshakeWriteTimeout bounds the write of the 101 response.
@@ -236,216 +210,16 @@ func ownHandshakeField(name string) bool {
 }
 
 // finish closes the socket when the handler returned it still open (code
-// 1000, as aiohttp's write_eof does).
+// 1000, as aiohttp's write_eof does), after taking it out of the server's
+// open sockets: a shutdown has nothing left to do for it.
 func (ws *WebSocketResponse) finish(req *Request) error {
 	if ws.sock == nil {
 		return errorResponse(req, ErrNotPrepared).finish(req)
 	}
-	return ws.Close(context.Background(), websocket.CloseOK, "")
+	ws.open.remove(ws.sock)
+	return ws.sock.Close(context.Background(), websocket.CloseOK, "")
 }
 
-// errNotPreparedMsg is what Receive returns before Prepare.
-var errNotPreparedMsg = websocket.Message{Type: websocket.MsgError, Err: ErrNotPrepared}
-
-// Socket returns the message-level socket, nil before Prepare.
+// Socket returns the socket Prepare returned, nil before Prepare: for a
+// middleware to read its close code once the handler returned, say.
 func (ws *WebSocketResponse) Socket() *websocket.Socket { return ws.sock }
-
-// Receive returns the next message; see [websocket.Socket.Receive].
-func (ws *WebSocketResponse) Receive(ctx context.Context) websocket.Message {
-	if ws.sock == nil {
-		return errNotPreparedMsg
-	}
-	return ws.sock.Receive(ctx)
-}
-
-// ReceiveText receives a text message (aiohttp's receive_str).
-func (ws *WebSocketResponse) ReceiveText(ctx context.Context) (string, error) {
-	if ws.sock == nil {
-		return "", ErrNotPrepared
-	}
-	return ws.sock.ReceiveText(ctx)
-}
-
-// ReceiveBytes receives a binary message.
-func (ws *WebSocketResponse) ReceiveBytes(ctx context.Context) ([]byte, error) {
-	if ws.sock == nil {
-		return nil, ErrNotPrepared
-	}
-	return ws.sock.ReceiveBytes(ctx)
-}
-
-// ReceiveJSON receives a text message and decodes it as JSON into v.
-func (ws *WebSocketResponse) ReceiveJSON(ctx context.Context, v any) error {
-	if ws.sock == nil {
-		return ErrNotPrepared
-	}
-	return ws.sock.ReceiveJSON(ctx, v)
-}
-
-// Messages iterates over the received messages (aiohttp's async for); see
-// [websocket.Socket.Messages].
-func (ws *WebSocketResponse) Messages(ctx context.Context) iter.Seq[websocket.Message] {
-	if ws.sock == nil {
-		return func(yield func(websocket.Message) bool) { yield(errNotPreparedMsg) }
-	}
-	return ws.sock.Messages(ctx)
-}
-
-// SendStr sends a text message.
-func (ws *WebSocketResponse) SendStr(ctx context.Context, text string) error {
-	if ws.sock == nil {
-		return ErrNotPrepared
-	}
-	return ws.sock.SendStr(ctx, text)
-}
-
-// SendBytes sends a binary message.
-func (ws *WebSocketResponse) SendBytes(ctx context.Context, data []byte) error {
-	if ws.sock == nil {
-		return ErrNotPrepared
-	}
-	return ws.sock.SendBytes(ctx, data)
-}
-
-// SendJSON sends v as JSON in a text message.
-func (ws *WebSocketResponse) SendJSON(ctx context.Context, v any) error {
-	if ws.sock == nil {
-		return ErrNotPrepared
-	}
-	return ws.sock.SendJSON(ctx, v)
-}
-
-// SendFrame sends data as a message of type typ (text, binary, ping or
-// pong).
-func (ws *WebSocketResponse) SendFrame(ctx context.Context, data []byte, typ websocket.MessageType) error {
-	if ws.sock == nil {
-		return ErrNotPrepared
-	}
-	return ws.sock.SendFrame(ctx, data, typ)
-}
-
-// Ping sends a ping.
-func (ws *WebSocketResponse) Ping(ctx context.Context, data []byte) error {
-	if ws.sock == nil {
-		return ErrNotPrepared
-	}
-	return ws.sock.Ping(ctx, data)
-}
-
-// Pong sends an unsolicited pong.
-func (ws *WebSocketResponse) Pong(ctx context.Context, data []byte) error {
-	if ws.sock == nil {
-		return ErrNotPrepared
-	}
-	return ws.sock.Pong(ctx, data)
-}
-
-// Close performs the closing handshake with code and message; see
-// [websocket.Socket.Close]. It is idempotent.
-func (ws *WebSocketResponse) Close(ctx context.Context, code websocket.StatusCode, message string) error {
-	if ws.sock == nil {
-		return ErrNotPrepared
-	}
-	err := ws.sock.Close(ctx, code, message)
-	ws.unregister()
-	return err
-}
-
-// Closed reports whether the socket is closed (false before Prepare).
-func (ws *WebSocketResponse) Closed() bool { return ws.sock != nil && ws.sock.Closed() }
-
-// CloseCode returns the close code, 0 while open.
-func (ws *WebSocketResponse) CloseCode() websocket.StatusCode {
-	if ws.sock == nil {
-		return 0
-	}
-	return ws.sock.CloseCode()
-}
-
-// Exception returns the error that ended the socket, or nil.
-func (ws *WebSocketResponse) Exception() error {
-	if ws.sock == nil {
-		return nil
-	}
-	return ws.sock.Exception()
-}
-
-// Protocol returns the selected subprotocol, or "".
-func (ws *WebSocketResponse) Protocol() string {
-	if ws.sock == nil {
-		return ""
-	}
-	return ws.sock.Protocol()
-}
-
-// Compressed reports whether permessage-deflate was negotiated.
-func (ws *WebSocketResponse) Compressed() bool { return ws.sock != nil && ws.sock.Compressed() }
-
-// openSockets holds the open WebSockets of each server, to close them on
-// shutdown. A server with none has no entry.
-var openSockets struct {
-	mu sync.Mutex
-	m  map[*Server]map[*WebSocketResponse]struct{}
-}
-
-// register adds ws to srv's open WebSockets; it reports false when srv is
-// shutting down.
-func (ws *WebSocketResponse) register(srv *Server) bool {
-	openSockets.mu.Lock()
-	defer openSockets.mu.Unlock()
-	if srv.closing.Load() {
-		return false
-	}
-	if openSockets.m == nil {
-		openSockets.m = make(map[*Server]map[*WebSocketResponse]struct{})
-	}
-	set := openSockets.m[srv]
-	if set == nil {
-		set = make(map[*WebSocketResponse]struct{})
-		openSockets.m[srv] = set
-	}
-	set[ws] = struct{}{}
-	ws.srv = srv
-	return true
-}
-
-// unregister drops ws from its server's open WebSockets.
-func (ws *WebSocketResponse) unregister() {
-	openSockets.mu.Lock()
-	defer openSockets.mu.Unlock()
-	if ws.srv == nil {
-		return
-	}
-	if set := openSockets.m[ws.srv]; set != nil {
-		delete(set, ws)
-		if len(set) == 0 {
-			delete(openSockets.m, ws.srv)
-		}
-	}
-	ws.srv = nil
-}
-
-// closeWebSockets closes the server's open WebSockets with 1001 Going Away,
-// all at once, and waits for their closing handshakes (each bounded by its
-// close timeout and by ctx). Shutdown calls it after s.closing is set, so
-// that no WebSocket registers afterwards.
-func (s *Server) closeWebSockets(ctx context.Context) {
-	openSockets.mu.Lock()
-	set := openSockets.m[s]
-	delete(openSockets.m, s)
-	open := make([]*WebSocketResponse, 0, len(set))
-	for ws := range set {
-		ws.srv = nil
-		open = append(open, ws)
-	}
-	openSockets.mu.Unlock()
-	var wg sync.WaitGroup
-	for _, ws := range open {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_ = ws.sock.Close(ctx, websocket.CloseGoingAway, "server shutdown")
-		}()
-	}
-	wg.Wait()
-}

@@ -78,15 +78,15 @@ func wsDial(t *testing.T, addr, path string, compress bool, lines ...string) *ws
 		body, _ := io.ReadAll(resp.Body)
 		t.Fatalf("handshake: %s %q", resp.Status, body)
 	}
-	opts := websocket.Options{CloseTimeout: time.Second}
+	var hs websocket.Handshake
 	if ext := resp.Header.Get("Sec-WebSocket-Extensions"); ext != "" {
 		p, err := websocket.AcceptClient(ext, websocket.CompressionOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		opts.Compression = p
+		hs.Compression = p
 	}
-	c := websocket.NewConn(nc, br, websocket.Client, opts)
+	c := websocket.NewConn(nc, br, websocket.Client, hs, websocket.Options{CloseTimeout: time.Second})
 	t.Cleanup(func() { c.CloseNow() })
 	return &wsClient{nc: nc, conn: c, resp: resp}
 }
@@ -129,24 +129,25 @@ func (c *wsClient) expectClose(t *testing.T, code websocket.StatusCode) {
 func wsEcho(opts web.WebSocketOptions) web.Handler {
 	return func(req *web.Request) (web.Response, error) {
 		ws := web.NewWebSocketResponse(opts)
-		if err := ws.Prepare(req); err != nil {
+		sock, err := ws.Prepare(req)
+		if err != nil {
 			return nil, err
 		}
 		ctx := context.Background()
-		for msg := range ws.Messages(ctx) {
+		for msg := range sock.Messages(ctx) {
 			switch msg.Type {
-			case websocket.MsgText:
+			case websocket.MessageText:
 				if msg.Text() == "close" {
-					ws.Close(ctx, websocket.CloseOK, "bye")
+					sock.Close(ctx, websocket.CloseOK, "bye")
 					continue
 				}
 				if msg.Text() == "proto" {
-					ws.SendStr(ctx, ws.Protocol())
+					sock.SendStr(ctx, sock.Protocol())
 					continue
 				}
-				ws.SendStr(ctx, msg.Text())
-			case websocket.MsgBinary:
-				ws.SendBytes(ctx, msg.Data)
+				sock.SendStr(ctx, msg.Text())
+			case websocket.MessageBinary:
+				sock.SendBytes(ctx, msg.Data)
 			}
 		}
 		return ws, nil
@@ -183,11 +184,11 @@ func TestWebSocketEcho(t *testing.T) {
 
 func TestWebSocketNoCompress(t *testing.T) {
 	app := newApp()
-	app.Router.Get("/ws", wsEcho(web.WebSocketOptions{NoCompress: true}))
+	app.Router.Get("/ws", wsEcho(web.WebSocketOptions{Options: websocket.Options{Compress: websocket.CompressOff}}))
 	srv := startApp(t, app, web.ServerOptions{})
 	c := wsDial(t, srv.addr, "/ws", true)
 	if c.resp.Header.Get("Sec-WebSocket-Extensions") != "" || c.conn.Compressed() {
-		t.Fatal("compression negotiated with NoCompress")
+		t.Fatal("compression negotiated with CompressOff")
 	}
 	c.write(t, websocket.MessageText, "x")
 	if _, got, err := c.read(t); got != "x" || err != nil {
@@ -254,7 +255,7 @@ func TestWebSocketSubprotocolAndHooks(t *testing.T) {
 		resp.Header().Set("X-Hook", "ran")
 		return nil
 	})
-	app.Router.Get("/ws", wsEcho(web.WebSocketOptions{Protocols: []string{"chat", "superchat"}}))
+	app.Router.Get("/ws", wsEcho(web.WebSocketOptions{Options: websocket.Options{Protocols: []string{"chat", "superchat"}}}))
 	srv := startApp(t, app, web.ServerOptions{})
 
 	c := wsDial(t, srv.addr, "/ws", false, "Sec-WebSocket-Protocol: v2, superchat, chat")
@@ -296,7 +297,7 @@ func TestWebSocketAcceptKey(t *testing.T) {
 func TestWebSocketCanPrepare(t *testing.T) {
 	app := newApp()
 	app.Router.Get("/can", func(req *web.Request) (web.Response, error) {
-		ws := web.NewWebSocketResponse(web.WebSocketOptions{Protocols: []string{"p1"}})
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{Options: websocket.Options{Protocols: []string{"p1"}}})
 		ok, proto := ws.CanPrepare(req)
 		if ws.Prepared() {
 			return nil, errors.New("prepared by CanPrepare")
@@ -343,12 +344,13 @@ func TestWebSocketHeartbeatNoPong(t *testing.T) {
 	app := newApp()
 	done := make(chan wsResult, 1)
 	app.Router.Get("/ws", func(req *web.Request) (web.Response, error) {
-		ws := web.NewWebSocketResponse(web.WebSocketOptions{Heartbeat: 100 * time.Millisecond})
-		if err := ws.Prepare(req); err != nil {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{Options: websocket.Options{Heartbeat: 100 * time.Millisecond}})
+		sock, err := ws.Prepare(req)
+		if err != nil {
 			return nil, err
 		}
-		m := ws.Receive(context.Background())
-		done <- wsResult{m, ws.CloseCode(), ws.Exception()}
+		m := sock.Receive(context.Background())
+		done <- wsResult{m, sock.CloseCode(), sock.Exception()}
 		return ws, nil
 	})
 	srv := startApp(t, app, web.ServerOptions{})
@@ -359,7 +361,7 @@ func TestWebSocketHeartbeatNoPong(t *testing.T) {
 		t.Fatalf("want a ping, got %v %v", typ, err)
 	}
 	r := recv(t, done, "handler result")
-	if r.last.Type != websocket.MsgClosed || r.code != websocket.CloseAbnormalClosure ||
+	if r.last.Type != websocket.MessageClosed || r.code != websocket.CloseAbnormalClosure ||
 		!errors.Is(r.exc, websocket.ErrHeartbeatTimeout) {
 		t.Fatalf("got %v code %d exc %v", r.last.Type, r.code, r.exc)
 	}
@@ -372,12 +374,13 @@ func TestWebSocketCloseTimeout(t *testing.T) {
 	app := newApp()
 	done := make(chan wsResult, 1)
 	app.Router.Get("/ws", func(req *web.Request) (web.Response, error) {
-		ws := web.NewWebSocketResponse(web.WebSocketOptions{CloseTimeout: 100 * time.Millisecond})
-		if err := ws.Prepare(req); err != nil {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{Options: websocket.Options{CloseTimeout: 100 * time.Millisecond}})
+		sock, err := ws.Prepare(req)
+		if err != nil {
 			return nil, err
 		}
-		err := ws.Close(context.Background(), websocket.CloseOK, "")
-		done <- wsResult{code: ws.CloseCode(), exc: err}
+		err = sock.Close(context.Background(), websocket.CloseOK, "")
+		done <- wsResult{code: sock.CloseCode(), exc: err}
 		return ws, nil
 	})
 	srv := startApp(t, app, web.ServerOptions{})
@@ -403,11 +406,12 @@ func TestWebSocketReservedBits(t *testing.T) {
 	done := make(chan wsResult, 1)
 	app.Router.Get("/ws", func(req *web.Request) (web.Response, error) {
 		ws := web.NewWebSocketResponse(web.WebSocketOptions{})
-		if err := ws.Prepare(req); err != nil {
+		sock, err := ws.Prepare(req)
+		if err != nil {
 			return nil, err
 		}
-		m := ws.Receive(context.Background())
-		done <- wsResult{m, ws.CloseCode(), ws.Exception()}
+		m := sock.Receive(context.Background())
+		done <- wsResult{m, sock.CloseCode(), sock.Exception()}
 		return ws, nil
 	})
 	srv := startApp(t, app, web.ServerOptions{})
@@ -426,7 +430,7 @@ func TestWebSocketReservedBits(t *testing.T) {
 			c.expectClose(t, websocket.CloseProtocolError)
 			r := recv(t, done, "handler result")
 			var pe *websocket.ProtocolError
-			if r.last.Type != websocket.MsgError || !errors.As(r.last.Err, &pe) || r.code != websocket.CloseProtocolError {
+			if r.last.Type != websocket.MessageError || !errors.As(r.last.Err, &pe) || r.code != websocket.CloseProtocolError {
 				t.Fatalf("got %v %v code %d", r.last.Type, r.last.Err, r.code)
 			}
 		})
@@ -439,14 +443,15 @@ func TestWebSocketGracefulShutdown(t *testing.T) {
 	done := make(chan wsResult, 1)
 	app.Router.Get("/ws", func(req *web.Request) (web.Response, error) {
 		ws := web.NewWebSocketResponse(web.WebSocketOptions{})
-		if err := ws.Prepare(req); err != nil {
+		sock, err := ws.Prepare(req)
+		if err != nil {
 			return nil, err
 		}
 		close(prepared)
 		var last websocket.Message
-		for last = ws.Receive(context.Background()); last.Type != websocket.MsgClosed; last = ws.Receive(context.Background()) {
+		for last = sock.Receive(context.Background()); last.Type != websocket.MessageClosed; last = sock.Receive(context.Background()) {
 		}
-		done <- wsResult{last: last, code: ws.CloseCode()}
+		done <- wsResult{last: last, code: sock.CloseCode()}
 		return ws, nil
 	})
 	srv := startApp(t, app, web.ServerOptions{})
@@ -469,7 +474,8 @@ func TestWebSocketConcurrentSenders(t *testing.T) {
 	app := newApp()
 	app.Router.Get("/ws", func(req *web.Request) (web.Response, error) {
 		ws := web.NewWebSocketResponse(web.WebSocketOptions{})
-		if err := ws.Prepare(req); err != nil {
+		sock, err := ws.Prepare(req)
+		if err != nil {
 			return nil, err
 		}
 		var wg sync.WaitGroup
@@ -478,12 +484,12 @@ func TestWebSocketConcurrentSenders(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for i := range each {
-					ws.SendStr(context.Background(), fmt.Sprintf("%d:%d:%s", g, i, strings.Repeat("z", 5000)))
+					sock.SendStr(context.Background(), fmt.Sprintf("%d:%d:%s", g, i, strings.Repeat("z", 5000)))
 				}
 			}()
 		}
 		wg.Wait()
-		ws.Close(context.Background(), websocket.CloseOK, "")
+		sock.Close(context.Background(), websocket.CloseOK, "")
 		return ws, nil
 	})
 	srv := startApp(t, app, web.ServerOptions{})
@@ -521,21 +527,14 @@ func TestWebSocketUnderNetHTTP(t *testing.T) {
 
 func TestWebSocketNotPrepared(t *testing.T) {
 	ws := web.NewWebSocketResponse(web.WebSocketOptions{})
-	ctx := context.Background()
-	if err := ws.SendStr(ctx, "x"); !errors.Is(err, web.ErrNotPrepared) {
-		t.Fatal(err)
-	}
-	if m := ws.Receive(ctx); m.Type != websocket.MsgError || !errors.Is(m.Err, web.ErrNotPrepared) {
-		t.Fatal(m)
-	}
-	if ws.Status() != 101 || ws.Closed() || ws.CloseCode() != 0 {
+	if ws.Status() != 101 || ws.Prepared() || ws.Socket() != nil {
 		t.Fatal("state before Prepare")
 	}
 }
 
-func TestWebSocketMaxMsgSize(t *testing.T) {
+func TestWebSocketMaxMessageSize(t *testing.T) {
 	app := newApp()
-	app.Router.Get("/ws", wsEcho(web.WebSocketOptions{MaxMsgSize: 1000}))
+	app.Router.Get("/ws", wsEcho(web.WebSocketOptions{Options: websocket.Options{MaxMessageSize: 1000}}))
 	srv := startApp(t, app, web.ServerOptions{})
 	c := wsDial(t, srv.addr, "/ws", false)
 	c.write(t, websocket.MessageText, strings.Repeat("x", 1000))
@@ -549,11 +548,12 @@ func TestWebSocketMaxMsgSize(t *testing.T) {
 func TestWebSocketFinishClosesOpenSocket(t *testing.T) {
 	app := newApp()
 	app.Router.Get("/ws", func(req *web.Request) (web.Response, error) {
-		ws := web.NewWebSocketResponse(web.WebSocketOptions{CloseTimeout: time.Second})
-		if err := ws.Prepare(req); err != nil {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{Options: websocket.Options{CloseTimeout: time.Second}})
+		sock, err := ws.Prepare(req)
+		if err != nil {
 			return nil, err
 		}
-		ws.SendStr(context.Background(), "bye")
+		sock.SendStr(context.Background(), "bye")
 		return ws, nil // still open: returning it closes it with 1000
 	})
 	srv := startApp(t, app, web.ServerOptions{})
@@ -562,5 +562,221 @@ func TestWebSocketFinishClosesOpenSocket(t *testing.T) {
 		t.Fatalf("%q %v", got, err)
 	}
 	c.expectClose(t, websocket.CloseOK)
+	c.conn.Close(websocket.CloseOK, "")
+}
+
+// wsCloseCodes is an echo handler that reports the close code of each
+// socket it served once the socket is closed.
+func wsCloseCodes(codes chan<- websocket.StatusCode) web.Handler {
+	return func(req *web.Request) (web.Response, error) {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{})
+		sock, err := ws.Prepare(req)
+		if err != nil {
+			return nil, err
+		}
+		ctx := context.Background()
+		for msg := range sock.Messages(ctx) {
+			sock.SendStr(ctx, msg.Text())
+		}
+		for sock.Receive(ctx).Type != websocket.MessageClosed {
+		}
+		codes <- sock.CloseCode()
+		return ws, nil
+	}
+}
+
+// echoOnce checks that the socket is open: a message comes back.
+func (c *wsClient) echoOnce(t *testing.T, text string) {
+	t.Helper()
+	c.write(t, websocket.MessageText, text)
+	if _, got, err := c.read(t); got != text || err != nil {
+		t.Fatalf("echo of %q: %q %v", text, got, err)
+	}
+}
+
+// expectShutdownClose reads the server's 1001 close frame, answers it and
+// waits for the connection to end.
+func (c *wsClient) expectShutdownClose(t *testing.T) {
+	t.Helper()
+	_, _, err := c.read(t)
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway || ce.Reason != "server shutdown" {
+		t.Fatalf("want close 1001 \"server shutdown\", got %v", err)
+	}
+	if err := c.conn.Close(websocket.CloseGoingAway, ""); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWebSocketShutdownClosesItsServersSockets: the open WebSockets belong
+// to the Server serving them: shutting one server down closes its sockets
+// with 1001 and leaves those of another server of the same application
+// open.
+func TestWebSocketShutdownClosesItsServersSockets(t *testing.T) {
+	app := newApp()
+	codes := make(chan websocket.StatusCode, 2)
+	app.Router.Get("/ws", wsCloseCodes(codes))
+	var shutdown [2]func() error
+	var clients [2]*wsClient
+	for i := range shutdown {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := web.NewServer(app, web.ServerOptions{})
+		served := make(chan error, 1)
+		go func() { served <- srv.Serve(ln) }()
+		shutdown[i] = sync.OnceValue(func() error { return srv.Shutdown(context.Background()) })
+		t.Cleanup(func() {
+			shutdown[i]()
+			if err := <-served; err != nil {
+				t.Error(err)
+			}
+		})
+		clients[i] = wsDial(t, ln.Addr().String(), "/ws", false)
+		clients[i].echoOnce(t, "open")
+	}
+	stopped := make(chan error, 1)
+	go func() { stopped <- shutdown[0]() }()
+	clients[0].expectShutdownClose(t)
+	if err := recv(t, stopped, "shutdown"); err != nil {
+		t.Fatal(err)
+	}
+	if code := recv(t, codes, "close code"); code != websocket.CloseGoingAway {
+		t.Fatalf("close code %d, want 1001", code)
+	}
+	clients[1].echoOnce(t, "still open")
+	go func() { stopped <- shutdown[1]() }()
+	clients[1].expectShutdownClose(t)
+	if err := recv(t, stopped, "shutdown"); err != nil {
+		t.Fatal(err)
+	}
+	if code := recv(t, codes, "close code"); code != websocket.CloseGoingAway {
+		t.Fatalf("close code %d, want 1001", code)
+	}
+}
+
+// TestWebSocketShutdownUnderNetHTTP: the Shutdown of a net/http server
+// serving the application closes the WebSockets it serves with 1001, and
+// only those: another net/http server of the same application keeps its
+// own open until it shuts down too.
+func TestWebSocketShutdownUnderNetHTTP(t *testing.T) {
+	app := newApp()
+	codes := make(chan websocket.StatusCode, 2)
+	app.Router.Get("/ws", wsCloseCodes(codes))
+	var servers [2]*http.Server
+	var clients [2]*wsClient
+	for i := range servers {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := &http.Server{Handler: app}
+		served := make(chan error, 1)
+		go func() { served <- srv.Serve(ln) }()
+		t.Cleanup(func() {
+			srv.Close()
+			if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+				t.Error(err)
+			}
+		})
+		servers[i] = srv
+		clients[i] = wsDial(t, ln.Addr().String(), "/ws", false)
+		clients[i].echoOnce(t, "open")
+	}
+	if err := servers[0].Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	clients[0].expectShutdownClose(t)
+	if code := recv(t, codes, "close code"); code != websocket.CloseGoingAway {
+		t.Fatalf("close code %d, want 1001", code)
+	}
+	clients[1].echoOnce(t, "still open")
+	if err := servers[1].Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	clients[1].expectShutdownClose(t)
+	if code := recv(t, codes, "close code"); code != websocket.CloseGoingAway {
+		t.Fatalf("close code %d, want 1001", code)
+	}
+}
+
+// TestWebSocketPrepareTwice: a second Prepare returns the same socket.
+func TestWebSocketPrepareTwice(t *testing.T) {
+	app := newApp()
+	app.Router.Get("/ws", func(req *web.Request) (web.Response, error) {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{})
+		first, err := ws.Prepare(req)
+		if err != nil {
+			return nil, err
+		}
+		second, err := ws.Prepare(req)
+		if err != nil || second != first || ws.Socket() != first {
+			return nil, fmt.Errorf("second Prepare: %p %v, first %p", second, err, first)
+		}
+		first.SendStr(req.Context(), "same")
+		return ws, nil
+	})
+	srv := startApp(t, app, web.ServerOptions{})
+	c := wsDial(t, srv.addr, "/ws", false)
+	if _, got, err := c.read(t); got != "same" || err != nil {
+		t.Fatalf("%q %v", got, err)
+	}
+	c.expectClose(t, websocket.CloseOK)
+}
+
+// TestWebSocketInvalidOptions: options out of range fail Prepare with an
+// OptionsError before anything is sent, and CanPrepare says no.
+func TestWebSocketInvalidOptions(t *testing.T) {
+	app := newApp()
+	opts := web.WebSocketOptions{Options: websocket.Options{Compression: websocket.CompressionOptions{ServerMaxWindowBits: 7}}}
+	failed := make(chan error, 1)
+	app.Router.Get("/ws", func(req *web.Request) (web.Response, error) {
+		ws := web.NewWebSocketResponse(opts)
+		if ok, _ := ws.CanPrepare(req); ok {
+			return nil, errors.New("CanPrepare accepted invalid options")
+		}
+		_, err := ws.Prepare(req)
+		failed <- err
+		return nil, err
+	})
+	srv := startApp(t, app, web.ServerOptions{})
+	_, _, resp := wsHandshake(t, srv.addr, "/ws")
+	if resp.StatusCode != 500 {
+		t.Fatalf("status %d, want 500", resp.StatusCode)
+	}
+	var oe *websocket.OptionsError
+	if err := recv(t, failed, "Prepare error"); !errors.As(err, &oe) || oe.Field != "Compression.ServerMaxWindowBits" {
+		t.Fatalf("Prepare: %v", err)
+	}
+}
+
+// TestWebSocketLeavesServerWhenReturned: a socket whose handler returned it
+// leaves the server's open sockets before it is closed.
+func TestWebSocketLeavesServerWhenReturned(t *testing.T) {
+	app := newApp()
+	app.Router.Get("/ws", func(req *web.Request) (web.Response, error) {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{})
+		sock, err := ws.Prepare(req)
+		if err != nil {
+			return nil, err
+		}
+		text, _ := sock.ReceiveText(req.Context())
+		sock.SendStr(req.Context(), text)
+		sock.ReceiveText(req.Context())
+		return ws, nil
+	})
+	srv := startApp(t, app, web.ServerOptions{})
+	server := srv.runner.Server()
+	c := wsDial(t, srv.addr, "/ws", false)
+	c.echoOnce(t, "prepared")
+	if n := web.OpenWebSockets(server); n != 1 {
+		t.Fatalf("%d open sockets while the handler runs, want 1", n)
+	}
+	c.write(t, websocket.MessageText, "done")
+	c.expectClose(t, websocket.CloseOK)
+	if n := web.OpenWebSockets(server); n != 0 {
+		t.Fatalf("%d open sockets after the handler returned, want 0", n)
+	}
 	c.conn.Close(websocket.CloseOK, "")
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -63,16 +64,16 @@ func testFraming(t *testing.T, typ MessageType) {
 
 func newConn(t *testing.T, role Role) (*Conn, *peer) {
 	if role == Server {
-		return newServerUnderTest(t, Options{})
+		return newServerUnderTest(t, Handshake{}, Options{})
 	}
-	return newClientUnderTest(t, Options{})
+	return newClientUnderTest(t, Handshake{}, Options{})
 }
 
 // Test2_PingPong: pings with empty, text, binary and 125-byte payloads are
 // answered with identical pongs (2.1-2.4, 2.6).
 func Test2_PingPong(t *testing.T) {
 	for _, data := range [][]byte{nil, []byte("Hello, world!"), {0, 0xff, 0xfe, 0xfd, 0xfc, 0xfb, 0, 0xff}, payload(125, false)} {
-		c, p := newServerUnderTest(t, Options{})
+		c, p := newServerUnderTest(t, Handshake{}, Options{})
 		p.send(true, 0, 9, data)
 		p.send(true, 0, 1, []byte("after"))
 		typ, msg, err := c.Read(context.Background())
@@ -88,7 +89,7 @@ func Test2_PingPong(t *testing.T) {
 
 // Test2_5_PingTooLong: a ping of 126 bytes fails with 1002.
 func Test2_5_PingTooLong(t *testing.T) {
-	c, p := newServerUnderTest(t, Options{})
+	c, p := newServerUnderTest(t, Handshake{}, Options{})
 	p.send(true, 0, 9, payload(126, false))
 	expectFail(t, c, p, CloseProtocolError)
 }
@@ -96,7 +97,7 @@ func Test2_5_PingTooLong(t *testing.T) {
 // Test2_7_UnsolicitedPong: an unsolicited pong is ignored by Read and
 // surfaced by ReadMessage (2.7, 2.8).
 func Test2_7_UnsolicitedPong(t *testing.T) {
-	c, p := newServerUnderTest(t, Options{})
+	c, p := newServerUnderTest(t, Handshake{}, Options{})
 	p.send(true, 0, 10, []byte("unsolicited"))
 	p.send(true, 0, 10, nil)
 	p.send(true, 0, 1, []byte("x"))
@@ -109,7 +110,7 @@ func Test2_7_UnsolicitedPong(t *testing.T) {
 
 // Test2_10_ManyPings: ten pings in a row get ten pongs in order (2.10, 2.11).
 func Test2_10_ManyPings(t *testing.T) {
-	c, p := newServerUnderTest(t, Options{})
+	c, p := newServerUnderTest(t, Handshake{}, Options{})
 	for i := range 10 {
 		p.sendChunked(true, 0, 9, []byte("payload-"+strconv.Itoa(i)))
 	}
@@ -131,7 +132,7 @@ func Test3_ReservedBits(t *testing.T) {
 	for _, rsv := range []byte{1, 2, 3, 4, 5, 6, 7} {
 		for _, op := range []byte{1, 2, 9, 8} {
 			t.Run("rsv"+strconv.Itoa(int(rsv))+"/op"+strconv.Itoa(int(op)), func(t *testing.T) {
-				c, p := newServerUnderTest(t, Options{})
+				c, p := newServerUnderTest(t, Handshake{}, Options{})
 				p.send(true, 0, 1, []byte("Hello, world!"))
 				body := []byte("Hello")
 				if op == 8 {
@@ -158,7 +159,7 @@ func Test3_RSV1WithDeflate(t *testing.T) {
 		{"continuation", func(p *peer) { p.send(false, 0, 2, []byte{1}); p.send(true, 4, 0, []byte{2}) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, p := newServerUnderTest(t, Options{Compression: &CompressionParams{}})
+			c, p := newServerUnderTest(t, Handshake{Compression: &CompressionParams{}}, Options{})
 			tc.frames(p)
 			expectFail(t, c, p, CloseProtocolError)
 		})
@@ -170,7 +171,7 @@ func Test3_RSV1WithDeflate(t *testing.T) {
 func Test4_Opcodes(t *testing.T) {
 	for _, op := range []byte{3, 4, 5, 6, 7, 11, 12, 13, 14, 15} {
 		for _, body := range [][]byte{nil, []byte("reserved")} {
-			c, p := newServerUnderTest(t, Options{})
+			c, p := newServerUnderTest(t, Handshake{}, Options{})
 			p.send(true, 0, 1, []byte("ok"))
 			p.send(true, 0, op, body)
 			readMsg(t, c, MessageText, []byte("ok"))
@@ -182,7 +183,7 @@ func Test4_Opcodes(t *testing.T) {
 // Test5_1_FragmentedPing: control frames must not be fragmented (5.1, 5.2).
 func Test5_1_FragmentedPing(t *testing.T) {
 	for _, op := range []byte{9, 10} {
-		c, p := newServerUnderTest(t, Options{})
+		c, p := newServerUnderTest(t, Handshake{}, Options{})
 		p.send(false, 0, op, []byte("frag1"))
 		p.send(true, 0, 0, []byte("frag2"))
 		expectFail(t, c, p, CloseProtocolError)
@@ -193,7 +194,7 @@ func Test5_1_FragmentedPing(t *testing.T) {
 // fragment per byte, arrive whole (5.3-5.5, 5.16-5.20 valid parts).
 func Test5_3_Fragmented(t *testing.T) {
 	for _, typ := range []MessageType{MessageText, MessageBinary} {
-		c, p := newServerUnderTest(t, Options{})
+		c, p := newServerUnderTest(t, Handshake{}, Options{})
 		p.send(false, 0, byte(typ), []byte("frag1"))
 		p.send(true, 0, 0, []byte("frag2"))
 		readMsg(t, c, typ, []byte("frag1frag2"))
@@ -218,7 +219,7 @@ func Test5_3_Fragmented(t *testing.T) {
 // delivered (and answered by Read) without disturbing the message
 // (5.6-5.8).
 func Test5_6_PingBetweenFragments(t *testing.T) {
-	c, p := newServerUnderTest(t, Options{})
+	c, p := newServerUnderTest(t, Handshake{}, Options{})
 	p.send(false, 0, 1, []byte("frag1"))
 	p.send(true, 0, 9, []byte("ping"))
 	p.send(true, 0, 10, []byte("pong"))
@@ -243,7 +244,7 @@ func Test5_6_PingBetweenFragments(t *testing.T) {
 // in progress fails with 1002, FIN or not (5.9-5.14).
 func Test5_9_ContinuationWithoutStart(t *testing.T) {
 	for _, fin := range []bool{true, false} {
-		c, p := newServerUnderTest(t, Options{})
+		c, p := newServerUnderTest(t, Handshake{}, Options{})
 		p.send(fin, 0, 0, []byte("non-continuation payload"))
 		p.send(true, 0, 1, []byte("Hello, world!"))
 		expectFail(t, c, p, CloseProtocolError)
@@ -254,7 +255,7 @@ func Test5_9_ContinuationWithoutStart(t *testing.T) {
 // message is in progress fails with 1002 (5.15-5.20).
 func Test5_15_NewMessageWhileFragmented(t *testing.T) {
 	for _, op := range []byte{1, 2} {
-		c, p := newServerUnderTest(t, Options{})
+		c, p := newServerUnderTest(t, Handshake{}, Options{})
 		p.send(false, 0, 1, []byte("fragment1"))
 		p.send(true, 0, op, []byte("fragment2"))
 		expectFail(t, c, p, CloseProtocolError)
@@ -301,13 +302,13 @@ func Test6_UTF8(t *testing.T) {
 					}
 				}
 			}
-			c, p := newServerUnderTest(t, Options{})
+			c, p := newServerUnderTest(t, Handshake{}, Options{})
 			for _, s := range validUTF8Cases {
 				send(p, s)
 				readMsg(t, c, MessageText, []byte(s))
 			}
 			for _, s := range invalidUTF8Cases {
-				c, p := newServerUnderTest(t, Options{})
+				c, p := newServerUnderTest(t, Handshake{}, Options{})
 				send(p, s)
 				expectFail(t, c, p, CloseInvalidText)
 			}
@@ -321,14 +322,14 @@ func Test6_4_FailFast(t *testing.T) {
 	const valid = "κόσμε"
 	const bad = "\xf4\x90\x80\x80"
 	t.Run("fragment", func(t *testing.T) { // 6.4.1, 6.4.2
-		c, p := newServerUnderTest(t, Options{})
+		c, p := newServerUnderTest(t, Handshake{}, Options{})
 		p.send(false, 0, 1, []byte(valid))
 		p.send(false, 0, 0, []byte(bad))
 		// The rest never comes: the Conn must fail now.
 		expectFail(t, c, p, CloseInvalidText)
 	})
 	t.Run("frame", func(t *testing.T) { // 6.4.3, 6.4.4
-		c, p := newServerUnderTest(t, Options{})
+		c, p := newServerUnderTest(t, Handshake{}, Options{})
 		msg := []byte(valid + bad + "edited")
 		f := p.frame(true, 0, 1, msg)
 		// Send the header and the first part of the payload only, up to
@@ -383,7 +384,7 @@ func Test7_1_1_NormalClose(t *testing.T) {
 // Test7_1_3_PeerCloses: a close from the peer surfaces as a CloseError; Read
 // echoes it; data after the close is ignored (7.1.3-7.1.5).
 func Test7_1_3_PeerCloses(t *testing.T) {
-	c, p := newServerUnderTest(t, Options{})
+	c, p := newServerUnderTest(t, Handshake{}, Options{})
 	p.send(true, 0, 8, closePayload(CloseGoingAway, "restart"))
 	p.send(true, 0, 1, []byte("after close"))
 	p.send(true, 0, 9, nil)
@@ -402,7 +403,7 @@ func Test7_1_3_PeerCloses(t *testing.T) {
 // Test7_1_6_CloseWhilePeerSends: Close discards messages the peer sends
 // before its close frame.
 func Test7_1_6_CloseWhilePeerSends(t *testing.T) {
-	c, p := newServerUnderTest(t, Options{})
+	c, p := newServerUnderTest(t, Handshake{}, Options{})
 	done := make(chan error, 1)
 	go func() { done <- c.Close(CloseOK, "") }()
 	for range 20 {
@@ -419,28 +420,35 @@ func Test7_1_6_CloseWhilePeerSends(t *testing.T) {
 // Test7_1_ConcurrentReader: with a reader blocked in ReadMessage, Close
 // lets that reader see the peer's close frame and returns when it arrives.
 func Test7_1_ConcurrentReader(t *testing.T) {
-	c, p := newServerUnderTest(t, Options{})
-	rerr := make(chan error, 1)
-	go func() {
-		for {
-			if _, _, err := c.ReadMessage(context.Background()); err != nil {
-				rerr <- err
-				return
+	synctest.Test(t, func(t *testing.T) {
+		c, p := pipeServerUnderTest(t, Options{})
+		rerr := make(chan error, 1)
+		go func() {
+			for {
+				if _, _, err := c.ReadMessage(context.Background()); err != nil {
+					rerr <- err
+					return
+				}
 			}
+		}()
+		synctest.Wait() // the reader is blocked in ReadMessage
+		start := time.Now()
+		done := make(chan error, 1)
+		go func() { done <- c.Close(CloseOK, "") }()
+		p.expectClose(CloseOK)
+		synctest.Wait() // Close waits for the peer's close frame
+		p.send(true, 0, 8, closePayload(CloseOK, "ack"))
+		if err := <-done; err != nil {
+			t.Fatal(err)
 		}
-	}()
-	time.Sleep(10 * time.Millisecond)
-	done := make(chan error, 1)
-	go func() { done <- c.Close(CloseOK, "") }()
-	p.expectClose(CloseOK)
-	p.send(true, 0, 8, closePayload(CloseOK, "ack"))
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	var ce *CloseError
-	if err := <-rerr; !errors.As(err, &ce) || ce.Reason != "ack" {
-		t.Fatalf("reader error %v", err)
-	}
+		if d := time.Since(start); d != 0 {
+			t.Fatalf("Close returned after %v: it did not see the close frame the reader got", d)
+		}
+		var ce *CloseError
+		if err := <-rerr; !errors.As(err, &ce) || ce.Reason != "ack" {
+			t.Fatalf("reader error %v", err)
+		}
+	})
 }
 
 // Test7_3_ClosePayloads: an empty close echoes empty, a code alone and a
@@ -463,7 +471,7 @@ func Test7_3_ClosePayloads(t *testing.T) {
 		{"7.5.1 invalid UTF-8 reason", closePayload(CloseOK, "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80"), CloseInvalidText, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, p := newServerUnderTest(t, Options{})
+			c, p := newServerUnderTest(t, Handshake{}, Options{})
 			p.send(true, 0, 8, tc.payload)
 			if tc.fail {
 				expectFail(t, c, p, tc.code)
@@ -491,7 +499,7 @@ func Test7_3_ClosePayloads(t *testing.T) {
 // (7.7.1-7.7.13).
 func Test7_7_ValidCodes(t *testing.T) {
 	for _, code := range []StatusCode{1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999} {
-		c, p := newServerUnderTest(t, Options{})
+		c, p := newServerUnderTest(t, Handshake{}, Options{})
 		p.send(true, 0, 8, closePayload(code, ""))
 		_, _, err := c.Read(context.Background())
 		var ce *CloseError
@@ -506,7 +514,7 @@ func Test7_7_ValidCodes(t *testing.T) {
 // 1002 (7.9.1-7.9.13).
 func Test7_9_InvalidCodes(t *testing.T) {
 	for _, code := range []StatusCode{0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535} {
-		c, p := newServerUnderTest(t, Options{})
+		c, p := newServerUnderTest(t, Handshake{}, Options{})
 		p.send(true, 0, 8, closePayload(code, ""))
 		expectFail(t, c, p, CloseProtocolError)
 	}
@@ -515,7 +523,7 @@ func Test7_9_InvalidCodes(t *testing.T) {
 // Test7_CloseArguments: Close refuses codes that must not be sent and
 // reasons over 123 bytes; CloseNoStatusReceived sends an empty close.
 func Test7_CloseArguments(t *testing.T) {
-	c, p := newServerUnderTest(t, Options{CloseTimeout: 50 * time.Millisecond})
+	c, p := newServerUnderTest(t, Handshake{}, Options{CloseTimeout: 50 * time.Millisecond})
 	for _, code := range []StatusCode{1004, 1005, 1006, 1015, 999} {
 		reason := ""
 		if code == 1005 {
@@ -539,28 +547,32 @@ func Test7_CloseArguments(t *testing.T) {
 // Test7_13_CloseTimeout: a peer that never answers the close frame is cut
 // off after the close timeout.
 func Test7_13_CloseTimeout(t *testing.T) {
-	c, p := newServerUnderTest(t, Options{CloseTimeout: 100 * time.Millisecond})
-	start := time.Now()
-	if err := c.Close(CloseOK, ""); err != nil {
-		t.Fatal(err)
-	}
-	if d := time.Since(start); d < 90*time.Millisecond || d > 3*time.Second {
-		t.Fatalf("Close took %v", d)
-	}
-	p.expectClose(CloseOK)
-	p.expectEOF()
+	synctest.Test(t, func(t *testing.T) {
+		c, p := pipeServerUnderTest(t, Options{CloseTimeout: 100 * time.Millisecond})
+		start := time.Now()
+		done := make(chan error, 1)
+		go func() { done <- c.Close(CloseOK, "") }()
+		p.expectClose(CloseOK)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(start); d != 100*time.Millisecond {
+			t.Fatalf("Close took %v, want the close timeout", d)
+		}
+		p.expectEOF()
+	})
 }
 
 // Test9_MaxMessageSize: a message over the limit fails with 1009, whether it
 // comes in one frame or grows over several (the limit half of 9.*).
 func Test9_MaxMessageSize(t *testing.T) {
-	c, p := newServerUnderTest(t, Options{MaxMessageSize: 1000})
+	c, p := newServerUnderTest(t, Handshake{}, Options{MaxMessageSize: 1000})
 	p.send(true, 0, 2, payload(1000, false))
 	readMsg(t, c, MessageBinary, payload(1000, false))
 	p.send(true, 0, 2, payload(1001, false))
 	expectFail(t, c, p, CloseMessageTooBig)
 
-	c, p = newServerUnderTest(t, Options{MaxMessageSize: 1000})
+	c, p = newServerUnderTest(t, Handshake{}, Options{MaxMessageSize: 1000})
 	p.send(false, 0, 2, payload(600, false))
 	p.send(true, 0, 0, payload(600, false))
 	expectFail(t, c, p, CloseMessageTooBig)
@@ -569,7 +581,7 @@ func Test9_MaxMessageSize(t *testing.T) {
 // Test9_LargeMessages: large messages round-trip between two Conns, also
 // streamed (9.1, 9.2 at test sizes; the benchmarks cover up to 16 MiB).
 func Test9_LargeMessages(t *testing.T) {
-	srv, cli := connPair(t, Options{MaxMessageSize: -1}, Options{})
+	srv, cli := connPair(t, Handshake{}, Options{MaxMessageSize: -1}, Handshake{}, Options{})
 	for _, n := range []int{64 << 10, 1 << 20, 4 << 20} {
 		data := payload(n, true)
 		go func() { _ = cli.WriteMessage(context.Background(), MessageText, data) }()
@@ -580,7 +592,7 @@ func Test9_LargeMessages(t *testing.T) {
 // Test10_1_AutoFragmentation: a message written through a Writer goes out as
 // frames of WriteBufferSize bytes and arrives as one message (10.1.1).
 func Test10_1_AutoFragmentation(t *testing.T) {
-	c, p := newServerUnderTest(t, Options{WriteBufferSize: 256})
+	c, p := newServerUnderTest(t, Handshake{}, Options{WriteBufferSize: 256})
 	data := payload(65536, true)
 	go func() {
 		w, err := c.Writer(context.Background(), MessageText)
@@ -611,7 +623,7 @@ func Test10_1_AutoFragmentation(t *testing.T) {
 		t.Fatal("reassembled message differs")
 	}
 
-	srv, cli := connPair(t, Options{}, Options{WriteBufferSize: 100})
+	srv, cli := connPair(t, Handshake{}, Options{}, Handshake{}, Options{WriteBufferSize: 100})
 	go func() {
 		w, _ := cli.Writer(context.Background(), MessageBinary)
 		w.Write(data)

@@ -28,7 +28,7 @@ func BenchmarkReadMessage(b *testing.B) {
 		b.Run(sizeName(n), func(b *testing.B) {
 			p := &peer{mask: true}
 			f := p.frame(true, 0, 2, payload(n, false))
-			c := NewConn(&memConn{r: &loopReader{data: f}}, nil, Server, Options{})
+			c := NewConn(&memConn{r: &loopReader{data: f}}, nil, Server, Handshake{}, Options{})
 			ctx := context.Background()
 			b.SetBytes(int64(n))
 			b.ReportAllocs()
@@ -47,7 +47,7 @@ func BenchmarkWriteMessage(b *testing.B) {
 	for _, role := range []Role{Server, Client} {
 		for _, n := range benchSizes {
 			b.Run(role.String()+"/"+sizeName(n), func(b *testing.B) {
-				c := NewConn(&memConn{r: eofReader{}}, nil, role, Options{})
+				c := NewConn(&memConn{r: eofReader{}}, nil, role, Handshake{}, Options{})
 				data := payload(n, false)
 				ctx := context.Background()
 				b.SetBytes(int64(n))
@@ -115,7 +115,7 @@ func BenchmarkMask(b *testing.B) {
 func Benchmark9_1_LargeMessages(b *testing.B) {
 	for _, n := range []int{64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20} {
 		b.Run(sizeName(n), func(b *testing.B) {
-			srv, cli := connPair(b, Options{MaxMessageSize: -1}, Options{})
+			srv, cli := connPair(b, Handshake{}, Options{MaxMessageSize: -1}, Handshake{}, Options{})
 			benchStream(b, cli, srv, MessageText, payload(n, true), 1)
 		})
 	}
@@ -126,7 +126,7 @@ func Benchmark9_1_LargeMessages(b *testing.B) {
 func Benchmark9_7_ManySmallFrames(b *testing.B) {
 	for _, n := range []int{0, 16, 64, 256} {
 		b.Run(sizeName(n), func(b *testing.B) {
-			srv, cli := connPair(b, Options{}, Options{})
+			srv, cli := connPair(b, Handshake{}, Options{}, Handshake{}, Options{})
 			benchStream(b, cli, srv, MessageBinary, payload(n, false), 1000)
 		})
 	}
@@ -183,8 +183,8 @@ func TestZeroAllocs(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	p := &peer{mask: true}
-	r := NewConn(&memConn{r: &loopReader{data: p.frame(true, 0, 1, []byte("hello, world"))}}, nil, Server, Options{})
-	w := NewConn(&memConn{r: eofReader{}}, nil, Client, Options{})
+	r := NewConn(&memConn{r: &loopReader{data: p.frame(true, 0, 1, []byte("hello, world"))}}, nil, Server, Handshake{}, Options{})
+	w := NewConn(&memConn{r: eofReader{}}, nil, Client, Handshake{}, Options{})
 	data := []byte("hello, world")
 	if n := testing.AllocsPerRun(100, func() {
 		if _, _, err := r.ReadMessage(ctx); err != nil {

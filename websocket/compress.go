@@ -189,7 +189,7 @@ func parseDeflate(params []ExtensionParam) (deflateOffer, bool) {
 // NegotiateServer answers a client's Sec-WebSocket-Extensions header. It
 // accepts the first valid permessage-deflate offer, on the terms allow adds,
 // and returns the response header value and the parameters for
-// [Options.Compression]. ok is false when nothing was offered or no offer
+// [Handshake.Compression]. ok is false when nothing was offered or no offer
 // is valid; the handshake then goes on without compression.
 //
 // Every window size RFC 7692 allows (8 to 15 bits) is honoured: a window
@@ -270,7 +270,7 @@ var errBadDeflateResponse = errors.New("websocket: invalid permessage-deflate re
 
 // AcceptClient checks the server's Sec-WebSocket-Extensions response to an
 // offer made with [ClientOffer](opts) and returns the parameters for
-// [Options.Compression], or nil when the server declined compression.
+// [Handshake.Compression], or nil when the server declined compression.
 // An error means the handshake must fail.
 func AcceptClient(response string, opts CompressionOptions) (*CompressionParams, error) {
 	exts, err := ParseExtensions(response)

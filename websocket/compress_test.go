@@ -46,7 +46,7 @@ func Test12_13_Deflate(t *testing.T) {
 			if *cp != *sp {
 				t.Fatalf("params differ: server %+v client %+v", *sp, *cp)
 			}
-			srv, cli := connPair(t, Options{Compression: sp}, Options{Compression: cp, CompressionLevel: 5})
+			srv, cli := connPair(t, Handshake{Compression: sp}, Options{}, Handshake{Compression: cp}, Options{CompressionLevel: 5})
 			if !srv.Compressed() || !cli.Compressed() {
 				t.Fatal("not compressed")
 			}
@@ -87,7 +87,7 @@ func roundTrip(t *testing.T, from, to *Conn, typ MessageType, data []byte) {
 // Test12_RSV1OnWire: a compressed message carries RSV1 on its first frame
 // only, and its payload lacks the 00 00 ff ff tail.
 func Test12_RSV1OnWire(t *testing.T) {
-	c, p := newServerUnderTest(t, Options{Compression: &CompressionParams{}, WriteBufferSize: 64})
+	c, p := newServerUnderTest(t, Handshake{Compression: &CompressionParams{}}, Options{WriteBufferSize: 64})
 	data := bytes.Repeat([]byte("abc"), 10)
 	go c.WriteMessage(context.Background(), MessageText, data)
 	f := p.mustRead()
@@ -113,11 +113,11 @@ func Test12_RSV1OnWire(t *testing.T) {
 // Test12_BadDeflateData: corrupt compressed data fails with 1007, and a
 // decompression bomb with 1009.
 func Test12_BadDeflateData(t *testing.T) {
-	c, p := newServerUnderTest(t, Options{Compression: &CompressionParams{}})
+	c, p := newServerUnderTest(t, Handshake{Compression: &CompressionParams{}}, Options{})
 	p.send(true, 4, 2, []byte{0xff, 0xff, 0xff, 0xff})
 	expectFail(t, c, p, CloseInvalidText)
 
-	c, p = newServerUnderTest(t, Options{Compression: &CompressionParams{}, MaxMessageSize: 10000})
+	c, p = newServerUnderTest(t, Handshake{Compression: &CompressionParams{}}, Options{MaxMessageSize: 10000})
 	d := &deflater{params: flateParams{noContext: true}}
 	p.send(true, 4, 2, d.compress(nil, make([]byte, 10001)))
 	expectFail(t, c, p, CloseMessageTooBig)

@@ -31,80 +31,16 @@ func (r Role) String() string {
 	return "server"
 }
 
-// MessageType is the kind of a message: a data message (text or binary) or a
-// control message (ping, pong, close). The values are the RFC 6455 opcodes.
-type MessageType int
-
-const (
-	// MessageText is a UTF-8 text message.
-	MessageText MessageType = 1
-	// MessageBinary is a binary message.
-	MessageBinary MessageType = 2
-	// MessageClose is a close frame; see [Conn.ReadMessage].
-	MessageClose MessageType = 8
-	// MessagePing is a ping frame.
-	MessagePing MessageType = 9
-	// MessagePong is a pong frame.
-	MessagePong MessageType = 10
-)
-
-// String returns the aiohttp name of t: "TEXT", "BINARY", "CLOSE", "PING" or
-// "PONG".
-func (t MessageType) String() string {
-	switch t {
-	case MessageText:
-		return "TEXT"
-	case MessageBinary:
-		return "BINARY"
-	case MessageClose:
-		return "CLOSE"
-	case MessagePing:
-		return "PING"
-	case MessagePong:
-		return "PONG"
-	}
-	return "MessageType(" + itoa(int64(t)) + ")"
-}
-
-// Default option values.
-const (
-	// DefaultMaxMessageSize is the default [Options.MaxMessageSize], 4 MiB
-	// as in aiohttp.
-	DefaultMaxMessageSize = 4 << 20
-	// DefaultCloseTimeout is the default [Options.CloseTimeout].
-	DefaultCloseTimeout = 10 * time.Second
-	defaultBufferSize   = 4096
-)
-
-// Options configure a [Conn]. The zero value gives the defaults.
-type Options struct {
-	// MaxMessageSize limits the size of a received message, after
-	// decompression. A larger message fails the connection with
-	// [CloseMessageTooBig]. Zero means [DefaultMaxMessageSize]; a negative
-	// value means no limit.
-	MaxMessageSize int64
-
-	// Compression holds the permessage-deflate parameters the opening
-	// handshake negotiated (see [NegotiateServer] and [AcceptClient]); nil
+// Handshake is what an opening handshake agreed on, for [NewConn]: the
+// subprotocol [SelectProtocol] chose and the permessage-deflate parameters
+// of [NegotiateServer] or [AcceptClient]. The zero value is a handshake
+// without either.
+type Handshake struct {
+	// Protocol is the selected subprotocol, "" for none.
+	Protocol string
+	// Compression holds the negotiated permessage-deflate parameters; nil
 	// means no compression.
 	Compression *CompressionParams
-
-	// CompressionLevel is the flate level for compressed messages sent with
-	// a 15-bit window, from 1 (fastest) to 9; zero means 1. A smaller
-	// negotiated window uses a fixed windowed encoder instead.
-	CompressionLevel int
-
-	// CloseTimeout bounds how long [Conn.Close] waits for the peer's close
-	// frame. Zero means [DefaultCloseTimeout].
-	CloseTimeout time.Duration
-
-	// ReadBufferSize is the size of the read buffer when NewConn creates
-	// one. Zero means 4096.
-	ReadBufferSize int
-
-	// WriteBufferSize is the size of the write buffer, which is also the
-	// size of the frames a [Conn.Writer] sends. Zero means 4096.
-	WriteBufferSize int
 }
 
 // ErrClosed is returned by operations on a connection that has been closed
@@ -119,8 +55,9 @@ var ErrClosed = errors.New("websocket: connection closed")
 // fragments of a message being streamed, as RFC 6455 allows. At most one
 // goroutine may read at a time.
 type Conn struct {
-	nc   net.Conn
-	role Role
+	nc       net.Conn
+	role     Role
+	protocol string
 
 	maxMessage   int64
 	closeTimeout time.Duration
@@ -151,14 +88,17 @@ type Conn struct {
 	dl deadlines
 }
 
-// NewConn returns a WebSocket connection over nc after a completed opening
-// handshake. br, when not nil, is the reader the handshake was read from,
-// which may already hold bytes of the first frames; a *bufio.Reader is used
-// as is and any other reader is buffered. Its source must be nc.
-func NewConn(nc net.Conn, br io.Reader, role Role, opts Options) *Conn {
+// NewConn returns a WebSocket connection over nc after an opening handshake
+// that agreed on hs. br, when not nil, is the reader the handshake was read
+// from, which may already hold bytes of the first frames; a *bufio.Reader
+// is used as is and any other reader is buffered. Its source must be nc.
+// NewConn uses the connection-level fields of opts: MaxMessageSize,
+// CloseTimeout, CompressionLevel and the buffer sizes.
+func NewConn(nc net.Conn, br io.Reader, role Role, hs Handshake, opts Options) *Conn {
 	c := &Conn{
 		nc:           nc,
 		role:         role,
+		protocol:     hs.Protocol,
 		maxMessage:   opts.MaxMessageSize,
 		closeTimeout: opts.CloseTimeout,
 		readSem:      make(chan struct{}, 1),
@@ -194,7 +134,7 @@ func NewConn(nc net.Conn, br io.Reader, role Role, opts Options) *Conn {
 		_, _ = rand.Read(seed[:])
 		c.rng = mrand.NewChaCha8(seed)
 	}
-	if p := opts.Compression; p != nil {
+	if p := hs.Compression; p != nil {
 		server := flateParams{noContext: p.ServerNoContextTakeover, windowBits: p.ServerMaxWindowBits}
 		client := flateParams{noContext: p.ClientNoContextTakeover, windowBits: p.ClientMaxWindowBits}
 		w, r := server, client
@@ -210,6 +150,9 @@ func NewConn(nc net.Conn, br io.Reader, role Role, opts Options) *Conn {
 
 // Role returns the role the connection was created with.
 func (c *Conn) Role() Role { return c.role }
+
+// Protocol returns the subprotocol the opening handshake selected, or "".
+func (c *Conn) Protocol() string { return c.protocol }
 
 // NetConn returns the underlying connection. Reading from or writing to it
 // directly corrupts the WebSocket stream; it is meant for addresses and

@@ -33,7 +33,7 @@ func TestHeaderRoundTrip(t *testing.T) {
 // TestNonMinimalLength: a length in a longer form than needed is accepted;
 // a 64-bit length with the top bit set fails with 1002.
 func TestNonMinimalLength(t *testing.T) {
-	c, p := newClientUnderTest(t, Options{})
+	c, p := newClientUnderTest(t, Handshake{}, Options{})
 	p.write([]byte{0x82, 126, 0, 3, 'a', 'b', 'c'})
 	p.write([]byte{0x82, 127, 0, 0, 0, 0, 0, 0, 0, 1, 'd'})
 	readMsg(t, c, MessageBinary, []byte("abc"))
@@ -45,13 +45,13 @@ func TestNonMinimalLength(t *testing.T) {
 // TestMaskingDirection: a server rejects unmasked frames and a client
 // rejects masked ones, both with 1002.
 func TestMaskingDirection(t *testing.T) {
-	c, p := newServerUnderTest(t, Options{})
+	c, p := newServerUnderTest(t, Handshake{}, Options{})
 	p.mask = false
 	p.send(true, 0, 1, []byte("unmasked"))
 	p.mask = true
 	expectFail(t, c, p, CloseProtocolError)
 
-	c, p = newClientUnderTest(t, Options{})
+	c, p = newClientUnderTest(t, Handshake{}, Options{})
 	p.mask = true
 	p.send(true, 0, 1, []byte("masked"))
 	p.mask = false
@@ -98,7 +98,7 @@ func TestHandshakeHelpers(t *testing.T) {
 // TestReadContextResumes: a read cut short by its context, even in the
 // middle of a frame, resumes where it stopped on the next call.
 func TestReadContextResumes(t *testing.T) {
-	c, p := newServerUnderTest(t, Options{})
+	c, p := newServerUnderTest(t, Handshake{}, Options{})
 	f := p.frame(true, 0, 1, []byte("Hello, world!"))
 	for _, cut := range []int{0, 1, 4, 9} {
 		p.write(f[:cut])
@@ -126,7 +126,7 @@ func TestConcurrentWriters(t *testing.T) {
 		if compress {
 			params = &CompressionParams{}
 		}
-		srv, cli := connPair(t, Options{Compression: params, WriteBufferSize: 128}, Options{Compression: params})
+		srv, cli := connPair(t, Handshake{Compression: params}, Options{WriteBufferSize: 128}, Handshake{Compression: params}, Options{})
 		const writers, perWriter = 8, 50
 		var wg sync.WaitGroup
 		for w := range writers {
@@ -188,7 +188,7 @@ func TestConcurrentWriters(t *testing.T) {
 // TestClosePaths: every way of closing leaves no goroutine behind (the
 // leak check runs in TestMain) and fails pending calls.
 func TestClosePaths(t *testing.T) {
-	srv, cli := connPair(t, Options{}, Options{})
+	srv, cli := connPair(t, Handshake{}, Options{}, Handshake{}, Options{})
 	errc := make(chan error, 1)
 	go func() {
 		_, _, err := srv.Read(context.Background())
@@ -202,7 +202,7 @@ func TestClosePaths(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	srv, cli = connPair(t, Options{}, Options{})
+	srv, cli = connPair(t, Handshake{}, Options{}, Handshake{}, Options{})
 	go func() {
 		_, _, err := srv.ReadMessage(context.Background())
 		errc <- err

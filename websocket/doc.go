@@ -10,15 +10,22 @@
 // pieces: [AcceptKey], [ValidKey] and [NewKey] for Sec-WebSocket-Key and
 // Sec-WebSocket-Accept, [SelectProtocol] for Sec-WebSocket-Protocol, and for
 // Sec-WebSocket-Extensions [ParseExtensions], [NegotiateServer] (server),
-// [ClientOffer] and [AcceptClient] (client). The negotiated
-// [CompressionParams] go into [Options.Compression].
+// [ClientOffer] and [AcceptClient] (client). The selected subprotocol and
+// the negotiated [CompressionParams] make up the [Handshake] a connection
+// starts from.
+//
+// # Options
+//
+// [Options] hold every setting of a WebSocket, for both sides: the
+// server's web.WebSocketOptions and the client's aiohttp.WSOptions embed
+// them, and their zero value gives aiohttp's defaults.
 //
 // # Connection
 //
 // [NewConn] takes the net.Conn after the handshake, the buffered reader the
-// handshake was read with (it may hold the first frames already) and the
-// [Role]. A server requires masked frames and sends unmasked ones; a client
-// the other way round.
+// handshake was read with (it may hold the first frames already), the
+// [Role], the [Handshake] and the Options. A server requires masked frames
+// and sends unmasked ones; a client the other way round.
 //
 // Reading: [Conn.ReadMessage] returns every message, control frames
 // included, without acting on them, and hands out a buffer that is reused
@@ -38,6 +45,15 @@
 // drops the connection. A close frame from the peer surfaces as a
 // *[CloseError]; a peer that breaks the protocol gets the matching close
 // frame (1002, 1007 or 1009) and the read returns a *[ProtocolError].
+//
+// # Socket
+//
+// [Socket] adds aiohttp's message-level behaviour on top of a Conn, as
+// both web.WebSocketResponse.Prepare and aiohttp's Session.WSConnect give
+// it: [Socket.Receive] returns a [Message] whose [MessageType] is
+// aiohttp's WSMsgType (TEXT, BINARY, PING, PONG, CLOSE, CLOSING, CLOSED,
+// ERROR), with autoping, autoclose, heartbeat and receive timeout as the
+// Options set them.
 //
 // # Conformance
 //

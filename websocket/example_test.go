@@ -13,8 +13,8 @@ import (
 func Example() {
 	a, b := net.Pipe()
 	ctx := context.Background()
-	srv := websocket.NewConn(a, nil, websocket.Server, websocket.Options{})
-	cli := websocket.NewConn(b, nil, websocket.Client, websocket.Options{})
+	srv := websocket.NewConn(a, nil, websocket.Server, websocket.Handshake{}, websocket.Options{})
+	cli := websocket.NewConn(b, nil, websocket.Client, websocket.Handshake{}, websocket.Options{})
 
 	done := make(chan struct{})
 	go func() { // the server: echo until the peer closes
@@ -53,8 +53,8 @@ func ExampleNegotiateServer() {
 func ExampleConn_ReadMessage() {
 	a, b := net.Pipe()
 	ctx := context.Background()
-	srv := websocket.NewConn(a, nil, websocket.Server, websocket.Options{})
-	cli := websocket.NewConn(b, nil, websocket.Client, websocket.Options{})
+	srv := websocket.NewConn(a, nil, websocket.Server, websocket.Handshake{}, websocket.Options{})
+	cli := websocket.NewConn(b, nil, websocket.Client, websocket.Handshake{}, websocket.Options{})
 	go func() {
 		_ = cli.Ping(ctx, []byte("are you there"))
 		_, msg, _ := cli.ReadMessage(ctx) // the pong

@@ -42,10 +42,11 @@ func FuzzReadFrame(f *testing.F) {
 			role = Client
 		}
 		opts := Options{MaxMessageSize: 1 << 20}
+		var hs Handshake
 		if mode&2 != 0 {
-			opts.Compression = &CompressionParams{ClientNoContextTakeover: mode&4 != 0, ServerNoContextTakeover: mode&4 != 0}
+			hs.Compression = &CompressionParams{ClientNoContextTakeover: mode&4 != 0, ServerNoContextTakeover: mode&4 != 0}
 		}
-		c := NewConn(&memConn{r: bytes.NewReader(data)}, nil, role, opts)
+		c := NewConn(&memConn{r: bytes.NewReader(data)}, nil, role, hs, opts)
 		for range len(data) + 1 {
 			_, p, err := c.ReadMessage(context.Background())
 			if int64(len(p)) > opts.MaxMessageSize {

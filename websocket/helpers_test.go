@@ -55,17 +55,41 @@ type peer struct {
 }
 
 // newServerUnderTest returns a server Conn and a raw client peer.
-func newServerUnderTest(t testing.TB, opts Options) (*Conn, *peer) {
+func newServerUnderTest(t testing.TB, hs Handshake, opts Options) (*Conn, *peer) {
 	a, b := tcpPair(t)
-	c := NewConn(a, nil, Server, opts)
+	c := NewConn(a, nil, Server, hs, opts)
 	t.Cleanup(func() { c.CloseNow() })
 	return c, &peer{t: t, nc: b, br: bufio.NewReader(b), mask: true}
 }
 
+// pipeServerUnderTest is newServerUnderTest over net.Pipe, for tests in a
+// testing/synctest bubble: a goroutine blocked on a pipe is durably
+// blocked, which lets synctest.Wait and the fake clock work (a TCP read
+// does not). A pipe has no buffer: each write waits for the other end to
+// read it.
+func pipeServerUnderTest(t *testing.T, opts Options) (*Conn, *peer) {
+	a, b := net.Pipe()
+	c := NewConn(a, nil, Server, Handshake{}, opts)
+	t.Cleanup(func() { c.CloseNow(); b.Close() })
+	return c, &peer{t: t, nc: b, br: bufio.NewReader(b), mask: true}
+}
+
+// sendAsync writes a frame from another goroutine, for a pipe whose other
+// end reads it later on this one; the channel gets the write's error.
+func (p *peer) sendAsync(fin bool, rsv byte, op byte, payload []byte) <-chan error {
+	frame := p.frame(fin, rsv, op, payload)
+	done := make(chan error, 1)
+	go func() {
+		_, err := p.nc.Write(frame)
+		done <- err
+	}()
+	return done
+}
+
 // newClientUnderTest returns a client Conn and a raw server peer.
-func newClientUnderTest(t testing.TB, opts Options) (*Conn, *peer) {
+func newClientUnderTest(t testing.TB, hs Handshake, opts Options) (*Conn, *peer) {
 	a, b := tcpPair(t)
-	c := NewConn(a, nil, Client, opts)
+	c := NewConn(a, nil, Client, hs, opts)
 	t.Cleanup(func() { c.CloseNow() })
 	return c, &peer{t: t, nc: b, br: bufio.NewReader(b)}
 }
@@ -262,10 +286,10 @@ func readMsg(t *testing.T, c *Conn, typ MessageType, want []byte) {
 }
 
 // connPair returns a server and a client Conn connected over loopback TCP.
-func connPair(t testing.TB, sopts, copts Options) (srv, cli *Conn) {
+func connPair(t testing.TB, shs Handshake, sopts Options, chs Handshake, copts Options) (srv, cli *Conn) {
 	a, b := tcpPair(t)
-	srv = NewConn(a, nil, Server, sopts)
-	cli = NewConn(b, nil, Client, copts)
+	srv = NewConn(a, nil, Server, shs, sopts)
+	cli = NewConn(b, nil, Client, chs, copts)
 	t.Cleanup(func() { srv.CloseNow(); cli.CloseNow() })
 	return srv, cli
 }

@@ -11,140 +11,19 @@ import (
 	"time"
 )
 
-// MsgType is the type of a [Message] a [Socket] receives: aiohttp's
-// WSMsgType, with its values.
-type MsgType int
-
-const (
-	// MsgContinuation is a continuation frame; a Socket never returns it.
-	MsgContinuation MsgType = 0
-	// MsgText is a text message.
-	MsgText MsgType = 1
-	// MsgBinary is a binary message.
-	MsgBinary MsgType = 2
-	// MsgPing is a ping, returned only when autoping is off.
-	MsgPing MsgType = 9
-	// MsgPong is a pong, returned only when autoping is off.
-	MsgPong MsgType = 10
-	// MsgClose is the peer's close frame: Code and Extra hold its code
-	// and reason.
-	MsgClose MsgType = 8
-	// MsgClosing says the socket is closing: the peer's close frame
-	// arrived, or Close was called, and the handshake is not over.
-	MsgClosing MsgType = 256
-	// MsgClosed says the socket is closed.
-	MsgClosed MsgType = 257
-	// MsgError carries an error in Err.
-	MsgError MsgType = 258
-)
-
-// String returns the aiohttp name: "TEXT", "BINARY", "CLOSE", "CLOSING" ...
-func (t MsgType) String() string {
-	switch t {
-	case MsgContinuation:
-		return "CONTINUATION"
-	case MsgText:
-		return "TEXT"
-	case MsgBinary:
-		return "BINARY"
-	case MsgPing:
-		return "PING"
-	case MsgPong:
-		return "PONG"
-	case MsgClose:
-		return "CLOSE"
-	case MsgClosing:
-		return "CLOSING"
-	case MsgClosed:
-		return "CLOSED"
-	case MsgError:
-		return "ERROR"
-	}
-	return "MsgType(" + itoa(int64(t)) + ")"
-}
-
-// Message is what [Socket.Receive] returns (aiohttp's WSMessage). Data
-// belongs to the caller.
-type Message struct {
-	// Type is the kind of message.
-	Type MsgType
-	// Data is the payload of a text, binary, ping or pong message.
-	Data []byte
-	// Extra is the reason of a close frame (MsgClose).
-	Extra string
-	// Code is the code of a close frame (MsgClose), or the socket's close
-	// code for MsgClosed.
-	Code StatusCode
-	// Err is the error of an MsgError message.
-	Err error
-}
-
-// Text returns Data as a string.
-func (m Message) Text() string { return string(m.Data) }
-
-// JSON decodes Data as JSON into v.
-func (m Message) JSON(v any) error { return json.Unmarshal(m.Data, v) }
-
-// SocketOptions configure a [Socket]. The zero value gives aiohttp's
-// defaults: autoclose and autoping on, no heartbeat, no receive timeout,
-// a close timeout of 10 seconds.
-type SocketOptions struct {
-	// NoAutoclose turns aiohttp's autoclose off: a close frame from the
-	// peer is returned as MsgClose and not answered until Close is called.
-	NoAutoclose bool
-	// NoAutoping turns aiohttp's autoping off: pings are returned as
-	// MsgPing (and not answered) and pongs as MsgPong.
-	NoAutoping bool
-	// Heartbeat, when positive, sends a ping after this long without a
-	// received message; when nothing arrives within half of it, the
-	// connection is dropped with close code 1006
-	// ([CloseAbnormalClosure]).
-	Heartbeat time.Duration
-	// ReceiveTimeout, when positive, bounds each Receive: past it Receive
-	// returns an MsgError whose Err wraps context.DeadlineExceeded (the
-	// socket stays usable).
-	ReceiveTimeout time.Duration
-	// CloseTimeout bounds how long Close waits for the peer's close
-	// frame; past it the connection is dropped with code 1006. Zero means
-	// the Conn's close timeout (10 seconds by default).
-	CloseTimeout time.Duration
-	// Protocol is the subprotocol the opening handshake selected, reported
-	// by [Socket.Protocol].
-	Protocol string
-}
-
 // ErrHeartbeatTimeout is the [Socket.Exception] of a socket dropped because
 // no answer to a heartbeat ping arrived in time (aiohttp's
 // ServerTimeoutError).
 var ErrHeartbeatTimeout = errors.New("websocket: no pong received after heartbeat ping")
 
-// ErrReceiveTimeout is wrapped by the error of an MsgError message that
-// [SocketOptions.ReceiveTimeout] caused; it wraps context.DeadlineExceeded.
+// ErrReceiveTimeout is wrapped by the error of a MessageError message that
+// [Options.ReceiveTimeout] caused; it wraps context.DeadlineExceeded.
 var ErrReceiveTimeout = &timeoutError{}
 
 type timeoutError struct{}
 
 func (*timeoutError) Error() string { return "websocket: receive timeout" }
 func (*timeoutError) Unwrap() error { return context.DeadlineExceeded }
-
-// MessageTypeError reports a ReceiveText, ReceiveBytes or ReceiveJSON that
-// got another type of message than it expects (aiohttp's TypeError).
-type MessageTypeError struct {
-	Want MsgType
-	Got  Message
-}
-
-// Error returns "websocket: received message TYPE is not TEXT" and the like.
-func (e *MessageTypeError) Error() string {
-	s := "websocket: received message " + e.Got.Type.String()
-	if e.Got.Err != nil {
-		s += " (" + e.Got.Err.Error() + ")"
-	}
-	return s + " is not " + e.Want.String()
-}
-
-// Unwrap returns the error an MsgError message carried.
-func (e *MessageTypeError) Unwrap() error { return e.Got.Err }
 
 // Socket gives a [Conn] aiohttp's message-level behaviour, shared by the
 // server's web.WebSocketResponse and the client's WSConnect: typed
@@ -155,7 +34,7 @@ func (e *MessageTypeError) Unwrap() error { return e.Got.Err }
 // called from any goroutine, also while another one receives.
 type Socket struct {
 	c    *Conn
-	opts SocketOptions
+	opts Options
 
 	mu          sync.Mutex
 	closeCalled bool       // Close was called (or autoclose answered)
@@ -167,11 +46,10 @@ type Socket struct {
 	hbWaitPong  bool // a heartbeat ping is out
 }
 
-// NewSocket wraps c. When opts.Heartbeat is set, the heartbeat starts now.
-func NewSocket(c *Conn, opts SocketOptions) *Socket {
-	if opts.CloseTimeout > 0 {
-		c.closeTimeout = opts.CloseTimeout
-	}
+// NewSocket wraps c. It uses the message-level fields of opts (Heartbeat,
+// ReceiveTimeout, NoAutoclose and NoAutoping); the others took effect in
+// NewConn. When opts.Heartbeat is set, the heartbeat starts now.
+func NewSocket(c *Conn, opts Options) *Socket {
 	s := &Socket{c: c, opts: opts}
 	s.resetHeartbeat()
 	return s
@@ -181,7 +59,7 @@ func NewSocket(c *Conn, opts SocketOptions) *Socket {
 func (s *Socket) Conn() *Conn { return s.c }
 
 // Protocol returns the subprotocol the handshake selected, or "".
-func (s *Socket) Protocol() string { return s.opts.Protocol }
+func (s *Socket) Protocol() string { return s.c.Protocol() }
 
 // Compressed reports whether permessage-deflate is in use.
 func (s *Socket) Compressed() bool { return s.c.Compressed() }
@@ -277,13 +155,13 @@ func (s *Socket) markClosed(code StatusCode, err error) {
 
 // Receive returns the next message, as aiohttp's receive does:
 //
-//   - text and binary messages as MsgText and MsgBinary;
+//   - text and binary messages as MessageText and MessageBinary;
 //   - pings and pongs only with NoAutoping (otherwise pings are answered
 //     and pongs skipped);
-//   - the peer's close frame as MsgClose, answered at once unless
-//     NoAutoclose is set; when Close was called first, MsgClosing;
-//   - MsgClosed once the socket is closed, on every later call;
-//   - MsgError for a protocol violation (the connection is then closed
+//   - the peer's close frame as MessageClose, answered at once unless
+//     NoAutoclose is set; when Close was called first, MessageClosing;
+//   - MessageClosed once the socket is closed, on every later call;
+//   - MessageError for a protocol violation (the connection is then closed
 //     with the matching code), a dropped connection, an ended ctx or the
 //     receive timeout (these two leave the socket usable).
 func (s *Socket) Receive(ctx context.Context) Message {
@@ -292,10 +170,10 @@ func (s *Socket) Receive(ctx context.Context) Message {
 		closed, peerClosed, code := s.closed, s.peerClosed, s.closeCode
 		s.mu.Unlock()
 		if closed {
-			return Message{Type: MsgClosed, Code: code}
+			return Message{Type: MessageClosed, Code: code}
 		}
 		if peerClosed {
-			return Message{Type: MsgClosing}
+			return Message{Type: MessageClosing}
 		}
 		rctx := ctx
 		var cancel context.CancelFunc
@@ -316,14 +194,14 @@ func (s *Socket) Receive(ctx context.Context) Message {
 				_ = s.c.Pong(ctx, p)
 				continue
 			}
-			return Message{Type: MsgPing, Data: bytes.Clone(p)}
+			return Message{Type: MessagePing, Data: bytes.Clone(p)}
 		case MessagePong:
 			if !s.opts.NoAutoping {
 				continue
 			}
-			return Message{Type: MsgPong, Data: bytes.Clone(p)}
+			return Message{Type: MessagePong, Data: bytes.Clone(p)}
 		}
-		return Message{Type: MsgType(typ), Data: bytes.Clone(p)}
+		return Message{Type: typ, Data: bytes.Clone(p)}
 	}
 }
 
@@ -344,7 +222,7 @@ func (s *Socket) readError(ctx, rctx context.Context, err error) Message {
 		s.mu.Unlock()
 		if initiated {
 			// Close is waiting for this frame and finishes the job.
-			return Message{Type: MsgClosing}
+			return Message{Type: MessageClosing}
 		}
 		if autoclose {
 			echo := ce.Code
@@ -354,14 +232,14 @@ func (s *Socket) readError(ctx, rctx context.Context, err error) Message {
 			_ = s.c.Close(echo, "")
 			s.markClosed(ce.Code, nil)
 		}
-		return Message{Type: MsgClose, Code: ce.Code, Extra: ce.Reason}
+		return Message{Type: MessageClose, Code: ce.Code, Extra: ce.Reason}
 	case errors.As(err, &pe):
 		s.markClosed(pe.Code, pe)
-		return Message{Type: MsgError, Err: pe}
+		return Message{Type: MessageError, Err: pe}
 	case ctx.Err() != nil:
-		return Message{Type: MsgError, Err: ctx.Err()}
+		return Message{Type: MessageError, Err: ctx.Err()}
 	case rctx.Err() != nil:
-		return Message{Type: MsgError, Err: context.Cause(rctx)}
+		return Message{Type: MessageError, Err: context.Cause(rctx)}
 	}
 	s.mu.Lock()
 	ending := s.closeCalled || s.closed
@@ -369,21 +247,21 @@ func (s *Socket) readError(ctx, rctx context.Context, err error) Message {
 	if ending {
 		// Close or the heartbeat dropped the connection under us.
 		s.markClosed(CloseAbnormalClosure, nil)
-		return Message{Type: MsgClosed, Code: s.CloseCode()}
+		return Message{Type: MessageClosed, Code: s.CloseCode()}
 	}
 	s.markClosed(CloseAbnormalClosure, err)
 	_ = s.c.CloseNow()
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return Message{Type: MsgClosed, Code: CloseAbnormalClosure}
+		return Message{Type: MessageClosed, Code: CloseAbnormalClosure}
 	}
-	return Message{Type: MsgError, Err: err}
+	return Message{Type: MessageError, Err: err}
 }
 
 // ReceiveText receives the next message, which must be text.
 func (s *Socket) ReceiveText(ctx context.Context) (string, error) {
 	m := s.Receive(ctx)
-	if m.Type != MsgText {
-		return "", &MessageTypeError{Want: MsgText, Got: m}
+	if m.Type != MessageText {
+		return "", &MessageTypeError{Want: MessageText, Got: m}
 	}
 	return string(m.Data), nil
 }
@@ -391,8 +269,8 @@ func (s *Socket) ReceiveText(ctx context.Context) (string, error) {
 // ReceiveBytes receives the next message, which must be binary.
 func (s *Socket) ReceiveBytes(ctx context.Context) ([]byte, error) {
 	m := s.Receive(ctx)
-	if m.Type != MsgBinary {
-		return nil, &MessageTypeError{Want: MsgBinary, Got: m}
+	if m.Type != MessageBinary {
+		return nil, &MessageTypeError{Want: MessageBinary, Got: m}
 	}
 	return m.Data, nil
 }
@@ -401,28 +279,28 @@ func (s *Socket) ReceiveBytes(ctx context.Context) ([]byte, error) {
 // it as JSON into v.
 func (s *Socket) ReceiveJSON(ctx context.Context, v any) error {
 	m := s.Receive(ctx)
-	if m.Type != MsgText {
-		return &MessageTypeError{Want: MsgText, Got: m}
+	if m.Type != MessageText {
+		return &MessageTypeError{Want: MessageText, Got: m}
 	}
 	return m.JSON(v)
 }
 
 // Messages iterates over the received messages, as aiohttp's async for
-// does: it ends at MsgClose, MsgClosing or MsgClosed (not yielded), and
-// after yielding an MsgError.
+// does: it ends at MessageClose, MessageClosing or MessageClosed (not yielded), and
+// after yielding a MessageError.
 //
 //	for msg := range ws.Messages(ctx) {
-//		if msg.Type == websocket.MsgText { ws.SendStr(ctx, msg.Text()) }
+//		if msg.Type == websocket.MessageText { ws.SendStr(ctx, msg.Text()) }
 //	}
 func (s *Socket) Messages(ctx context.Context) iter.Seq[Message] {
 	return func(yield func(Message) bool) {
 		for {
 			m := s.Receive(ctx)
 			switch m.Type {
-			case MsgClose, MsgClosing, MsgClosed:
+			case MessageClose, MessageClosing, MessageClosed:
 				return
 			}
-			if !yield(m) || m.Type == MsgError {
+			if !yield(m) || m.Type == MessageError {
 				return
 			}
 		}
@@ -470,7 +348,7 @@ func (s *Socket) Pong(ctx context.Context, data []byte) error { return s.c.Pong(
 // and message and waits for the peer's close frame, up to the close
 // timeout or the end of ctx, then closes the connection. When no answer
 // came, the close code is 1006. Close may run while another goroutine
-// receives; that goroutine gets MsgClosing and then MsgClosed. Calling
+// receives; that goroutine gets MessageClosing and then MessageClosed. Calling
 // Close again, or after the socket closed, does nothing and returns nil.
 func (s *Socket) Close(ctx context.Context, code StatusCode, message string) error {
 	s.mu.Lock()

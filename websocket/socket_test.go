@@ -6,16 +6,23 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
-func socketPair(t *testing.T, sopts SocketOptions) (*Socket, *peer) {
-	c, p := newServerUnderTest(t, Options{})
-	return NewSocket(c, sopts), p
+func socketPair(t *testing.T, opts Options) (*Socket, *peer) {
+	c, p := newServerUnderTest(t, Handshake{}, opts)
+	return NewSocket(c, opts), p
+}
+
+// pipeSocketPair is socketPair over net.Pipe, for a synctest bubble.
+func pipeSocketPair(t *testing.T, opts Options) (*Socket, *peer) {
+	c, p := pipeServerUnderTest(t, opts)
+	return NewSocket(c, opts), p
 }
 
 func TestSocketEchoTypes(t *testing.T) {
-	s, p := socketPair(t, SocketOptions{})
+	s, p := socketPair(t, Options{})
 	ctx := context.Background()
 	p.send(true, 0, 1, []byte("hello"))
 	p.send(true, 0, 2, []byte{1, 2, 3})
@@ -33,7 +40,7 @@ func TestSocketEchoTypes(t *testing.T) {
 	p.send(true, 0, 2, []byte("x"))
 	_, err := s.ReceiveText(ctx)
 	var te *MessageTypeError
-	if !errors.As(err, &te) || te.Got.Type != MsgBinary {
+	if !errors.As(err, &te) || te.Got.Type != MessageBinary {
 		t.Fatalf("ReceiveText of binary: %v", err)
 	}
 	if err := s.SendJSON(ctx, map[string]int{"b": 2}); err != nil {
@@ -51,12 +58,12 @@ func TestSocketEchoTypes(t *testing.T) {
 }
 
 func TestSocketAutopingAndAutoclose(t *testing.T) {
-	s, p := socketPair(t, SocketOptions{})
+	s, p := socketPair(t, Options{})
 	ctx := context.Background()
 	p.send(true, 0, 9, []byte("pi"))
 	p.send(true, 0, 10, []byte("po"))
 	p.send(true, 0, 1, []byte("after"))
-	if m := s.Receive(ctx); m.Type != MsgText || m.Text() != "after" {
+	if m := s.Receive(ctx); m.Type != MessageText || m.Text() != "after" {
 		t.Fatalf("got %v %q", m.Type, m.Data)
 	}
 	if f := p.mustRead(); f.op != 10 || string(f.payload) != "pi" {
@@ -64,12 +71,12 @@ func TestSocketAutopingAndAutoclose(t *testing.T) {
 	}
 	p.send(true, 0, 8, closePayload(CloseGoingAway, "bye"))
 	m := s.Receive(ctx)
-	if m.Type != MsgClose || m.Code != CloseGoingAway || m.Extra != "bye" {
+	if m.Type != MessageClose || m.Code != CloseGoingAway || m.Extra != "bye" {
 		t.Fatalf("got %+v", m)
 	}
 	p.expectClose(CloseGoingAway)
 	p.expectEOF()
-	if m := s.Receive(ctx); m.Type != MsgClosed {
+	if m := s.Receive(ctx); m.Type != MessageClosed {
 		t.Fatalf("after close: %v", m.Type)
 	}
 	if !s.Closed() || s.CloseCode() != CloseGoingAway {
@@ -81,21 +88,21 @@ func TestSocketAutopingAndAutoclose(t *testing.T) {
 }
 
 func TestSocketNoAutoping(t *testing.T) {
-	s, p := socketPair(t, SocketOptions{NoAutoping: true, NoAutoclose: true})
+	s, p := socketPair(t, Options{NoAutoping: true, NoAutoclose: true})
 	ctx := context.Background()
 	p.send(true, 0, 9, []byte("pi"))
 	p.send(true, 0, 10, []byte("po"))
-	if m := s.Receive(ctx); m.Type != MsgPing || m.Text() != "pi" {
+	if m := s.Receive(ctx); m.Type != MessagePing || m.Text() != "pi" {
 		t.Fatalf("got %v", m.Type)
 	}
-	if m := s.Receive(ctx); m.Type != MsgPong || m.Text() != "po" {
+	if m := s.Receive(ctx); m.Type != MessagePong || m.Text() != "po" {
 		t.Fatalf("got %v", m.Type)
 	}
 	p.send(true, 0, 8, closePayload(CloseOK, ""))
-	if m := s.Receive(ctx); m.Type != MsgClose || m.Code != CloseOK {
+	if m := s.Receive(ctx); m.Type != MessageClose || m.Code != CloseOK {
 		t.Fatalf("got %+v", m)
 	}
-	if m := s.Receive(ctx); m.Type != MsgClosing {
+	if m := s.Receive(ctx); m.Type != MessageClosing {
 		t.Fatalf("got %+v", m)
 	}
 	if s.Closed() {
@@ -111,7 +118,7 @@ func TestSocketNoAutoping(t *testing.T) {
 }
 
 func TestSocketCloseHandshake(t *testing.T) {
-	s, p := socketPair(t, SocketOptions{})
+	s, p := socketPair(t, Options{})
 	done := make(chan error, 1)
 	go func() { done <- s.Close(context.Background(), CloseOK, "done") }()
 	p.expectClose(CloseOK)
@@ -127,140 +134,173 @@ func TestSocketCloseHandshake(t *testing.T) {
 	}
 }
 
+// TestSocketCloseWhileReceiving: a receiver blocked in Receive when Close
+// is called gets CLOSING when the peer's close frame arrives, Close
+// completes the handshake with the code it sent, and Receive then returns
+// CLOSED.
 func TestSocketCloseWhileReceiving(t *testing.T) {
-	s, p := socketPair(t, SocketOptions{})
-	got := make(chan []MsgType, 1)
-	go func() {
-		var types []MsgType
-		for {
-			m := s.Receive(context.Background())
-			types = append(types, m.Type)
-			if m.Type == MsgClosed {
-				break
-			}
+	synctest.Test(t, func(t *testing.T) {
+		s, p := pipeSocketPair(t, Options{})
+		got := make(chan Message, 1)
+		go func() { got <- s.Receive(context.Background()) }()
+		synctest.Wait() // the receiver is blocked reading
+		start := time.Now()
+		done := make(chan error, 1)
+		go func() { done <- s.Close(context.Background(), CloseGoingAway, "") }()
+		p.expectClose(CloseGoingAway)
+		synctest.Wait() // Close waits for the peer's close frame
+		p.send(true, 0, 8, closePayload(CloseGoingAway, ""))
+		if m := <-got; m.Type != MessageClosing {
+			t.Fatalf("receiver got %+v, want CLOSING", m)
 		}
-		got <- types
-	}()
-	time.Sleep(20 * time.Millisecond)
-	done := make(chan error, 1)
-	go func() { done <- s.Close(context.Background(), CloseGoingAway, "") }()
-	p.expectClose(CloseGoingAway)
-	p.send(true, 0, 8, closePayload(CloseGoingAway, ""))
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	types := <-got
-	if types[len(types)-1] != MsgClosed {
-		t.Fatalf("receiver saw %v", types)
-	}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(start); d != 0 {
+			t.Fatalf("Close returned after %v: it did not see the close frame the receiver got", d)
+		}
+		if m := s.Receive(context.Background()); m.Type != MessageClosed || m.Code != CloseGoingAway {
+			t.Fatalf("then %+v, want CLOSED 1001", m)
+		}
+	})
 }
 
+// TestSocketCloseTimeout: a peer that never answers the close frame is cut
+// off after exactly the close timeout, with close code 1006.
 func TestSocketCloseTimeout(t *testing.T) {
-	s, p := socketPair(t, SocketOptions{CloseTimeout: 100 * time.Millisecond})
-	start := time.Now()
-	if err := s.Close(context.Background(), CloseOK, ""); err != nil {
-		t.Fatal(err)
-	}
-	if d := time.Since(start); d < 90*time.Millisecond || d > 3*time.Second {
-		t.Fatalf("close took %v", d)
-	}
-	if s.CloseCode() != CloseAbnormalClosure {
-		t.Fatalf("code %d, want 1006", s.CloseCode())
-	}
-	p.expectClose(CloseOK)
-	p.expectEOF()
-}
-
-func TestSocketHeartbeatNoPong(t *testing.T) {
-	s, p := socketPair(t, SocketOptions{Heartbeat: 100 * time.Millisecond})
-	m := s.Receive(context.Background())
-	if m.Type != MsgClosed || m.Code != CloseAbnormalClosure {
-		t.Fatalf("got %+v, want CLOSED 1006", m)
-	}
-	if !errors.Is(s.Exception(), ErrHeartbeatTimeout) || s.CloseCode() != CloseAbnormalClosure {
-		t.Fatalf("exception %v code %d", s.Exception(), s.CloseCode())
-	}
-	if f := p.mustRead(); f.op != 9 {
-		t.Fatalf("want a ping, got op %d", f.op)
-	}
-	p.expectEOF()
-}
-
-func TestSocketHeartbeatAnswered(t *testing.T) {
-	s, p := socketPair(t, SocketOptions{Heartbeat: 60 * time.Millisecond})
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { // a peer that answers every ping
-		defer wg.Done()
-		for {
-			f, err := p.read()
-			if err != nil {
-				return
-			}
-			if f.op == 9 {
-				p.nc.Write(p.frame(true, 0, 10, f.payload))
-			}
-			select {
-			case <-stop:
-				return
-			default:
-			}
+	synctest.Test(t, func(t *testing.T) {
+		s, p := pipeSocketPair(t, Options{CloseTimeout: 100 * time.Millisecond})
+		start := time.Now()
+		done := make(chan error, 1)
+		go func() { done <- s.Close(context.Background(), CloseOK, "") }()
+		p.expectClose(CloseOK)
+		if err := <-done; err != nil {
+			t.Fatal(err)
 		}
-	}()
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	m := s.Receive(ctx)
-	cancel()
-	if m.Type != MsgError || !errors.Is(m.Err, context.DeadlineExceeded) {
-		t.Fatalf("got %+v", m)
-	}
-	if s.Closed() {
-		t.Fatal("answered heartbeat closed the socket")
-	}
-	close(stop)
-	s.c.CloseNow()
-	wg.Wait()
+		if d := time.Since(start); d != 100*time.Millisecond {
+			t.Fatalf("close took %v, want the close timeout", d)
+		}
+		if s.CloseCode() != CloseAbnormalClosure {
+			t.Fatalf("code %d, want 1006", s.CloseCode())
+		}
+		p.expectEOF()
+	})
 }
 
+// TestSocketHeartbeatNoPong: the heartbeat pings after Heartbeat without a
+// message and drops the connection half of it later when no pong came.
+func TestSocketHeartbeatNoPong(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, p := pipeSocketPair(t, Options{Heartbeat: 100 * time.Millisecond})
+		start := time.Now()
+		got := make(chan Message, 1)
+		go func() { got <- s.Receive(context.Background()) }()
+		if f := p.mustRead(); f.op != 9 {
+			t.Fatalf("want a ping, got op %d", f.op)
+		}
+		if d := time.Since(start); d != 100*time.Millisecond {
+			t.Fatalf("ping after %v, want 100ms", d)
+		}
+		p.expectEOF()
+		if d := time.Since(start); d != 150*time.Millisecond {
+			t.Fatalf("dropped after %v, want 150ms", d)
+		}
+		m := <-got
+		if m.Type != MessageClosed || m.Code != CloseAbnormalClosure {
+			t.Fatalf("got %+v, want CLOSED 1006", m)
+		}
+		if !errors.Is(s.Exception(), ErrHeartbeatTimeout) || s.CloseCode() != CloseAbnormalClosure {
+			t.Fatalf("exception %v code %d", s.Exception(), s.CloseCode())
+		}
+	})
+}
+
+// TestSocketHeartbeatAnswered: a peer that answers every heartbeat ping
+// keeps the socket open; each pong restarts the heartbeat.
+func TestSocketHeartbeatAnswered(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s, p := pipeSocketPair(t, Options{Heartbeat: 60 * time.Millisecond})
+		pings := make(chan int, 1)
+		go func() { // a peer that answers every ping until the connection ends
+			n := 0
+			for {
+				f, err := p.read()
+				if err != nil {
+					pings <- n
+					return
+				}
+				if f.op == 9 {
+					n++
+					p.nc.Write(p.frame(true, 0, 10, f.payload))
+				}
+			}
+		}()
+		ctx, cancel := context.WithTimeout(context.Background(), 270*time.Millisecond)
+		m := s.Receive(ctx)
+		cancel()
+		if m.Type != MessageError || !errors.Is(m.Err, context.DeadlineExceeded) {
+			t.Fatalf("got %+v", m)
+		}
+		if s.Closed() {
+			t.Fatal("answered heartbeat closed the socket")
+		}
+		s.c.CloseNow()
+		if n := <-pings; n != 4 {
+			t.Fatalf("%d pings in 270ms, want 4 (at 60, 120, 180 and 240ms)", n)
+		}
+	})
+}
+
+// TestSocketReceiveTimeout: Receive gives up after ReceiveTimeout and the
+// socket stays usable.
 func TestSocketReceiveTimeout(t *testing.T) {
-	s, p := socketPair(t, SocketOptions{ReceiveTimeout: 50 * time.Millisecond})
-	m := s.Receive(context.Background())
-	if m.Type != MsgError || !errors.Is(m.Err, context.DeadlineExceeded) || !errors.Is(m.Err, ErrReceiveTimeout) {
-		t.Fatalf("got %+v", m)
-	}
-	p.send(true, 0, 1, []byte("late"))
-	if m := s.Receive(context.Background()); m.Type != MsgText || m.Text() != "late" {
-		t.Fatalf("after timeout: %+v", m)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		s, p := pipeSocketPair(t, Options{ReceiveTimeout: 50 * time.Millisecond})
+		start := time.Now()
+		m := s.Receive(context.Background())
+		if m.Type != MessageError || !errors.Is(m.Err, context.DeadlineExceeded) || !errors.Is(m.Err, ErrReceiveTimeout) {
+			t.Fatalf("got %+v", m)
+		}
+		if d := time.Since(start); d != 50*time.Millisecond {
+			t.Fatalf("timed out after %v, want 50ms", d)
+		}
+		sent := p.sendAsync(true, 0, 1, []byte("late"))
+		if m := s.Receive(context.Background()); m.Type != MessageText || m.Text() != "late" {
+			t.Fatalf("after timeout: %+v", m)
+		}
+		if err := <-sent; err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 func TestSocketProtocolError(t *testing.T) {
-	s, p := socketPair(t, SocketOptions{})
+	s, p := socketPair(t, Options{})
 	p.send(true, 4, 1, []byte("rsv")) // RSV1 without compression
 	m := s.Receive(context.Background())
 	var pe *ProtocolError
-	if m.Type != MsgError || !errors.As(m.Err, &pe) || pe.Code != CloseProtocolError {
+	if m.Type != MessageError || !errors.As(m.Err, &pe) || pe.Code != CloseProtocolError {
 		t.Fatalf("got %+v", m)
 	}
 	if s.CloseCode() != CloseProtocolError || s.Exception() == nil {
 		t.Fatalf("code %d exc %v", s.CloseCode(), s.Exception())
 	}
 	p.expectClose(CloseProtocolError)
-	if m := s.Receive(context.Background()); m.Type != MsgClosed {
+	if m := s.Receive(context.Background()); m.Type != MessageClosed {
 		t.Fatalf("then %v", m.Type)
 	}
 }
 
 func TestSocketPeerDrops(t *testing.T) {
-	s, p := socketPair(t, SocketOptions{})
+	s, p := socketPair(t, Options{})
 	p.nc.Close()
-	if m := s.Receive(context.Background()); m.Type != MsgClosed || m.Code != CloseAbnormalClosure {
+	if m := s.Receive(context.Background()); m.Type != MessageClosed || m.Code != CloseAbnormalClosure {
 		t.Fatalf("got %+v", m)
 	}
 }
 
 func TestSocketMessagesIterator(t *testing.T) {
-	s, p := socketPair(t, SocketOptions{})
+	s, p := socketPair(t, Options{})
 	for i := range 3 {
 		p.send(true, 0, 1, fmt.Appendf(nil, "m%d", i))
 	}
@@ -276,9 +316,9 @@ func TestSocketMessagesIterator(t *testing.T) {
 }
 
 func TestSocketConcurrentSends(t *testing.T) {
-	srv, cli := connPair(t, Options{}, Options{})
-	s := NewSocket(srv, SocketOptions{})
-	c := NewSocket(cli, SocketOptions{})
+	srv, cli := connPair(t, Handshake{}, Options{}, Handshake{}, Options{})
+	s := NewSocket(srv, Options{})
+	c := NewSocket(cli, Options{})
 	const senders, each = 16, 50
 	var wg sync.WaitGroup
 	for g := range senders {
@@ -324,8 +364,11 @@ func TestSocketConcurrentSends(t *testing.T) {
 	}
 }
 
-func TestMsgTypeString(t *testing.T) {
-	for typ, want := range map[MsgType]string{MsgText: "TEXT", MsgClosing: "CLOSING", MsgError: "ERROR", 77: "MsgType(77)"} {
+func TestMessageTypeString(t *testing.T) {
+	for typ, want := range map[MessageType]string{
+		MessageText: "TEXT", MessageBinary: "BINARY", MessageClose: "CLOSE", MessagePing: "PING", MessagePong: "PONG",
+		MessageClosing: "CLOSING", MessageClosed: "CLOSED", MessageError: "ERROR", 77: "MessageType(77)",
+	} {
 		if typ.String() != want {
 			t.Errorf("%d: %q", int(typ), typ.String())
 		}

@@ -12,18 +12,18 @@ import (
 // serveOurs is package web with a WebSocketResponse, through the Socket
 // API (Receive / SendBytes / SendStr), as an application would use it.
 func serveOurs(addr string) error {
-	return serveWeb(addr, func(ctx context.Context, ws *web.WebSocketResponse) {
+	return serveWeb(addr, func(ctx context.Context, ws *websocket.Socket) {
 		var st state
 		for {
 			msg := ws.Receive(ctx)
 			switch msg.Type {
-			case websocket.MsgBinary:
+			case websocket.MessageBinary:
 				if st.onBinary(msg.Data) {
 					if ws.SendBytes(ctx, msg.Data) != nil {
 						return
 					}
 				}
-			case websocket.MsgText:
+			case websocket.MessageText:
 				if r, ok := st.onText(msg.Data); ok {
 					if ws.SendStr(ctx, r) != nil {
 						return
@@ -40,8 +40,8 @@ func serveOurs(addr string) error {
 // websocket.Conn underneath the Socket directly: ReadMessage hands out its
 // own buffer (no copy) and WriteMessage sends from the caller's slice.
 func serveOursConn(addr string) error {
-	return serveWeb(addr, func(ctx context.Context, ws *web.WebSocketResponse) {
-		c := ws.Socket().Conn()
+	return serveWeb(addr, func(ctx context.Context, ws *websocket.Socket) {
+		c := ws.Conn()
 		var st state
 		for {
 			typ, p, err := c.ReadMessage(ctx)
@@ -73,14 +73,16 @@ func serveOursConn(addr string) error {
 	})
 }
 
-func serveWeb(addr string, loop func(context.Context, *web.WebSocketResponse)) error {
+func serveWeb(addr string, loop func(context.Context, *websocket.Socket)) error {
 	app := web.NewApplication()
 	app.Router.Get("/ws", func(r *web.Request) (web.Response, error) {
-		ws := web.NewWebSocketResponse(web.WebSocketOptions{NoCompress: true, MaxMsgSize: -1})
-		if err := ws.Prepare(r); err != nil {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{Options: websocket.Options{
+			Compress: websocket.CompressOff, MaxMessageSize: -1}})
+		sock, err := ws.Prepare(r)
+		if err != nil {
 			return nil, err
 		}
-		loop(r.Context(), ws)
+		loop(r.Context(), sock)
 		return ws, nil
 	})
 	return web.RunApp(app, web.RunOptions{Addr: addr, Out: io.Discard})
@@ -110,11 +112,11 @@ func (c *oursClient) Read() (bool, []byte, error) {
 	for {
 		msg := c.ws.Receive(c.ctx)
 		switch msg.Type {
-		case websocket.MsgText:
+		case websocket.MessageText:
 			return true, msg.Data, nil
-		case websocket.MsgBinary:
+		case websocket.MessageBinary:
 			return false, msg.Data, nil
-		case websocket.MsgError:
+		case websocket.MessageError:
 			return false, nil, msg.Err
 		default:
 			return false, nil, io.ErrUnexpectedEOF

@@ -81,9 +81,9 @@ func wsMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		hctx, cancel = context.WithTimeout(ctx, cfg.timeout)
 	}
 	defer cancel()
-	opts := aiohttp.WSOptions{Protocols: cfg.protocols, CloseTimeout: wsCloseTimeout}
+	opts := aiohttp.WSOptions{Options: websocket.Options{Protocols: cfg.protocols, CloseTimeout: wsCloseTimeout}}
 	if cfg.compress {
-		opts.Compress = 15
+		opts.Compress = websocket.CompressOn
 	}
 	// Interactive, pings and pongs come to the command: it answers pings
 	// itself and uses a pong to know the server has answered all it was
@@ -179,7 +179,7 @@ func wsParse(args []string, stdout, stderr io.Writer) (*wsConfig, int) {
 
 // wsPrint writes a received text or binary message to w.
 func wsPrint(w io.Writer, m websocket.Message) {
-	if m.Type == websocket.MsgBinary {
+	if m.Type == websocket.MessageBinary {
 		fmt.Fprintf(w, "<binary %d bytes>\n", len(m.Data))
 		return
 	}
@@ -221,21 +221,21 @@ func wsScripted(ctx, wctx context.Context, sock *websocket.Socket, cfg *wsConfig
 	for got := 0; got < cfg.count; {
 		m := sock.Receive(wctx)
 		switch m.Type {
-		case websocket.MsgText, websocket.MsgBinary:
+		case websocket.MessageText, websocket.MessageBinary:
 			wsPrint(stdout, m)
 			got++
-		case websocket.MsgClose:
+		case websocket.MessageClose:
 			wsServerClosed(stderr, m.Code, m.Extra)
 			fmt.Fprintf(stderr, "aiohttp ws: connection closed after %d of %d messages\n", got, cfg.count)
 			return 1
-		case websocket.MsgError:
+		case websocket.MessageError:
 			err := m.Err
 			if errors.Is(err, context.DeadlineExceeded) {
 				err = fmt.Errorf("timed out after %d of %d messages", got, cfg.count)
 			}
 			fmt.Fprintf(stderr, "aiohttp ws: %v\n", err)
 			return 1
-		case websocket.MsgClosing, websocket.MsgClosed:
+		case websocket.MessageClosing, websocket.MessageClosed:
 			fmt.Fprintf(stderr, "aiohttp ws: connection closed (%d) after %d of %d messages\n", sock.CloseCode(), got, cfg.count)
 			return 1
 		}
@@ -266,27 +266,27 @@ func wsInteractive(ctx context.Context, sock *websocket.Socket, stdin io.Reader,
 		for {
 			m := sock.Receive(rctx)
 			switch m.Type {
-			case websocket.MsgText, websocket.MsgBinary:
+			case websocket.MessageText, websocket.MessageBinary:
 				wsPrint(stdout, m)
 				continue
-			case websocket.MsgPing:
+			case websocket.MessagePing:
 				_ = sock.Pong(rctx, m.Data)
 				continue
-			case websocket.MsgPong:
+			case websocket.MessagePong:
 				if string(m.Data) == wsFlushToken {
 					flushOnce.Do(func() { close(flushed) })
 				}
 				continue
-			case websocket.MsgClose:
+			case websocket.MessageClose:
 				recvCode <- wsServerClosed(stderr, m.Code, m.Extra)
-			case websocket.MsgClosing, websocket.MsgClosed:
+			case websocket.MessageClosing, websocket.MessageClosed:
 				if closing.Load() {
 					recvCode <- 0
 				} else {
 					fmt.Fprintf(stderr, "aiohttp ws: connection closed (%d)\n", sock.CloseCode())
 					recvCode <- 1
 				}
-			case websocket.MsgError:
+			case websocket.MessageError:
 				if closing.Load() {
 					recvCode <- 0
 				} else {

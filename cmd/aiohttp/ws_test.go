@@ -71,33 +71,36 @@ func pushApp(code websocket.StatusCode, reason string) *web.Application {
 	app := web.NewApplication()
 	app.Router.Get("/push", func(req *web.Request) (web.Response, error) {
 		ws := web.NewWebSocketResponse(web.WebSocketOptions{})
-		if err := ws.Prepare(req); err != nil {
+		sock, err := ws.Prepare(req)
+		if err != nil {
 			return nil, err
 		}
 		ctx := req.Context()
-		_ = ws.SendStr(ctx, "one")
-		_ = ws.SendBytes(ctx, []byte{0, 1, 2, 3, 4})
-		_ = ws.Close(ctx, code, reason)
+		_ = sock.SendStr(ctx, "one")
+		_ = sock.SendBytes(ctx, []byte{0, 1, 2, 3, 4})
+		_ = sock.Close(ctx, code, reason)
 		return ws, nil
 	})
 	app.Router.Get("/silent", func(req *web.Request) (web.Response, error) {
 		ws := web.NewWebSocketResponse(web.WebSocketOptions{})
-		if err := ws.Prepare(req); err != nil {
+		sock, err := ws.Prepare(req)
+		if err != nil {
 			return nil, err
 		}
-		for range ws.Messages(req.Context()) {
+		for range sock.Messages(req.Context()) {
 		}
 		return ws, nil
 	})
 	app.Router.Get("/beat", func(req *web.Request) (web.Response, error) {
-		ws := web.NewWebSocketResponse(web.WebSocketOptions{Heartbeat: 40 * time.Millisecond})
-		if err := ws.Prepare(req); err != nil {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{Options: websocket.Options{Heartbeat: 40 * time.Millisecond}})
+		sock, err := ws.Prepare(req)
+		if err != nil {
 			return nil, err
 		}
 		ctx := req.Context()
-		for msg := range ws.Messages(ctx) {
-			if msg.Type == websocket.MsgText {
-				_ = ws.SendStr(ctx, msg.Text())
+		for msg := range sock.Messages(ctx) {
+			if msg.Type == websocket.MessageText {
+				_ = sock.SendStr(ctx, msg.Text())
 			}
 		}
 		return ws, nil

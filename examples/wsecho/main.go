@@ -116,24 +116,25 @@ func newApp(log io.Writer) *web.Application {
 // prepare, then a loop over the received messages.
 func echo(req *web.Request, log io.Writer) (web.Response, error) {
 	ws := web.NewWebSocketResponse(web.WebSocketOptions{})
-	if err := ws.Prepare(req); err != nil {
+	sock, err := ws.Prepare(req)
+	if err != nil {
 		return nil, err
 	}
 	fmt.Fprintln(log, "websocket connection opened")
 	ctx := req.Context()
 loop:
-	for msg := range ws.Messages(ctx) {
+	for msg := range sock.Messages(ctx) {
 		var err error
 		switch msg.Type {
-		case websocket.MsgText:
+		case websocket.MessageText:
 			if msg.Text() == "close" {
-				_ = ws.Close(ctx, websocket.CloseOK, "")
+				_ = sock.Close(ctx, websocket.CloseOK, "")
 				break loop
 			}
-			err = ws.SendStr(ctx, msg.Text())
-		case websocket.MsgBinary:
-			err = ws.SendBytes(ctx, msg.Data)
-		case websocket.MsgError:
+			err = sock.SendStr(ctx, msg.Text())
+		case websocket.MessageBinary:
+			err = sock.SendBytes(ctx, msg.Data)
+		case websocket.MessageError:
 			err = msg.Err
 		}
 		if err != nil {
@@ -141,7 +142,7 @@ loop:
 			break loop
 		}
 	}
-	fmt.Fprintf(log, "websocket connection closed (%d)\n", ws.CloseCode())
+	fmt.Fprintf(log, "websocket connection closed (%d)\n", sock.CloseCode())
 	return ws, nil // returning it closes it, if it is not closed yet
 }
 
@@ -179,11 +180,11 @@ func client(ctx context.Context, out io.Writer, url string, msgs []string, binar
 	}
 	for msg := range ws.Messages(ctx) {
 		switch msg.Type {
-		case websocket.MsgText:
+		case websocket.MessageText:
 			fmt.Fprintf(out, "< %s\n", msg.Data)
-		case websocket.MsgBinary:
+		case websocket.MessageBinary:
 			fmt.Fprintf(out, "< <binary %d bytes>\n", len(msg.Data))
-		case websocket.MsgError:
+		case websocket.MessageError:
 			return msg.Err
 		default:
 			continue

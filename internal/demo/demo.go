@@ -102,22 +102,23 @@ type apiError struct {
 // back as text, binary as binary, and the text "close" closes the socket.
 func wsEcho(req *web.Request) (web.Response, error) {
 	ws := web.NewWebSocketResponse(web.WebSocketOptions{})
-	if err := ws.Prepare(req); err != nil {
+	sock, err := ws.Prepare(req)
+	if err != nil {
 		return nil, err
 	}
 	ctx := req.Context()
-	for msg := range ws.Messages(ctx) {
+	for msg := range sock.Messages(ctx) {
 		switch msg.Type {
-		case websocket.MsgText:
+		case websocket.MessageText:
 			if msg.Text() == "close" {
-				_ = ws.Close(ctx, websocket.CloseOK, "")
+				_ = sock.Close(ctx, websocket.CloseOK, "")
 				return ws, nil
 			}
-			if err := ws.SendStr(ctx, msg.Text()); err != nil {
+			if err := sock.SendStr(ctx, msg.Text()); err != nil {
 				return ws, nil
 			}
-		case websocket.MsgBinary:
-			if err := ws.SendBytes(ctx, msg.Data); err != nil {
+		case websocket.MessageBinary:
+			if err := sock.SendBytes(ctx, msg.Data); err != nil {
 				return ws, nil
 			}
 		}
@@ -133,30 +134,31 @@ const chatSendTimeout = 5 * time.Second
 // to every connected client, the sender included.
 type hub struct {
 	mu      sync.Mutex
-	clients map[*web.WebSocketResponse]struct{}
+	clients map[*websocket.Socket]struct{}
 }
 
 func newHub() *hub {
-	return &hub{clients: make(map[*web.WebSocketResponse]struct{})}
+	return &hub{clients: make(map[*websocket.Socket]struct{})}
 }
 
 // serve joins a client to the room until it leaves.
 func (h *hub) serve(req *web.Request) (web.Response, error) {
-	ws := web.NewWebSocketResponse(web.WebSocketOptions{Heartbeat: 30 * time.Second})
-	if err := ws.Prepare(req); err != nil {
+	ws := web.NewWebSocketResponse(web.WebSocketOptions{Options: websocket.Options{Heartbeat: 30 * time.Second}})
+	sock, err := ws.Prepare(req)
+	if err != nil {
 		return nil, err
 	}
 	h.mu.Lock()
-	h.clients[ws] = struct{}{}
+	h.clients[sock] = struct{}{}
 	h.mu.Unlock()
 	defer func() {
 		h.mu.Lock()
-		delete(h.clients, ws)
+		delete(h.clients, sock)
 		h.mu.Unlock()
 	}()
 	ctx := req.Context()
-	for msg := range ws.Messages(ctx) {
-		if msg.Type == websocket.MsgText {
+	for msg := range sock.Messages(ctx) {
+		if msg.Type == websocket.MessageText {
 			h.broadcast(ctx, msg.Text())
 		}
 	}
@@ -166,7 +168,7 @@ func (h *hub) serve(req *web.Request) (web.Response, error) {
 // broadcast sends text to every client, at once.
 func (h *hub) broadcast(ctx context.Context, text string) {
 	h.mu.Lock()
-	clients := make([]*web.WebSocketResponse, 0, len(h.clients))
+	clients := make([]*websocket.Socket, 0, len(h.clients))
 	for c := range h.clients {
 		clients = append(clients, c)
 	}

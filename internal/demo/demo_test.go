@@ -158,7 +158,7 @@ func wsDial(t *testing.T, base, path string) *websocket.Conn {
 		t.Fatalf("handshake: %s %v", resp.Status, resp.Header)
 	}
 	nc.SetDeadline(time.Time{})
-	c := websocket.NewConn(nc, br, websocket.Client, websocket.Options{CloseTimeout: time.Second})
+	c := websocket.NewConn(nc, br, websocket.Client, websocket.Handshake{}, websocket.Options{CloseTimeout: time.Second})
 	t.Cleanup(func() { c.CloseNow() })
 	return c
 }
