@@ -565,24 +565,31 @@ func TestWebSocketFinishClosesOpenSocket(t *testing.T) {
 	c.conn.Close(websocket.CloseOK, "")
 }
 
-// wsCloseCodes is an echo handler that reports the close code of each
-// socket it served once the socket is closed.
-func wsCloseCodes(codes chan<- websocket.StatusCode) web.Handler {
+// wsHandler prepares a WebSocket with the default options, runs talk over
+// it and returns the response.
+func wsHandler(talk func(ctx context.Context, sock *websocket.Socket)) web.Handler {
 	return func(req *web.Request) (web.Response, error) {
 		ws := web.NewWebSocketResponse(web.WebSocketOptions{})
 		sock, err := ws.Prepare(req)
 		if err != nil {
 			return nil, err
 		}
-		ctx := context.Background()
+		talk(req.Context(), sock)
+		return ws, nil
+	}
+}
+
+// wsCloseCodes is an echo handler that reports the close code of each
+// socket it served once the socket is closed.
+func wsCloseCodes(codes chan<- websocket.StatusCode) web.Handler {
+	return wsHandler(func(ctx context.Context, sock *websocket.Socket) {
 		for msg := range sock.Messages(ctx) {
 			sock.SendStr(ctx, msg.Text())
 		}
 		for sock.Receive(ctx).Type != websocket.MessageClosed {
 		}
 		codes <- sock.CloseCode()
-		return ws, nil
-	}
+	})
 }
 
 // echoOnce checks that the socket is open: a message comes back.
@@ -608,11 +615,10 @@ func (c *wsClient) expectShutdownClose(t *testing.T) {
 	}
 }
 
-// TestWebSocketShutdownClosesItsServersSockets: the open WebSockets belong
-// to the Server serving them: shutting one server down closes its sockets
-// with 1001 and leaves those of another server of the same application
-// open.
-func TestWebSocketShutdownClosesItsServersSockets(t *testing.T) {
+// checkShutdownPerServer serves app on two servers that serve starts,
+// opens a WebSocket on each, and checks that shutting each server down
+// closes its own socket with 1001 Going Away and leaves the other's open.
+func checkShutdownPerServer(t *testing.T, serve func(app *web.Application, ln net.Listener) (shutdown func() error)) {
 	app := newApp()
 	codes := make(chan websocket.StatusCode, 2)
 	app.Router.Get("/ws", wsCloseCodes(codes))
@@ -623,37 +629,43 @@ func TestWebSocketShutdownClosesItsServersSockets(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv := web.NewServer(app, web.ServerOptions{})
-		served := make(chan error, 1)
-		go func() { served <- srv.Serve(ln) }()
-		shutdown[i] = sync.OnceValue(func() error { return srv.Shutdown(context.Background()) })
-		t.Cleanup(func() {
-			shutdown[i]()
-			if err := <-served; err != nil {
-				t.Error(err)
-			}
-		})
+		shutdown[i] = serve(app, ln)
 		clients[i] = wsDial(t, ln.Addr().String(), "/ws", false)
 		clients[i].echoOnce(t, "open")
 	}
 	stopped := make(chan error, 1)
-	go func() { stopped <- shutdown[0]() }()
-	clients[0].expectShutdownClose(t)
-	if err := recv(t, stopped, "shutdown"); err != nil {
-		t.Fatal(err)
+	for i, c := range clients {
+		if i > 0 {
+			c.echoOnce(t, "still open")
+		}
+		go func() { stopped <- shutdown[i]() }()
+		c.expectShutdownClose(t)
+		if err := recv(t, stopped, "shutdown"); err != nil {
+			t.Fatal(err)
+		}
+		if code := recv(t, codes, "close code"); code != websocket.CloseGoingAway {
+			t.Fatalf("close code %d, want 1001", code)
+		}
 	}
-	if code := recv(t, codes, "close code"); code != websocket.CloseGoingAway {
-		t.Fatalf("close code %d, want 1001", code)
-	}
-	clients[1].echoOnce(t, "still open")
-	go func() { stopped <- shutdown[1]() }()
-	clients[1].expectShutdownClose(t)
-	if err := recv(t, stopped, "shutdown"); err != nil {
-		t.Fatal(err)
-	}
-	if code := recv(t, codes, "close code"); code != websocket.CloseGoingAway {
-		t.Fatalf("close code %d, want 1001", code)
-	}
+}
+
+// TestWebSocketShutdownClosesItsServersSockets: the open WebSockets belong
+// to the Server serving them: its graceful shutdown closes them with 1001
+// and leaves those of another server of the same application open.
+func TestWebSocketShutdownClosesItsServersSockets(t *testing.T) {
+	checkShutdownPerServer(t, func(app *web.Application, ln net.Listener) func() error {
+		srv := web.NewServer(app, web.ServerOptions{})
+		served := make(chan error, 1)
+		go func() { served <- srv.Serve(ln) }()
+		shutdown := sync.OnceValue(func() error { return srv.Shutdown(context.Background()) })
+		t.Cleanup(func() {
+			shutdown()
+			if err := <-served; err != nil {
+				t.Error(err)
+			}
+		})
+		return shutdown
+	})
 }
 
 // TestWebSocketShutdownUnderNetHTTP: the Shutdown of a net/http server
@@ -661,16 +673,7 @@ func TestWebSocketShutdownClosesItsServersSockets(t *testing.T) {
 // only those: another net/http server of the same application keeps its
 // own open until it shuts down too.
 func TestWebSocketShutdownUnderNetHTTP(t *testing.T) {
-	app := newApp()
-	codes := make(chan websocket.StatusCode, 2)
-	app.Router.Get("/ws", wsCloseCodes(codes))
-	var servers [2]*http.Server
-	var clients [2]*wsClient
-	for i := range servers {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
+	checkShutdownPerServer(t, func(app *web.Application, ln net.Listener) func() error {
 		srv := &http.Server{Handler: app}
 		served := make(chan error, 1)
 		go func() { served <- srv.Serve(ln) }()
@@ -680,25 +683,8 @@ func TestWebSocketShutdownUnderNetHTTP(t *testing.T) {
 				t.Error(err)
 			}
 		})
-		servers[i] = srv
-		clients[i] = wsDial(t, ln.Addr().String(), "/ws", false)
-		clients[i].echoOnce(t, "open")
-	}
-	if err := servers[0].Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	clients[0].expectShutdownClose(t)
-	if code := recv(t, codes, "close code"); code != websocket.CloseGoingAway {
-		t.Fatalf("close code %d, want 1001", code)
-	}
-	clients[1].echoOnce(t, "still open")
-	if err := servers[1].Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	clients[1].expectShutdownClose(t)
-	if code := recv(t, codes, "close code"); code != websocket.CloseGoingAway {
-		t.Fatalf("close code %d, want 1001", code)
-	}
+		return func() error { return srv.Shutdown(context.Background()) }
+	})
 }
 
 // TestWebSocketPrepareTwice: a second Prepare returns the same socket.
@@ -755,17 +741,11 @@ func TestWebSocketInvalidOptions(t *testing.T) {
 // leaves the server's open sockets before it is closed.
 func TestWebSocketLeavesServerWhenReturned(t *testing.T) {
 	app := newApp()
-	app.Router.Get("/ws", func(req *web.Request) (web.Response, error) {
-		ws := web.NewWebSocketResponse(web.WebSocketOptions{})
-		sock, err := ws.Prepare(req)
-		if err != nil {
-			return nil, err
-		}
-		text, _ := sock.ReceiveText(req.Context())
-		sock.SendStr(req.Context(), text)
-		sock.ReceiveText(req.Context())
-		return ws, nil
-	})
+	app.Router.Get("/ws", wsHandler(func(ctx context.Context, sock *websocket.Socket) {
+		text, _ := sock.ReceiveText(ctx)
+		sock.SendStr(ctx, text)
+		sock.ReceiveText(ctx)
+	}))
 	srv := startApp(t, app, web.ServerOptions{})
 	server := srv.runner.Server()
 	c := wsDial(t, srv.addr, "/ws", false)
