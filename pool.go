@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -289,12 +290,40 @@ func (p *pool) wait(ctx context.Context, t *dialTarget, hs *hostState) (time.Dur
 	case !w.closed:
 		p.dequeue(w)
 	}
+	full := p.fullLimit(hs)
 	p.mu.Unlock()
 	if w.closed {
 		return 0, &Error{Kind: ErrClientConnection, URL: hs.key.String(), Err: errConnectorClosed}
 	}
-	return 0, contextError(ctxErr, hs.key.String())
+	err := contextError(ctxErr, hs.key.String())
+	err.Err = &slotWaitError{waited: time.Since(start), host: hs.key, limit: full, err: ctxErr}
+	return 0, err
 }
+
+// fullLimit names the limit that keeps hs waiting, called with p.mu held.
+func (p *pool) fullLimit(hs *hostState) string {
+	if p.limitPerHost > 0 && hs.inUse >= p.limitPerHost {
+		return "LimitPerHost " + strconv.Itoa(p.limitPerHost)
+	}
+	return "Limit " + strconv.Itoa(p.limit)
+}
+
+// slotWaitError says how long a request waited for a connection slot, to
+// which origin, and behind which limit, until its context ended; it wraps
+// the context's error.
+type slotWaitError struct {
+	waited time.Duration
+	host   hostKey
+	limit  string
+	err    error
+}
+
+func (e *slotWaitError) Error() string {
+	return "waited " + e.waited.Round(time.Millisecond).String() + " for a connection slot to " +
+		e.host.host + ":" + e.host.port + " (" + e.limit + ", all in use): " + e.err.Error()
+}
+
+func (e *slotWaitError) Unwrap() error { return e.err }
 
 // admits reports whether the limits leave a slot for hs.
 func (p *pool) admits(hs *hostState) bool {
@@ -694,7 +723,7 @@ func closeConn(c *clientConn) {
 // contextError reports an acquisition ended by its context: a deadline
 // is a connection timeout, a cancellation a plain connection error; both
 // wrap the context's error.
-func contextError(err error, url string) error {
+func contextError(err error, url string) *Error {
 	kind := ErrClientConnection
 	if errors.Is(err, context.DeadlineExceeded) {
 		kind = ErrConnectionTimeout
