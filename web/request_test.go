@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -619,28 +620,74 @@ func TestRequestContextEndsWithRequest(t *testing.T) {
 }
 
 // A handler that watches its context does not lose the next pipelined
-// request, which the background read that watches the client may take.
+// request, which the background read that watches the client takes: the
+// first handler returns only once that read took a byte of it.
 func TestRequestContextWatchKeepsPipelinedRequest(t *testing.T) {
+	watching := make(chan struct{}, 1)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spy := &oneByteReadListener{Listener: ln, took: make(chan struct{}, 1)}
 	app := newApp()
 	app.Router.Get("/{n}", func(req *web.Request) (web.Response, error) {
-		ctx := req.Context()
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(20 * time.Millisecond):
+		n := req.MatchInfo().Get("n")
+		if n == "1" {
+			ctx := req.Context()
+			ctx.Done() // starts watching the client
+			watching <- struct{}{}
+			select {
+			case <-spy.took:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(ioTimeout):
+				return nil, errors.New("the background read took no byte")
+			}
 		}
-		return web.Text(req.MatchInfo().Get("n")), nil
+		return web.Text(n), nil
 	})
-	s := startApp(t, app, web.ServerOptions{})
+	s := startAppOn(t, app, web.ServerOptions{}, spy)
 	c := s.dial(t)
 	c.send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n")
-	time.Sleep(5 * time.Millisecond) // let the first handler start watching
+	recv(t, watching, "the first handler to watch its context")
 	c.send("GET /2 HTTP/1.1\r\nHost: x\r\n\r\nGET /3 HTTP/1.1\r\nHost: x\r\n\r\n")
 	for _, want := range []string{"1", "2", "3"} {
 		if r := c.readResponse("GET"); string(r.body) != want {
-			t.Fatalf("got %q, want %q", r.body, want)
+			t.Fatalf("got %d %q, want %q", r.status, r.body, want)
 		}
 	}
+}
+
+// oneByteReadListener accepts connections that report on took when a
+// one-byte read returns a byte: the server's background read, which reads
+// one byte to notice a client going away.
+type oneByteReadListener struct {
+	net.Listener
+	took chan struct{}
+}
+
+func (l *oneByteReadListener) Accept() (net.Conn, error) {
+	nc, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &oneByteReadConn{Conn: nc, took: l.took}, nil
+}
+
+type oneByteReadConn struct {
+	net.Conn
+	took chan struct{}
+}
+
+func (c *oneByteReadConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if len(p) == 1 && n == 1 {
+		select {
+		case c.took <- struct{}{}:
+		default:
+		}
+	}
+	return n, err
 }
 
 func TestRequestVirtualHost(t *testing.T) {
