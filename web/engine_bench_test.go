@@ -99,3 +99,18 @@ func BenchmarkServePostBody(b *testing.B) {
 	})
 	benchServe(b, app, "POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 11\r\n\r\nhello world")
 }
+
+// BenchmarkServeRequestKey has a middleware store a pointer under a
+// RequestKey and the handler read it: per-request state that allocates
+// nothing once the connection's storage has grown.
+func BenchmarkServeRequestKey(b *testing.B) {
+	type user struct{ name string }
+	key := NewRequestKey[*user]("user")
+	u := &user{"ann"}
+	app := NewApplication(WithMiddlewares(func(r *Request, next Handler) (Response, error) {
+		key.Set(r, u)
+		return next(r)
+	}))
+	app.Router.Get("/", func(r *Request) (Response, error) { return r.Respond().SetText(key.Get(r).name), nil })
+	benchServe(b, app, "GET / HTTP/1.1\r\nHost: localhost:8080\r\nUser-Agent: wrk\r\nAccept: */*\r\n\r\n")
+}

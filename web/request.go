@@ -52,6 +52,7 @@ type Request struct {
 	cookies *multidict.MultiDict
 	owned   ownedStrings
 	url     *url.URL
+	state   []stateEntry // values stored with RequestKey.Set
 
 	body       io.Reader
 	bodyLength int64 // -1 when unknown
@@ -87,6 +88,8 @@ func (r *Request) reset() {
 		r.header, r.query, r.cookies, r.url = nil, nil, nil, nil
 		r.owned = ownedStrings{}
 		r.read, r.readErr, r.readDone = nil, nil, false
+		clear(r.state)
+		r.state = r.state[:0]
 		r.dirty = false
 	}
 	if r.allow != "" {
