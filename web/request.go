@@ -41,6 +41,7 @@ type Request struct {
 	minor     uint8
 	keepAlive bool
 	tls       *tls.ConnectionState
+	scheme    string // set by Clone only: overrides the scheme TLS implies
 	netConn   net.Conn
 	netAddr   string // the client's address when there is no netConn
 
@@ -254,16 +255,20 @@ func (r *Request) Remote() string {
 }
 
 // Scheme returns "https" for a request that came over TLS and "http"
-// otherwise. Forwarded headers are not trusted; see Forwarded.
+// otherwise, unless a clone was told otherwise ([CloneOptions]).
+// Forwarded headers are not trusted; see Forwarded.
 func (r *Request) Scheme() string {
+	if r.scheme != "" {
+		return r.scheme
+	}
 	if r.tls != nil {
 		return "https"
 	}
 	return "http"
 }
 
-// Secure reports whether the request came over TLS.
-func (r *Request) Secure() bool { return r.tls != nil }
+// Secure reports whether Scheme is "https".
+func (r *Request) Secure() bool { return r.Scheme() == "https" }
 
 // TLS returns the connection's TLS state, or nil.
 func (r *Request) TLS() *tls.ConnectionState { return r.tls }
