@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"net/url"
 
 	"github.com/aiohttp-go/aiohttp/web"
 )
@@ -25,6 +26,18 @@ func ExampleRouter() {
 	// /users/42
 	// /static/css/site%20v2.css
 	// web: value "a/b" of parameter "id" does not match [^{}/]+
+}
+
+func ExampleRouter_URLForQuery() {
+	app := web.NewApplication()
+	app.Router.Get("/users/{id}/posts", func(req *web.Request) (web.Response, error) {
+		return web.Text("page " + req.Query().Get("page")), nil
+	}, web.Name("user-posts"))
+
+	u, _ := app.Router.URLForQuery("user-posts", url.Values{"page": {"2"}, "sort": {"new first"}}, "id", "42")
+	fmt.Println(u)
+	// Output:
+	// /users/42/posts?page=2&sort=new+first
 }
 
 func ExampleRouteTable() {

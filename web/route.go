@@ -54,8 +54,8 @@ func (r *Route) Handler() Handler { return r.handler }
 // needs a value and every value must match its parameter's pattern
 // (`[^{}/]+` for {name}); the values are percent-encoded as path segments,
 // except that the slashes a {name:regex} value is allowed to contain stay
-// slashes. The URL has only a path, mount prefixes included; add a query
-// with [url.URL.Query] or RawQuery.
+// slashes. The URL has only a path, mount prefixes included;
+// [Route.URLForQuery] adds a query.
 func (r *Route) URLFor(params ...string) (*url.URL, error) {
 	if len(params)%2 != 0 {
 		return nil, errors.New("web: URLFor needs parameter name/value pairs")
@@ -103,6 +103,22 @@ func (r *Route) URLFor(params ...string) (*url.URL, error) {
 	if e := raw.String(); e != u.EscapedPath() {
 		u.RawPath = e
 	}
+	return u, nil
+}
+
+// URLForQuery builds the URL of the route as URLFor does, with query as
+// its query string (aiohttp's url_for(...).with_query(...)):
+//
+//	u, err := route.URLForQuery(url.Values{"page": {"2"}}, "id", "42") // /users/42?page=2
+//
+// The query is encoded as [url.Values.Encode] does, sorted by key; an
+// empty one adds nothing.
+func (r *Route) URLForQuery(query url.Values, params ...string) (*url.URL, error) {
+	u, err := r.URLFor(params...)
+	if err != nil {
+		return nil, err
+	}
+	u.RawQuery = query.Encode()
 	return u, nil
 }
 

@@ -251,11 +251,17 @@ func (rt *Router) Named(name string) *Route {
 
 // URLFor builds the URL of the route named name; see [Route.URLFor].
 func (rt *Router) URLFor(name string, params ...string) (*url.URL, error) {
+	return rt.URLForQuery(name, nil, params...)
+}
+
+// URLForQuery builds the URL of the route named name with a query string;
+// see [Route.URLForQuery].
+func (rt *Router) URLForQuery(name string, query url.Values, params ...string) (*url.URL, error) {
 	r := rt.Named(name)
 	if r == nil {
 		return nil, fmt.Errorf("web: no route named %q", name)
 	}
-	return r.URLFor(params...)
+	return r.URLForQuery(query, params...)
 }
 
 // mount makes the routes of sub answer under prefix, which must start

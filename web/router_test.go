@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -614,6 +615,48 @@ func TestRouterURLFor(t *testing.T) {
 				t.Errorf("URL %q, want %q", got, c.want)
 			}
 		})
+	}
+}
+
+// URLForQuery adds an encoded query to what URLFor builds, and fails as
+// URLFor does.
+func TestRouterURLForQuery(t *testing.T) {
+	rt := NewRouter()
+	rt.Get("/users/{id}", nopHandler, Name("user"))
+	sub := NewRouter()
+	sub.Get("/search", nopHandler, Name("search"))
+	rt.mount("/api", sub)
+
+	cases := []struct {
+		name    string
+		query   url.Values
+		params  []string
+		want    string
+		wantErr string
+	}{
+		{"user", url.Values{"tab": {"posts"}}, []string{"id", "42"}, "/users/42?tab=posts", ""},
+		{"user", url.Values{"b": {"2", "3"}, "a": {"x y&z=é"}}, []string{"id", "a b"}, "/users/a%20b?a=x+y%26z%3D%C3%A9&b=2&b=3", ""},
+		{"user", nil, []string{"id", "7"}, "/users/7", ""},
+		{"user", url.Values{}, []string{"id", "7"}, "/users/7", ""},
+		{"search", url.Values{"q": {"go"}}, nil, "/api/search?q=go", ""},
+		{"user", url.Values{"q": {"go"}}, []string{"id", "a/b"}, "", "does not match"},
+		{"nope", url.Values{"q": {"go"}}, nil, "", `no route named "nope"`},
+	}
+	for _, c := range cases {
+		u, err := rt.URLForQuery(c.name, c.query, c.params...)
+		if c.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+				t.Errorf("%s %v: error %v, want %q", c.name, c.query, err, c.wantErr)
+			}
+			continue
+		}
+		if err != nil || u.String() != c.want {
+			t.Errorf("%s %v: %v, %v; want %s", c.name, c.query, u, err, c.want)
+			continue
+		}
+		if got, _ := url.ParseQuery(u.RawQuery); len(c.query) > 0 && !maps.EqualFunc(got, c.query, slices.Equal) {
+			t.Errorf("%s: query %v parses as %v", c.want, c.query, got)
+		}
 	}
 }
 
