@@ -1,10 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"github.com/aiohttp-go/aiohttp/internal/charset"
 	"github.com/aiohttp-go/aiohttp/internal/field"
 	"io"
@@ -410,15 +412,51 @@ func (r *Request) Text() (string, error) {
 	return s, nil
 }
 
-// JSON decodes the body as JSON into v. Malformed JSON is an error that
-// wraps a 400 Bad Request, so a handler can return it as is.
-func (r *Request) JSON(v any) error {
+// JSON decodes the body as JSON into v, as [json.Unmarshal] does unless
+// options say otherwise:
+//
+//	err := req.JSON(&order, web.DisallowUnknownFields())
+//
+// A body that is not one JSON value, or that the options refuse, is an
+// error that wraps a 400 Bad Request, so a handler can return it as is.
+func (r *Request) JSON(v any, opts ...JSONOption) error {
 	body, err := r.Read()
 	if err != nil {
 		return err
 	}
-	if err := json.Unmarshal(body, v); err != nil {
+	if err := decodeJSON(body, v, opts); err != nil {
 		return &BodyError{Err: err, HTTP: HTTPBadRequest().WithText("invalid JSON body: " + err.Error())}
+	}
+	return nil
+}
+
+// JSONOption configures the decoder of [Request.JSON]; any function of a
+// *json.Decoder will do, such as (*json.Decoder).UseNumber.
+type JSONOption func(*json.Decoder)
+
+// DisallowUnknownFields makes [Request.JSON] refuse an object with a key
+// that matches no field of the struct it decodes into.
+func DisallowUnknownFields() JSONOption { return (*json.Decoder).DisallowUnknownFields }
+
+// decodeJSON decodes body, which must hold one JSON value and nothing
+// else but white space, into v.
+func decodeJSON(body []byte, v any, opts []JSONOption) error {
+	if len(opts) == 0 {
+		return json.Unmarshal(body, v)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for _, o := range opts {
+		o(dec)
+	}
+	if err := dec.Decode(v); err != nil {
+		if err == io.EOF {
+			return io.ErrUnexpectedEOF
+		}
+		return err
+	}
+	end := dec.InputOffset()
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("data after the JSON value at offset %d", end)
 	}
 	return nil
 }

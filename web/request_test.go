@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -430,6 +431,58 @@ func TestRequestJSON(t *testing.T) {
 	resp, got = s.do("POST", "/?how=json", strings.NewReader(`{"name":`))
 	if resp.StatusCode != 400 || !strings.HasPrefix(got, "invalid JSON body") {
 		t.Errorf("invalid JSON: %d %q", resp.StatusCode, got)
+	}
+}
+
+// DisallowUnknownFields refuses a key no struct field takes, with a 400
+// naming it; options that decode also refuse data after the value, as
+// json.Unmarshal does without them; any function of a *json.Decoder is an
+// option.
+func TestRequestJSONOptions(t *testing.T) {
+	type order struct {
+		Item string `json:"item"`
+		N    int    `json:"n"`
+	}
+	app := newApp()
+	app.Router.Post("/{how}", func(req *web.Request) (web.Response, error) {
+		var o order
+		var opts []web.JSONOption
+		switch req.MatchInfo().Get("how") {
+		case "strict":
+			opts = append(opts, web.DisallowUnknownFields())
+		case "number":
+			var v any
+			if err := req.JSON(&v, (*json.Decoder).UseNumber); err != nil {
+				return nil, err
+			}
+			return web.Text(fmt.Sprintf("%T", v.(map[string]any)["n"])), nil
+		}
+		if err := req.JSON(&o, opts...); err != nil {
+			return nil, err
+		}
+		return web.Text(fmt.Sprintf("%s %d", o.Item, o.N)), nil
+	})
+	s := startApp(t, app, web.ServerOptions{})
+	for _, c := range []struct {
+		how, body string
+		status    int
+		want      string
+	}{
+		{"strict", `{"item":"tea","n":2}`, 200, "tea 2"},
+		{"strict", ` {"item":"tea"} ` + "\n", 200, "tea 0"},
+		{"strict", `{"item":"tea","extra":1}`, 400, `invalid JSON body: json: unknown field "extra"`},
+		{"strict", `{"item":"tea"} {"n":1}`, 400, "invalid JSON body: data after the JSON value at offset 14"},
+		{"strict", `{"item":"tea"} x`, 400, "invalid JSON body: data after the JSON value at offset 14"},
+		{"strict", ``, 400, "invalid JSON body: unexpected EOF"},
+		{"strict", `{"item":`, 400, "invalid JSON body: unexpected EOF"},
+		{"lax", `{"item":"tea","extra":1}`, 200, "tea 0"},
+		{"lax", `{"item":"tea"} x`, 400, "invalid JSON body: invalid character 'x' after top-level value"},
+		{"number", `{"n":12345678901234567890}`, 200, "json.Number"},
+	} {
+		resp, got := s.do("POST", "/"+c.how, strings.NewReader(c.body), "Content-Type", "application/json")
+		if resp.StatusCode != c.status || got != c.want {
+			t.Errorf("%s %q: %d %q, want %d %q", c.how, c.body, resp.StatusCode, got, c.status, c.want)
+		}
 	}
 }
 

@@ -67,31 +67,69 @@ func (r *BodyResponse) head() responseHead {
 	return h
 }
 
+// ResponseOption sets a part of a response as [Text], [Bytes], [JSON] or
+// [NewResponse] builds it, as aiohttp's keyword arguments do
+// (json_response(data, status=201)):
+//
+//	return web.JSON(user, web.WithStatus(201), web.WithHeader("Location", "/users/7"))
+type ResponseOption func(*BodyResponse)
+
+// WithStatus sets the status code.
+func WithStatus(status int) ResponseOption {
+	return func(r *BodyResponse) { r.status = status }
+}
+
+// WithReason sets a custom reason phrase for the status.
+func WithReason(reason string) ResponseOption {
+	return func(r *BodyResponse) { r.extra().reason = reason }
+}
+
+// WithHeader adds a header field; given several times for one name, it
+// adds a field each time.
+func WithHeader(name, value string) ResponseOption {
+	return func(r *BodyResponse) { r.extra().header.Add(name, value) }
+}
+
+// WithContentType sets the media type (without parameters), as
+// [BodyResponse.SetContentType] does.
+func WithContentType(ct string) ResponseOption {
+	return func(r *BodyResponse) { r.SetContentType(ct) }
+}
+
+// apply applies opts to r and returns r.
+func (r *BodyResponse) apply(opts []ResponseOption) *BodyResponse {
+	for _, o := range opts {
+		o(r)
+	}
+	return r
+}
+
 // NewResponse returns an empty response with the given status.
-func NewResponse(status int) *BodyResponse {
-	return &BodyResponse{status: status}
+func NewResponse(status int, opts ...ResponseOption) *BodyResponse {
+	return (&BodyResponse{status: status}).apply(opts)
 }
 
 // Text returns a 200 response with a text body, served as text/plain with
-// charset utf-8 unless the content type or charset is changed.
-func Text(text string) *BodyResponse {
-	return &BodyResponse{status: 200, text: text, isText: true, contentType: "text/plain", charset: "utf-8"}
+// charset utf-8 unless options or setters say otherwise.
+func Text(text string, opts ...ResponseOption) *BodyResponse {
+	return (&BodyResponse{status: 200, text: text, isText: true, contentType: "text/plain", charset: "utf-8"}).apply(opts)
 }
 
 // Bytes returns a 200 response with a binary body, served as
-// application/octet-stream unless the content type is changed.
-func Bytes(body []byte) *BodyResponse {
-	return &BodyResponse{status: 200, body: body, contentType: "application/octet-stream"}
+// application/octet-stream unless options or setters say otherwise.
+func Bytes(body []byte, opts ...ResponseOption) *BodyResponse {
+	return (&BodyResponse{status: 200, body: body, contentType: "application/octet-stream"}).apply(opts)
 }
 
 // JSON returns a 200 response with v encoded as JSON (aiohttp's
-// json_response), served as application/json.
-func JSON(v any) (*BodyResponse, error) {
+// json_response), served as application/json unless options or setters
+// say otherwise.
+func JSON(v any, opts ...ResponseOption) (*BodyResponse, error) {
 	body, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
-	return &BodyResponse{status: 200, body: body, contentType: "application/json"}, nil
+	return (&BodyResponse{status: 200, body: body, contentType: "application/json"}).apply(opts), nil
 }
 
 // SetJSON replaces the body by v encoded as JSON, served as

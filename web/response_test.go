@@ -3,7 +3,9 @@ package web_test
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -75,6 +77,77 @@ func TestResponseKinds(t *testing.T) {
 	if r := c.get("/text"); r.get("X-Thing") != "1" {
 		t.Errorf("custom header missing: %q", r.head)
 	}
+}
+
+// Text, Bytes, JSON and NewResponse take the same options for status,
+// reason, header fields and content type at construction, over the engine
+// and under the net/http bridge.
+func TestResponseOptions(t *testing.T) {
+	app := newApp()
+	app.Router.Get("/json", func(*web.Request) (web.Response, error) {
+		return web.JSON(map[string]int{"id": 7}, web.WithStatus(201), web.WithHeader("Location", "/users/7"))
+	})
+	app.Router.Get("/text", func(*web.Request) (web.Response, error) {
+		return web.Text("<b>hi</b>", web.WithContentType("text/html"), web.WithStatus(418), web.WithReason("Short And Stout"),
+			web.WithHeader("Link", "</a>; rel=preload"), web.WithHeader("Link", "</b>; rel=preload")), nil
+	})
+	app.Router.Get("/bytes", func(*web.Request) (web.Response, error) {
+		return web.Bytes([]byte("GIF89a"), web.WithContentType("image/gif"), web.WithStatus(203)), nil
+	})
+	app.Router.Get("/empty", func(*web.Request) (web.Response, error) {
+		return web.NewResponse(204, web.WithHeader("X-Done", "yes")), nil
+	})
+	app.Router.Get("/later", func(*web.Request) (web.Response, error) {
+		// Setters still override what options set.
+		return web.Text("x", web.WithStatus(201), web.WithContentType("text/html")).SetStatus(202).SetContentType("text/csv"), nil
+	})
+	type want struct {
+		statusLine, contentType, body string
+		fields                        [][2]string
+	}
+	cases := map[string]want{
+		"/json":  {"HTTP/1.1 201 Created", "application/json", `{"id":7}`, [][2]string{{"Location", "/users/7"}}},
+		"/text":  {"HTTP/1.1 418 Short And Stout", "text/html; charset=utf-8", "<b>hi</b>", [][2]string{{"Link", "</a>; rel=preload"}, {"Link", "</b>; rel=preload"}}},
+		"/bytes": {"HTTP/1.1 203 Non-Authoritative Information", "image/gif", "GIF89a", nil},
+		"/empty": {"HTTP/1.1 204 No Content", "", "", [][2]string{{"X-Done", "yes"}}},
+		"/later": {"HTTP/1.1 202 Accepted", "text/csv; charset=utf-8", "x", nil},
+	}
+	t.Run("engine", func(t *testing.T) {
+		c := startApp(t, app, web.ServerOptions{}).dial(t)
+		for path, w := range cases {
+			r := c.get(path)
+			statusLine, _, _ := strings.Cut(r.head, "\r\n")
+			if statusLine != w.statusLine || r.get("Content-Type") != w.contentType || string(r.body) != w.body {
+				t.Errorf("%s: %q %q %q, want %q %q %q", path, statusLine, r.get("Content-Type"), r.body, w.statusLine, w.contentType, w.body)
+			}
+			for _, f := range w.fields {
+				if !slices.Contains(r.values(f[0]), f[1]) {
+					t.Errorf("%s: %s fields %q, want %q among them", path, f[0], r.values(f[0]), f[1])
+				}
+			}
+		}
+	})
+	t.Run("bridge", func(t *testing.T) {
+		ts := httptest.NewServer(app)
+		defer ts.Close()
+		for path, w := range cases {
+			resp, err := ts.Client().Get(ts.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			code, _, _ := strings.Cut(strings.TrimPrefix(w.statusLine, "HTTP/1.1 "), " ")
+			if strconv.Itoa(resp.StatusCode) != code || resp.Header.Get("Content-Type") != w.contentType || string(b) != w.body {
+				t.Errorf("%s: %d %q %q, want %s %q %q", path, resp.StatusCode, resp.Header.Get("Content-Type"), b, code, w.contentType, w.body)
+			}
+			for _, f := range w.fields {
+				if !slices.Contains(resp.Header.Values(f[0]), f[1]) {
+					t.Errorf("%s: %s fields %q, want %q among them", path, f[0], resp.Header.Values(f[0]), f[1])
+				}
+			}
+		}
+	})
 }
 
 // The engine owns the framing fields: what a handler sets by hand is

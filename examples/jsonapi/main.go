@@ -54,11 +54,7 @@ func handlePost(req *web.Request) (web.Response, error) {
 		if !errors.As(err, &bad) {
 			return nil, err // the body could not be read, or was too large
 		}
-		resp, err := web.JSON(failure{Status: "error", Message: bad.Err.Error()})
-		if err != nil {
-			return nil, err
-		}
-		return resp.SetStatus(400), nil
+		return web.JSON(failure{Status: "error", Message: bad.Err.Error()}, web.WithStatus(400))
 	}
 	log.Printf("Received JSON data: %s", data)
 	return web.JSON(result{Status: "success", Received: data})

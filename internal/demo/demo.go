@@ -77,11 +77,7 @@ func apiData(req *web.Request) (web.Response, error) {
 		if !errors.As(err, &bad) {
 			return nil, err // the body could not be read, or was too large
 		}
-		resp, jerr := web.JSON(apiError{Status: "error", Message: bad.Err.Error()})
-		if jerr != nil {
-			return nil, jerr
-		}
-		return resp.SetStatus(400), nil
+		return web.JSON(apiError{Status: "error", Message: bad.Err.Error()}, web.WithStatus(400))
 	}
 	return web.JSON(apiResult{Status: "success", Received: received})
 }
