@@ -44,6 +44,7 @@ type Application struct {
 
 	parent  *Application
 	subapps []*Application
+	domains []domainApp // the sub-applications of AddDomain, in order
 
 	stateMu sync.RWMutex
 	state   map[any]any
@@ -163,6 +164,9 @@ func (a *Application) freezeTree() {
 		r.chain = wrap(chain, r.handler)
 	}
 	a.notFound = wrap(chain, answerNoRoute)
+	for _, d := range a.domains {
+		d.app.Router.freeze() // not mounted in a's router: it matches on its own
+	}
 }
 
 // middlewareChain returns the middlewares that apply to a's routes: its

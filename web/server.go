@@ -368,6 +368,9 @@ func (s *Server) cancelHandlers() {
 // handle routes req and runs its handler chain, turning errors and panics
 // into responses. It returns nil when the handler took the connection over.
 func (a *Application) handle(req *Request) Response {
+	if sub := a.domainApp(req); sub != nil {
+		return sub.handle(req)
+	}
 	route, allow := a.Router.resolve(req.method, req.path, &req.match)
 	h := a.notFound
 	req.app = a
