@@ -2,9 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -77,13 +74,7 @@ func TestRequestCloneChanges(t *testing.T) {
 		check(t, recv(t, ch, "the handler"))
 	})
 	t.Run("bridge", func(t *testing.T) {
-		ts := httptest.NewServer(app)
-		defer ts.Close()
-		resp, err := ts.Client().Get(ts.URL + "/files/orig?q=1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		startBridged(t, app).get("/files/orig?q=1")
 		check(t, recv(t, ch, "the handler"))
 	})
 }
@@ -301,15 +292,8 @@ func TestRequestCloneBridgeResponse(t *testing.T) {
 		_, err := resp.WriteString("via clone")
 		return resp, err
 	})
-	ts := httptest.NewServer(app)
-	defer ts.Close()
-	resp, err := http.Get(ts.URL + "/files/x")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 || string(b) != "via clone" || resp.Header.Get("X-Path") != "/elsewhere" {
-		t.Errorf("%d %q %q", resp.StatusCode, b, resp.Header.Get("X-Path"))
+	resp, body := startBridged(t, app).get("/files/x")
+	if resp.StatusCode != 200 || body != "via clone" || resp.Header.Get("X-Path") != "/elsewhere" {
+		t.Errorf("%d %q %q", resp.StatusCode, body, resp.Header.Get("X-Path"))
 	}
 }

@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"errors"
-	"io"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -56,15 +54,9 @@ func TestResponseETagLastModified(t *testing.T) {
 		}
 	})
 	t.Run("bridge", func(t *testing.T) {
-		ts := httptest.NewServer(app)
-		defer ts.Close()
+		s := startBridged(t, app)
 		for path, etag := range want {
-			resp, err := ts.Client().Get(ts.URL + path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
+			resp, _ := s.get(path)
 			if resp.Header.Get("ETag") != etag || resp.Header.Get("Last-Modified") != wantDate {
 				t.Errorf("%s: ETag %q Last-Modified %q", path, resp.Header.Get("ETag"), resp.Header.Get("Last-Modified"))
 			}

@@ -2,9 +2,6 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -109,11 +106,12 @@ func TestAddDomainPrecedence(t *testing.T) {
 	events.expect(t, "exact startup")
 	events.reset()
 
-	cases := []struct {
+	type domainCase struct {
 		method, path, host string
 		status             int
 		body, allow        string
-	}{
+	}
+	cases := []domainCase{
 		{"GET", "/", "example.com", 200, "exact /", ""},
 		{"GET", "/", "a.example.com", 200, "wild /", ""},
 		{"GET", "/", "example2.com", 200, "any /", ""},
@@ -123,11 +121,7 @@ func TestAddDomainPrecedence(t *testing.T) {
 		{"GET", "/only-root", "example.com", 404, "404: Not Found", ""},
 		{"GET", "/only-root", "", 200, "root only", ""},
 	}
-	check := func(t *testing.T, c struct {
-		method, path, host string
-		status             int
-		body, allow        string
-	}, status int, body, allow string) {
+	check := func(t *testing.T, c domainCase, status int, body, allow string) {
 		t.Helper()
 		if status != c.status || body != c.body || allow != c.allow {
 			t.Errorf("%s %s Host %q: %d %q Allow %q, want %d %q %q", c.method, c.path, c.host, status, body, allow, c.status, c.body, c.allow)
@@ -142,21 +136,13 @@ func TestAddDomainPrecedence(t *testing.T) {
 	getWithHost(t, s, "GET", "/nowhere", "example.com")
 	events.expect(t, "root /", "exact /", "root /nowhere", "exact /nowhere")
 
-	ts := httptest.NewServer(app)
-	defer ts.Close()
+	bridged := startBridged(t, app)
 	for _, c := range cases {
 		if c.host == "" {
 			continue // net/http sends a Host
 		}
-		req, _ := http.NewRequest(c.method, ts.URL+c.path, nil)
-		req.Host = c.host
-		resp, err := ts.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		check(t, c, resp.StatusCode, string(b), resp.Header.Get("Allow"))
+		resp, body := bridged.do(c.method, c.path, nil, "Host", c.host)
+		check(t, c, resp.StatusCode, body, resp.Header.Get("Allow"))
 	}
 }
 

@@ -1,10 +1,6 @@
 package web_test
 
 import (
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -194,16 +190,7 @@ func TestNormalizePathRules(t *testing.T) {
 		t.Errorf("405: %d %q", r.status, r.get("Location"))
 	}
 
-	ts := httptest.NewServer(app)
-	defer ts.Close()
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Get(ts.URL + "/page/?q=1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if loc, _ := url.Parse(resp.Header.Get("Location")); resp.StatusCode != 301 || loc.String() != "/page?q=1" {
+	if resp, _ := startBridged(t, app).get("/page/?q=1"); resp.StatusCode != 301 || resp.Header.Get("Location") != "/page?q=1" {
 		t.Errorf("bridge: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 }

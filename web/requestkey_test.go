@@ -1,9 +1,6 @@
 package web_test
 
 import (
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"testing"
 
@@ -61,22 +58,12 @@ func TestRequestKeyEngine(t *testing.T) {
 
 // Under the net/http bridge the same middleware and handler work.
 func TestRequestKeyBridge(t *testing.T) {
-	ts := httptest.NewServer(stateApp())
-	defer ts.Close()
-	for _, tc := range []struct{ user, want string }{{"ann", "ann 2"}, {"", "nobody"}} {
-		req, _ := http.NewRequest("GET", ts.URL+"/", nil)
-		if tc.user != "" {
-			req.Header.Set("X-User", tc.user)
-		}
-		resp, err := ts.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if string(b) != tc.want {
-			t.Errorf("%q: got %q, want %q", tc.user, b, tc.want)
-		}
+	s := startBridged(t, stateApp())
+	if _, got := s.get("/", "X-User", "ann"); got != "ann 2" {
+		t.Errorf("with a user: %q", got)
+	}
+	if _, got := s.get("/"); got != "nobody" {
+		t.Errorf("without: %q", got)
 	}
 }
 

@@ -3,9 +3,7 @@ package web_test
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -128,15 +126,9 @@ func TestResponseOptions(t *testing.T) {
 		}
 	})
 	t.Run("bridge", func(t *testing.T) {
-		ts := httptest.NewServer(app)
-		defer ts.Close()
+		s := startBridged(t, app)
 		for path, w := range cases {
-			resp, err := ts.Client().Get(ts.URL + path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
+			resp, b := s.get(path)
 			code, _, _ := strings.Cut(strings.TrimPrefix(w.statusLine, "HTTP/1.1 "), " ")
 			if strconv.Itoa(resp.StatusCode) != code || resp.Header.Get("Content-Type") != w.contentType || string(b) != w.body {
 				t.Errorf("%s: %d %q %q, want %s %q %q", path, resp.StatusCode, resp.Header.Get("Content-Type"), b, code, w.contentType, w.body)

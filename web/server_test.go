@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -95,6 +96,18 @@ func startAppOn(t testing.TB, app *web.Application, opts web.ServerOptions, ln n
 		}
 	})
 	return s
+}
+
+// startBridged serves app under net/http (an httptest server) until the
+// test ends, for do and get as startApp's servers; its client does not
+// follow redirects.
+func startBridged(t testing.TB, app *web.Application) *testServer {
+	t.Helper()
+	ts := httptest.NewServer(app)
+	t.Cleanup(ts.Close)
+	client := *ts.Client()
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &testServer{t: t, app: app, addr: ts.Listener.Addr().String(), url: ts.URL, client: &client}
 }
 
 // stop shuts the server down gracefully, once.
