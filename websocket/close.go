@@ -90,22 +90,44 @@ func protocolErr(reason string) *ProtocolError {
 // reason over 123 bytes.
 var errBadClose = errors.New("websocket: invalid close code or reason over 123 bytes")
 
+// validClose reports whether Close may send code and reason: a code valid
+// on the wire with a reason of at most 123 bytes, or [CloseNoStatusReceived]
+// (a close frame without a code) with no reason.
+func validClose(code StatusCode, reason string) bool {
+	if code == CloseNoStatusReceived {
+		return reason == ""
+	}
+	return code.validOnWire() && len(reason) <= maxCloseReason
+}
+
 // Close performs the closing handshake: it sends a close frame with code and
 // reason, waits up to [Options.CloseTimeout] for the peer's close frame
 // (reading and discarding messages meanwhile, or letting a concurrent reader
 // see it), then closes the net.Conn. Code [CloseNoStatusReceived] sends a
 // close frame without a code. When the peer closed first, Close echoes and
 // returns at once; that is how to answer the [CloseError] a read returns.
-// Close returns [ErrClosed] when a close frame was already sent.
+//
+// Close may be called from any goroutine, also while others read or write,
+// and more than once. It returns nil after the handshake (answered or timed
+// out). It returns [ErrClosed] when the connection was closed before its
+// close frame could go out: a close frame was already sent (by an earlier
+// Close, which this call waits for), [Conn.CloseNow] was called, the
+// connection failed, or sending the close frame took longer than the close
+// timeout (a peer that does not read). It returns the write error when
+// sending the close frame failed otherwise.
 func (c *Conn) Close(code StatusCode, reason string) error {
-	if code != CloseNoStatusReceived && !code.validOnWire() || len(reason) > maxCloseReason ||
-		code == CloseNoStatusReceived && reason != "" {
+	if !validClose(code, reason) {
 		return errBadClose
 	}
-	if err := c.writeClose(code, reason); err != nil {
-		if err != ErrClosed {
-			c.closeNet()
-		}
+	err := c.sendClose(code, reason)
+	switch {
+	case err == ErrClosed:
+		// Whoever sent the close frame or failed the connection closes it,
+		// within the close timeout.
+		<-c.closed
+		return ErrClosed
+	case err != nil:
+		c.closeNet()
 		return err
 	}
 	c.waitPeerClose()
@@ -115,12 +137,27 @@ func (c *Conn) Close(code StatusCode, reason string) error {
 
 // CloseNow closes the net.Conn without a closing handshake, as aiohttp does
 // when a heartbeat goes unanswered (close code 1006). Reads and writes in
-// progress fail.
+// progress fail. It may be called from any goroutine and more than once;
+// every call but the first, and any call after Close, returns [ErrClosed].
 func (c *Conn) CloseNow() error {
 	return c.closeNet()
 }
 
-// writeClose sends a close frame, once.
+// sendClose sends a close frame, once, within the close timeout: when that
+// takes longer (a write in progress or the close frame itself stuck behind
+// a peer that does not read), the connection is closed and sendClose
+// returns ErrClosed.
+func (c *Conn) sendClose(code StatusCode, reason string) error {
+	t := time.AfterFunc(c.closeTimeout, func() { c.closeNet() })
+	err := c.writeClose(code, reason)
+	if !t.Stop() && err != nil {
+		return ErrClosed
+	}
+	return err
+}
+
+// writeClose sends a close frame, once; ErrClosed when one was sent
+// already or the connection is closed.
 func (c *Conn) writeClose(code StatusCode, reason string) error {
 	var b [maxControlPayload]byte
 	n := 0
@@ -130,7 +167,7 @@ func (c *Conn) writeClose(code StatusCode, reason string) error {
 	}
 	c.frameMu.Lock()
 	defer c.frameMu.Unlock()
-	if c.closeSent {
+	if c.closeSent || c.isClosed() {
 		return ErrClosed
 	}
 	c.closeSent = true
@@ -173,12 +210,11 @@ func (c *Conn) waitPeerClose() {
 // (RFC 6455, section 7.1.7). The close frame is best effort: a write stuck
 // behind a peer that does not read gives up after the close timeout.
 func (c *Conn) fail(e *ProtocolError) {
-	_ = c.nc.SetWriteDeadline(time.Now().Add(c.closeTimeout))
 	reason := e.Reason
 	if len(reason) > maxCloseReason {
 		reason = reason[:maxCloseReason]
 	}
-	_ = c.writeClose(e.Code, reason)
+	_ = c.sendClose(e.Code, reason)
 	c.closeNet()
 }
 

@@ -173,6 +173,16 @@ func (c *Conn) closeNet() error {
 	return err
 }
 
+// isClosed reports whether the net.Conn is closed.
+func (c *Conn) isClosed() bool {
+	select {
+	case <-c.closed:
+		return true
+	default:
+		return false
+	}
+}
+
 // deadlines ties the net.Conn deadlines to the contexts of the calls in
 // progress. A context is watched with context.AfterFunc only while it differs
 // from the previous call's, so a connection read or written with the same

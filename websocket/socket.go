@@ -37,10 +37,11 @@ type Socket struct {
 	opts Options
 
 	mu          sync.Mutex
-	closeCalled bool       // Close was called (or autoclose answered)
-	peerClosed  bool       // the peer's close frame arrived
-	closed      bool       // the handshake is over or the connection gone
-	closeCode   StatusCode // 0 until known
+	closeCalled bool          // Close was called (or autoclose answered)
+	peerClosed  bool          // the peer's close frame arrived
+	closed      bool          // the handshake is over or the connection gone
+	done        chan struct{} // closed with closed
+	closeCode   StatusCode    // 0 until known
 	exc         error
 	hbTimer     *time.Timer
 	hbWaitPong  bool // a heartbeat ping is out
@@ -50,7 +51,7 @@ type Socket struct {
 // ReceiveTimeout, NoAutoclose and NoAutoping); the others took effect in
 // NewConn. When opts.Heartbeat is set, the heartbeat starts now.
 func NewSocket(c *Conn, opts Options) *Socket {
-	s := &Socket{c: c, opts: opts}
+	s := &Socket{c: c, opts: opts, done: make(chan struct{})}
 	s.resetHeartbeat()
 	return s
 }
@@ -116,7 +117,7 @@ func (s *Socket) heartbeat() {
 	}
 	half := s.opts.Heartbeat / 2
 	if s.hbWaitPong {
-		s.closed = true
+		s.endLocked()
 		s.closeCode = CloseAbnormalClosure
 		s.exc = ErrHeartbeatTimeout
 		s.mu.Unlock()
@@ -131,8 +132,13 @@ func (s *Socket) heartbeat() {
 	cancel()
 }
 
-// stopHeartbeat stops the timer; s.mu is held.
-func (s *Socket) stopHeartbeatLocked() {
+// endLocked marks the socket closed and stops the heartbeat; s.mu is
+// held.
+func (s *Socket) endLocked() {
+	if !s.closed {
+		s.closed = true
+		close(s.done)
+	}
 	if s.hbTimer != nil {
 		s.hbTimer.Stop()
 	}
@@ -143,14 +149,13 @@ func (s *Socket) stopHeartbeatLocked() {
 func (s *Socket) markClosed(code StatusCode, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.closed = true
+	s.endLocked()
 	if s.closeCode == 0 {
 		s.closeCode = code
 	}
 	if s.exc == nil {
 		s.exc = err
 	}
-	s.stopHeartbeatLocked()
 }
 
 // Receive returns the next message, as aiohttp's receive does:
@@ -348,13 +353,22 @@ func (s *Socket) Pong(ctx context.Context, data []byte) error { return s.c.Pong(
 // and message and waits for the peer's close frame, up to the close
 // timeout or the end of ctx, then closes the connection. When no answer
 // came, the close code is 1006. Close may run while another goroutine
-// receives; that goroutine gets MessageClosing and then MessageClosed. Calling
-// Close again, or after the socket closed, does nothing and returns nil.
+// receives; that goroutine gets MessageClosing and then MessageClosed.
+//
+// Close may be called more than once, from any goroutine. A call after
+// the first, or after the socket closed otherwise, sends nothing: it waits
+// until the connection is closed and returns nil, or returns ctx.Err() when
+// ctx ends first. The first call returns nil after the handshake (answered
+// or timed out), ctx.Err() when ctx ended before the close frame went out,
+// and the write error when sending it failed.
 func (s *Socket) Close(ctx context.Context, code StatusCode, message string) error {
+	if !validClose(code, message) {
+		return errBadClose
+	}
 	s.mu.Lock()
 	if s.closeCalled || s.closed {
 		s.mu.Unlock()
-		return nil
+		return s.waitClosed(ctx)
 	}
 	s.closeCalled = true
 	peerClosed := s.peerClosed
@@ -362,12 +376,6 @@ func (s *Socket) Close(ctx context.Context, code StatusCode, message string) err
 	stop := context.AfterFunc(ctx, func() { _ = s.c.CloseNow() })
 	err := s.c.Close(code, message)
 	stop()
-	if err == errBadClose {
-		s.mu.Lock()
-		s.closeCalled = false
-		s.mu.Unlock()
-		return err
-	}
 	answered := peerClosed
 	select {
 	case <-s.c.closeRecv:
@@ -380,8 +388,28 @@ func (s *Socket) Close(ctx context.Context, code StatusCode, message string) err
 		s.markClosed(CloseAbnormalClosure, nil)
 	}
 	_ = s.c.CloseNow()
-	if err == ErrClosed {
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case err == ErrClosed:
 		return nil
 	}
 	return err
+}
+
+// waitClosed waits until the socket and its connection are closed, for a
+// Close after the first: whatever is ending the socket (the first Close,
+// autoclose, the heartbeat, a failure) closes both within the close
+// timeout.
+func (s *Socket) waitClosed(ctx context.Context) error {
+	for _, done := range [...]<-chan struct{}{s.done, s.c.closed} {
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
 }

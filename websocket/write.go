@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"sync"
+	"sync/atomic"
 )
 
 // errControlTooLong reports a ping or pong payload over 125 bytes.
@@ -153,7 +155,10 @@ func (c *Conn) writeMaskedFrame(key [4]byte, hdr, p []byte) error {
 // Writer returns a writer for one message of type typ, sent as frames of up
 // to [Options.WriteBufferSize] bytes as data is written, and finished by
 // Close. Other writers wait until Close; pings, pongs and a close frame may
-// go out between the frames. Close must be called, even after an error.
+// go out between the frames. Close must be called, even after an error; it
+// may be called more than once, from any goroutine (though not while a
+// Write is in progress): calls after the first wait until it has sent the
+// message and return [ErrClosed].
 func (c *Conn) Writer(ctx context.Context, typ MessageType) (io.WriteCloser, error) {
 	if typ != MessageText && typ != MessageBinary {
 		return nil, errBadMessageType
@@ -174,19 +179,21 @@ func (c *Conn) Writer(ctx context.Context, typ MessageType) (io.WriteCloser, err
 // messageWriter is the io.WriteCloser of [Conn.Writer]. It holds msgSem from
 // creation to Close.
 type messageWriter struct {
-	c      *Conn
-	ctx    context.Context
-	op     opcode // of the next frame: the message type, then continuation
-	rsv    byte   // of the next frame: RSV1 on the first of a compressed message
-	buf    []byte // payload not yet sent
-	fw     flateWriter
-	err    error
-	closed bool
+	c   *Conn
+	ctx context.Context
+	op  opcode // of the next frame: the message type, then continuation
+	rsv byte   // of the next frame: RSV1 on the first of a compressed message
+	buf []byte // payload not yet sent
+	fw  flateWriter
+	err error
+
+	closeMu sync.Mutex  // held by Close
+	closed  atomic.Bool // Close was called
 }
 
 // Write buffers p, sending full frames as the buffer fills.
 func (w *messageWriter) Write(p []byte) (int, error) {
-	if w.closed {
+	if w.closed.Load() {
 		return 0, ErrClosed
 	}
 	if w.err != nil {
@@ -214,10 +221,12 @@ func (w *messageWriter) sendFrame(fin bool, p []byte) {
 
 // Close sends what is left as the final frame and lets the next message go.
 func (w *messageWriter) Close() error {
-	if w.closed {
+	w.closeMu.Lock()
+	defer w.closeMu.Unlock()
+	if w.closed.Load() {
 		return ErrClosed
 	}
-	w.closed = true
+	w.closed.Store(true)
 	if w.fw != nil {
 		if w.err == nil {
 			w.buf = w.c.wflate.finish(w.fw, w.buf)
