@@ -16,7 +16,8 @@ import (
 // default) or a *UnixConnector. One connector may serve several sessions.
 type Connector interface {
 	// Close closes the idle pooled connections and fails later acquires;
-	// connections in use close when they are released.
+	// connections in use close when they are released. It may be called
+	// more than once, from any goroutine.
 	Close() error
 
 	// acquire returns a connection for t: an idle pooled one when there is

@@ -56,6 +56,7 @@ type pool struct {
 	owner     Connector // put in every clientConn, for release
 	newConn   func(ctx context.Context, t *dialTarget) (*clientConn, error)
 	keepAlive time.Duration // how long a connection may stay idle; <= 0: never pooled
+	closeDone chan struct{} // closed when Close has closed the idle connections
 
 	mu           sync.Mutex
 	closed       bool
@@ -109,6 +110,7 @@ func newPool(opts TCPConnectorOptions, owner Connector, newConn func(context.Con
 		hosts:        make(map[hostKey]*hostState),
 		keys:         make(map[poolKey]*keyState),
 		queued:       make(map[*hostState]struct{}),
+		closeDone:    make(chan struct{}),
 	}
 	if p.limit == 0 {
 		p.limit = 100
@@ -166,11 +168,14 @@ func (p *pool) Stats() ConnectorStats {
 
 // Close closes the idle connections and fails the queued and later
 // acquisitions with an error of kind ErrClientConnection; connections in
-// use close when they are released. It always returns nil.
+// use close when they are released. It always returns nil. It may be
+// called more than once, from any goroutine: every call returns once the
+// idle connections are closed.
 func (p *pool) Close() error {
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
+		<-p.closeDone
 		return nil
 	}
 	p.closed = true
@@ -214,6 +219,7 @@ func (p *pool) Close() error {
 	for _, c := range dead {
 		closeConn(c)
 	}
+	close(p.closeDone)
 	return nil
 }
 

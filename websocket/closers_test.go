@@ -9,44 +9,13 @@ import (
 	"sync"
 	"testing"
 	"time"
-)
 
-// callsBound bounds every wait of the closer tests, which run on the real
-// clock: a goroutine blocked on a mutex is not durably blocked, so a
-// synctest bubble would not notice a call that never returns.
-const callsBound = 10 * time.Second
+	"github.com/aiohttp-go/aiohttp/internal/closertest"
+)
 
 // testCloseTimeout is the close timeout of the closer tests' connections,
 // short to keep the tests with a silent peer quick.
 const testCloseTimeout = 50 * time.Millisecond
-
-// callAll starts n calls of fn at once and returns their results, failing
-// the test when one of them does not return within callsBound.
-func callAll(t *testing.T, n int, fn func() error) []error {
-	t.Helper()
-	results := make(chan error, n)
-	var start sync.WaitGroup
-	start.Add(1)
-	for range n {
-		go func() {
-			start.Wait()
-			results <- fn()
-		}()
-	}
-	start.Done()
-	ctx, cancel := context.WithTimeout(context.Background(), callsBound)
-	defer cancel()
-	errs := make([]error, 0, n)
-	for range n {
-		select {
-		case err := <-results:
-			errs = append(errs, err)
-		case <-ctx.Done():
-			t.Fatalf("%d of %d calls still blocked after %v", n-len(errs), n, callsBound)
-		}
-	}
-	return errs
-}
 
 // answeringPeer runs a client Conn on the other end of the pipe that
 // reads until the connection ends, answering pings and echoing the close
@@ -81,57 +50,47 @@ func pipeConn(t *testing.T, peer func(net.Conn)) *Conn {
 	return c
 }
 
-// TestClosersIdempotent calls every closer of the package twice in a row,
-// then, on a fresh connection, from several goroutines at once: no call
-// panics or blocks, the first call returns first and every other call
-// returns again, as their doc comments say, and when any call returns the
-// resource is closed (a later call waits for the first to finish). Run
-// with -race.
+// TestClosersIdempotent calls every closer of the package twice in a row
+// and from several goroutines at once (see [closertest.Run]).
 func TestClosersIdempotent(t *testing.T) {
 	ctx := context.Background()
-	tests := []struct {
-		name string
-		// open makes the resource and returns its closer and a report
-		// of whether it is closed.
-		open         func(t *testing.T) (closer func() error, closed func() string)
-		first, again error
-	}{
+	closertest.Run(t, []closertest.Case{
 		{
-			name: "Conn.Close",
-			open: func(t *testing.T) (func() error, func() string) {
+			Name: "Conn.Close",
+			Open: func(t *testing.T) (func() error, func() string) {
 				c := pipeConn(t, answeringPeer)
 				return func() error { return c.Close(CloseOK, "") }, connClosed(c)
 			},
-			first: nil, again: ErrClosed,
+			First: nil, Again: ErrClosed,
 		},
 		{
-			name: "Conn.Close, silent peer",
-			open: func(t *testing.T) (func() error, func() string) {
+			Name: "Conn.Close, silent peer",
+			Open: func(t *testing.T) (func() error, func() string) {
 				c := pipeConn(t, silentPeer)
 				return func() error { return c.Close(CloseGoingAway, "bye") }, connClosed(c)
 			},
-			first: nil, again: ErrClosed,
+			First: nil, Again: ErrClosed,
 		},
 		{
-			name: "Conn.Close after CloseNow",
-			open: func(t *testing.T) (func() error, func() string) {
+			Name: "Conn.Close after CloseNow",
+			Open: func(t *testing.T) (func() error, func() string) {
 				c := pipeConn(t, silentPeer)
 				c.CloseNow()
 				return func() error { return c.Close(CloseOK, "") }, connClosed(c)
 			},
-			first: ErrClosed, again: ErrClosed,
+			First: ErrClosed, Again: ErrClosed,
 		},
 		{
-			name: "Conn.CloseNow",
-			open: func(t *testing.T) (func() error, func() string) {
+			Name: "Conn.CloseNow",
+			Open: func(t *testing.T) (func() error, func() string) {
 				c := pipeConn(t, silentPeer)
 				return c.CloseNow, connClosed(c)
 			},
-			first: nil, again: ErrClosed,
+			First: nil, Again: ErrClosed,
 		},
 		{
-			name: "Conn.Writer Close",
-			open: func(t *testing.T) (func() error, func() string) {
+			Name: "Conn.Writer Close",
+			Open: func(t *testing.T) (func() error, func() string) {
 				c := pipeConn(t, silentPeer)
 				w, err := c.Writer(ctx, MessageText)
 				if err != nil {
@@ -151,73 +110,34 @@ func TestClosersIdempotent(t *testing.T) {
 					}
 				}
 			},
-			first: nil, again: ErrClosed,
+			First: nil, Again: ErrClosed,
 		},
 		{
-			name: "Socket.Close",
-			open: func(t *testing.T) (func() error, func() string) {
+			Name: "Socket.Close",
+			Open: func(t *testing.T) (func() error, func() string) {
 				s := NewSocket(pipeConn(t, answeringPeer), Options{})
 				return func() error { return s.Close(ctx, CloseOK, "") }, socketClosed(s, CloseOK)
 			},
-			first: nil, again: nil,
+			First: nil, Again: nil,
 		},
 		{
-			name: "Socket.Close, silent peer",
-			open: func(t *testing.T) (func() error, func() string) {
+			Name: "Socket.Close, silent peer",
+			Open: func(t *testing.T) (func() error, func() string) {
 				s := NewSocket(pipeConn(t, silentPeer), Options{Heartbeat: 20 * time.Millisecond})
 				return func() error { return s.Close(ctx, CloseOK, "") }, socketClosed(s, CloseAbnormalClosure)
 			},
-			first: nil, again: nil,
+			First: nil, Again: nil,
 		},
 		{
-			name: "Socket.Close after Conn.CloseNow",
-			open: func(t *testing.T) (func() error, func() string) {
+			Name: "Socket.Close after Conn.CloseNow",
+			Open: func(t *testing.T) (func() error, func() string) {
 				s := NewSocket(pipeConn(t, silentPeer), Options{})
 				s.Conn().CloseNow()
 				return func() error { return s.Close(ctx, CloseOK, "") }, socketClosed(s, CloseAbnormalClosure)
 			},
-			first: nil, again: nil,
+			First: nil, Again: nil,
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name+"/twice", func(t *testing.T) {
-			closer, closed := tt.open(t)
-			if err := callAll(t, 1, closer)[0]; !errors.Is(err, tt.first) {
-				t.Fatalf("first call: %v, want %v", err, tt.first)
-			}
-			if open := closed(); open != "" {
-				t.Fatalf("after the first call: %s", open)
-			}
-			if err := callAll(t, 1, closer)[0]; !errors.Is(err, tt.again) {
-				t.Fatalf("second call: %v, want %v", err, tt.again)
-			}
-			if open := closed(); open != "" {
-				t.Fatalf("after the second call: %s", open)
-			}
-		})
-		t.Run(tt.name+"/concurrently", func(t *testing.T) {
-			closer, closed := tt.open(t)
-			firsts := 0
-			checked := func() error {
-				err := closer()
-				if open := closed(); open != "" {
-					t.Errorf("a call returned %v before the end: %s", err, open)
-				}
-				return err
-			}
-			for _, err := range callAll(t, 8, checked) {
-				switch {
-				case errors.Is(err, tt.first):
-					firsts++
-				case !errors.Is(err, tt.again):
-					t.Errorf("a call returned %v, want %v or %v", err, tt.first, tt.again)
-				}
-			}
-			if tt.first != tt.again && firsts != 1 {
-				t.Errorf("%d calls returned %v, want one", firsts, tt.first)
-			}
-		})
-	}
+	})
 }
 
 // connClosed reports whether c's connection is closed: "" when it is.
@@ -253,7 +173,7 @@ func TestCloseBehindStuckWriter(t *testing.T) {
 	go func() { wrote <- c.WriteMessage(context.Background(), MessageText, []byte("stuck")) }()
 	<-nc.writing
 	start := time.Now()
-	if err := callAll(t, 1, func() error { return c.Close(CloseOK, "") })[0]; !errors.Is(err, ErrClosed) {
+	if err := closertest.CallAll(t, 1, func() error { return c.Close(CloseOK, "") })[0]; !errors.Is(err, ErrClosed) {
 		t.Errorf("Close = %v, want ErrClosed: the close frame never went out", err)
 	}
 	if d := time.Since(start); d < testCloseTimeout {
