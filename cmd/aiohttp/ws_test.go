@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -64,9 +65,15 @@ func TestWSScripted(t *testing.T) {
 	}
 }
 
+// beatPongs is how many heartbeat pings /beat waits to see answered
+// before it says so.
+const beatPongs = 10
+
 // pushApp serves /push, which sends a text and a binary message, then
 // closes with code and reason; /silent, which sends nothing and waits for
-// the client to close; and /beat, an echo that pings every 40 ms.
+// the client to close; and /beat, an echo whose heartbeat pings every
+// 40 ms and drops a client that does not answer within 20 ms; it sends
+// "10 pongs" once the client has answered ten of them.
 func pushApp(code websocket.StatusCode, reason string) *web.Application {
 	app := web.NewApplication()
 	app.Router.Get("/push", func(req *web.Request) (web.Response, error) {
@@ -92,15 +99,27 @@ func pushApp(code websocket.StatusCode, reason string) *web.Application {
 		return ws, nil
 	})
 	app.Router.Get("/beat", func(req *web.Request) (web.Response, error) {
-		ws := web.NewWebSocketResponse(web.WebSocketOptions{Options: websocket.Options{Heartbeat: 40 * time.Millisecond}})
+		// Without autoping the pongs come to the handler, which counts
+		// them, and it answers pings itself.
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{Options: websocket.Options{
+			Heartbeat: 40 * time.Millisecond, NoAutoping: true,
+		}})
 		sock, err := ws.Prepare(req)
 		if err != nil {
 			return nil, err
 		}
 		ctx := req.Context()
+		pongs := 0
 		for msg := range sock.Messages(ctx) {
-			if msg.Type == websocket.MessageText {
+			switch msg.Type {
+			case websocket.MessageText:
 				_ = sock.SendStr(ctx, msg.Text())
+			case websocket.MessagePing:
+				_ = sock.Pong(ctx, msg.Data)
+			case websocket.MessagePong:
+				if pongs++; pongs == beatPongs {
+					_ = sock.SendStr(ctx, fmt.Sprintf("%d pongs", pongs))
+				}
 			}
 		}
 		return ws, nil
@@ -108,24 +127,43 @@ func pushApp(code websocket.StatusCode, reason string) *web.Application {
 	return app
 }
 
-// TestWSInteractiveAnswersPings keeps a connection open across many
-// heartbeat pings of the server, which drops clients that do not answer.
+// TestWSInteractiveAnswersPings keeps a connection open across ten
+// heartbeat pings of the server, which drops clients that do not answer:
+// once the server says it got ten pongs, a line still comes back.
 func TestWSInteractiveAnswersPings(t *testing.T) {
 	base := startApp(t, pushApp(websocket.CloseOK, ""))
-	pr, pw := io.Pipe()
 	var stdout apptest.SyncBuffer
-	go func() {
-		time.Sleep(400 * time.Millisecond)
-		_, _ = io.WriteString(pw, "still here\n")
-		for deadline := time.Now().Add(10 * time.Second); stdout.String() == "" && time.Now().Before(deadline); {
-			time.Sleep(5 * time.Millisecond)
+	code, stderr := runWSTyping(t, context.Background(), &stdout, base+"/beat", func(ctx context.Context, stdin io.Writer) {
+		if stdout.WaitFor(ctx, fmt.Sprintf("%d pongs\n", beatPongs)) {
+			_, _ = io.WriteString(stdin, "still here\n")
+			stdout.WaitFor(ctx, "still here\n")
 		}
-		pw.Close()
-	}()
-	code, stderr := runWS(t, context.Background(), pr, &stdout, base+"/beat")
-	if code != 0 || stdout.String() != "still here\n" || stderr != "" {
-		t.Errorf("exit %d, stdout %q, stderr %q; want 0, the echo, \"\"", code, stdout.String(), stderr)
+	})
+	want := fmt.Sprintf("%d pongs\nstill here\n", beatPongs)
+	if code != 0 || stdout.String() != want || stderr != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 0, %q, \"\"", code, stdout.String(), stderr, want)
 	}
+}
+
+// runWSTyping runs the ws command as runWS does, with a standard input
+// that typist writes while the command runs; standard input ends when
+// typist returns. typist's ctx ends, and its writes fail, once the
+// command has ended.
+func runWSTyping(t *testing.T, ctx context.Context, stdout *apptest.SyncBuffer, url string, typist func(ctx context.Context, stdin io.Writer)) (int, string) {
+	t.Helper()
+	pr, pw := io.Pipe()
+	tctx, cancel := context.WithCancel(context.Background())
+	typed := make(chan struct{})
+	go func() {
+		defer close(typed)
+		defer pw.Close()
+		typist(tctx, pw)
+	}()
+	code, stderr := runWS(t, ctx, pr, stdout, url)
+	cancel()
+	pr.Close()
+	<-typed
+	return code, stderr
 }
 
 func TestWSScriptedCountOnly(t *testing.T) {
@@ -224,18 +262,16 @@ func TestWSInteractiveServerClosesWithError(t *testing.T) {
 
 func TestWSInteractiveCancel(t *testing.T) {
 	base := startApp(t, demo.NewApp())
-	pr, pw := io.Pipe()
-	defer pw.Close()
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	var stdout apptest.SyncBuffer
-	go func() {
-		_, _ = io.WriteString(pw, "hi\n")
-		for stdout.String() != "hi\n" {
-			time.Sleep(5 * time.Millisecond)
+	code, stderr := runWSTyping(t, ctx, &stdout, base+"/ws", func(tctx context.Context, stdin io.Writer) {
+		_, _ = io.WriteString(stdin, "hi\n")
+		if stdout.WaitFor(tctx, "hi\n") {
+			cancel()
 		}
-		cancel()
-	}()
-	code, stderr := runWS(t, ctx, pr, &stdout, base+"/ws")
+		<-tctx.Done() // standard input stays open
+	})
 	if code != 0 || stdout.String() != "hi\n" || stderr != "" {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 0, \"hi\\n\", \"\"", code, stdout.String(), stderr)
 	}

@@ -12,15 +12,14 @@ import (
 	"github.com/aiohttp-go/aiohttp/internal/demo"
 )
 
-// waitFor waits until b holds want.
+// waitFor waits up to 10 s until b holds want.
 func waitFor(t *testing.T, b *apptest.SyncBuffer, want string) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if b.String() == want {
-			return
-		}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if !b.WaitFor(ctx, want) || b.String() != want {
+		t.Errorf("server log = %q, want %q", b.String(), want)
 	}
-	t.Errorf("server log = %q, want %q", b.String(), want)
 }
 
 func TestClientAgainstServer(t *testing.T) {
@@ -115,13 +114,14 @@ func TestServerMode(t *testing.T) {
 	}()
 
 	url := "ws://" + addr + "/ws"
+	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
+	defer wcancel()
+	if !srvOut.WaitFor(wctx, "Running on") {
+		t.Fatalf("the server did not start: stdout %q, stderr %q", srvOut.String(), srvErr.String())
+	}
 	var out, errOut bytes.Buffer
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		out.Reset()
-		errOut.Reset()
-		if run(ctx, []string{"-url", url, "ping"}, &out, &errOut) == 0 || time.Now().After(deadline) {
-			break
-		}
+	if code := run(ctx, []string{"-url", url, "ping"}, &out, &errOut); code != 0 {
+		t.Errorf("client exit %d, stderr %q", code, errOut.String())
 	}
 	apptest.CompareLines(t, out.String(),
 		"connected to "+url,
@@ -130,11 +130,7 @@ func TestServerMode(t *testing.T) {
 		"> close",
 		"closed by server: 1000",
 	)
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if strings.Contains(srvOut.String(), "websocket connection closed (1000)") {
-			break
-		}
-	}
+	srvOut.WaitFor(wctx, "websocket connection closed (1000)")
 	if s := srvOut.String(); !strings.Contains(s, "websocket connection opened\n") || !strings.Contains(s, "websocket connection closed (1000)\n") {
 		t.Errorf("server output %q lacks the connection log", s)
 	}

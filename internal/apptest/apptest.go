@@ -141,16 +141,43 @@ func CompareLines(t testing.TB, got string, want ...string) {
 }
 
 // SyncBuffer is a bytes.Buffer that a program under test and the test
-// may use at once.
+// may use at once. [SyncBuffer.WaitFor] waits for output without polling.
 type SyncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	written chan struct{} // closed by the next Write, for WaitFor; nil when nobody waits
 }
 
 func (b *SyncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.written != nil {
+		close(b.written)
+		b.written = nil
+	}
 	return b.buf.Write(p)
+}
+
+// WaitFor waits until what was written contains want, or ctx ends, and
+// reports whether want came.
+func (b *SyncBuffer) WaitFor(ctx context.Context, want string) bool {
+	for {
+		b.mu.Lock()
+		if strings.Contains(b.buf.String(), want) {
+			b.mu.Unlock()
+			return true
+		}
+		if b.written == nil {
+			b.written = make(chan struct{})
+		}
+		written := b.written
+		b.mu.Unlock()
+		select {
+		case <-written:
+		case <-ctx.Done():
+			return false
+		}
+	}
 }
 
 // String returns what was written so far.
