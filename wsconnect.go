@@ -189,7 +189,8 @@ func (c *wsNetConn) Close() error {
 // and the 101 response of the opening handshake.
 //
 // Close it when done: closing frees the connector's slot the connection
-// holds. The connection never goes back to the pool.
+// holds. The connection never goes back to the pool. Close may be called
+// more than once, from any goroutine; see [websocket.Socket.Close].
 type ClientWebSocket struct {
 	*websocket.Socket
 	// Response is the server's 101 Switching Protocols response: status,

@@ -106,6 +106,8 @@ func validClose(code StatusCode, reason string) bool {
 // see it), then closes the net.Conn. Code [CloseNoStatusReceived] sends a
 // close frame without a code. When the peer closed first, Close echoes and
 // returns at once; that is how to answer the [CloseError] a read returns.
+// A code that may not be sent, or a reason over 123 bytes, fails at once
+// and leaves the connection open.
 //
 // Close may be called from any goroutine, also while others read or write,
 // and more than once. It returns nil after the handshake (answered or timed

@@ -53,7 +53,8 @@ var ErrClosed = errors.New("websocket: connection closed")
 // Any number of goroutines may write at the same time: messages never
 // interleave, and control frames (pings, pongs, close) may go out between the
 // fragments of a message being streamed, as RFC 6455 allows. At most one
-// goroutine may read at a time.
+// goroutine may read at a time. Close and CloseNow may be called from any
+// goroutine, more than once.
 type Conn struct {
 	nc       net.Conn
 	role     Role

@@ -2,7 +2,8 @@
 // permessage-deflate extension (RFC 7692) for both ends of a connection. It
 // is the protocol layer under aiohttp's two WebSocket APIs: the server's
 // web.WebSocketResponse and the client's Session.WSConnect, which perform
-// the HTTP opening handshake and then wrap the connection in a [Conn].
+// the HTTP opening handshake and then wrap the connection in a [Conn] and
+// a [Socket].
 //
 // # Opening handshake
 //
@@ -18,7 +19,8 @@
 //
 // [Options] hold every setting of a WebSocket, for both sides: the
 // server's web.WebSocketOptions and the client's aiohttp.WSOptions embed
-// them, and their zero value gives aiohttp's defaults.
+// them, and their zero value gives aiohttp's defaults. [Options.Validate]
+// reports a field out of range as an *[OptionsError].
 //
 // # Connection
 //
@@ -27,8 +29,8 @@
 // [Role], the [Handshake] and the Options. A server requires masked frames
 // and sends unmasked ones; a client the other way round.
 //
-// Reading: [Conn.ReadMessage] returns every message, control frames
-// included, without acting on them, and hands out a buffer that is reused
+// Reading: [Conn.ReadMessage] returns every message with its
+// [MessageType], control frames included, without acting on them, and hands out a buffer that is reused
 // by the next read: zero allocations per message in the steady state. It
 // is what an integration builds aiohttp's autoping, autoclose and heartbeat
 // on. [Conn.Read] is the simple variant: it answers pings, skips pongs,
@@ -45,6 +47,11 @@
 // drops the connection. A close frame from the peer surfaces as a
 // *[CloseError]; a peer that breaks the protocol gets the matching close
 // frame (1002, 1007 or 1009) and the read returns a *[ProtocolError].
+// Every closer ([Conn.Close], [Conn.CloseNow], [Socket.Close], the Close
+// of a [Conn.Writer]) may be called more than once, from any goroutine: a
+// later call waits for the first to finish and returns what its doc
+// comment says. Nothing waits forever: sending the close frame and waiting
+// for the peer's are each bounded by the close timeout.
 //
 // # Socket
 //
@@ -53,7 +60,8 @@
 // it: [Socket.Receive] returns a [Message] whose [MessageType] is
 // aiohttp's WSMsgType (TEXT, BINARY, PING, PONG, CLOSE, CLOSING, CLOSED,
 // ERROR), with autoping, autoclose, heartbeat and receive timeout as the
-// Options set them.
+// Options set them; [Socket.Close] performs the closing handshake within
+// the close timeout or the end of its context.
 //
 // # Conformance
 //

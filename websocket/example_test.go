@@ -81,3 +81,36 @@ func ExampleConn_ReadMessage() {
 	// client got pong "are you there"
 	// server got BINARY [1 2 3]
 }
+
+// ExampleSocket runs aiohttp's message-level API on both ends of a
+// net.Pipe: the server echoes text until the client closes, which autoclose
+// answers, and both sides report the close code.
+func ExampleSocket() {
+	a, b := net.Pipe()
+	ctx := context.Background()
+	var opts websocket.Options // aiohttp's defaults
+	srv := websocket.NewSocket(websocket.NewConn(a, nil, websocket.Server, websocket.Handshake{}, opts), opts)
+	cli := websocket.NewSocket(websocket.NewConn(b, nil, websocket.Client, websocket.Handshake{}, opts), opts)
+
+	done := make(chan struct{})
+	go func() { // the server
+		defer close(done)
+		for msg := range srv.Messages(ctx) {
+			if msg.Type == websocket.MessageText {
+				_ = srv.SendStr(ctx, "echo: "+msg.Text())
+			}
+		}
+		fmt.Println("server: closed with", srv.CloseCode())
+	}()
+
+	_ = cli.SendStr(ctx, "hello")
+	text, _ := cli.ReceiveText(ctx)
+	fmt.Println("client:", text)
+	_ = cli.Close(ctx, websocket.CloseOK, "")
+	<-done
+	fmt.Println("client: closed with", cli.CloseCode())
+	// Output:
+	// client: echo: hello
+	// server: closed with 1000
+	// client: closed with 1000
+}

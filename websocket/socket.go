@@ -26,12 +26,13 @@ func (*timeoutError) Error() string { return "websocket: receive timeout" }
 func (*timeoutError) Unwrap() error { return context.DeadlineExceeded }
 
 // Socket gives a [Conn] aiohttp's message-level behaviour, shared by the
-// server's web.WebSocketResponse and the client's WSConnect: typed
+// server's web.WebSocketResponse and the client's Session.WSConnect: typed
 // messages, autoping, autoclose, heartbeat, receive and close timeouts,
 // close code and exception.
 //
 // One goroutine receives at a time; any number may send, and Close may be
-// called from any goroutine, also while another one receives.
+// called from any goroutine and more than once, also while another one
+// receives.
 type Socket struct {
 	c    *Conn
 	opts Options
@@ -355,12 +356,15 @@ func (s *Socket) Pong(ctx context.Context, data []byte) error { return s.c.Pong(
 // came, the close code is 1006. Close may run while another goroutine
 // receives; that goroutine gets MessageClosing and then MessageClosed.
 //
+// A code that may not be sent, or a message over 123 bytes, fails at once
+// and leaves the socket open.
+//
 // Close may be called more than once, from any goroutine. A call after
 // the first, or after the socket closed otherwise, sends nothing: it waits
-// until the connection is closed and returns nil, or returns ctx.Err() when
-// ctx ends first. The first call returns nil after the handshake (answered
-// or timed out), ctx.Err() when ctx ended before the close frame went out,
-// and the write error when sending it failed.
+// until the socket and its connection are closed and returns nil, or
+// returns ctx.Err() when ctx ends first. The first call returns nil after
+// the handshake (answered or timed out), ctx.Err() when ctx ended before
+// the close frame went out, and the write error when sending it failed.
 func (s *Socket) Close(ctx context.Context, code StatusCode, message string) error {
 	if !validClose(code, message) {
 		return errBadClose
