@@ -22,6 +22,7 @@ type accessLogger struct {
 	w     io.Writer
 	parts []logPart
 	buf   []byte
+	head  []byte // scratch for the response head, for %{Name}o
 }
 
 // logPart is a literal (code 0) or one format code with its argument.
@@ -112,7 +113,9 @@ func (l *accessLogger) log(req *Request, head *responseHead, size int64) {
 		case 'i':
 			b = appendLogValue(b, req.headerView(p.text))
 		case 'o':
-			b = appendLogValue(b, head.sentValue(p.text))
+			var v string
+			v, l.head = head.sentValue(req, p.text, l.head)
+			b = appendLogValue(b, v)
 		}
 	}
 	b = append(b, '\n')

@@ -181,12 +181,9 @@ func (c *serverConn) readFailed(err error) {
 func (c *serverConn) writeError(status int, reason string) {
 	c.linger = true
 	body := formatErrorText(status, reason)
-	c.w = http1.AppendStatusLine(c.w, 1, status, "")
-	c.w = append(c.w, serverLine...)
-	c.w = http1.AppendDate(c.w)
-	c.w = append(c.w, "Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: "...)
-	c.w = appendInt(c.w, int64(len(body)))
-	c.w = append(c.w, "\r\n\r\n"...)
+	req := Request{minor: 1} // answered as HTTP/1.1, keep-alive off
+	h := responseHead{status: status, header: &noHeader, contentType: textPlainUTF8, length: int64(len(body))}
+	c.w = appendHead(c.w, &req, &h)
 	c.w = append(c.w, body...)
 	_ = c.flush()
 }

@@ -88,7 +88,8 @@ func (c *serverConn) upgradeH2C(req *Request) bool {
 	hr.Header.Del("Upgrade")
 	hr.Header.Del("HTTP2-Settings")
 	hr.Header.Del("Connection")
-	c.w = append(c.w, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"...)
+	h := responseHead{status: 101, header: &noHeader, length: -1, upgrade: "h2c"}
+	c.w = appendHead(c.w, req, &h)
 	if c.flush() != nil {
 		return false
 	}

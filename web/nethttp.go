@@ -123,34 +123,27 @@ type stdOutbound struct {
 	size int64
 }
 
+// setHead sends the head through net/http: the fields [appendHead] sends,
+// and no Content-Type when it sends none (net/http would sniff one).
+// net/http frames the body by the Content-Length or Transfer-Encoding it
+// finds and honours the Connection field; a body that ends with the
+// connection has its head sent at once, before net/http could count a
+// short body and add a Content-Length. So the engine and the bridge send
+// the same head.
 func (o *stdOutbound) setHead(req *Request, h *responseHead) {
 	dst := o.w.Header()
-	for _, it := range h.header.Items() {
-		if !isFramingField(it.Key) {
-			dst[http.CanonicalHeaderKey(it.Key)] = append(dst[http.CanonicalHeaderKey(it.Key)], it.Value)
-		}
-	}
-	if bodyAllowed(h.status) {
-		if dst.Get("Content-Type") == "" && h.contentType != "" {
-			dst.Set("Content-Type", h.contentType)
-		}
-		if h.length >= 0 {
-			dst.Set("Content-Length", strconv.FormatInt(h.length, 10))
-		}
-	} else {
-		dst.Del("Content-Type")
-	}
-	for i := range h.cookies {
-		if v := h.cookies[i].String(); v != "" {
-			dst.Add("Set-Cookie", v)
-		}
-	}
-	if !req.keepAlive {
-		dst.Set("Connection", "close")
-	}
+	dst["Content-Type"] = nil
+	eachSentField(appendHead(nil, req, h), func(name, value []byte) bool {
+		key := http.CanonicalHeaderKey(string(name))
+		dst[key] = append(dst[key], string(value))
+		return true
+	})
 	o.head = *h
 	o.noBody = req.method == "HEAD" || !bodyAllowed(h.status)
 	o.w.WriteHeader(h.status)
+	if h.framing(req) == byClose {
+		_ = o.flush()
+	}
 }
 
 func (o *stdOutbound) writeResponse(req *Request, r *BodyResponse) error {

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aiohttp-go/aiohttp/internal/field"
-	"github.com/aiohttp-go/aiohttp/internal/http1"
 	"github.com/aiohttp-go/aiohttp/multidict"
 	"github.com/aiohttp-go/aiohttp/websocket"
 )
@@ -155,25 +153,21 @@ func (ws *WebSocketResponse) Prepare(req *Request) (*websocket.Socket, error) {
 	if err != nil {
 		return nil, err
 	}
-	head := make([]byte, 0, 256)
-	head = append(head, "HTTP/1.1 101 Switching Protocols\r\n"...)
-	head = append(head, serverLine...)
-	head = http1.AppendDate(head)
-	head = append(head, "Upgrade: websocket\r\nConnection: upgrade\r\n"...)
-	head = http1.AppendField(head, "Sec-WebSocket-Accept", hs.accept)
+	var fields multidict.CIMultiDict
+	fields.Add("Sec-WebSocket-Accept", hs.accept)
 	if hs.protocol != "" {
-		head = http1.AppendField(head, "Sec-WebSocket-Protocol", hs.protocol)
+		fields.Add("Sec-WebSocket-Protocol", hs.protocol)
 	}
 	if hs.extensions != "" {
-		head = http1.AppendField(head, "Sec-WebSocket-Extensions", hs.extensions)
+		fields.Add("Sec-WebSocket-Extensions", hs.extensions)
 	}
 	for _, it := range ws.header.Items() {
-		if ownHandshakeField(it.Key) || !field.IsToken(it.Key) || !http1.ValidFieldValue(it.Value) {
-			continue
+		if !ownHandshakeField(it.Key) {
+			fields.Add(it.Key, it.Value)
 		}
-		head = http1.AppendField(head, it.Key, it.Value)
 	}
-	head = append(head, '\r', '\n')
+	h := responseHead{status: 101, header: &fields, length: -1, upgrade: "websocket"}
+	head := appendHead(make([]byte, 0, 256), req, &h)
 	_ = nc.SetWriteDeadline(time.Now().Add(handshakeWriteTimeout))
 	_, err = nc.Write(head)
 	_ = nc.SetWriteDeadline(time.Time{})
@@ -198,10 +192,10 @@ func (ws *WebSocketResponse) Prepare(req *Request) (*websocket.Socket, error) {
 // handshakeWriteTimeout bounds the write of the 101 response.
 const handshakeWriteTimeout = 10 * time.Second
 
-// ownHandshakeField reports the fields Prepare sets itself.
+// ownHandshakeField reports the fields Prepare sets itself; the head's
+// other rules are those of every response (see [appendHead]).
 func ownHandshakeField(name string) bool {
-	for _, f := range [...]string{"Upgrade", "Connection", "Sec-WebSocket-Accept", "Sec-WebSocket-Protocol",
-		"Sec-WebSocket-Extensions", "Content-Length", "Transfer-Encoding", "Server", "Date"} {
+	for _, f := range [...]string{"Upgrade", "Sec-WebSocket-Accept", "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions"} {
 		if multidict.EqualFold(name, f) {
 			return true
 		}

@@ -1,0 +1,209 @@
+package web
+
+import (
+	"bytes"
+
+	"github.com/aiohttp-go/aiohttp/internal/field"
+	"github.com/aiohttp-go/aiohttp/internal/http1"
+	"github.com/aiohttp-go/aiohttp/multidict"
+)
+
+// responseHead is what a response's head is made of.
+type responseHead struct {
+	status      int
+	reason      string
+	header      *multidict.CIMultiDict
+	contentType string // from the response's content type and charset
+	cookies     []Cookie
+	length      int64  // -1 when unknown
+	upgrade     string // the protocol a 101 switches to ("websocket", "h2c")
+}
+
+// serverLine is the Server field every response carries unless its
+// handler sets its own.
+const serverLine = "Server: aiohttp-go\r\n"
+
+// bodyAllowed reports whether a response with this status may have a body:
+// 1xx, 204 and 304 never do.
+func bodyAllowed(status int) bool {
+	return status >= 200 && status != 204 && status != 304
+}
+
+// appendHead is the one rule of what a response head sends. The engine
+// writes its result, the WebSocket and h2c upgrades too, and the net/http
+// bridge and the access log read theirs from it (see [eachSentField]), so
+// all of them send and report the same head. It appends to w, for a
+// response to req:
+//
+//   - the status line, with the handler's reason phrase unless it could
+//     split the response (the standard phrase then);
+//   - Server and Date, unless the handler set its own;
+//   - the handler's fields, but for those the server owns (Connection,
+//     Content-Length, Transfer-Encoding), a Content-Type on a status that
+//     has no body (1xx, 204, 304), and any whose name or value could split
+//     the head;
+//   - on a status that has a body: the response's Content-Type when the
+//     handler set none, then Content-Length when the length is known, or
+//     else chunked Transfer-Encoding on HTTP/1.1; an HTTP/1.0 body of
+//     unknown length ends with the connection, so keep-alive is turned off
+//     (req.keepAlive);
+//   - a Set-Cookie for each valid cookie;
+//   - for a 101, Upgrade and "Connection: upgrade"; otherwise the
+//     Connection field the keep-alive decision needs: close on HTTP/1.1,
+//     keep-alive on HTTP/1.0;
+//   - the blank line that ends the head.
+func appendHead(w []byte, req *Request, h *responseHead) []byte {
+	reason := h.reason
+	if !http1.ValidFieldValue(reason) {
+		reason = ""
+	}
+	w = http1.AppendStatusLine(w, req.minor, h.status, reason)
+	items := h.header.Items()
+	ownServer, ownDate := false, false
+	for _, it := range items {
+		switch {
+		case multidict.EqualFold(it.Key, "Server"):
+			ownServer = ownServer || http1.ValidFieldValue(it.Value)
+		case multidict.EqualFold(it.Key, "Date"):
+			ownDate = ownDate || http1.ValidFieldValue(it.Value)
+		}
+	}
+	if !ownServer {
+		w = append(w, serverLine...)
+	}
+	if !ownDate {
+		w = http1.AppendDate(w)
+	}
+	framing := h.framing(req)
+	allowed := framing != noBody
+	ownContentType := false
+	for _, it := range items {
+		if isFramingField(it.Key) || !field.IsToken(it.Key) || !http1.ValidFieldValue(it.Value) {
+			continue
+		}
+		if multidict.EqualFold(it.Key, "Content-Type") {
+			if !allowed {
+				continue
+			}
+			ownContentType = true
+		}
+		w = http1.AppendField(w, it.Key, it.Value)
+	}
+	if allowed {
+		if !ownContentType && h.contentType != "" {
+			w = http1.AppendField(w, "Content-Type", h.contentType)
+		}
+		switch framing {
+		case byLength:
+			w = append(w, "Content-Length: "...)
+			w = appendInt(w, h.length)
+			w = append(w, '\r', '\n')
+		case byChunks:
+			w = append(w, "Transfer-Encoding: chunked\r\n"...)
+		case byClose:
+			req.keepAlive = false
+		}
+	}
+	for i := range h.cookies {
+		if v := h.cookies[i].String(); v != "" { // an invalid cookie renders empty
+			w = http1.AppendField(w, "Set-Cookie", v)
+		}
+	}
+	switch {
+	case h.status == 101 && h.upgrade != "":
+		w = http1.AppendField(w, "Upgrade", h.upgrade)
+		w = append(w, "Connection: upgrade\r\n"...)
+	case !req.keepAlive && req.http11():
+		w = append(w, "Connection: close\r\n"...)
+	case req.keepAlive && !req.http11():
+		w = append(w, "Connection: keep-alive\r\n"...)
+	}
+	return append(w, '\r', '\n')
+}
+
+// bodyFraming is how the end of a response body is found.
+type bodyFraming uint8
+
+const (
+	noBody   bodyFraming = iota // the status has no body (1xx, 204, 304)
+	byLength                    // Content-Length
+	byChunks                    // chunked Transfer-Encoding (HTTP/1.1)
+	byClose                     // the connection closes (HTTP/1.0, unknown length)
+)
+
+// framing returns how the body of a response to req is delimited.
+func (h *responseHead) framing(req *Request) bodyFraming {
+	switch {
+	case !bodyAllowed(h.status):
+		return noBody
+	case h.length >= 0:
+		return byLength
+	case req.http11():
+		return byChunks
+	}
+	return byClose
+}
+
+// http11 reports whether the request came over HTTP/1.1 or later.
+func (r *Request) http11() bool { return r.major >= 2 || r.minor >= 1 }
+
+// eachSentField calls yield with the name and value of each header field
+// of a head appendHead made, in order, until yield returns false. The
+// slices are views of head.
+func eachSentField(head []byte, yield func(name, value []byte) bool) {
+	_, head, _ = bytes.Cut(head, crlf) // the status line
+	for {
+		var line []byte
+		line, head, _ = bytes.Cut(head, crlf)
+		name, value, ok := bytes.Cut(line, colonSpace)
+		if !ok || !yield(name, value) {
+			return
+		}
+	}
+}
+
+var crlf, colonSpace = []byte("\r\n"), []byte(": ")
+
+// sentValue returns the first value of the header field name as the head
+// of a response to req goes out, or "". scratch is storage to reuse; the
+// grown storage is returned.
+func (h *responseHead) sentValue(req *Request, name string, scratch []byte) (string, []byte) {
+	scratch = appendHead(scratch[:0], req, h)
+	v := ""
+	eachSentField(scratch, func(n, value []byte) bool {
+		if multidict.EqualFold(bytesView(n), name) {
+			v = string(value)
+			return false
+		}
+		return true
+	})
+	return v, scratch
+}
+
+// isFramingField reports the fields the server sets itself.
+func isFramingField(name string) bool {
+	switch len(name) {
+	case 10:
+		return multidict.EqualFold(name, "Connection")
+	case 14:
+		return multidict.EqualFold(name, "Content-Length")
+	case 17:
+		return multidict.EqualFold(name, "Transfer-Encoding")
+	}
+	return false
+}
+
+// appendInt appends n in decimal without allocating.
+func appendInt(w []byte, n int64) []byte {
+	if n == 0 {
+		return append(w, '0')
+	}
+	var buf [20]byte
+	i := len(buf)
+	for n > 0 {
+		i--
+		buf[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return append(w, buf[i:]...)
+}
