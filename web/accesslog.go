@@ -7,16 +7,78 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/aiohttp-go/aiohttp/internal/http1"
+	"github.com/aiohttp-go/aiohttp/multidict"
 )
 
 // DefaultAccessLogFormat is aiohttp's default access log format.
 const DefaultAccessLogFormat = `%a %t "%r" %s %b "%{Referer}i" "%{User-Agent}i"`
 
-// accessLogger writes one line per request in an aiohttp access log format:
-// %a remote address, %t start time, %P process id, %r request line,
-// %s status, %b response body size, %T seconds taken, %Tf seconds with
-// fraction, %D microseconds taken, %{Name}i a request header field and
-// %{Name}o a response header field; %% is a percent sign.
+// AccessLogger writes the access log (aiohttp's AbstractAccessLogger). Set
+// one as [ServerOptions.AccessLogger]; [NewFormatAccessLogger] is the one
+// that writes lines in aiohttp's format.
+//
+// The server calls Log once for each request it answered, once the
+// response is sent, with the time the request took. Log is called from
+// the goroutines that serve requests, several at once, and holds up the
+// connection it is called for while it runs. req and resp are valid only
+// during the call (the server reuses them); every string read from them
+// stays valid.
+type AccessLogger interface {
+	Log(req *Request, resp SentResponse, taken time.Duration)
+}
+
+// SentResponse is what the server sent for a request, as an
+// [AccessLogger] sees it: the status, the header fields as they went out
+// (Content-Type, Content-Length, Set-Cookie and the others the server
+// adds included) and the number of body bytes.
+type SentResponse struct {
+	req  *Request
+	head *responseHead
+	size int64
+}
+
+// Status returns the status code.
+func (r SentResponse) Status() int { return r.head.status }
+
+// Reason returns the reason phrase sent with the status.
+func (r SentResponse) Reason() string {
+	if reason := r.head.sentReason(); reason != "" {
+		return reason
+	}
+	return http1.StatusText(r.head.status)
+}
+
+// BodyLength returns the number of body bytes sent (aiohttp's
+// body_length): 0 for a HEAD request.
+func (r SentResponse) BodyLength() int64 { return r.size }
+
+// Header returns the header fields as they were sent, in order.
+func (r SentResponse) Header() *multidict.CIMultiDict {
+	h := multidict.NewCI()
+	eachSentField(appendHead(nil, r.req, r.head), func(name, value []byte) bool {
+		h.Add(string(name), string(value))
+		return true
+	})
+	return h
+}
+
+// NewFormatAccessLogger returns the AccessLogger that writes one line per
+// request to w in an aiohttp access log format ([DefaultAccessLogFormat]
+// when format is empty): %a remote address, %t start time, %P process id,
+// %r request line, %s status, %b response body size, %T seconds taken,
+// %Tf seconds with fraction, %D microseconds taken, %{Name}i a request
+// header field and %{Name}o a response header field; %% is a percent
+// sign. Lines are written whole, one Write each, one at a time.
+func NewFormatAccessLogger(w io.Writer, format string) AccessLogger {
+	if format == "" {
+		format = DefaultAccessLogFormat
+	}
+	return newAccessLogger(w, format)
+}
+
+// accessLogger is the AccessLogger of [NewFormatAccessLogger].
 type accessLogger struct {
 	mu    sync.Mutex
 	w     io.Writer
@@ -77,9 +139,8 @@ func newAccessLogger(w io.Writer, format string) *accessLogger {
 	return l
 }
 
-// log writes the line of a request answered with head and size body bytes.
-func (l *accessLogger) log(req *Request, head *responseHead, size int64) {
-	taken := time.Since(req.start)
+// Log writes the line of a request.
+func (l *accessLogger) Log(req *Request, resp SentResponse, taken time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b := l.buf[:0]
@@ -101,9 +162,9 @@ func (l *accessLogger) log(req *Request, head *responseHead, size int64) {
 			b = append(b, ' ')
 			b = append(b, req.Version().String()...)
 		case 's':
-			b = strconv.AppendInt(b, int64(head.status), 10)
+			b = strconv.AppendInt(b, int64(resp.Status()), 10)
 		case 'b':
-			b = strconv.AppendInt(b, size, 10)
+			b = strconv.AppendInt(b, resp.BodyLength(), 10)
 		case 'T':
 			b = strconv.AppendInt(b, int64(taken/time.Second), 10)
 		case 'f':
@@ -113,8 +174,8 @@ func (l *accessLogger) log(req *Request, head *responseHead, size int64) {
 		case 'i':
 			b = appendLogValue(b, req.headerView(p.text))
 		case 'o':
-			var v string
-			v, l.head = head.sentValue(req, p.text, l.head)
+			var v []byte
+			v, l.head = resp.head.sentValue(resp.req, p.text, l.head)
 			b = appendLogValue(b, v)
 		}
 	}
@@ -125,8 +186,8 @@ func (l *accessLogger) log(req *Request, head *responseHead, size int64) {
 
 // appendLogValue appends a header value, "-" when it is empty, as aiohttp
 // does.
-func appendLogValue(b []byte, v string) []byte {
-	if v == "" {
+func appendLogValue[V string | []byte](b []byte, v V) []byte {
+	if len(v) == 0 {
 		return append(b, '-')
 	}
 	return append(b, v...)

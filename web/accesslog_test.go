@@ -7,9 +7,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/multidict"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
@@ -204,5 +206,131 @@ func TestAccessLogHTTP2(t *testing.T) {
 	}
 	if line := buf.line(t, 0); line != `"GET /hello HTTP/2.0" 200 5 out` {
 		t.Errorf("access log line %q", line)
+	}
+}
+
+// loggedRequest is what a custom AccessLogger kept of one request.
+type loggedRequest struct {
+	method, path, query, agent string
+	status                     int
+	reason                     string
+	header                     *multidict.CIMultiDict
+	size                       int64
+	taken                      time.Duration
+}
+
+// recordingLogger is a custom AccessLogger that keeps what it is given.
+type recordingLogger struct{ got chan loggedRequest }
+
+func (l *recordingLogger) Log(req *web.Request, resp web.SentResponse, taken time.Duration) {
+	l.got <- loggedRequest{
+		method: req.Method(), path: req.Path(), query: req.QueryString(), agent: req.Header().Get("User-Agent"),
+		status: resp.Status(), reason: resp.Reason(), header: resp.Header(), size: resp.BodyLength(), taken: taken,
+	}
+}
+
+// A custom AccessLogger gets every request, on the engine and over
+// HTTP/2, with the response as it was sent; the line logger it replaces
+// writes nothing.
+func TestCustomAccessLogger(t *testing.T) {
+	app := logApp()
+	app.Router.Get("/cookie", func(*web.Request) (web.Response, error) {
+		return web.Text("c").SetStatus(201, "Made").SetCookie(web.Cookie{Name: "k", Value: "v"}), nil
+	})
+	app.Router.Get("/panic", func(*web.Request) (web.Response, error) { panic("logged") })
+	rec := &recordingLogger{got: make(chan loggedRequest, 16)}
+	var lines logBuffer
+	s := startApp(t, app, web.ServerOptions{AccessLogger: rec, AccessLog: &lines})
+	c := s.dial(t)
+	next := func() loggedRequest { return recv(t, rec.got, "an access log call") }
+
+	c.get("/hello?x=1", "User-Agent: agent/1")
+	e := next()
+	if e.method != "GET" || e.path != "/hello" || e.query != "x=1" || e.agent != "agent/1" ||
+		e.status != 200 || e.reason != "OK" || e.size != 5 || e.taken <= 0 {
+		t.Errorf("GET /hello logged as %+v", e)
+	}
+	for name, want := range map[string]string{"Content-Type": "text/plain; charset=utf-8", "Content-Length": "5",
+		"X-Resp": "out", "Server": "aiohttp-go"} {
+		if got := e.header.Get(name); got != want {
+			t.Errorf("logged %s = %q, want %q", name, got, want)
+		}
+	}
+	if e.header.Get("Date") == "" {
+		t.Errorf("logged header lacks Date: %v", e.header)
+	}
+
+	c.send("HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+	c.readResponse("HEAD")
+	if e := next(); e.method != "HEAD" || e.size != 0 || e.header.Get("Content-Length") != "5" {
+		t.Errorf("HEAD logged as %+v", e)
+	}
+	c.get("/cookie")
+	if e := next(); e.status != 201 || e.reason != "Made" || e.header.Get("Set-Cookie") != "k=v; Path=/" {
+		t.Errorf("/cookie logged as %+v %v", e, e.header)
+	}
+	c.get("/stream")
+	if e := next(); e.size != 13 || e.header.Get("Transfer-Encoding") != "chunked" {
+		t.Errorf("/stream logged as %+v %v", e, e.header)
+	}
+	c.get("/missing")
+	if e := next(); e.status != 404 {
+		t.Errorf("/missing logged as %+v", e)
+	}
+	c.get("/panic")
+	if e := next(); e.status != 500 {
+		t.Errorf("/panic logged as %+v", e)
+	}
+
+	tr := h2cTransport()
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: ioTimeout}
+	resp, err := client.Get(s.url + "/stream")
+	readAll(t, resp, err)
+	if e := next(); e.path != "/stream" || e.size != 13 || e.header.Has("Transfer-Encoding") {
+		t.Errorf("HTTP/2 /stream logged as %+v %v", e, e.header)
+	}
+	lines.mu.Lock()
+	defer lines.mu.Unlock()
+	if len(lines.lines) != 0 || lines.part != "" {
+		t.Errorf("AccessLog written beside the AccessLogger: %q", lines.lines)
+	}
+}
+
+// teeLogger counts requests and hands them on to another AccessLogger.
+type teeLogger struct {
+	n    atomic.Int64
+	next web.AccessLogger
+}
+
+func (l *teeLogger) Log(req *web.Request, resp web.SentResponse, taken time.Duration) {
+	l.n.Add(1)
+	l.next.Log(req, resp, taken)
+}
+
+// The format logger is an AccessLogger like any other: a custom logger
+// can hand requests on to it.
+func TestFormatAccessLoggerComposes(t *testing.T) {
+	var lines logBuffer
+	tee := &teeLogger{next: web.NewFormatAccessLogger(&lines, `"%r" %s %b %{Content-Type}o`)}
+	s := startApp(t, logApp(), web.ServerOptions{AccessLogger: tee})
+	c := s.dial(t)
+	c.get("/hello")
+	c.get("/missing")
+	if line := lines.line(t, 0); line != `"GET /hello HTTP/1.1" 200 5 text/plain; charset=utf-8` {
+		t.Errorf("line 0: %q", line)
+	}
+	if line := lines.line(t, 1); line != `"GET /missing HTTP/1.1" 404 14 text/plain; charset=utf-8` {
+		t.Errorf("line 1: %q", line)
+	}
+	if n := tee.n.Load(); n != 2 {
+		t.Errorf("%d requests counted, want 2", n)
+	}
+	// An empty format is the default one.
+	var def logBuffer
+	s = startApp(t, logApp(), web.ServerOptions{AccessLogger: web.NewFormatAccessLogger(&def, "")})
+	s.dial(t).get("/hello")
+	if line := def.line(t, 0); !strings.Contains(line, `"GET /hello HTTP/1.1" 200 5 "-" "-"`) {
+		t.Errorf("default format: %q", line)
 	}
 }

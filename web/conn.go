@@ -51,7 +51,8 @@ type serverConn struct {
 	// linger once the connection must close with input left unread.
 	continued, linger bool
 	stream            streamState
-	path              []byte // scratch for unescaping the path
+	logged            responseHead // the head handed to the access logger
+	path              []byte       // scratch for unescaping the path
 
 	state atomic.Int32
 	since atomic.Int64 // coarse unix time of the last state change

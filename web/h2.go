@@ -20,7 +20,7 @@ type h2Server struct {
 	base *http.Server // its Shutdown sends GOAWAY to the HTTP/2 connections
 }
 
-func newH2Server(app *Application, access *accessLogger) *h2Server {
+func newH2Server(app *Application, access AccessLogger) *h2Server {
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { app.serveStd(w, r, access) })
 	h := &h2Server{srv: &http2.Server{}, base: &http.Server{Handler: handler}}
 	if err := http2.ConfigureServer(h.base, h.srv); err != nil {

@@ -44,20 +44,16 @@ func bodyAllowed(status int) bool {
 //     the head;
 //   - on a status that has a body: the response's Content-Type when the
 //     handler set none, then Content-Length when the length is known, or
-//     else chunked Transfer-Encoding on HTTP/1.1; an HTTP/1.0 body of
-//     unknown length ends with the connection, so keep-alive is turned off
-//     (req.keepAlive);
+//     else chunked Transfer-Encoding on HTTP/1.1 (HTTP/2 frames bodies
+//     itself); an HTTP/1.0 body of unknown length ends with the
+//     connection, so keep-alive is turned off (req.keepAlive);
 //   - a Set-Cookie for each valid cookie;
 //   - for a 101, Upgrade and "Connection: upgrade"; otherwise the
 //     Connection field the keep-alive decision needs: close on HTTP/1.1,
 //     keep-alive on HTTP/1.0;
 //   - the blank line that ends the head.
 func appendHead(w []byte, req *Request, h *responseHead) []byte {
-	reason := h.reason
-	if !http1.ValidFieldValue(reason) {
-		reason = ""
-	}
-	w = http1.AppendStatusLine(w, req.minor, h.status, reason)
+	w = http1.AppendStatusLine(w, req.minor, h.status, h.sentReason())
 	items := h.header.Items()
 	ownServer, ownDate := false, false
 	for _, it := range items {
@@ -100,6 +96,7 @@ func appendHead(w []byte, req *Request, h *responseHead) []byte {
 			w = append(w, '\r', '\n')
 		case byChunks:
 			w = append(w, "Transfer-Encoding: chunked\r\n"...)
+		case byFrames: // HTTP/2 has its own framing
 		case byClose:
 			req.keepAlive = false
 		}
@@ -121,6 +118,16 @@ func appendHead(w []byte, req *Request, h *responseHead) []byte {
 	return append(w, '\r', '\n')
 }
 
+// sentReason returns the reason phrase the status line carries: the
+// handler's, or "" for the standard one when the handler's could split
+// the response.
+func (h *responseHead) sentReason() string {
+	if !http1.ValidFieldValue(h.reason) {
+		return ""
+	}
+	return h.reason
+}
+
 // bodyFraming is how the end of a response body is found.
 type bodyFraming uint8
 
@@ -129,6 +136,7 @@ const (
 	byLength                    // Content-Length
 	byChunks                    // chunked Transfer-Encoding (HTTP/1.1)
 	byClose                     // the connection closes (HTTP/1.0, unknown length)
+	byFrames                    // the end of the stream (HTTP/2, unknown length)
 )
 
 // framing returns how the body of a response to req is delimited.
@@ -138,7 +146,9 @@ func (h *responseHead) framing(req *Request) bodyFraming {
 		return noBody
 	case h.length >= 0:
 		return byLength
-	case req.http11():
+	case req.major >= 2:
+		return byFrames
+	case req.minor >= 1:
 		return byChunks
 	}
 	return byClose
@@ -165,19 +175,18 @@ func eachSentField(head []byte, yield func(name, value []byte) bool) {
 var crlf, colonSpace = []byte("\r\n"), []byte(": ")
 
 // sentValue returns the first value of the header field name as the head
-// of a response to req goes out, or "". scratch is storage to reuse; the
-// grown storage is returned.
-func (h *responseHead) sentValue(req *Request, name string, scratch []byte) (string, []byte) {
+// of a response to req goes out, nil when it has none. scratch is storage
+// to reuse: the value is a view of it, and the grown storage is returned.
+func (h *responseHead) sentValue(req *Request, name string, scratch []byte) (value, grown []byte) {
 	scratch = appendHead(scratch[:0], req, h)
-	v := ""
-	eachSentField(scratch, func(n, value []byte) bool {
+	eachSentField(scratch, func(n, v []byte) bool {
 		if multidict.EqualFold(bytesView(n), name) {
-			v = string(value)
+			value = v
 			return false
 		}
 		return true
 	})
-	return v, scratch
+	return value, scratch
 }
 
 // isFramingField reports the fields the server sets itself.

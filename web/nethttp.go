@@ -28,7 +28,7 @@ func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serveStd serves a net/http request, writing its access log line to
 // access when there is one (our server's HTTP/2 connections).
-func (a *Application) serveStd(w http.ResponseWriter, r *http.Request, access *accessLogger) {
+func (a *Application) serveStd(w http.ResponseWriter, r *http.Request, access AccessLogger) {
 	a.freeze()
 	out := &stdOutbound{w: w, head: responseHead{header: &noHeader}}
 	req := &Request{
@@ -62,7 +62,7 @@ func (a *Application) serveStd(w http.ResponseWriter, r *http.Request, access *a
 		}
 	}
 	if access != nil && !out.taken {
-		access.log(req, &out.head, out.size)
+		access.Log(req, SentResponse{req: req, head: &out.head, size: out.size}, time.Since(req.start))
 	}
 	req.ctx.cancel(context.Canceled)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"io"
 	"net"
+	"time"
 
 	"github.com/aiohttp-go/aiohttp/internal/http1"
 )
@@ -115,11 +116,13 @@ func (c *serverConn) hijack() (net.Conn, io.Reader, error) {
 	return c.nc, c.r, nil
 }
 
-// logAccess writes the access log line of a finished request, if the
-// server keeps an access log.
+// logAccess hands a finished request to the server's access logger, if it
+// has one. The head is copied into the connection, so that h need not
+// outlive the call.
 func (c *serverConn) logAccess(req *Request, h *responseHead, size int64) error {
 	if c.srv.access != nil {
-		c.srv.access.log(req, h, size)
+		c.logged = *h
+		c.srv.access.Log(req, SentResponse{req: req, head: &c.logged, size: size}, time.Since(req.start))
 	}
 	return nil
 }

@@ -51,6 +51,9 @@ type ServerOptions struct {
 	// AccessLogFormat is aiohttp's access log format (DefaultAccessLogFormat
 	// when empty).
 	AccessLogFormat string
+	// AccessLogger, when set, is given every request instead of AccessLog
+	// and AccessLogFormat (aiohttp's access_log_class).
+	AccessLogger AccessLogger
 	// BaseContext supplies the values of every request context.
 	BaseContext context.Context
 	// DisableHTTP2 turns off HTTP/2 (h2 over TLS and h2c).
@@ -67,9 +70,6 @@ func (o *ServerOptions) setDefaults() {
 	if o.ShutdownTimeout == 0 {
 		o.ShutdownTimeout = 60 * time.Second
 	}
-	if o.AccessLogFormat == "" {
-		o.AccessLogFormat = DefaultAccessLogFormat
-	}
 	if o.BaseContext == nil {
 		o.BaseContext = context.Background()
 	}
@@ -81,8 +81,8 @@ type Server struct {
 	app    *Application
 	opts   ServerOptions
 	limits http1.Limits
-	h2     *h2Server // nil when HTTP/2 is off
-	access *accessLogger
+	h2     *h2Server    // nil when HTTP/2 is off
+	access AccessLogger // nil when there is no access log
 
 	baseCtx   context.Context
 	cancelled chan struct{} // closed when running handlers must stop
@@ -115,8 +115,11 @@ func NewServer(app *Application, opts ServerOptions) *Server {
 		h2conns:   make(map[net.Conn]struct{}),
 		listeners: make(map[net.Listener]struct{}),
 	}
-	if opts.AccessLog != nil {
-		s.access = newAccessLogger(opts.AccessLog, opts.AccessLogFormat)
+	switch {
+	case opts.AccessLogger != nil:
+		s.access = opts.AccessLogger
+	case opts.AccessLog != nil:
+		s.access = NewFormatAccessLogger(opts.AccessLog, opts.AccessLogFormat)
 	}
 	if !opts.DisableHTTP2 {
 		s.h2 = newH2Server(app, s.access)
