@@ -41,6 +41,7 @@ type Application struct {
 	clientMaxSize int64
 	debug         bool
 	logger        *slog.Logger
+	errorHandler  ErrorHandler // nil: DefaultErrorHandler
 
 	parent  *Application
 	subapps []*Application
@@ -156,12 +157,19 @@ func (a *Application) freeze() {
 
 func (a *Application) freezeTree() {
 	a.frozen = true
+	if a.errorHandler == nil && a.parent != nil {
+		a.errorHandler = a.parent.errorHandler
+	}
 	for _, sub := range a.subapps {
 		sub.freezeTree()
 	}
 	chain := a.middlewareChain()
 	for _, r := range a.Router.ownRoutes() {
-		r.chain = wrap(chain, r.handler)
+		h := r.handler
+		if len(chain) > 0 {
+			h = recovering(h) // the middlewares see a panic as an error
+		}
+		r.chain = wrap(chain, h)
 	}
 	a.notFound = wrap(chain, answerNoRoute)
 	for _, d := range a.domains {

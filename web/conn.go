@@ -228,7 +228,7 @@ func (c *serverConn) serveRequest() bool {
 	}
 	if resp != nil {
 		if err := resp.finish(req); err != nil {
-			logError(req, err)
+			logError(req.app, req, err)
 			req.keepAlive = false
 		}
 	}

@@ -58,7 +58,7 @@ func (a *Application) serveStd(w http.ResponseWriter, r *http.Request, access Ac
 	}
 	if resp := a.handle(req); resp != nil {
 		if err := resp.finish(req); err != nil {
-			logError(req, err)
+			logError(req.app, req, err)
 		}
 	}
 	if access != nil && !out.taken {

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"runtime/debug"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -423,59 +421,6 @@ func expect(req *Request, route *Route) Response {
 		req.out.writeContinue()
 	}
 	return nil
-}
-
-// call runs a handler, turning a panic into an error.
-func call(h Handler, req *Request) (resp Response, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			resp, err = nil, &panicError{value: v, stack: debug.Stack()}
-		}
-	}()
-	return h(req)
-}
-
-// panicError is a recovered handler panic.
-type panicError struct {
-	value any
-	stack []byte
-}
-
-func (p *panicError) Error() string { return fmt.Sprintf("handler panic: %v", p.value) }
-
-// errorResponse turns a handler error into its response: an *HTTPError
-// anywhere in the chain becomes its own response; anything else is logged
-// and becomes a 500, an HTML page when the client accepts text/html, with
-// details only in debug mode.
-func errorResponse(req *Request, err error) Response {
-	var he *HTTPError
-	if errors.As(err, &he) {
-		return he.response()
-	}
-	logError(req, err)
-	detail := "Server got itself in trouble"
-	if req.app.debug {
-		detail = err.Error()
-		var pe *panicError
-		if errors.As(err, &pe) {
-			detail += "\n\n" + string(pe.stack)
-		}
-	}
-	title := "500 Internal Server Error"
-	if strings.Contains(req.headerView("Accept"), "text/html") {
-		page := "<html><head><title>" + title + "</title></head><body><h1>" + title +
-			"</h1>" + htmlEscape(detail) + "</body></html>"
-		return Text(page).SetStatus(500).SetContentType("text/html")
-	}
-	return Text(title + "\n\n" + detail).SetStatus(500)
-}
-
-func logError(req *Request, err error) {
-	req.app.logger.Error("web: request failed", "method", req.method, "path", strings.Clone(req.path), "error", err)
-}
-
-func htmlEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
 }
 
 // runPrepareHooks runs the OnResponsePrepare handlers for resp: those of
