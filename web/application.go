@@ -50,10 +50,12 @@ type Application struct {
 	stateMu sync.RWMutex
 	state   map[any]any
 
-	frozen     bool
-	freezeOnce sync.Once
-	teardowns  []func(context.Context) error
-	notFound   Handler // middleware chain around the 404/405 answer
+	frozen       bool
+	freezeOnce   sync.Once
+	teardowns    []func(context.Context) error
+	shutdownOnce onceErr
+	cleanupOnce  onceErr
+	notFound     Handler // middleware chain around the 404/405 answer
 
 	bridged bridgedSockets // open WebSockets served through net/http
 }
@@ -236,29 +238,35 @@ func (a *Application) startup(ctx context.Context) error {
 }
 
 // Shutdown runs the OnShutdown handlers of the application and its
-// sub-applications. Every handler runs; their errors are joined.
+// sub-applications. Every handler runs; their errors are joined. They run
+// once: calls after the first, from any goroutine, wait for it to finish
+// (or for their ctx to end) and return its error.
 func (a *Application) Shutdown(ctx context.Context) error {
-	errs := []error{a.OnShutdown.runAll(func(h AppHook) error { return h(ctx, a) })}
-	for _, sub := range a.subapps {
-		errs = append(errs, sub.Shutdown(ctx))
-	}
-	return errors.Join(errs...)
+	return a.shutdownOnce.do(ctx, func() error {
+		errs := []error{a.OnShutdown.runAll(func(h AppHook) error { return h(ctx, a) })}
+		for _, sub := range a.subapps {
+			errs = append(errs, sub.Shutdown(ctx))
+		}
+		return errors.Join(errs...)
+	})
 }
 
 // Cleanup tears down the cleanup contexts in reverse order, then runs the
 // OnCleanup handlers, for the application and its sub-applications. Every
-// step runs; their errors are joined.
+// step runs; their errors are joined. It runs once, as Shutdown does.
 func (a *Application) Cleanup(ctx context.Context) error {
-	var errs []error
-	for i := len(a.teardowns) - 1; i >= 0; i-- {
-		errs = append(errs, a.teardowns[i](ctx))
-	}
-	a.teardowns = nil
-	errs = append(errs, a.OnCleanup.runAll(func(h AppHook) error { return h(ctx, a) }))
-	for _, sub := range a.subapps {
-		errs = append(errs, sub.Cleanup(ctx))
-	}
-	return errors.Join(errs...)
+	return a.cleanupOnce.do(ctx, func() error {
+		var errs []error
+		for i := len(a.teardowns) - 1; i >= 0; i-- {
+			errs = append(errs, a.teardowns[i](ctx))
+		}
+		a.teardowns = nil
+		errs = append(errs, a.OnCleanup.runAll(func(h AppHook) error { return h(ctx, a) }))
+		for _, sub := range a.subapps {
+			errs = append(errs, sub.Cleanup(ctx))
+		}
+		return errors.Join(errs...)
+	})
 }
 
 // Signal is a list of handlers run in order (aiohttp's Signal).

@@ -17,9 +17,9 @@ import (
 type AppRunner struct {
 	app  *Application
 	opts ServerOptions
-	srv  *Server
 
 	mu    sync.Mutex
+	srv   *Server
 	sites []*Site
 }
 
@@ -28,17 +28,25 @@ func NewAppRunner(app *Application, opts ServerOptions) *AppRunner {
 	return &AppRunner{app: app, opts: opts}
 }
 
-// Setup freezes the application and runs its startup handlers.
+// Setup freezes the application and runs its startup handlers. A runner
+// is set up once.
 func (r *AppRunner) Setup(ctx context.Context) error {
+	r.mu.Lock()
 	if r.srv != nil {
+		r.mu.Unlock()
 		return errors.New("web: runner already set up")
 	}
 	r.srv = NewServer(r.app, r.opts)
+	r.mu.Unlock()
 	return r.app.Startup(ctx)
 }
 
 // Server returns the server, once Setup ran.
-func (r *AppRunner) Server() *Server { return r.srv }
+func (r *AppRunner) Server() *Server {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.srv
+}
 
 // Sites returns the sites started on the runner.
 func (r *AppRunner) Sites() []*Site {
@@ -56,13 +64,16 @@ func (r *AppRunner) Addrs() []net.Addr {
 	return addrs
 }
 
-// Cleanup shuts the server down gracefully (see Server.Shutdown) and runs
-// the application's cleanup handlers.
+// Cleanup shuts the server down gracefully (see [Server.Shutdown]) and
+// runs the application's cleanup handlers. It does nothing before Setup,
+// and runs once: calls after the first, from any goroutine, wait for it
+// and return its error.
 func (r *AppRunner) Cleanup(ctx context.Context) error {
-	if r.srv == nil {
+	srv := r.Server()
+	if srv == nil {
 		return nil
 	}
-	return r.srv.Shutdown(ctx)
+	return srv.Shutdown(ctx)
 }
 
 // SiteOptions configure a TCP site.
@@ -82,8 +93,10 @@ type Site struct {
 	network string
 	address string
 	opts    SiteOptions
-	ln      net.Listener
-	done    chan error
+
+	mu   sync.Mutex
+	ln   net.Listener
+	done chan error // the result of serving, once started
 }
 
 // NewTCPSite returns a site serving on host:port ("0.0.0.0" and 8080 when
@@ -109,12 +122,17 @@ func NewListenerSite(r *AppRunner, ln net.Listener) *Site {
 	return &Site{runner: r, ln: ln}
 }
 
-// Start begins serving. It fails when the runner is not set up or the
-// address cannot be listened on.
+// Start begins serving. It fails when the runner is not set up, the site
+// was started before or the address cannot be listened on.
 func (s *Site) Start(ctx context.Context) error {
-	srv := s.runner.srv
+	srv := s.runner.Server()
 	if srv == nil {
 		return errors.New("web: call AppRunner.Setup before Site.Start")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done != nil {
+		return errors.New("web: site already started")
 	}
 	if s.ln == nil {
 		lc := net.ListenConfig{}
@@ -137,16 +155,19 @@ func (s *Site) Start(ctx context.Context) error {
 		}
 		s.ln = tls.NewListener(s.ln, cfg)
 	}
-	s.done = make(chan error, 1)
+	done := make(chan error, 1)
+	s.done = done
 	s.runner.mu.Lock()
 	s.runner.sites = append(s.runner.sites, s)
 	s.runner.mu.Unlock()
-	go func() { s.done <- srv.Serve(s.ln) }()
+	go func(ln net.Listener) { done <- srv.Serve(ln) }(s.ln)
 	return nil
 }
 
 // Addr returns the address the site listens on, once started.
 func (s *Site) Addr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.ln == nil {
 		return nil
 	}
@@ -171,11 +192,15 @@ func (s *Site) URL() string {
 }
 
 // Stop stops listening; connections already open go on being served.
+// Stopping a stopped site, from any goroutine, does nothing.
 func (s *Site) Stop() error {
-	if s.ln == nil {
+	s.mu.Lock()
+	ln := s.ln
+	s.mu.Unlock()
+	if ln == nil {
 		return nil
 	}
-	err := s.ln.Close()
+	err := ln.Close()
 	if errors.Is(err, net.ErrClosed) {
 		return nil
 	}

@@ -96,6 +96,7 @@ type Server struct {
 	sweeping  chan struct{}
 	cancelOne sync.Once
 	sockets   openSockets // open WebSockets, closed with 1001 on shutdown
+	shutdown  onceErr
 }
 
 // NewServer returns a server for app. The application is frozen; call
@@ -240,7 +241,7 @@ func (s *Server) untrack(l net.Listener) {
 func (s *Server) startSweeper() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.sweeping != nil {
+	if s.sweeping != nil || s.closing.Load() {
 		return
 	}
 	s.sweeping = make(chan struct{})
@@ -297,7 +298,14 @@ func (s *Server) closeIdle() {
 // requests, cancel what is left, then run the cleanup handlers. ctx bounds
 // the whole; when it ends early, the remaining handlers are cancelled at
 // once.
+//
+// The server shuts down once: calls after the first, from any goroutine,
+// wait for it to finish (or for their ctx to end) and return its error.
 func (s *Server) Shutdown(ctx context.Context) error {
+	return s.shutdown.do(ctx, func() error { return s.shutDown(ctx) })
+}
+
+func (s *Server) shutDown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closing.Store(true)
 	for l := range s.listeners {
