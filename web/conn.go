@@ -136,6 +136,9 @@ func (c *serverConn) serve() {
 			if !c.state.CompareAndSwap(stateActive, stateIdle) && c.state.Load() != stateNew {
 				return // closed by the sweeper or by shutdown
 			}
+			if c.srv.closing.Load() {
+				return // idle once a shutdown closed the idle connections
+			}
 		}
 		err := c.r.ReadRequestHead(&c.head, c.srv.limits)
 		if err != nil {
