@@ -14,7 +14,8 @@ import (
 )
 
 // RunOptions configure RunApp; the zero value is aiohttp's run_app
-// defaults (0.0.0.0:8080, SIGINT/SIGTERM handled, banner on stdout).
+// defaults (0.0.0.0:8080, SIGINT/SIGTERM handled), but quiet: set Out to
+// os.Stdout for aiohttp's "Running on ..." banner.
 type RunOptions struct {
 	ServerOptions
 
@@ -22,22 +23,28 @@ type RunOptions struct {
 	// in aiohttp).
 	Host string
 	Port int
-	// Addr is "host:port" to listen on, in place of Host and Port, the Go
-	// way: port 0 lets the system pick one (the banner shows which).
+	// Hosts are more hosts to listen on at Port, each with its own site
+	// (aiohttp's list of hosts).
+	Hosts []string
+	// Addr is "host:port" to listen on as well, the Go way: port 0 lets
+	// the system pick one (the banner shows which).
 	Addr string
-	// Path serves on a Unix socket instead (or as well, with Host set).
+	// Path serves on a Unix socket too; alone, it is the only place served.
 	Path string
-	// Listener serves on a listener you made, instead of Host and Port.
+	// Listener serves on a listener you made, instead of Host, Hosts, Port
+	// and Addr.
 	Listener net.Listener
 	// TLSConfig serves HTTPS (with HTTP/2 by ALPN).
 	TLSConfig *tls.Config
-	// ReusePort sets SO_REUSEPORT on the TCP socket.
+	// ReusePort sets SO_REUSEPORT on the TCP sockets.
 	ReusePort bool
+	// Backlog is the listen backlog of the sockets RunApp opens (see
+	// [SiteOptions]); zero leaves the system's maximum.
+	Backlog int
 	// NoSignals leaves SIGINT and SIGTERM alone; RunAppContext's context
 	// then is the only way to stop.
 	NoSignals bool
-	// Out receives the "Running on ..." banner (os.Stdout when nil; use
-	// io.Discard to silence it).
+	// Out receives the "Running on ..." banner; nil means no banner.
 	Out io.Writer
 }
 
@@ -57,7 +64,7 @@ func RunAppContext(ctx context.Context, app *Application, opts RunOptions) error
 	}
 	out := opts.Out
 	if out == nil {
-		out = os.Stdout
+		out = io.Discard
 	}
 	runner := NewAppRunner(app, opts.ServerOptions)
 	if err := runner.Setup(ctx); err != nil {
@@ -66,22 +73,7 @@ func RunAppContext(ctx context.Context, app *Application, opts RunOptions) error
 		}
 		return errors.Join(err, runner.Cleanup(context.WithoutCancel(ctx)))
 	}
-	var sites []*Site
-	switch {
-	case opts.Listener != nil:
-		sites = append(sites, NewListenerSite(runner, opts.Listener))
-	case opts.Path != "" && opts.Host == "" && opts.Addr == "":
-	default:
-		siteOpts := SiteOptions{TLSConfig: opts.TLSConfig, ReusePort: opts.ReusePort}
-		site := NewTCPSite(runner, opts.Host, opts.Port, siteOpts)
-		if opts.Addr != "" {
-			site.address = opts.Addr
-		}
-		sites = append(sites, site)
-	}
-	if opts.Path != "" {
-		sites = append(sites, NewUnixSite(runner, opts.Path))
-	}
+	sites := opts.sites(runner)
 	for _, s := range sites {
 		if err := s.Start(ctx); err != nil {
 			return errors.Join(err, runner.Cleanup(context.WithoutCancel(ctx)))
@@ -95,9 +87,43 @@ func RunAppContext(ctx context.Context, app *Application, opts RunOptions) error
 	case <-ctx.Done():
 	case serveErr = <-firstDone(sites):
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), runner.srv.opts.ShutdownTimeout+5*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), runner.Server().opts.ShutdownTimeout+5*time.Second)
 	defer cancel()
 	return errors.Join(serveErr, runner.Cleanup(shutdownCtx))
+}
+
+// sites returns the sites the options ask for: the listener, or a TCP
+// site for each host and for Addr (0.0.0.0:8080 when there is none and no
+// Path), and the Unix socket.
+func (o *RunOptions) sites(runner *AppRunner) []*Site {
+	var sites []*Site
+	siteOpts := SiteOptions{TLSConfig: o.TLSConfig, ReusePort: o.ReusePort, Backlog: o.Backlog}
+	switch {
+	case o.Listener != nil:
+		sites = append(sites, NewListenerSite(runner, o.Listener))
+	default:
+		hosts := o.Hosts
+		if o.Host != "" {
+			hosts = append([]string{o.Host}, hosts...)
+		}
+		if len(hosts) == 0 && o.Addr == "" && o.Path == "" {
+			hosts = []string{""} // aiohttp's default host
+		}
+		for _, host := range hosts {
+			sites = append(sites, NewTCPSite(runner, host, o.Port, siteOpts))
+		}
+		if o.Addr != "" {
+			site := NewTCPSite(runner, "", 0, siteOpts)
+			site.address = o.Addr
+			sites = append(sites, site)
+		}
+	}
+	if o.Path != "" {
+		site := NewUnixSite(runner, o.Path)
+		site.opts.Backlog = o.Backlog
+		sites = append(sites, site)
+	}
+	return sites
 }
 
 // firstDone returns a channel that gets the result of the first site whose

@@ -84,7 +84,15 @@ type SiteOptions struct {
 	// ReusePort sets SO_REUSEPORT, so that several processes can serve one
 	// port.
 	ReusePort bool
+	// Backlog is the listen backlog: how many connections the system
+	// completes and queues before the server accepts them (aiohttp's
+	// backlog). Zero leaves the system's maximum, Go's default; setting it
+	// needs a Unix system.
+	Backlog int
 }
+
+// errBacklog reports a listen backlog that cannot be set.
+var errBacklog = errors.New("web: a listen backlog needs a TCP or Unix socket on a Unix system")
 
 // Site is one place a runner serves on: a TCP address, a Unix socket or a
 // listener of yours.
@@ -142,6 +150,12 @@ func (s *Site) Start(ctx context.Context) error {
 		ln, err := lc.Listen(ctx, s.network, s.address)
 		if err != nil {
 			return err
+		}
+		if s.opts.Backlog > 0 {
+			if err := setBacklog(ln, s.opts.Backlog); err != nil {
+				ln.Close()
+				return err
+			}
 		}
 		s.ln = ln
 	}

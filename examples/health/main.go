@@ -13,6 +13,7 @@ package main
 import (
 	"flag"
 	"log"
+	"os"
 
 	"github.com/aiohttp-go/aiohttp/web"
 )
@@ -20,7 +21,7 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "host:port to listen on")
 	flag.Parse()
-	if err := web.RunApp(newApp(), web.RunOptions{Addr: *addr}); err != nil {
+	if err := web.RunApp(newApp(), web.RunOptions{Addr: *addr, Out: os.Stdout}); err != nil {
 		log.Fatal(err)
 	}
 }

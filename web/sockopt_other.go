@@ -4,6 +4,7 @@ package web
 
 import (
 	"errors"
+	"net"
 	"syscall"
 )
 
@@ -11,3 +12,6 @@ import (
 func setReusePort(_, _ string, _ syscall.RawConn) error {
 	return errors.New("web: ReusePort needs a Unix system")
 }
+
+// setBacklog fails: a backlog is set on Unix systems only.
+func setBacklog(net.Listener, int) error { return errBacklog }
