@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
+	"github.com/aiohttp-go/aiohttp/internal/demo"
 )
 
 // usageCase is a command line and what it must print and exit with.
@@ -57,6 +59,25 @@ func TestUsageErrors(t *testing.T) {
 		{args: []string{"serve", "--nope"}, code: 2, wantStderr: "flag provided but not defined: -nope"},
 		{args: []string{"serve", "extra"}, code: 2, wantStderr: `unexpected argument "extra"`},
 	})
+}
+
+// "aiohttp serve -h" lists every route of the demo application.
+func TestServeUsageListsEveryRoute(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"serve", "-h"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit status %d", code)
+	}
+	lines := strings.Split(stderr.String(), "\n")
+	routes := demo.NewApp().Router.Routes()
+	if len(routes) < 10 {
+		t.Fatalf("the demo has %d routes; expected dozens", len(routes))
+	}
+	for _, r := range routes {
+		want := regexp.MustCompile(`^\s+` + regexp.QuoteMeta(routeMethod(r)) + `\s+` + regexp.QuoteMeta(r.Pattern()) + `$`)
+		if !slices.ContainsFunc(lines, want.MatchString) {
+			t.Errorf("usage lacks %s %s:\n%s", r.Method(), r.Pattern(), stderr.String())
+		}
+	}
 }
 
 func TestServe(t *testing.T) {

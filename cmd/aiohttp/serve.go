@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"strings"
 
 	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"github.com/aiohttp-go/aiohttp/web"
@@ -22,7 +23,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	accessLog := fs.Bool("access-log", false, "log every request to standard output")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "usage: aiohttp serve [--host address] [--port port] [--access-log]\n\n"+
-			"Serve the demo application: GET /, GET /{name}, POST /api/data, GET /health.\n\n")
+			"Serve the demo application; GET routes answer HEAD too:\n\n"+demoRoutes()+"\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -52,4 +53,23 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// demoRoutes lists the routes of the demo application, from its router:
+// one "  METHOD pattern" line each, in registration order.
+func demoRoutes() string {
+	var b strings.Builder
+	for _, r := range demo.NewApp().Router.Routes() {
+		fmt.Fprintf(&b, "  %-6s %s\n", routeMethod(r), r.Pattern())
+	}
+	return b.String()
+}
+
+// routeMethod names the method of a route as usage shows it: ANY for a
+// route that answers every method.
+func routeMethod(r *web.Route) string {
+	if r.Method() == "*" {
+		return "ANY"
+	}
+	return r.Method()
 }
