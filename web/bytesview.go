@@ -3,8 +3,13 @@ package web
 import "unsafe"
 
 // bytesView returns b as a string without copying. The string is valid only
-// while b's bytes do not change: the engine uses it for the duration of one
-// request and copies before handing anything to users.
+// while b's bytes do not change, so it never reaches users: the engine
+// compares with it and keeps the raw target and the header values it
+// looks up (Request.headerView) as views for the length of one request,
+// and every accessor that hands such a string out copies it first, or
+// returns something derived from it that owns its bytes.
+// TestKeptStringsNeverChange keeps what the accessors return across
+// requests that reuse the buffer.
 func bytesView(b []byte) string {
 	return unsafe.String(unsafe.SliceData(b), len(b))
 }

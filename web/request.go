@@ -329,7 +329,9 @@ func (r *Request) Charset() string {
 	if err != nil {
 		return ""
 	}
-	return strings.ToLower(params["charset"])
+	// The parameter may be a view of the read buffer, and ToLower returns
+	// a lower-case string as it is: copy it first.
+	return strings.ToLower(strings.Clone(params["charset"]))
 }
 
 // ContentLength returns the Content-Length of the body, or -1 when the
