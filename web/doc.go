@@ -1,0 +1,76 @@
+// Package web is the HTTP server of aiohttp for Go (aiohttp.web, done the
+// Go way): an [Application] with a [Router], middlewares, signals and typed
+// state, served by our own HTTP/1.1 engine with HTTP/2 beside it, or by any
+// net/http server, since an Application implements [net/http.Handler].
+//
+//	app := web.NewApplication()
+//	app.Router.Get("/hello/{name}", func(req *web.Request) (web.Response, error) {
+//		return web.Text("Hello, " + req.MatchInfo().Get("name")), nil
+//	})
+//	err := web.RunApp(app, web.RunOptions{Addr: "127.0.0.1:8080", Out: os.Stdout})
+//
+// # Main types
+//
+//   - [Application] holds the [Router], the middlewares ([Middleware]), the signals
+//     (OnStartup, OnShutdown, OnCleanup, OnResponsePrepare, CleanupCtx),
+//     typed state ([AppKey]) and sub-applications ([Application.AddSubapp]).
+//     Build it, then run it: a running application is frozen.
+//   - A [Handler] answers a [*Request] with a [Response] or an error. An
+//     [*HTTPError] ([HTTPNotFound], [HTTPFound], ...) becomes its own
+//     response; any other error, and a recovered panic ([*PanicError]),
+//     goes to the application's [ErrorHandler] (a 500 from
+//     [DefaultErrorHandler] unless [WithErrorHandler] says otherwise).
+//   - Responses: [*BodyResponse] for a body in memory ([Text], [Bytes],
+//     [JSON], [NewResponse], or [Request.Respond], which allocates
+//     nothing), [*StreamResponse] for a body written while the handler
+//     runs, and [*WebSocketResponse].
+//   - Running: [RunApp] serves until SIGINT or SIGTERM; an [AppRunner]
+//     with sites ([Site]: [NewTCPSite], [NewUnixSite], [NewListenerSite])
+//     and the [Server] are the parts it is made of, for programs that run
+//     more than a web server. [ServerOptions] set timeouts, limits and the access log
+//     ([AccessLogger]).
+//
+// # Lifetimes
+//
+// A *Request, its [MatchInfo], and a response from Request.Respond belong
+// to the handler until it returns: the server reuses them for the next
+// request of the connection. Every string, header dictionary and body
+// read from a Request is a copy that stays valid afterwards; nothing the
+// package hands out changes later. An [AccessLogger] gets a Request and a
+// [SentResponse] valid for the call, with the same guarantee for what it
+// reads from them. A request's context ends when the client goes away or
+// the server, shutting down, cancels the handlers still running.
+//
+// Shutting down follows aiohttp: [Server.Shutdown] (and
+// [AppRunner.Cleanup], which calls it) stops listening, closes idle
+// connections, runs OnShutdown, waits for running handlers up to the
+// shutdown timeout, cancels the rest and runs the cleanup. Every
+// Shutdown, Cleanup and Stop may be called more than once and from several
+// goroutines: the work is done once.
+//
+// # From aiohttp
+//
+//	aiohttp                               web
+//	web.Application()                     NewApplication(opts...)
+//	app.router.add_get(path, handler)     app.Router.Get(path, handler)
+//	web.RouteTableDef, web.View           RouteTable, Router.View
+//	request.match_info["id"]              req.MatchInfo().Get("id")
+//	request.query, request.headers        req.Query(), req.Header()
+//	await request.json()                  req.JSON(&v)
+//	web.Response(text=...)                Text(...)
+//	web.json_response(data)               JSON(data)
+//	web.StreamResponse                    NewStreamResponse()
+//	web.WebSocketResponse                 NewWebSocketResponse(opts)
+//	raise web.HTTPNotFound()              return nil, HTTPNotFound()
+//	@web.middleware                       Middleware, WithMiddlewares
+//	error middleware                      WithErrorHandler, Application.ErrorResponse
+//	app[key] with web.AppKey              AppKey[T].Get(app), .Set(app, v)
+//	app.on_startup.append(f)              app.OnStartup.Append(f)
+//	app.cleanup_ctx                       app.CleanupCtx
+//	app.add_subapp(prefix, sub)           app.AddSubapp(prefix, sub)
+//	web.run_app(app, host=..., port=...)  RunApp(app, RunOptions{...})
+//	web.AppRunner, web.TCPSite            NewAppRunner, NewTCPSite
+//	web.UnixSite, web.SockSite            NewUnixSite, NewListenerSite
+//	access_log_format                     ServerOptions.AccessLogFormat
+//	AbstractAccessLogger                  AccessLogger
+package web
