@@ -56,18 +56,19 @@ func TestRunAppSeveralHosts(t *testing.T) {
 		return web.Text("served on " + req.Host()), nil
 	})
 	second := secondLoopback(t)
-	port := strconv.Itoa(freePort(t))
-	banner := runApp(t, app, web.RunOptions{Host: "127.0.0.1", Hosts: []string{second}, Port: mustAtoi(t, port), Addr: "127.0.0.1:0"})
+	port := freePort(t)
+	banner := runApp(t, app, web.RunOptions{Host: "127.0.0.1", Hosts: []string{second}, Port: port, Addr: "127.0.0.1:0"})
 	urls := regexp.MustCompile(`Running on http://(\S+) `).FindAllStringSubmatch(banner, -1)
 	if len(urls) != 3 {
 		t.Fatalf("want 3 sites, banner:\n%s", banner)
 	}
-	for i, want := range []string{net.JoinHostPort("127.0.0.1", port), net.JoinHostPort(second, port)} {
+	portText := strconv.Itoa(port)
+	for i, want := range []string{net.JoinHostPort("127.0.0.1", portText), net.JoinHostPort(second, portText)} {
 		if urls[i][1] != want {
 			t.Errorf("site %d on %s, want %s", i, urls[i][1], want)
 		}
 	}
-	if addr := urls[2][1]; !strings.HasPrefix(addr, "127.0.0.1:") || addr == net.JoinHostPort("127.0.0.1", port) {
+	if addr := urls[2][1]; !strings.HasPrefix(addr, "127.0.0.1:") || addr == net.JoinHostPort("127.0.0.1", portText) {
 		t.Errorf("the Addr site on %s, want another port of 127.0.0.1", addr)
 	}
 	for _, u := range urls {
@@ -75,15 +76,6 @@ func TestRunAppSeveralHosts(t *testing.T) {
 			t.Errorf("GET on %s: %q", u[1], r.head)
 		}
 	}
-}
-
-func mustAtoi(t *testing.T, s string) int {
-	t.Helper()
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 // Backlog bounds the connections the system queues while the server

@@ -11,14 +11,7 @@ import (
 
 // setReusePort sets SO_REUSEPORT on a listening socket.
 func setReusePort(_, _ string, c syscall.RawConn) error {
-	var serr error
-	err := c.Control(func(fd uintptr) {
-		serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEPORT, 1)
-	})
-	if err != nil {
-		return err
-	}
-	return serr
+	return onSocket(c, func(fd int) error { return unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEPORT, 1) })
 }
 
 // setBacklog sets the listen backlog of ln: listening again on a
@@ -32,10 +25,14 @@ func setBacklog(ln net.Listener, n int) error {
 	if err != nil {
 		return err
 	}
-	var serr error
-	err = c.Control(func(fd uintptr) { serr = unix.Listen(int(fd), n) })
-	if err != nil {
+	return onSocket(c, func(fd int) error { return unix.Listen(fd, n) })
+}
+
+// onSocket runs f on the socket of c and returns its error.
+func onSocket(c syscall.RawConn, f func(fd int) error) error {
+	var ferr error
+	if err := c.Control(func(fd uintptr) { ferr = f(int(fd)) }); err != nil {
 		return err
 	}
-	return serr
+	return ferr
 }
