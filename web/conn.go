@@ -51,8 +51,7 @@ type serverConn struct {
 	// linger once the connection must close with input left unread.
 	continued, linger bool
 	stream            streamState
-	logged            responseHead // the head handed to the access logger
-	path              []byte       // scratch for unescaping the path
+	path              []byte // scratch for unescaping the path
 
 	state atomic.Int32
 	since atomic.Int64 // coarse unix time of the last state change
@@ -66,6 +65,8 @@ type serverConn struct {
 	bgErr      error
 	peerGone   chan struct{}
 	peerClosed bool
+
+	logged responseHead // the head handed to the access logger
 }
 
 var connPool = sync.Pool{New: func() any {

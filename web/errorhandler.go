@@ -64,8 +64,7 @@ func recovering(h Handler) Handler {
 // gets for an error (an access log) returns this response instead of the
 // error. An error that is no [*HTTPError] is logged, once, here.
 func (a *Application) ErrorResponse(req *Request, err error) Response {
-	var he *HTTPError
-	if !errors.As(err, &he) {
+	if httpErrorOf(err) == nil {
 		logError(a, req, err)
 	}
 	if a.errorHandler != nil {
@@ -100,8 +99,7 @@ func errorResponse(req *Request, err error) Response {
 // 500, an HTML page when the client accepts text/html, with the error
 // (and a panic's stack) only in debug mode.
 func DefaultErrorHandler(req *Request, err error) Response {
-	var he *HTTPError
-	if errors.As(err, &he) {
+	if he := httpErrorOf(err); he != nil {
 		return he.response()
 	}
 	detail := "Server got itself in trouble"
@@ -119,6 +117,19 @@ func DefaultErrorHandler(req *Request, err error) Response {
 		return Text(page).SetStatus(500).SetContentType("text/html")
 	}
 	return Text(title + "\n\n" + detail).SetStatus(500)
+}
+
+// httpErrorOf returns the *HTTPError in err's chain, or nil; err itself
+// being one costs no allocation.
+func httpErrorOf(err error) *HTTPError {
+	if he, ok := err.(*HTTPError); ok {
+		return he
+	}
+	var he *HTTPError
+	if errors.As(err, &he) {
+		return he
+	}
+	return nil
 }
 
 // logError logs a failed request on a's logger, with the stack of a panic.

@@ -6,12 +6,14 @@ import (
 	"bytes"
 	"crypto/tls"
 	"encoding/base64"
-	"github.com/aiohttp-go/aiohttp/internal/field"
 	"net"
 	"net/http"
 	"strings"
 
 	"golang.org/x/net/http2"
+
+	"github.com/aiohttp-go/aiohttp/internal/field"
+	"github.com/aiohttp-go/aiohttp/multidict"
 )
 
 // h2Server is the HTTP/2 side of a Server.
@@ -88,7 +90,7 @@ func (c *serverConn) upgradeH2C(req *Request) bool {
 	hr.Header.Del("Upgrade")
 	hr.Header.Del("HTTP2-Settings")
 	hr.Header.Del("Connection")
-	h := responseHead{status: 101, header: &noHeader, length: -1, upgrade: "h2c"}
+	h := responseHead{status: 101, header: multidict.NewCI(multidict.Item{Key: "Upgrade", Value: "h2c"}), length: -1}
 	c.w = appendHead(c.w, req, &h)
 	if c.flush() != nil {
 		return false

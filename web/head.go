@@ -15,8 +15,7 @@ type responseHead struct {
 	header      *multidict.CIMultiDict
 	contentType string // from the response's content type and charset
 	cookies     []Cookie
-	length      int64  // -1 when unknown
-	upgrade     string // the protocol a 101 switches to ("websocket", "h2c")
+	length      int64 // -1 when unknown
 }
 
 // serverLine is the Server field every response carries unless its
@@ -37,32 +36,43 @@ func bodyAllowed(status int) bool {
 //
 //   - the status line, with the handler's reason phrase unless it could
 //     split the response (the standard phrase then);
-//   - Server and Date, unless the handler set its own;
 //   - the handler's fields, but for those the server owns (Connection,
 //     Content-Length, Transfer-Encoding), a Content-Type on a status that
 //     has no body (1xx, 204, 304), and any whose name or value could split
 //     the head;
+//   - Server and Date, unless the handler set its own;
 //   - on a status that has a body: the response's Content-Type when the
 //     handler set none, then Content-Length when the length is known, or
 //     else chunked Transfer-Encoding on HTTP/1.1 (HTTP/2 frames bodies
 //     itself); an HTTP/1.0 body of unknown length ends with the
 //     connection, so keep-alive is turned off (req.keepAlive);
 //   - a Set-Cookie for each valid cookie;
-//   - for a 101, Upgrade and "Connection: upgrade"; otherwise the
+//   - for a 101, "Connection: upgrade" (its Upgrade field comes with the
+//     handler's fields); otherwise the
 //     Connection field the keep-alive decision needs: close on HTTP/1.1,
 //     keep-alive on HTTP/1.0;
 //   - the blank line that ends the head.
 func appendHead(w []byte, req *Request, h *responseHead) []byte {
 	w = http1.AppendStatusLine(w, req.minor, h.status, h.sentReason())
-	items := h.header.Items()
-	ownServer, ownDate := false, false
-	for _, it := range items {
-		switch {
-		case multidict.EqualFold(it.Key, "Server"):
-			ownServer = ownServer || http1.ValidFieldValue(it.Value)
-		case multidict.EqualFold(it.Key, "Date"):
-			ownDate = ownDate || http1.ValidFieldValue(it.Value)
+	framing := h.framing(req)
+	allowed := framing != noBody
+	ownServer, ownDate, ownContentType := false, false, false
+	for _, it := range h.header.Items() {
+		if isFramingField(it.Key) || !field.IsToken(it.Key) || !http1.ValidFieldValue(it.Value) {
+			continue
 		}
+		switch {
+		case multidict.EqualFold(it.Key, "Content-Type"):
+			if !allowed {
+				continue
+			}
+			ownContentType = true
+		case multidict.EqualFold(it.Key, "Server"):
+			ownServer = true
+		case multidict.EqualFold(it.Key, "Date"):
+			ownDate = true
+		}
+		w = http1.AppendField(w, it.Key, it.Value)
 	}
 	if !ownServer {
 		w = append(w, serverLine...)
@@ -70,49 +80,31 @@ func appendHead(w []byte, req *Request, h *responseHead) []byte {
 	if !ownDate {
 		w = http1.AppendDate(w)
 	}
-	framing := h.framing(req)
-	allowed := framing != noBody
-	ownContentType := false
-	for _, it := range items {
-		if isFramingField(it.Key) || !field.IsToken(it.Key) || !http1.ValidFieldValue(it.Value) {
-			continue
-		}
-		if multidict.EqualFold(it.Key, "Content-Type") {
-			if !allowed {
-				continue
-			}
-			ownContentType = true
-		}
-		w = http1.AppendField(w, it.Key, it.Value)
-	}
 	if allowed {
 		if !ownContentType && h.contentType != "" {
 			w = http1.AppendField(w, "Content-Type", h.contentType)
 		}
-		switch framing {
-		case byLength:
+		if framing == byLength { // an if chain, the usual case first: cheaper than a switch here
 			w = append(w, "Content-Length: "...)
 			w = appendInt(w, h.length)
 			w = append(w, '\r', '\n')
-		case byChunks:
+		} else if framing == byChunks {
 			w = append(w, "Transfer-Encoding: chunked\r\n"...)
-		case byFrames: // HTTP/2 has its own framing
-		case byClose:
+		} else if framing == byClose {
 			req.keepAlive = false
-		}
+		} // byFrames: HTTP/2 has its own framing
 	}
 	for i := range h.cookies {
 		if v := h.cookies[i].String(); v != "" { // an invalid cookie renders empty
 			w = http1.AppendField(w, "Set-Cookie", v)
 		}
 	}
-	switch {
-	case h.status == 101 && h.upgrade != "":
-		w = http1.AppendField(w, "Upgrade", h.upgrade)
+	switch http11 := req.http11(); {
+	case h.status == 101:
 		w = append(w, "Connection: upgrade\r\n"...)
-	case !req.keepAlive && req.http11():
+	case !req.keepAlive && http11:
 		w = append(w, "Connection: close\r\n"...)
-	case req.keepAlive && !req.http11():
+	case req.keepAlive && !http11:
 		w = append(w, "Connection: keep-alive\r\n"...)
 	}
 	return append(w, '\r', '\n')
@@ -122,7 +114,7 @@ func appendHead(w []byte, req *Request, h *responseHead) []byte {
 // handler's, or "" for the standard one when the handler's could split
 // the response.
 func (h *responseHead) sentReason() string {
-	if !http1.ValidFieldValue(h.reason) {
+	if h.reason != "" && !http1.ValidFieldValue(h.reason) {
 		return ""
 	}
 	return h.reason

@@ -117,12 +117,17 @@ func (c *serverConn) hijack() (net.Conn, io.Reader, error) {
 }
 
 // logAccess hands a finished request to the server's access logger, if it
-// has one. The head is copied into the connection, so that h need not
-// outlive the call.
+// has one.
 func (c *serverConn) logAccess(req *Request, h *responseHead, size int64) error {
 	if c.srv.access != nil {
-		c.logged = *h
-		c.srv.access.Log(req, SentResponse{req: req, head: &c.logged, size: size}, time.Since(req.start))
+		c.callAccessLogger(req, h, size)
 	}
 	return nil
+}
+
+// callAccessLogger calls the access logger. The head is copied into the
+// connection, so that h need not outlive the call.
+func (c *serverConn) callAccessLogger(req *Request, h *responseHead, size int64) {
+	c.logged = *h
+	c.srv.access.Log(req, SentResponse{req: req, head: &c.logged, size: size}, time.Since(req.start))
 }

@@ -154,6 +154,7 @@ func (ws *WebSocketResponse) Prepare(req *Request) (*websocket.Socket, error) {
 		return nil, err
 	}
 	var fields multidict.CIMultiDict
+	fields.Add("Upgrade", "websocket")
 	fields.Add("Sec-WebSocket-Accept", hs.accept)
 	if hs.protocol != "" {
 		fields.Add("Sec-WebSocket-Protocol", hs.protocol)
@@ -166,7 +167,7 @@ func (ws *WebSocketResponse) Prepare(req *Request) (*websocket.Socket, error) {
 			fields.Add(it.Key, it.Value)
 		}
 	}
-	h := responseHead{status: 101, header: &fields, length: -1, upgrade: "websocket"}
+	h := responseHead{status: 101, header: &fields, length: -1}
 	head := appendHead(make([]byte, 0, 256), req, &h)
 	_ = nc.SetWriteDeadline(time.Now().Add(handshakeWriteTimeout))
 	_, err = nc.Write(head)
