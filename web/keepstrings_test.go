@@ -103,6 +103,11 @@ func TestKeptStringsNeverChange(t *testing.T) {
 	app.Router.Post("/keep/{id}", func(req *web.Request) (web.Response, error) {
 		id := req.MatchInfo().Get("id")
 		k.keepRequest(req, id)
+		clone, err := req.Clone(web.CloneOptions{})
+		if err != nil {
+			return nil, err
+		}
+		k.keepRequest(clone, id)
 		form, err := req.Post()
 		if err != nil {
 			return nil, err
