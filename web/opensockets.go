@@ -112,9 +112,10 @@ func (b *bridgedSockets) of(srv *http.Server) *openSockets {
 
 // openSockets returns the set of open WebSockets of the server serving r,
 // or nil when no server can close them on shutdown (a net/http handler
-// called without an http.Server).
+// called without an http.Server). A clone's sockets are those of the
+// request it was cloned from.
 func (r *Request) openSockets() *openSockets {
-	switch out := r.out.(type) {
+	switch out := r.origin().out.(type) {
 	case *serverConn:
 		return &out.srv.sockets
 	case *stdOutbound:

@@ -760,3 +760,40 @@ func TestWebSocketLeavesServerWhenReturned(t *testing.T) {
 	}
 	c.conn.Close(websocket.CloseOK, "")
 }
+
+// TestWebSocketOnACloneClosesOnShutdown: a WebSocket opened through a
+// Request.Clone belongs to the server of the request it was cloned from,
+// whose graceful shutdown closes it with 1001.
+func TestWebSocketOnACloneClosesOnShutdown(t *testing.T) {
+	app := newApp()
+	codes := make(chan websocket.StatusCode, 1)
+	echo := wsCloseCodes(codes)
+	app.Router.Get("/ws", func(req *web.Request) (web.Response, error) {
+		clone, err := req.Clone(web.CloneOptions{})
+		if err != nil {
+			return nil, err
+		}
+		return echo(clone)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := web.NewServer(app, web.ServerOptions{})
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	c := wsDial(t, ln.Addr().String(), "/ws", false)
+	c.echoOnce(t, "open")
+	stopped := make(chan error, 1)
+	go func() { stopped <- srv.Shutdown(context.Background()) }()
+	c.expectShutdownClose(t)
+	if err := recv(t, stopped, "shutdown"); err != nil {
+		t.Fatal(err)
+	}
+	if code := recv(t, codes, "close code"); code != websocket.CloseGoingAway {
+		t.Fatalf("close code %d, want 1001", code)
+	}
+	if err := recv(t, served, "serve"); err != nil {
+		t.Fatal(err)
+	}
+}
