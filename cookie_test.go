@@ -223,7 +223,7 @@ func FuzzParseSetCookie(f *testing.F) {
 				t.Fatalf("ParseSetCookie(%q).SameSite = %q", line, c.SameSite)
 			}
 		}
-		jar := NewCookieJar(JarOptions{Now: func() time.Time { return cookieTestNow }})
+		jar := newTestJar(t, JarOptions{Now: func() time.Time { return cookieTestNow }})
 		jar.UpdateCookies([]string{line}, from)
 		if h := jar.CookieHeader(to); strings.ContainsAny(h, "\x00\r\n") {
 			t.Fatalf("Cookie header %q", h)

@@ -160,8 +160,9 @@ var (
 	_ CookieJar = DummyCookieJar{}
 )
 
-// NewCookieJar returns an empty [Jar] configured by opts.
-func NewCookieJar(opts JarOptions) *Jar {
+// NewCookieJar returns an empty [Jar] configured by opts, or an error
+// naming an entry of opts.TreatAsSecureOrigin that is not an origin.
+func NewCookieJar(opts JarOptions) (*Jar, error) {
 	j := &Jar{
 		unsafe:       opts.Unsafe,
 		maxTotal:     opts.MaxCookies,
@@ -181,11 +182,11 @@ func NewCookieJar(opts JarOptions) *Jar {
 	for _, s := range opts.TreatAsSecureOrigin {
 		o, err := parseCookieOrigin(s)
 		if err != nil {
-			panic("aiohttp: NewCookieJar: TreatAsSecureOrigin " + err.Error())
+			return nil, errors.New("aiohttp: TreatAsSecureOrigin: " + err.Error())
 		}
 		j.secureOrigins = append(j.secureOrigins, o)
 	}
-	return j
+	return j, nil
 }
 
 // parseCookieOrigin reads an entry of JarOptions.TreatAsSecureOrigin.

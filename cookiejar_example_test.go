@@ -12,7 +12,7 @@ import (
 )
 
 func ExampleNewCookieJar() {
-	jar := aiohttp.NewCookieJar(aiohttp.JarOptions{})
+	jar, _ := aiohttp.NewCookieJar(aiohttp.JarOptions{}) // no option that can fail
 	login, _ := url.Parse("https://example.com/login")
 	jar.UpdateCookies([]string{
 		"session=abc123; Path=/; Secure; HttpOnly",
@@ -35,9 +35,12 @@ func ExampleNewCookieJar() {
 
 func ExampleJarOptions() {
 	// A development server on plain HTTP that sets Secure cookies.
-	jar := aiohttp.NewCookieJar(aiohttp.JarOptions{
+	jar, err := aiohttp.NewCookieJar(aiohttp.JarOptions{
 		TreatAsSecureOrigin: []string{"http://localhost:8080"},
 	})
+	if err != nil {
+		log.Fatal(err)
+	}
 	dev, _ := url.Parse("http://localhost:8080/login")
 	jar.UpdateCookies([]string{"sid=1; Secure; Path=/"}, dev)
 	fmt.Println(jar.CookieHeader(dev))
@@ -52,14 +55,14 @@ func ExampleJar_Save() {
 	defer os.RemoveAll(dir)
 	file := filepath.Join(dir, "cookies.json")
 
-	jar := aiohttp.NewCookieJar(aiohttp.JarOptions{})
+	jar, _ := aiohttp.NewCookieJar(aiohttp.JarOptions{}) // no option that can fail
 	u, _ := url.Parse("https://example.com/")
 	jar.UpdateCookies([]string{"a=1; Max-Age=3600", "b=2"}, u)
 	if err := jar.Save(file); err != nil {
 		log.Fatal(err)
 	}
 
-	restored := aiohttp.NewCookieJar(aiohttp.JarOptions{})
+	restored, _ := aiohttp.NewCookieJar(aiohttp.JarOptions{}) // no option that can fail
 	if err := restored.Load(file); err != nil {
 		log.Fatal(err)
 	}
@@ -68,7 +71,7 @@ func ExampleJar_Save() {
 }
 
 func ExampleJar_Clear() {
-	jar := aiohttp.NewCookieJar(aiohttp.JarOptions{})
+	jar, _ := aiohttp.NewCookieJar(aiohttp.JarOptions{}) // no option that can fail
 	u, _ := url.Parse("https://example.com/")
 	jar.UpdateCookies([]string{"keep=1", "tracking=2"}, u)
 	jar.Clear(func(c *aiohttp.Cookie) bool { return c.Name == "tracking" })

@@ -68,7 +68,7 @@ func TestHTTPStateParser(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.Test, func(t *testing.T) {
 			query := strings.ToLower(strings.ReplaceAll(tc.Test, "_", "-"))
-			jar := NewCookieJar(JarOptions{Now: func() time.Time { return cookieTestNow }})
+			jar := newTestJar(t, JarOptions{Now: func() time.Time { return cookieTestNow }})
 			jar.UpdateCookies(tc.Received, origin.ResolveReference(&url.URL{Path: "/cookie-parser", RawQuery: query}))
 			to := origin.ResolveReference(&url.URL{Path: "/cookie-parser-result", RawQuery: query})
 			if tc.SentTo != "" {
@@ -103,7 +103,7 @@ func runCookieRuleTests(t *testing.T, tests []cookieRuleTest) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.opts.Now = func() time.Time { return cookieTestNow }
-			jar := NewCookieJar(tt.opts)
+			jar := newTestJar(t, tt.opts)
 			jar.UpdateCookies(tt.set, mustCookieURL(t, tt.from))
 			if got := jar.CookieHeader(mustCookieURL(t, tt.to)); got != tt.want {
 				t.Errorf("%q from %s, Cookie to %s = %q, want %q", tt.set, tt.from, tt.to, got, tt.want)
@@ -222,15 +222,21 @@ func TestJarSecure(t *testing.T) {
 
 func TestNewCookieJarBadOrigin(t *testing.T) {
 	for _, origin := range []string{"ftp://h.test", "http://", "http://%zz", "", "bü cher..:1"} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("NewCookieJar with TreatAsSecureOrigin %q did not panic", origin)
-				}
-			}()
-			NewCookieJar(JarOptions{TreatAsSecureOrigin: []string{origin}})
-		}()
+		jar, err := NewCookieJar(JarOptions{TreatAsSecureOrigin: []string{"localhost", origin}})
+		if jar != nil || err == nil || !strings.Contains(err.Error(), "TreatAsSecureOrigin") {
+			t.Errorf("TreatAsSecureOrigin %q: %v, %v", origin, jar, err)
+		}
 	}
+}
+
+// newTestJar returns NewCookieJar(opts), failing the test on an error.
+func newTestJar(t testing.TB, opts JarOptions) *Jar {
+	t.Helper()
+	jar, err := NewCookieJar(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jar
 }
 
 func TestJarCookiePrefixes(t *testing.T) {
@@ -248,7 +254,7 @@ func TestJarCookiePrefixes(t *testing.T) {
 }
 
 func TestJarSecureOverwriteProtection(t *testing.T) {
-	jar := NewCookieJar(JarOptions{Now: newTestCookieClock().Now})
+	jar := newTestJar(t, JarOptions{Now: newTestCookieClock().Now})
 	secure, plain := mustCookieURL(t, "https://www.h.test/"), mustCookieURL(t, "http://www.h.test/a/b")
 	jar.UpdateCookies([]string{"a=1; Secure; Domain=h.test", "b=1; Secure; Path=/x"}, secure)
 	jar.UpdateCookies([]string{
@@ -271,7 +277,7 @@ func TestJarSecureOverwriteProtection(t *testing.T) {
 
 func TestJarExpiry(t *testing.T) {
 	clock := newTestCookieClock()
-	jar := NewCookieJar(JarOptions{Now: clock.Now})
+	jar := newTestJar(t, JarOptions{Now: clock.Now})
 	u := mustCookieURL(t, "http://h.test/")
 	header := func() string { t.Helper(); return jar.CookieHeader(u) }
 	jar.UpdateCookies([]string{
@@ -334,7 +340,7 @@ func TestJarExpiry(t *testing.T) {
 
 func TestJarPurgesLazily(t *testing.T) {
 	clock := newTestCookieClock()
-	jar := NewCookieJar(JarOptions{Now: clock.Now})
+	jar := newTestJar(t, JarOptions{Now: clock.Now})
 	u := mustCookieURL(t, "http://h.test/")
 	jar.UpdateCookies([]string{"a=1; Max-Age=10", "b=1; Max-Age=20", "c=1"}, u)
 	clock.Advance(15 * time.Second)
@@ -349,7 +355,7 @@ func TestJarPurgesLazily(t *testing.T) {
 
 func TestJarReplaceKeepsCreation(t *testing.T) {
 	clock := newTestCookieClock()
-	jar := NewCookieJar(JarOptions{Now: clock.Now})
+	jar := newTestJar(t, JarOptions{Now: clock.Now})
 	u := mustCookieURL(t, "http://h.test/")
 	jar.UpdateCookies([]string{"a=1", "b=1"}, u)
 	clock.Advance(time.Minute)
@@ -376,7 +382,7 @@ func TestJarReplaceKeepsCreation(t *testing.T) {
 
 func TestJarOrder(t *testing.T) {
 	clock := newTestCookieClock()
-	jar := NewCookieJar(JarOptions{Now: clock.Now})
+	jar := newTestJar(t, JarOptions{Now: clock.Now})
 	u := mustCookieURL(t, "http://www.h.test/x/y/z")
 	jar.UpdateCookies([]string{"late=1; Path=/"}, u) // created first despite its name
 	clock.Advance(time.Second)
@@ -397,7 +403,7 @@ func TestJarOrder(t *testing.T) {
 func TestJarLimits(t *testing.T) {
 	t.Run("per domain", func(t *testing.T) {
 		clock := newTestCookieClock()
-		jar := NewCookieJar(JarOptions{Now: clock.Now, MaxCookiesPerDomain: 3})
+		jar := newTestJar(t, JarOptions{Now: clock.Now, MaxCookiesPerDomain: 3})
 		u := mustCookieURL(t, "http://h.test/")
 		for _, line := range []string{"a=1; Path=/a", "b=1; Path=/b", "c=1; Path=/c"} {
 			jar.UpdateCookies([]string{line}, u)
@@ -418,7 +424,7 @@ func TestJarLimits(t *testing.T) {
 	})
 	t.Run("total", func(t *testing.T) {
 		clock := newTestCookieClock()
-		jar := NewCookieJar(JarOptions{Now: clock.Now, MaxCookies: 4})
+		jar := newTestJar(t, JarOptions{Now: clock.Now, MaxCookies: 4})
 		for i := range 6 {
 			jar.UpdateCookies([]string{"a=1"}, mustCookieURL(t, fmt.Sprintf("http://h%d.test/", i)))
 			clock.Advance(time.Second)
@@ -433,7 +439,7 @@ func TestJarLimits(t *testing.T) {
 		}
 	})
 	t.Run("defaults", func(t *testing.T) {
-		jar := NewCookieJar(JarOptions{Now: newTestCookieClock().Now})
+		jar := newTestJar(t, JarOptions{Now: newTestCookieClock().Now})
 		for h := range 100 {
 			lines := make([]string, 40)
 			for i := range lines {
@@ -457,7 +463,7 @@ func TestJarLimits(t *testing.T) {
 }
 
 func TestJarOwnCookies(t *testing.T) {
-	jar := NewCookieJar(JarOptions{Now: newTestCookieClock().Now})
+	jar := newTestJar(t, JarOptions{Now: newTestCookieClock().Now})
 	jar.UpdateCookies([]string{"s=1", "d=2; Domain=Example.com", "sec=3; Secure", "p=4; Path=/api", "bad"}, nil)
 	for _, tt := range []struct{ to, want string }{
 		{"http://any.test/", "s=1"},
@@ -479,7 +485,7 @@ func TestJarOwnCookies(t *testing.T) {
 
 func TestJarClear(t *testing.T) {
 	setup := func() *Jar {
-		jar := NewCookieJar(JarOptions{Now: newTestCookieClock().Now})
+		jar := newTestJar(t, JarOptions{Now: newTestCookieClock().Now})
 		jar.UpdateCookies([]string{"a=1", "b=2; Domain=example.com"}, mustCookieURL(t, "http://www.example.com/"))
 		jar.UpdateCookies([]string{"c=3"}, mustCookieURL(t, "http://example.com/"))
 		jar.UpdateCookies([]string{"d=4"}, mustCookieURL(t, "http://notexample.com/"))
@@ -524,7 +530,7 @@ func TestJarClear(t *testing.T) {
 
 func TestJarFilterCookies(t *testing.T) {
 	clock := newTestCookieClock()
-	jar := NewCookieJar(JarOptions{Now: clock.Now})
+	jar := newTestJar(t, JarOptions{Now: clock.Now})
 	jar.UpdateCookies([]string{"a=1; Secure; HttpOnly; SameSite=Strict; Partitioned; Max-Age=60", "b=2; Domain=h.test"},
 		mustCookieURL(t, "https://www.h.test/x/"))
 	clock.Advance(time.Second)
@@ -566,7 +572,7 @@ func derefCookies(cs []*Cookie) []Cookie {
 
 func TestJarSaveLoad(t *testing.T) {
 	clock := newTestCookieClock()
-	jar := NewCookieJar(JarOptions{Now: clock.Now})
+	jar := newTestJar(t, JarOptions{Now: clock.Now})
 	jar.UpdateCookies([]string{
 		"session=abc",
 		"persist=1; Expires=Sat, 01 Jan 2050 00:00:00 GMT; Path=/app; HttpOnly",
@@ -592,7 +598,7 @@ func TestJarSaveLoad(t *testing.T) {
 		t.Errorf("saved document: version %v, %v", doc["version"], err)
 	}
 
-	loaded := NewCookieJar(JarOptions{Now: clock.Now})
+	loaded := newTestJar(t, JarOptions{Now: clock.Now})
 	if err := loaded.Load(file); err != nil {
 		t.Fatal(err)
 	}
@@ -608,7 +614,7 @@ func TestJarSaveLoad(t *testing.T) {
 	}
 
 	// Load merges, replaces the same cookie and drops what has expired since.
-	merged := NewCookieJar(JarOptions{Now: func() time.Time { return time.Date(2049, 1, 1, 0, 0, 0, 0, time.UTC) }})
+	merged := newTestJar(t, JarOptions{Now: func() time.Time { return time.Date(2049, 1, 1, 0, 0, 0, 0, time.UTC) }})
 	merged.UpdateCookies([]string{"session=old", "mine=1"}, mustCookieURL(t, "http://www.h.test/"))
 	if err := merged.Load(file); err != nil {
 		t.Fatal(err)
@@ -616,7 +622,7 @@ func TestJarSaveLoad(t *testing.T) {
 	if got, want := merged.CookieHeader(mustCookieURL(t, "https://www.h.test/app/")), "persist=1; session=abc; secure=1; quoted=\"a b\"; own=1; mine=1"; got != want {
 		t.Errorf("merged Cookie = %q, want %q", got, want)
 	}
-	later := NewCookieJar(JarOptions{Now: func() time.Time { return time.Date(2051, 1, 1, 0, 0, 0, 0, time.UTC) }})
+	later := newTestJar(t, JarOptions{Now: func() time.Time { return time.Date(2051, 1, 1, 0, 0, 0, 0, time.UTC) }})
 	if err := later.Load(file); err != nil {
 		t.Fatal(err)
 	}
@@ -670,7 +676,7 @@ func TestJarLoadErrors(t *testing.T) {
 		if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		jar := NewCookieJar(JarOptions{Now: newTestCookieClock().Now})
+		jar := newTestJar(t, JarOptions{Now: newTestCookieClock().Now})
 		jar.UpdateCookies([]string{"a=old"}, mustCookieURL(t, "http://h.test/"))
 		if err := jar.Load(file); err == nil {
 			t.Errorf("%s: Load succeeded", name)
@@ -684,7 +690,7 @@ func TestJarLoadErrors(t *testing.T) {
 	if err := os.WriteFile(file, []byte(`{"version":1,"cookies":[`+record+`]}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	jar := NewCookieJar(JarOptions{Now: newTestCookieClock().Now})
+	jar := newTestJar(t, JarOptions{Now: newTestCookieClock().Now})
 	if err := jar.Load(file); err != nil || jar.CookieHeader(mustCookieURL(t, "http://h.test/")) != "a=1" {
 		t.Errorf("Load(valid) = %v, Cookie %q", err, jar.CookieHeader(mustCookieURL(t, "http://h.test/")))
 	}
@@ -698,7 +704,7 @@ func TestJarLoadErrors(t *testing.T) {
 
 func TestJarConcurrent(t *testing.T) {
 	clock := newTestCookieClock()
-	jar := NewCookieJar(JarOptions{Now: clock.Now, MaxCookies: 100, MaxCookiesPerDomain: 10})
+	jar := newTestJar(t, JarOptions{Now: clock.Now, MaxCookies: 100, MaxCookiesPerDomain: 10})
 	dir := t.TempDir()
 	var wg sync.WaitGroup
 	for g := range 8 {
@@ -751,7 +757,7 @@ func TestDummyCookieJar(t *testing.T) {
 }
 
 func BenchmarkJarCookieHeader(b *testing.B) {
-	jar := NewCookieJar(JarOptions{})
+	jar := newTestJar(b, JarOptions{})
 	jar.UpdateCookies([]string{"a=1", "b=2; Domain=example.com; Path=/", "c=3; Secure; HttpOnly"},
 		mustCookieURL(b, "https://www.example.com/app/"))
 	for i := range 20 {
@@ -767,7 +773,7 @@ func BenchmarkJarCookieHeader(b *testing.B) {
 }
 
 func BenchmarkJarCookieHeaderNone(b *testing.B) {
-	jar := NewCookieJar(JarOptions{})
+	jar := newTestJar(b, JarOptions{})
 	jar.UpdateCookies([]string{"x=1"}, mustCookieURL(b, "https://other.example.org/"))
 	to := mustCookieURL(b, "https://www.example.com/app/page")
 	b.ReportAllocs()
@@ -779,7 +785,7 @@ func BenchmarkJarCookieHeaderNone(b *testing.B) {
 }
 
 func BenchmarkJarUpdateCookies(b *testing.B) {
-	jar := NewCookieJar(JarOptions{})
+	jar := newTestJar(b, JarOptions{})
 	from := mustCookieURL(b, "https://www.example.com/app/")
 	lines := []string{"sid=abc123; Path=/; Secure; HttpOnly; SameSite=Lax", "theme=dark; Domain=example.com; Max-Age=3600"}
 	b.ReportAllocs()

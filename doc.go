@@ -3,7 +3,8 @@
 // middlewares and tracing, on the same HTTP/1.1 engine as the server in
 // package web (aiohttp's ClientSession, done the Go way).
 //
-//	s := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: "http://127.0.0.1:8080/"})
+//	s, err := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: "http://127.0.0.1:8080/"})
+//	if err != nil { ... } // a bad BaseURL, Proxy or Auth
 //	defer s.Close()
 //	resp, err := s.Get(ctx, "health")
 //	if err != nil { ... }

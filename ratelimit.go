@@ -2,6 +2,7 @@ package aiohttp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -33,10 +34,10 @@ type RateLimitOptions struct {
 // context ends the wait. Each redirect is a request of its own; place the
 // middleware after RetryMiddleware to space retries too.
 //
-// It panics when opts.Rate is not positive.
-func RateLimitMiddleware(opts RateLimitOptions) Middleware {
+// It returns an error when opts.Rate is not positive.
+func RateLimitMiddleware(opts RateLimitOptions) (Middleware, error) {
 	if !(opts.Rate > 0) {
-		panic("aiohttp: RateLimitOptions.Rate must be positive")
+		return nil, errors.New("aiohttp: RateLimitOptions.Rate must be positive")
 	}
 	l := &rateLimits{rate: rate.Limit(opts.Rate), burst: max(opts.Burst, 1)}
 	if !opts.PerHost {
@@ -47,7 +48,7 @@ func RateLimitMiddleware(opts RateLimitOptions) Middleware {
 			return nil, err
 		}
 		return next(req)
-	}
+	}, nil
 }
 
 // rateLimits are the allowances of a RateLimitMiddleware: one for all

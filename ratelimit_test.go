@@ -3,6 +3,7 @@ package aiohttp_test
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"sync"
 	"testing"
@@ -56,7 +57,7 @@ func TestRateLimitSpacesRequests(t *testing.T) {
 	a, base := startArrivals(t)
 	const rate, burst, n = 20, 2, 6
 	s := newSession(t, aiohttp.SessionOptions{Middlewares: []aiohttp.Middleware{
-		aiohttp.RateLimitMiddleware(aiohttp.RateLimitOptions{Rate: rate, Burst: burst}),
+		rateLimit(t, aiohttp.RateLimitOptions{Rate: rate, Burst: burst}),
 	}})
 	urls := make([]string, n)
 	for i := range urls {
@@ -84,7 +85,7 @@ func TestRateLimitPerHost(t *testing.T) {
 	_, other := startArrivals(t)
 	// One request every two seconds to each origin.
 	limit := aiohttp.RateLimitOptions{Rate: 0.5, PerHost: true}
-	s := newSession(t, aiohttp.SessionOptions{Middlewares: []aiohttp.Middleware{aiohttp.RateLimitMiddleware(limit)}})
+	s := newSession(t, aiohttp.SessionOptions{Middlewares: []aiohttp.Middleware{rateLimit(t, limit)}})
 	getAll(t, s, slow+"/1")
 	// The second request to slow waits two seconds; one to another origin
 	// does not wait for it.
@@ -103,7 +104,7 @@ func TestRateLimitPerHost(t *testing.T) {
 
 	// Shared: the other origin waits its turn too.
 	limit.PerHost = false
-	shared := newSession(t, aiohttp.SessionOptions{Middlewares: []aiohttp.Middleware{aiohttp.RateLimitMiddleware(limit)}})
+	shared := newSession(t, aiohttp.SessionOptions{Middlewares: []aiohttp.Middleware{rateLimit(t, limit)}})
 	getAll(t, shared, slow+"/3")
 	ctx, cancel := context.WithTimeout(testCtx(t), 300*time.Millisecond)
 	defer cancel()
@@ -119,7 +120,7 @@ func TestRateLimitWaitAndTotalTimeout(t *testing.T) {
 	newLimited := func(countQueue bool) *aiohttp.Session {
 		return newSession(t, aiohttp.SessionOptions{
 			Timeout:     aiohttp.ClientTimeout{Total: 200 * time.Millisecond, CountQueue: countQueue},
-			Middlewares: []aiohttp.Middleware{aiohttp.RateLimitMiddleware(aiohttp.RateLimitOptions{Rate: 2})},
+			Middlewares: []aiohttp.Middleware{rateLimit(t, aiohttp.RateLimitOptions{Rate: 2})},
 		})
 	}
 	s := newLimited(false)
@@ -138,10 +139,20 @@ func TestRateLimitWaitAndTotalTimeout(t *testing.T) {
 }
 
 func TestRateLimitOptionsChecked(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Error("Rate 0 accepted")
+	for _, rate := range []float64{0, -1, math.NaN()} {
+		if m, err := aiohttp.RateLimitMiddleware(aiohttp.RateLimitOptions{Rate: rate}); m != nil || err == nil {
+			t.Errorf("Rate %v accepted", rate)
 		}
-	}()
-	aiohttp.RateLimitMiddleware(aiohttp.RateLimitOptions{})
+	}
+}
+
+// rateLimit returns RateLimitMiddleware(opts), failing the test on an
+// error.
+func rateLimit(t testing.TB, opts aiohttp.RateLimitOptions) aiohttp.Middleware {
+	t.Helper()
+	m, err := aiohttp.RateLimitMiddleware(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

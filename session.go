@@ -126,7 +126,6 @@ type Session struct {
 	timeout       timeouts
 	limits        http1.Limits
 	jsonEncode    func(any) ([]byte, error)
-	initErr       *Error // a bad option, reported by every request
 	closed        atomic.Bool
 
 	urlMu sync.RWMutex
@@ -136,9 +135,10 @@ type Session struct {
 // maxCachedURLs bounds the URLs a session keeps parsed.
 const maxCachedURLs = 256
 
-// NewSession returns a session with opts. A bad BaseURL, Proxy or Auth is
-// reported by every request.
-func NewSession(opts SessionOptions) *Session {
+// NewSession returns a session with opts, or an *Error of kind
+// ErrInvalidURL (a bad BaseURL or Proxy) or ErrClient (Auth credentials
+// that cannot be encoded) when an option is wrong.
+func NewSession(opts SessionOptions) (*Session, error) {
 	s := &Session{
 		opts:          opts,
 		connector:     opts.Connector,
@@ -148,11 +148,36 @@ func NewSession(opts SessionOptions) *Session {
 		limits:        http1.Limits{MaxLineSize: opts.MaxLineSize, MaxFieldSize: opts.MaxFieldSize, MaxHeaders: opts.MaxHeaders},
 		jsonEncode:    opts.JSONEncoder,
 	}
+	if opts.BaseURL != "" {
+		u, err := url.Parse(opts.BaseURL)
+		if err == nil && (!u.IsAbs() || u.Host == "") {
+			err = errors.New("the base URL must be absolute")
+		}
+		if err != nil {
+			return nil, &Error{Kind: ErrInvalidURL, URL: opts.BaseURL, Err: err}
+		}
+		s.base = u
+	}
+	if opts.Auth != nil {
+		a := *opts.Auth
+		v, err := a.Encode()
+		if err != nil {
+			return nil, &Error{Kind: ErrClient, Err: err}
+		}
+		s.auth, s.authValue = &a, v
+	}
+	if opts.Proxy != "" {
+		u, err := parseProxy(opts.Proxy)
+		if err != nil {
+			return nil, err
+		}
+		s.proxy = u
+	}
 	if s.connector == nil {
 		s.connector = NewTCPConnector(TCPConnectorOptions{})
 	}
 	if s.jar == nil {
-		s.jar = NewCookieJar(JarOptions{})
+		s.jar, _ = NewCookieJar(JarOptions{}) // no option that can fail
 	}
 	if s.jsonEncode == nil {
 		s.jsonEncode = json.Marshal
@@ -160,33 +185,7 @@ func NewSession(opts SessionOptions) *Session {
 	for _, k := range sortedKeys(opts.Headers) {
 		s.header.Add(k, opts.Headers[k])
 	}
-	if opts.BaseURL != "" {
-		u, err := url.Parse(opts.BaseURL)
-		if err == nil && (!u.IsAbs() || u.Host == "") {
-			err = errors.New("the base URL must be absolute")
-		}
-		if err != nil {
-			s.initErr = &Error{Kind: ErrInvalidURL, URL: opts.BaseURL, Err: err}
-		}
-		s.base = u
-	}
-	if opts.Auth != nil {
-		a := *opts.Auth
-		s.auth = &a
-		v, err := a.Encode()
-		if err != nil {
-			s.initErr = &Error{Kind: ErrClient, Err: err}
-		}
-		s.authValue = v
-	}
-	if opts.Proxy != "" {
-		u, err := parseProxy(opts.Proxy)
-		if err != nil {
-			s.initErr = err
-		}
-		s.proxy = u
-	}
-	return s
+	return s, nil
 }
 
 // Get sends a GET request; see Request.
@@ -275,14 +274,6 @@ func (s *Session) With(ctx context.Context, method, rawURL string, fn func(*Resp
 func (s *Session) request(ctx context.Context, st *requestState, method, rawURL string, opts []RequestOption) (*Response, error) {
 	if s.closed.Load() {
 		return nil, &Error{Kind: ErrSessionClosed, Method: method, URL: rawURL}
-	}
-	if s.initErr != nil {
-		e := *s.initErr
-		e.Method = method
-		if e.URL == "" {
-			e.URL = rawURL
-		}
-		return nil, &e
 	}
 	method = upperMethod(method)
 	if !field.IsToken(method) {

@@ -45,7 +45,11 @@ func ExampleSession() {
 	base, stop := exampleServer()
 	defer stop()
 
-	s := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: base, Timeout: aiohttp.ClientTimeout{Total: time.Minute}})
+	s, err := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: base, Timeout: aiohttp.ClientTimeout{Total: time.Minute}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	defer s.Close()
 	resp, err := s.Get(context.Background(), "get", aiohttp.Params{"key1": "value1"})
 	if err != nil {
@@ -68,7 +72,11 @@ func ExampleSession_With() {
 	base, stop := exampleServer()
 	defer stop()
 
-	s := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: base})
+	s, err := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: base})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	defer s.Close()
 	for _, v := range []string{"a", "b"} {
 		err := s.With(context.Background(), "GET", "get", func(resp *aiohttp.Response) error {
@@ -89,7 +97,11 @@ func ExampleJSON() {
 	base, stop := exampleServer()
 	defer stop()
 
-	s := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: base, RaiseForStatus: true})
+	s, err := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: base, RaiseForStatus: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	defer s.Close()
 	resp, err := s.Post(context.Background(), "api/data", aiohttp.JSON(map[string]string{"name": "aiohttp"}))
 	if err != nil {
@@ -113,10 +125,14 @@ func ExampleRetryMiddleware() {
 	base, stop := exampleServer()
 	defer stop()
 
-	s := aiohttp.NewSession(aiohttp.SessionOptions{
+	s, err := aiohttp.NewSession(aiohttp.SessionOptions{
 		BaseURL:     base,
 		Middlewares: []aiohttp.Middleware{aiohttp.RetryMiddleware(aiohttp.RetryOptions{Attempts: 5})},
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	defer s.Close()
 	resp, err := s.Get(context.Background(), "flaky")
 	if err != nil {
@@ -135,12 +151,16 @@ func ExampleRateLimitMiddleware() {
 
 	// At most 10 requests a second to each host, whatever the
 	// concurrency; the connector's limits bound how many run at once.
-	s := aiohttp.NewSession(aiohttp.SessionOptions{
-		BaseURL: base,
-		Middlewares: []aiohttp.Middleware{
-			aiohttp.RateLimitMiddleware(aiohttp.RateLimitOptions{Rate: 10, PerHost: true}),
-		},
-	})
+	limit, err := aiohttp.RateLimitMiddleware(aiohttp.RateLimitOptions{Rate: 10, PerHost: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s, err := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: base, Middlewares: []aiohttp.Middleware{limit}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	defer s.Close()
 	start := time.Now()
 	for i := range 3 {
@@ -165,7 +185,11 @@ func ExampleUploadProgress() {
 	base, stop := exampleServer()
 	defer stop()
 
-	s := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: base})
+	s, err := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: base})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	defer s.Close()
 	big := map[string]string{"name": strings.Repeat("x", 100<<10)}
 	var pieces int
@@ -185,7 +209,11 @@ func ExampleSession_HTTPClient() {
 	base, stop := exampleServer()
 	defer stop()
 
-	s := aiohttp.NewSession(aiohttp.SessionOptions{})
+	s, err := aiohttp.NewSession(aiohttp.SessionOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	defer s.Close()
 	// Any code written for net/http now uses the session's pool.
 	client := s.HTTPClient()
@@ -212,7 +240,11 @@ func ExampleMiddleware() {
 		}
 		return resp, err
 	}
-	s := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: base, Middlewares: []aiohttp.Middleware{logRequests}})
+	s, err := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: base, Middlewares: []aiohttp.Middleware{logRequests}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	defer s.Close()
 	resp, err := s.Get(context.Background(), "get")
 	if err != nil {

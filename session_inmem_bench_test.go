@@ -43,7 +43,11 @@ func newCannedSession() *Session {
 	conn.dial = func(context.Context, string, string) (net.Conn, error) {
 		return &cannedConn{response: []byte(response)}, nil
 	}
-	return NewSession(SessionOptions{Connector: conn})
+	s, err := NewSession(SessionOptions{Connector: conn})
+	if err != nil {
+		panic(err)
+	}
+	return s
 }
 
 // BenchmarkSessionGetInMemory measures the client's per-request work for

@@ -542,7 +542,7 @@ func TestReference16_Cookies(t *testing.T) {
 		})
 	})
 	// Cookies from an IP address need an unsafe jar, as in aiohttp.
-	jar := aiohttp.NewCookieJar(aiohttp.JarOptions{Unsafe: true})
+	jar := newJar(t, aiohttp.JarOptions{Unsafe: true})
 	s := newSession(t, aiohttp.SessionOptions{BaseURL: base, CookieJar: jar,
 		Cookies: aiohttp.Cookies{"shared": "s", "session": "default"}})
 	get(t, s, "/set")

@@ -167,9 +167,23 @@ func serveRequests(answer func(r *http.Request) string) func(*rawServer, net.Con
 
 // newSession returns a session closed when the test ends.
 func newSession(t testing.TB, opts aiohttp.SessionOptions) *aiohttp.Session {
-	s := aiohttp.NewSession(opts)
+	t.Helper()
+	s, err := aiohttp.NewSession(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// newJar returns a cookie jar with opts, failing the test on an error.
+func newJar(t testing.TB, opts aiohttp.JarOptions) *aiohttp.Jar {
+	t.Helper()
+	jar, err := aiohttp.NewCookieJar(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jar
 }
 
 // readBody reads a response's body as a string and closes it.
@@ -249,11 +263,37 @@ func TestSessionMethods(t *testing.T) {
 	}
 }
 
+func TestNewSessionRejectsBadOptions(t *testing.T) {
+	tests := []struct {
+		name string
+		opts aiohttp.SessionOptions
+		kind error
+	}{
+		{"relative base URL", aiohttp.SessionOptions{BaseURL: "/relative"}, aiohttp.ErrInvalidURL},
+		{"unparsable base URL", aiohttp.SessionOptions{BaseURL: "http://%zz/"}, aiohttp.ErrInvalidURL},
+		{"relative proxy", aiohttp.SessionOptions{Proxy: "proxy:3128"}, aiohttp.ErrInvalidURL},
+		{"proxy scheme", aiohttp.SessionOptions{Proxy: "ftp://proxy:21"}, aiohttp.ErrInvalidURL},
+		{"auth login with a colon", aiohttp.SessionOptions{Auth: &aiohttp.BasicAuth{Login: "a:b"}}, aiohttp.ErrClient},
+		{"auth encoding", aiohttp.SessionOptions{Auth: &aiohttp.BasicAuth{Login: "a", Encoding: "ebcdic"}}, aiohttp.ErrClient},
+	}
+	for _, tt := range tests {
+		s, err := aiohttp.NewSession(tt.opts)
+		if s != nil || !errors.Is(err, tt.kind) {
+			t.Errorf("%s: %v, %v; want the error %v", tt.name, s, err, tt.kind)
+		}
+	}
+	s, err := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: "http://h/api/", Proxy: "http://p:3128", Auth: &aiohttp.BasicAuth{Login: "u"}})
+	if err != nil {
+		t.Fatalf("good options: %v", err)
+	}
+	s.Close()
+}
+
 func TestSessionClosed(t *testing.T) {
 	base := serveApp(t, func(app *web.Application) {
 		app.Router.Get("/", func(*web.Request) (web.Response, error) { return web.Text("ok"), nil })
 	})
-	s := aiohttp.NewSession(aiohttp.SessionOptions{})
+	s := newSession(t, aiohttp.SessionOptions{})
 	get(t, s, base+"/")
 	if s.Closed() {
 		t.Fatal("Closed before Close")
@@ -281,8 +321,8 @@ func TestSessionSharedConnector(t *testing.T) {
 	})
 	conn := aiohttp.NewTCPConnector(aiohttp.TCPConnectorOptions{})
 	defer conn.Close()
-	s1 := aiohttp.NewSession(aiohttp.SessionOptions{Connector: conn, KeepConnectorOpen: true})
-	s2 := aiohttp.NewSession(aiohttp.SessionOptions{Connector: conn, KeepConnectorOpen: true})
+	s1 := newSession(t, aiohttp.SessionOptions{Connector: conn, KeepConnectorOpen: true})
+	s2 := newSession(t, aiohttp.SessionOptions{Connector: conn, KeepConnectorOpen: true})
 	get(t, s1, base+"/")
 	s1.Close()
 	if _, body := get(t, s2, base+"/"); body != "ok" {
@@ -316,11 +356,7 @@ func TestSessionBaseURL(t *testing.T) {
 			t.Errorf("resp.URL = %v", resp.URL)
 		}
 	}
-	s := newSession(t, aiohttp.SessionOptions{BaseURL: "/relative"})
-	if _, err := s.Get(testCtx(t), "x"); !errors.Is(err, aiohttp.ErrInvalidURL) {
-		t.Errorf("relative base URL: %v", err)
-	}
-	s = newSession(t, aiohttp.SessionOptions{})
+	s := newSession(t, aiohttp.SessionOptions{})
 	if _, err := s.Get(testCtx(t), "/no-base"); !errors.Is(err, aiohttp.ErrInvalidURLClient) {
 		t.Errorf("relative URL without base: %v", err)
 	}
@@ -358,8 +394,7 @@ func TestSessionNoGoroutineLeak(t *testing.T) {
 	// The subtest's cleanup stops the server before the check.
 	t.Run("requests", func(t *testing.T) {
 		base := serveApp(t, echoApp)
-		s := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: base})
-		defer s.Close()
+		s := newSession(t, aiohttp.SessionOptions{BaseURL: base})
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		for _, path := range []string{"/echo", "/r/302", "/r/307"} {

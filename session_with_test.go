@@ -95,7 +95,7 @@ func TestSessionWithErrors(t *testing.T) {
 // What the jar keeps and what redirects return stays valid after fn.
 func TestSessionWithCookiesAndRedirects(t *testing.T) {
 	base := serveWithApp(t)
-	jar := aiohttp.NewCookieJar(aiohttp.JarOptions{Unsafe: true}) // the server is an IP address
+	jar := newJar(t, aiohttp.JarOptions{Unsafe: true}) // the server is an IP address
 	s := newSession(t, aiohttp.SessionOptions{BaseURL: base, CookieJar: jar})
 	if err := s.With(testCtx(t), "GET", "/cookie", func(*aiohttp.Response) error { return nil }); err != nil {
 		t.Fatal(err)

@@ -96,8 +96,7 @@ func TestSessionStress(t *testing.T) {
 // stress runs the workers against the server at base.
 func stress(t *testing.T, base string, opts aiohttp.TCPConnectorOptions) {
 	conn := aiohttp.NewTCPConnector(opts)
-	s := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: base, Connector: conn, Timeout: aiohttp.ClientTimeout{Total: 10 * time.Second}})
-	defer s.Close()
+	s := newSession(t, aiohttp.SessionOptions{BaseURL: base, Connector: conn, Timeout: aiohttp.ClientTimeout{Total: 10 * time.Second}})
 	const workers, ops = 8, 120
 	var wg sync.WaitGroup
 	for w := range workers {

@@ -345,8 +345,7 @@ func TestWSConnectHandshakeErrors(t *testing.T) {
 				br.ReadByte() // until the client hangs up
 			})
 			conn := aiohttp.NewTCPConnector(aiohttp.TCPConnectorOptions{Limit: 1})
-			s := aiohttp.NewSession(aiohttp.SessionOptions{Connector: conn})
-			defer s.Close()
+			s := newSession(t, aiohttp.SessionOptions{Connector: conn})
 			_, err := s.WSConnect(testCtx(t), srv.url, tc.opts)
 			re := wantHandshakeError(t, err, tc.status, tc.msg)
 			if tc.status == 404 && re.Header.Get("X-Why") != "nope" {
@@ -533,8 +532,7 @@ func TestWSConnectServerCloses(t *testing.T) {
 func TestWSConnectFreesConnectorSlot(t *testing.T) {
 	srv := startWSServer(t, nil, echoHandler())
 	conn := aiohttp.NewTCPConnector(aiohttp.TCPConnectorOptions{Limit: 1})
-	s := aiohttp.NewSession(aiohttp.SessionOptions{Connector: conn})
-	defer s.Close()
+	s := newSession(t, aiohttp.SessionOptions{Connector: conn})
 	ctx := testCtx(t)
 	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{}))
 	// The open WebSocket holds the only slot.

@@ -395,7 +395,7 @@ func TestAiohttpServerCookiesAndRedirects(t *testing.T) {
 	t.Run("cookies", func(t *testing.T) {
 		s := newClientSession(t, aiohttp.SessionOptions{
 			BaseURL:   srv.URL + "/",
-			CookieJar: aiohttp.NewCookieJar(aiohttp.JarOptions{Unsafe: true}),
+			CookieJar: unsafeJar(t),
 			Cookies:   aiohttp.Cookies{"session": "0"},
 		})
 		resp := ok(t)(s.Get(testContext(t), "cookies/set", aiohttp.ParamList{{Key: "a", Value: "1"}, {Key: "b", Value: "two"}}))

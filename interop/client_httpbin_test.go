@@ -226,7 +226,7 @@ func TestClientAgainstHTTPBin(t *testing.T) {
 	t.Run("cookies", func(t *testing.T) {
 		s := newClientSession(t, aiohttp.SessionOptions{
 			BaseURL:   srv.URL + "/",
-			CookieJar: aiohttp.NewCookieJar(aiohttp.JarOptions{Unsafe: true}),
+			CookieJar: unsafeJar(t),
 		})
 		var got struct {
 			Cookies map[string]string `json:"cookies"`

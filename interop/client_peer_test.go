@@ -148,6 +148,17 @@ func (p *peerServer) stop() {
 	}
 }
 
+// unsafeJar returns a cookie jar that takes cookies from IP addresses,
+// those of the servers the tests start.
+func unsafeJar(t testing.TB) *aiohttp.Jar {
+	t.Helper()
+	jar, err := aiohttp.NewCookieJar(aiohttp.JarOptions{Unsafe: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jar
+}
+
 // newClientSession returns a session that the test closes at its end, with
 // a total timeout of clientTestTimeout unless opts sets one.
 func newClientSession(t testing.TB, opts aiohttp.SessionOptions) *aiohttp.Session {
@@ -155,7 +166,10 @@ func newClientSession(t testing.TB, opts aiohttp.SessionOptions) *aiohttp.Sessio
 	if opts.Timeout == (aiohttp.ClientTimeout{}) {
 		opts.Timeout.Total = clientTestTimeout
 	}
-	s := aiohttp.NewSession(opts)
+	s, err := aiohttp.NewSession(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() {
 		if err := s.Close(); err != nil {
 			t.Errorf("session close: %v", err)

@@ -14,9 +14,12 @@ type aiohttpClient struct {
 }
 
 func newAiohttp(url string, conc int) (getter, error) {
-	s := aiohttp.NewSession(aiohttp.SessionOptions{
+	s, err := aiohttp.NewSession(aiohttp.SessionOptions{
 		Connector: aiohttp.NewTCPConnector(aiohttp.TCPConnectorOptions{Limit: conc}),
 	})
+	if err != nil {
+		return nil, err
+	}
 	return &aiohttpClient{s: s, url: url}, nil
 }
 

@@ -96,7 +96,10 @@ type oursClient struct {
 }
 
 func dialOurs(ctx context.Context, url string) (clientConn, error) {
-	sess := aiohttp.NewSession(aiohttp.SessionOptions{})
+	sess, err := aiohttp.NewSession(aiohttp.SessionOptions{})
+	if err != nil {
+		return nil, err
+	}
 	ws, err := sess.WSConnect(ctx, url, aiohttp.WSOptions{})
 	if err != nil {
 		sess.Close()

@@ -71,7 +71,11 @@ func wsMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	stderr = &syncWriter{w: stderr}
 
-	s := aiohttp.NewSession(aiohttp.SessionOptions{})
+	s, err := aiohttp.NewSession(aiohttp.SessionOptions{})
+	if err != nil {
+		fmt.Fprintln(stderr, "aiohttp ws:", err)
+		return 1
+	}
 	defer s.Close()
 
 	// --timeout bounds the handshake and, scripted, the wait for the

@@ -63,7 +63,10 @@ func main() {
 }
 
 func run(ctx context.Context, out io.Writer, base, download string) error {
-	session := aiohttp.NewSession(aiohttp.SessionOptions{})
+	session, err := aiohttp.NewSession(aiohttp.SessionOptions{})
+	if err != nil {
+		return err
+	}
 	defer session.Close()
 
 	// 1. As text

@@ -59,6 +59,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"regexp"
@@ -84,20 +85,27 @@ func main() {
 		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	run(ctx, os.Stdout, urls, *timeout)
+	err := run(ctx, os.Stdout, urls, *timeout)
 	stop()
+	if err != nil {
+		log.Fatal(err)
+	}
 }
 
 // run is the seed's main.
-func run(ctx context.Context, out io.Writer, urls []string, timeout time.Duration) {
+func run(ctx context.Context, out io.Writer, urls []string, timeout time.Duration) error {
 	fmt.Fprintln(out, "开始抓取新闻网站标题...")
-	crawler := NewNewsCrawler(urls, timeout)
+	crawler, err := NewNewsCrawler(urls, timeout)
+	if err != nil {
+		return err
+	}
 	results := crawler.CrawlAll(ctx)
 	crawler.Close()
 	fmt.Fprintln(out, "\n抓取结果:")
 	for _, r := range results {
 		fmt.Fprintf(out, "  - [%s...] -> %s\n", prefix(r.URL, 40), r.Title)
 	}
+	return nil
 }
 
 // Result is what the crawler found at one URL: its title, or what went
@@ -116,16 +124,16 @@ type NewsCrawler struct {
 
 // NewNewsCrawler returns a crawler for urls whose requests each have
 // timeout; Close it when done (the seed's async with).
-func NewNewsCrawler(urls []string, timeout time.Duration) *NewsCrawler {
+func NewNewsCrawler(urls []string, timeout time.Duration) (*NewsCrawler, error) {
 	// One session reused for every request; its connector opens at most 10
 	// connections in all and 3 to any one host, and requests beyond that
 	// wait their turn.
 	connector := aiohttp.NewTCPConnector(aiohttp.TCPConnectorOptions{Limit: 10, LimitPerHost: 3})
-	return &NewsCrawler{
-		urls:    urls,
-		timeout: timeout,
-		session: aiohttp.NewSession(aiohttp.SessionOptions{Connector: connector}),
+	session, err := aiohttp.NewSession(aiohttp.SessionOptions{Connector: connector})
+	if err != nil {
+		return nil, err
 	}
+	return &NewsCrawler{urls: urls, timeout: timeout, session: session}, nil
 }
 
 // Close closes the session and its connector.

@@ -90,7 +90,9 @@ func TestCrawler(t *testing.T) {
 
 	var out strings.Builder
 	start := time.Now()
-	run(context.Background(), &out, urls, 300*time.Millisecond)
+	if err := run(context.Background(), &out, urls, 300*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
 	if d := time.Since(start); d > 4*time.Second {
 		t.Errorf("crawl took %v; the per-request timeout did not end /slow", d)
 	}
@@ -99,7 +101,9 @@ func TestCrawler(t *testing.T) {
 	// A host that never resolves (RFC 6761), with a timeout long enough
 	// for a slow resolver to answer.
 	out.Reset()
-	run(context.Background(), &out, []string{"http://news.invalid/"}, 30*time.Second)
+	if err := run(context.Background(), &out, []string{"http://news.invalid/"}, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
 	apptest.CompareLines(t, out.String(),
 		"开始抓取新闻网站标题...",
 		"",
@@ -130,7 +134,9 @@ func TestCrawlerLimitPerHost(t *testing.T) {
 		want = append(want, fmt.Sprintf("  - [%s/page/%d...] -> 第 %d 页 - News", srv.URL, i, i))
 	}
 	var out strings.Builder
-	run(context.Background(), &out, urls, 10*time.Second)
+	if err := run(context.Background(), &out, urls, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
 	apptest.CompareLines(t, out.String(), want...)
 
 	if n := srv.PeakConns(); n > 3 {
@@ -152,7 +158,9 @@ func TestCrawlerDemo(t *testing.T) {
 		urls = append(urls, srv.URL+p)
 	}
 	var out strings.Builder
-	run(context.Background(), &out, urls, 10*time.Second)
+	if err := run(context.Background(), &out, urls, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
 	apptest.CompareLines(t, out.String(),
 		"开始抓取新闻网站标题...",
 		"",

@@ -98,7 +98,10 @@ func fetchWithErrorHandling(ctx context.Context, out io.Writer, url string, time
 // tryFetch is the try block of the seed's function; like the seed, it
 // makes a session of its own.
 func tryFetch(ctx context.Context, out io.Writer, url string, timeout time.Duration) (string, error) {
-	session := aiohttp.NewSession(aiohttp.SessionOptions{})
+	session, err := aiohttp.NewSession(aiohttp.SessionOptions{})
+	if err != nil {
+		return "", err
+	}
 	defer session.Close()
 	resp, err := session.Get(ctx, url, aiohttp.ClientTimeout{Total: timeout})
 	if err != nil {

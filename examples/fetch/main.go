@@ -50,7 +50,10 @@ func main() {
 
 // run is the seed's fetch_url.
 func run(ctx context.Context, out io.Writer, url string) error {
-	session := aiohttp.NewSession(aiohttp.SessionOptions{})
+	session, err := aiohttp.NewSession(aiohttp.SessionOptions{})
+	if err != nil {
+		return err
+	}
 	defer session.Close()
 
 	// With is `async with session.get(url) as response:` — the response

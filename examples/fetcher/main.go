@@ -92,13 +92,19 @@ func main() {
 		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	run(ctx, os.Stdout, log.New(os.Stderr, "", 0), urls, *maxConcurrent, *timeout)
+	err := run(ctx, os.Stdout, log.New(os.Stderr, "", 0), urls, *maxConcurrent, *timeout)
 	stop()
+	if err != nil {
+		log.Fatal(err)
+	}
 }
 
 // run is the seed's main.
-func run(ctx context.Context, out io.Writer, logger *log.Logger, urls []string, maxConcurrent int, timeout time.Duration) {
-	fetcher := NewAsyncFetcher(maxConcurrent, timeout, logger)
+func run(ctx context.Context, out io.Writer, logger *log.Logger, urls []string, maxConcurrent int, timeout time.Duration) error {
+	fetcher, err := NewAsyncFetcher(maxConcurrent, timeout, logger)
+	if err != nil {
+		return err
+	}
 	results := fetcher.FetchAll(ctx, urls)
 	fetcher.Close()
 	for _, r := range results {
@@ -108,6 +114,7 @@ func run(ctx context.Context, out io.Writer, logger *log.Logger, urls []string, 
 		}
 		fmt.Fprintf(out, "%s [%3d] %s\n", mark, r.Status, r.URL)
 	}
+	return nil
 }
 
 // FetchResult is the outcome of fetching one URL: its status and the first
@@ -130,12 +137,12 @@ type AsyncFetcher struct {
 
 // NewAsyncFetcher returns a fetcher running at most maxConcurrent requests
 // at once, each bounded by timeout in all; Close it when done.
-func NewAsyncFetcher(maxConcurrent int, timeout time.Duration, logger *log.Logger) *AsyncFetcher {
-	return &AsyncFetcher{
-		semaphore: make(chan struct{}, maxConcurrent),
-		session:   aiohttp.NewSession(aiohttp.SessionOptions{Timeout: aiohttp.ClientTimeout{Total: timeout}}),
-		logger:    logger,
+func NewAsyncFetcher(maxConcurrent int, timeout time.Duration, logger *log.Logger) (*AsyncFetcher, error) {
+	session, err := aiohttp.NewSession(aiohttp.SessionOptions{Timeout: aiohttp.ClientTimeout{Total: timeout}})
+	if err != nil {
+		return nil, err
 	}
+	return &AsyncFetcher{semaphore: make(chan struct{}, maxConcurrent), session: session, logger: logger}, nil
 }
 
 // Close closes the session.

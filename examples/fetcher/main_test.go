@@ -42,7 +42,9 @@ func TestFetcher(t *testing.T) {
 
 	var out, errs strings.Builder
 	start := time.Now()
-	run(context.Background(), &out, log.New(&errs, "", 0), urls, 3, 500*time.Millisecond)
+	if err := run(context.Background(), &out, log.New(&errs, "", 0), urls, 3, 500*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
 	if d := time.Since(start); d > 1900*time.Millisecond {
 		t.Errorf("run took %v; the timeout did not end /delay/2", d)
 	}
@@ -57,14 +59,19 @@ func TestFetcher(t *testing.T) {
 	// for a slow resolver to answer.
 	out.Reset()
 	errs.Reset()
-	run(context.Background(), &out, log.New(&errs, "", 0), []string{"http://fetcher.invalid/"}, 3, 30*time.Second)
+	if err := run(context.Background(), &out, log.New(&errs, "", 0), []string{"http://fetcher.invalid/"}, 3, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
 	apptest.CompareLines(t, out.String(), "✗ [  0] http://fetcher.invalid/")
 	apptest.CompareLines(t, errs.String(), "ERROR:__main__:获取 http://fetcher.invalid/ 失败: *")
 }
 
 func TestFetchResult(t *testing.T) {
 	srv := apptest.Start(t, demo.NewApp())
-	f := NewAsyncFetcher(2, 10*time.Second, log.New(new(strings.Builder), "", 0))
+	f, err := NewAsyncFetcher(2, 10*time.Second, log.New(new(strings.Builder), "", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer f.Close()
 
 	r := f.Fetch(context.Background(), srv.URL+"/html")

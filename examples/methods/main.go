@@ -61,7 +61,10 @@ type payload struct {
 }
 
 func run(ctx context.Context, out io.Writer, base string) error {
-	session := aiohttp.NewSession(aiohttp.SessionOptions{})
+	session, err := aiohttp.NewSession(aiohttp.SessionOptions{})
+	if err != nil {
+		return err
+	}
 	defer session.Close()
 
 	// GET

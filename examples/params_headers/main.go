@@ -50,7 +50,10 @@ func run(ctx context.Context, out io.Writer, base string) error {
 	headers := aiohttp.Headers{"User-Agent": "MyCoolApp/1.0", "Accept": "application/json"}
 	params := aiohttp.Params{"key1": "value1", "key2": "value2"}
 
-	session := aiohttp.NewSession(aiohttp.SessionOptions{Headers: headers})
+	session, err := aiohttp.NewSession(aiohttp.SessionOptions{Headers: headers})
+	if err != nil {
+		return err
+	}
 	defer session.Close()
 
 	// params are encoded and appended to the URL.

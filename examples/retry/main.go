@@ -82,7 +82,10 @@ func main() {
 
 // run prints what robustFetch returns.
 func run(ctx context.Context, out io.Writer, url string, retryDelay time.Duration) error {
-	session := aiohttp.NewSession(aiohttp.SessionOptions{})
+	session, err := aiohttp.NewSession(aiohttp.SessionOptions{})
+	if err != nil {
+		return err
+	}
 	defer session.Close()
 
 	res, err := robustFetch(ctx, session, url, retryDelay)

@@ -82,7 +82,10 @@ func run(ctx context.Context, out io.Writer, urls []string, limit int) error {
 	// receiving gives it back.
 	semaphore := make(chan struct{}, limit)
 
-	session := aiohttp.NewSession(aiohttp.SessionOptions{})
+	session, err := aiohttp.NewSession(aiohttp.SessionOptions{})
+	if err != nil {
+		return err
+	}
 	defer session.Close()
 
 	results := make([]string, len(urls))

@@ -149,7 +149,10 @@ loop:
 // client is the client side: it sends msgs one at a time, printing each
 // answer, then asks the server to close.
 func client(ctx context.Context, out io.Writer, url string, msgs []string, binary bool) error {
-	session := aiohttp.NewSession(aiohttp.SessionOptions{})
+	session, err := aiohttp.NewSession(aiohttp.SessionOptions{})
+	if err != nil {
+		return err
+	}
 	defer session.Close()
 
 	ws, err := session.WSConnect(ctx, url, aiohttp.WSOptions{})
