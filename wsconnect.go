@@ -185,7 +185,7 @@ func (c *wsNetConn) Close() error {
 // ClientWebSocket is the client side of a WebSocket connection (aiohttp's
 // ClientWebSocketResponse): the [websocket.Socket] methods (Receive,
 // ReceiveText, ReceiveBytes, ReceiveJSON, Messages, SendStr, SendBytes,
-// SendJSON, SendFrame, Ping, Pong, Close, CloseCode, Exception, Protocol)
+// SendJSON, SendFrame, Ping, Pong, Close, CloseCode, Err, Protocol)
 // and the 101 response of the opening handshake.
 //
 // Close it when done: closing frees the connector's slot the connection

@@ -438,8 +438,8 @@ func TestWSConnectHeartbeat(t *testing.T) {
 	if m.Type != websocket.MessageClosed || ws.CloseCode() != websocket.CloseAbnormalClosure {
 		t.Fatalf("Receive = %v (code %d), close code %d", m.Type, m.Code, ws.CloseCode())
 	}
-	if !errors.Is(ws.Exception(), websocket.ErrHeartbeatTimeout) {
-		t.Errorf("Exception = %v", ws.Exception())
+	if !errors.Is(ws.Err(), websocket.ErrHeartbeatTimeout) {
+		t.Errorf("Err = %v", ws.Err())
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("took %v", d)
@@ -460,7 +460,7 @@ func TestWSConnectHeartbeatAnswered(t *testing.T) {
 		t.Fatalf("Receive = %v %v", m.Type, m.Err)
 	}
 	if ws.Closed() {
-		t.Fatalf("closed: %d %v", ws.CloseCode(), ws.Exception())
+		t.Fatalf("closed: %d %v", ws.CloseCode(), ws.Err())
 	}
 }
 

@@ -350,7 +350,7 @@ func TestWebSocketHeartbeatNoPong(t *testing.T) {
 			return nil, err
 		}
 		m := sock.Receive(context.Background())
-		done <- wsResult{m, sock.CloseCode(), sock.Exception()}
+		done <- wsResult{m, sock.CloseCode(), sock.Err()}
 		return ws, nil
 	})
 	srv := startApp(t, app, web.ServerOptions{})
@@ -411,7 +411,7 @@ func TestWebSocketReservedBits(t *testing.T) {
 			return nil, err
 		}
 		m := sock.Receive(context.Background())
-		done <- wsResult{m, sock.CloseCode(), sock.Exception()}
+		done <- wsResult{m, sock.CloseCode(), sock.Err()}
 		return ws, nil
 	})
 	srv := startApp(t, app, web.ServerOptions{})

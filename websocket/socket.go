@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// ErrHeartbeatTimeout is the [Socket.Exception] of a socket dropped because
+// ErrHeartbeatTimeout is the [Socket.Err] of a socket dropped because
 // no answer to a heartbeat ping arrived in time (aiohttp's
 // ServerTimeoutError).
 var ErrHeartbeatTimeout = errors.New("websocket: no pong received after heartbeat ping")
@@ -82,8 +82,8 @@ func (s *Socket) CloseCode() StatusCode {
 	return s.closeCode
 }
 
-// Exception returns the error that ended the socket, or nil.
-func (s *Socket) Exception() error {
+// Err returns the error that ended the socket, or nil.
+func (s *Socket) Err() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.exc

@@ -209,8 +209,8 @@ func TestSocketHeartbeatNoPong(t *testing.T) {
 		if m.Type != MessageClosed || m.Code != CloseAbnormalClosure {
 			t.Fatalf("got %+v, want CLOSED 1006", m)
 		}
-		if !errors.Is(s.Exception(), ErrHeartbeatTimeout) || s.CloseCode() != CloseAbnormalClosure {
-			t.Fatalf("exception %v code %d", s.Exception(), s.CloseCode())
+		if !errors.Is(s.Err(), ErrHeartbeatTimeout) || s.CloseCode() != CloseAbnormalClosure {
+			t.Fatalf("exception %v code %d", s.Err(), s.CloseCode())
 		}
 	})
 }
@@ -282,8 +282,8 @@ func TestSocketProtocolError(t *testing.T) {
 	if m.Type != MessageError || !errors.As(m.Err, &pe) || pe.Code != CloseProtocolError {
 		t.Fatalf("got %+v", m)
 	}
-	if s.CloseCode() != CloseProtocolError || s.Exception() == nil {
-		t.Fatalf("code %d exc %v", s.CloseCode(), s.Exception())
+	if s.CloseCode() != CloseProtocolError || s.Err() == nil {
+		t.Fatalf("code %d exc %v", s.CloseCode(), s.Err())
 	}
 	p.expectClose(CloseProtocolError)
 	if m := s.Receive(context.Background()); m.Type != MessageClosed {

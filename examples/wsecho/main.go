@@ -199,7 +199,7 @@ func client(ctx context.Context, out io.Writer, url string, msgs []string, binar
 	// Messages ends at the server's close frame, which the socket answers
 	// by itself; a connection that ended without one has code 1006.
 	if !ws.Closed() || ws.CloseCode() == websocket.CloseAbnormalClosure {
-		return fmt.Errorf("connection lost (%d): %v", ws.CloseCode(), ws.Exception())
+		return fmt.Errorf("connection lost (%d): %v", ws.CloseCode(), ws.Err())
 	}
 	fmt.Fprintf(out, "closed by server: %d\n", ws.CloseCode())
 	return nil
