@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aiohttp-go/aiohttp/internal/http1"
@@ -295,7 +296,18 @@ type exchange struct {
 
 	keepAlive bool // the connection can carry another request after this one
 	released  bool
+	// cut settles the race between release and the Response's abort,
+	// which may come from another goroutine: whichever moves it from
+	// exLive first wins.
+	cut atomic.Int32
 }
+
+// The values of exchange.cut.
+const (
+	exLive     = iota
+	exAborted  // the connection was interrupted: it cannot be reused
+	exReleased // the connection went back before any abort
+)
 
 // requestFields are the header fields of a request that its exchange acts
 // on, found in one pass over the header as sent.
@@ -995,6 +1007,8 @@ func (ex *exchange) EndOfChunk() bool { return ex.body.EndOfChunk() }
 func (ex *exchange) bodyError(err error) error {
 	req := ex.req
 	switch {
+	case ex.cut.Load() == exAborted:
+		return req.error(ErrClientConnection, errResponseClosed)
 	case req.Context.Err() != nil:
 		return req.error(ctxErrorKind(req.Context.Err()), req.Context.Err())
 	case isTimeout(err):
@@ -1016,13 +1030,22 @@ func (ex *exchange) release(err error) {
 	if interrupted {
 		ex.st.interrupted = true
 	}
-	reuse := err == nil && !interrupted && ex.keepAlive && ex.body.Done() && c.r.Buffered() == 0
+	aborted := !ex.cut.CompareAndSwap(exLive, exReleased)
+	reuse := err == nil && !interrupted && !aborted && ex.keepAlive && ex.body.Done() && c.r.Buffered() == 0
 	ex.st.s.connector.release(c, reuse)
+}
+
+// abort implements bodyReleaser: it interrupts the connection's reads,
+// unless the connection has been released already.
+func (ex *exchange) abort() {
+	if ex.cut.CompareAndSwap(exLive, exAborted) {
+		ex.interrupt()
+	}
 }
 
 // Discard implements rawDiscarder for the Response.
 func (ex *exchange) Discard(max int, wait time.Duration) bool {
-	if ex.released {
+	if ex.released || ex.cut.Load() == exAborted {
 		return false
 	}
 	if ex.body.Done() {
@@ -1226,6 +1249,8 @@ func (b *h2Body) error(err error, kind *errorKind) error {
 		return req.error(ctxErrorKind(cerr), cerr)
 	}
 	switch context.Cause(b.ctx) {
+	case errResponseClosed:
+		return req.error(ErrClientConnection, errResponseClosed)
 	case errSockReadTimeout:
 		return req.error(ErrSocketTimeout, sockReadTimeout(b.ex.st.to.sockRead, err))
 	case context.DeadlineExceeded:
@@ -1233,6 +1258,10 @@ func (b *h2Body) error(err error, kind *errorKind) error {
 	}
 	return req.error(kind, err)
 }
+
+// abort implements bodyReleaser: it ends the stream, so that a read
+// fails at once.
+func (b *h2Body) abort() { b.cancel(errResponseClosed) }
 
 // release ends the stream and releases the connection, once.
 func (b *h2Body) release(error) {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aiohttp-go/aiohttp/multidict"
@@ -33,14 +34,15 @@ type RequestInfo struct {
 // Content-Encoding the client knows (gzip, deflate, br, zstd, also
 // stacked) is decoded on the fly, within a bound on its decoded size.
 //
-// Close the response (or Release it) when done with it, usually with
-// defer: reading the body to its end gives the connection back to the
-// pool by itself; closing a response whose body is still unread gives it
-// back only when the rest is small (at most 64 KiB), and closes it
-// otherwise.
+// Close the response when done with it, usually with defer: reading the
+// body to its end gives the connection back to the pool by itself;
+// closing a response whose body is still unread gives it back only when
+// the rest is small (at most 64 KiB), and closes it otherwise.
 //
-// A Response is not safe for concurrent use. Slices it returns belong to
-// the caller.
+// A Response is not safe for concurrent use, but for Close, which any
+// goroutine may call at any time: a read of the body in progress then
+// fails (as net/http's Body.Close ends a Read). Slices it returns belong
+// to the caller.
 type Response struct {
 	Status  int                    // status code, like 200
 	Reason  string                 // reason phrase, like "OK"
@@ -67,13 +69,16 @@ type Response struct {
 	// must not be reused. nil means nothing to tell.
 	rel  bodyReleaser
 	opts bodyOptions
-	ctnt *StreamReader // nil until the body is first used, then &stream
+	ctnt *StreamReader // nil until the stream is first read, then &stream
 
 	stream   StreamReader // the reader ctnt points to, kept here to save an allocation
 	rawN     int64        // raw body bytes read so far
 	rawErr   error        // raw's final result once it ended: io.EOF or the error; sticky
 	finished bool         // rel has been told
-	closed   bool         // Close or Release has been called
+	closed   bool         // the body has been closed (closeBody ran)
+	// state tells who may touch the body: see bodyIdle. The fields
+	// above belong to whoever took it.
+	state atomic.Int32
 	body     []byte       // the whole body, once Read has read it
 	scratch  []byte       // with Session.With: where to read the whole body, if it fits
 	notes    headerNotes  // see noteHeader
@@ -81,8 +86,14 @@ type Response struct {
 }
 
 // bodyReleaser is what a Response tells that its body is over: the
-// exchange it came from, which gives the connection back.
-type bodyReleaser interface{ release(err error) }
+// exchange it came from, which gives the connection back. abort, which
+// any goroutine may call, makes a read of the body blocked on the
+// network, or the next one, fail at once with the error of a closed
+// response, unless the body is already over.
+type bodyReleaser interface {
+	release(err error)
+	abort()
+}
 
 // rawChunkBoundary is implemented by a raw body that knows its HTTP/1.1
 // chunks: EndOfChunk reports whether the bytes the last Read returned end
@@ -292,11 +303,10 @@ func (r *Response) Links() []Link {
 // from it and reading with Read share one body: what one consumed, the
 // other does not see.
 func (r *Response) Content() *StreamReader {
-	if r.ctnt == nil {
-		r.stream.init(r)
-		r.ctnt = &r.stream
+	if r.stream.resp == nil {
+		r.stream.resp = r // the stream sets itself up on its first read
 	}
-	return r.ctnt
+	return &r.stream
 }
 
 // Read reads the whole (decoded) body and returns it; later calls return
@@ -307,9 +317,14 @@ func (r *Response) Read() ([]byte, error) {
 	if r.bodyRead {
 		return r.body, nil
 	}
-	body, err := r.Content().readAll()
+	taken, err := r.Content().begin()
 	if err != nil {
-		r.Release()
+		return nil, err
+	}
+	defer r.give(taken)
+	body, err := r.ctnt.readAll()
+	if err != nil {
+		r.closeBody()
 		return body, err
 	}
 	r.body, r.bodyRead = body, true
@@ -485,12 +500,81 @@ func (r *Response) RaiseForStatus() error {
 	}
 }
 
-// Release gives the connection back (aiohttp's release): to the pool when
-// the body has been read to its end or its unread rest is small (already
-// received, or at most 64 KiB by Content-Length and arriving within 100
-// ms) and is drained; closed otherwise. Reading a released response fails, except for a body Read
-// had already returned or a stream already at its end.
-func (r *Response) Release() {
+// Close closes the response (aiohttp's release and close in one): it
+// gives the connection back to the pool when the body has been read to
+// its end or its unread rest is small (already received, or at most 64
+// KiB by Content-Length and arriving within 100 ms) and is drained, and
+// closes the connection otherwise. Reading a closed response fails,
+// except for a body [Response.Read] had already returned or a stream
+// already at its end.
+//
+// Close may be called more than once, and from any goroutine: while
+// another goroutine reads the body, that read fails at once and the
+// response is closed when it returns. It always returns nil.
+func (r *Response) Close() error {
+	for {
+		switch r.state.Load() {
+		case bodyIdle:
+			if r.state.CompareAndSwap(bodyIdle, bodyBusy) {
+				r.closeBody()
+				r.state.Store(bodyClosed)
+				return nil
+			}
+		case bodyBusy:
+			if r.state.CompareAndSwap(bodyBusy, bodyCloseAsked) {
+				if r.rel != nil {
+					r.rel.abort()
+				}
+				return nil
+			}
+		default: // closed, or about to be
+			return nil
+		}
+	}
+}
+
+// The states of a Response's body, in Response.state. A read of the body
+// takes it (idle to busy) and gives it back when done (busy to idle);
+// Close takes an idle body to close it, or asks the read that holds it
+// to close it when done (busy to closeAsked). Once closed, nothing but
+// the caller's own reads touches it, and they fail or return what was
+// left at the end.
+const (
+	bodyIdle       = iota // nobody touches the body
+	bodyBusy              // a read (or Close) holds the body
+	bodyCloseAsked        // a read holds the body, and closes it when done
+	bodyClosed            // closed
+)
+
+// errBodyInUse is the cause of the error a read of the body gives while
+// another read holds it: a Response is not safe for concurrent use.
+var errBodyInUse = errors.New("the response body is being read by another call")
+
+// take takes the body for a read, which then calls give(taken). A closed
+// body is read without being taken: nothing else touches it any more.
+func (r *Response) take() (taken bool, err error) {
+	if r.state.CompareAndSwap(bodyIdle, bodyBusy) {
+		return true, nil
+	}
+	if r.state.Load() == bodyClosed {
+		return false, nil
+	}
+	return false, r.newError(ErrClient, errBodyInUse)
+}
+
+// give gives the body back after a read, closing it when Close asked
+// meanwhile.
+func (r *Response) give(taken bool) {
+	if taken && !r.state.CompareAndSwap(bodyBusy, bodyIdle) {
+		r.closeBody()
+		r.state.Store(bodyClosed)
+	}
+}
+
+// closeBody releases the connection, draining the rest of the body when
+// it is small, and makes later reads fail; it is called by whoever holds
+// the body, and does its work once.
+func (r *Response) closeBody() {
 	if r.closed {
 		return
 	}
@@ -506,13 +590,6 @@ func (r *Response) Release() {
 	if r.ctnt != nil {
 		r.ctnt.close()
 	}
-}
-
-// Close releases the response as [Response.Release] does; it implements
-// io.Closer and always returns nil.
-func (r *Response) Close() error {
-	r.Release()
-	return nil
 }
 
 // finish tells rel, once, that the body is over: err is nil when

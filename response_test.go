@@ -26,6 +26,8 @@ func (d *doneRecorder) release(err error) {
 	d.err = err
 }
 
+func (d *doneRecorder) abort() {}
+
 // once fails t unless done was called exactly once, with an error iff
 // wantErr.
 func (d *doneRecorder) once(t *testing.T, wantErr bool) {
@@ -488,7 +490,6 @@ func TestResponseCloseUnread(t *testing.T) {
 			if tt.maxTaken >= 0 && cr != nil && cr.n > tt.prefix+tt.maxTaken {
 				t.Errorf("Close read %d raw bytes", cr.n-tt.prefix)
 			}
-			r.Release()
 			r.Close()
 			d.once(t, tt.wantErr)
 			_, err := r.Read()
@@ -505,7 +506,7 @@ func TestResponseClosedStream(t *testing.T) {
 	if b, err := c.ReadN(2); err != nil || string(b) != "ab" {
 		t.Fatalf("ReadN = %q, %v", b, err)
 	}
-	r.Release()
+	r.Close()
 	d.once(t, false) // the rest was small: drained
 	for name, read := range map[string]func() error{
 		"Read":  func() error { _, err := c.Read(make([]byte, 2)); return err },
@@ -514,13 +515,13 @@ func TestResponseClosedStream(t *testing.T) {
 		"JSON":  func() error { return r.JSON(new(any), AnyContentType()) },
 	} {
 		if err := read(); !errors.Is(err, ErrClientConnection) || !errors.Is(err, errResponseClosed) {
-			t.Errorf("%s after Release: %v", name, err)
+			t.Errorf("%s after Close: %v", name, err)
 		}
 	}
 	if c.AtEOF() {
-		t.Error("AtEOF after Release of an unread body")
+		t.Error("AtEOF after Close of an unread body")
 	}
-	// Content first obtained after Release.
+	// Content first obtained after Close.
 	r, d = stringBodyResponse("abcdef", "Content-Length", "6")
 	r.Close()
 	d.once(t, false)

@@ -53,6 +53,20 @@ const maxEmptyReads = 100
 // Content-Length.
 const maxPrealloc = 1 << 20
 
+// begin takes the body for a read, which then calls s.resp.give(taken),
+// and sets the stream up on its first read.
+func (s *StreamReader) begin() (taken bool, err error) {
+	r := s.resp
+	if taken, err = r.take(); err != nil {
+		return false, err
+	}
+	if r.ctnt == nil {
+		s.init(r)
+		r.ctnt = s
+	}
+	return taken, nil
+}
+
 func (s *StreamReader) init(r *Response) {
 	s.resp = r
 	s.src = (*rawBody)(r)
@@ -231,6 +245,16 @@ func (s *StreamReader) take(n int) []byte {
 // Read reads up to len(p) bytes into p: buffered bytes first, else
 // straight from the connection. It returns io.EOF at the end of the body.
 func (s *StreamReader) Read(p []byte) (int, error) {
+	taken, err := s.begin()
+	if err != nil {
+		return 0, err
+	}
+	defer s.resp.give(taken)
+	return s.read(p)
+}
+
+// read is [StreamReader.Read] once the body is taken.
+func (s *StreamReader) read(p []byte) (int, error) {
 	if s.off < len(s.buf) {
 		n := copy(p, s.buf[s.off:])
 		s.off += n
@@ -248,6 +272,16 @@ func (s *StreamReader) Read(p []byte) (int, error) {
 // whole rest like io.ReadAll, with a nil error at the end; n == 0 reads
 // nothing.
 func (s *StreamReader) ReadN(n int) ([]byte, error) {
+	taken, err := s.begin()
+	if err != nil {
+		return nil, err
+	}
+	defer s.resp.give(taken)
+	return s.readN(n)
+}
+
+// readN is [StreamReader.ReadN] once the body is taken.
+func (s *StreamReader) readN(n int) ([]byte, error) {
 	switch {
 	case n < 0:
 		return s.readAll()
@@ -265,6 +299,16 @@ func (s *StreamReader) ReadN(n int) ([]byte, error) {
 // ReadAny returns what is buffered, or else what the next read brings
 // (aiohttp's readany); io.EOF at the end.
 func (s *StreamReader) ReadAny() ([]byte, error) {
+	taken, err := s.begin()
+	if err != nil {
+		return nil, err
+	}
+	defer s.resp.give(taken)
+	return s.readAny()
+}
+
+// readAny is [StreamReader.ReadAny] once the body is taken.
+func (s *StreamReader) readAny() ([]byte, error) {
 	if s.off == len(s.buf) {
 		if err := s.fill(); err != nil {
 			return nil, err
@@ -278,6 +322,16 @@ func (s *StreamReader) ReadAny() ([]byte, error) {
 // for an HTTP/1.1 body that is not decoded (HTTP/2 has no chunks); the
 // data may span several chunks when other reads left them buffered.
 func (s *StreamReader) ReadChunk() (data []byte, endOfHTTPChunk bool, err error) {
+	taken, err := s.begin()
+	if err != nil {
+		return nil, false, err
+	}
+	defer s.resp.give(taken)
+	return s.readChunk()
+}
+
+// readChunk is [StreamReader.ReadChunk] once the body is taken.
+func (s *StreamReader) readChunk() (data []byte, endOfHTTPChunk bool, err error) {
 	if s.off == len(s.buf) {
 		if err := s.fill(); err != nil {
 			return nil, false, err
@@ -292,6 +346,16 @@ func (s *StreamReader) ReadChunk() (data []byte, endOfHTTPChunk bool, err error)
 // ErrClientPayload that matches io.ErrUnexpectedEOF (aiohttp's
 // IncompleteReadError).
 func (s *StreamReader) ReadExactly(n int) ([]byte, error) {
+	taken, err := s.begin()
+	if err != nil {
+		return nil, err
+	}
+	defer s.resp.give(taken)
+	return s.readExactly(n)
+}
+
+// readExactly is [StreamReader.ReadExactly] once the body is taken.
+func (s *StreamReader) readExactly(n int) ([]byte, error) {
 	if n <= 0 {
 		return nil, nil
 	}
@@ -330,6 +394,16 @@ var newline = []byte{'\n'}
 // are, then io.EOF. It fails with ErrChunkTooBig when sep does not come
 // within twice the read buffer size (512 KiB by default).
 func (s *StreamReader) ReadUntil(sep []byte) ([]byte, error) {
+	taken, err := s.begin()
+	if err != nil {
+		return nil, err
+	}
+	defer s.resp.give(taken)
+	return s.readUntil(sep)
+}
+
+// readUntil is [StreamReader.ReadUntil] once the body is taken.
+func (s *StreamReader) readUntil(sep []byte) ([]byte, error) {
 	if len(sep) == 0 {
 		return nil, errEmptySeparator
 	}
@@ -358,6 +432,11 @@ func (s *StreamReader) ReadUntil(sep []byte) ([]byte, error) {
 // AtEOF reports whether the body has been read to its end (aiohttp's
 // at_eof).
 func (s *StreamReader) AtEOF() bool {
+	taken, err := s.begin()
+	if err != nil {
+		return false
+	}
+	defer s.resp.give(taken)
 	return s.eof && s.off == len(s.buf)
 }
 

@@ -39,7 +39,7 @@ func (*upgraded) Read([]byte) (int, error) { return 0, io.EOF }
 // no longer closes it. It returns nil when r does not hold one.
 func (r *Response) takeUpgraded() *exchange {
 	u, ok := r.raw.(*upgraded)
-	if !ok || r.finished || r.closed {
+	if !ok || r.finished || r.state.Load() != bodyIdle {
 		return nil
 	}
 	r.raw, r.rel, r.finished = nil, nil, true
