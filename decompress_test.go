@@ -95,7 +95,7 @@ func TestDecompress(t *testing.T) {
 		name := tt.header + " " + strings.Join(tt.layers, "+")
 		for round := range 3 { // later rounds reuse pooled decoders
 			r, d := newBodyResponse(iotest.HalfReader(bytes.NewReader(body)), "Content-Encoding", tt.header, "Content-Length", "1")
-			got, err := r.Read()
+			got, err := r.Bytes()
 			if err != nil || !bytes.Equal(got, plain) {
 				t.Fatalf("%s, round %d: Read() = %d bytes, %v", name, round, len(got), err)
 			}
@@ -121,7 +121,7 @@ func TestDecompressHeaders(t *testing.T) {
 	plain := []byte("stacked over two header lines")
 	body := encodeBody(t, "br", encodeBody(t, "gzip", plain))
 	r, _ := newBodyResponse(bytes.NewReader(body), "Content-Encoding", "gzip", "Content-Encoding", "br")
-	if got, err := r.Read(); err != nil || !bytes.Equal(got, plain) {
+	if got, err := r.Bytes(); err != nil || !bytes.Equal(got, plain) {
 		t.Errorf("two header lines: %q, %v", got, err)
 	}
 
@@ -129,18 +129,18 @@ func TestDecompressHeaders(t *testing.T) {
 	// Unknown codings, and auto-decompression off, leave the body as sent.
 	for _, h := range []string{"compress", "gzip, compress", "aes128gcm"} {
 		r, _ := newBodyResponse(bytes.NewReader(gz), "Content-Encoding", h)
-		if got, err := r.Read(); err != nil || !bytes.Equal(got, gz) {
+		if got, err := r.Bytes(); err != nil || !bytes.Equal(got, gz) {
 			t.Errorf("%s: body changed: %v", h, err)
 		}
 	}
 	r, _ = newBodyResponse(bytes.NewReader(gz), "Content-Encoding", "gzip")
 	r.opts.autoDecompress = false
-	if got, err := r.Read(); err != nil || !bytes.Equal(got, gz) {
+	if got, err := r.Bytes(); err != nil || !bytes.Equal(got, gz) {
 		t.Errorf("autoDecompress off: body changed: %v", err)
 	}
 	// Too many layers is an error, not a resource sink.
 	r, d := newBodyResponse(bytes.NewReader(gz), "Content-Encoding", "gzip, gzip, gzip, gzip, gzip")
-	if _, err := r.Read(); !errors.Is(err, ErrClientPayload) || !errors.Is(err, errTooManyCodings) {
+	if _, err := r.Bytes(); !errors.Is(err, ErrClientPayload) || !errors.Is(err, errTooManyCodings) {
 		t.Errorf("five codings: %v", err)
 	}
 	d.once(t, true)
@@ -148,7 +148,7 @@ func TestDecompressHeaders(t *testing.T) {
 	for _, h := range []string{"gzip", "deflate", "br", "zstd", "gzip, br"} {
 		for name, raw := range map[string]io.Reader{"nil": nil, "empty": strings.NewReader("")} {
 			r, d := newBodyResponse(raw, "Content-Encoding", h)
-			if got, err := r.Read(); err != nil || len(got) != 0 {
+			if got, err := r.Bytes(); err != nil || len(got) != 0 {
 				t.Errorf("%s, %s body: %q, %v", h, name, got, err)
 			}
 			d.once(t, false)
@@ -187,7 +187,7 @@ func TestDecompressCorrupt(t *testing.T) {
 	}
 	for _, tt := range tests {
 		r, d := newBodyResponse(bytes.NewReader(tt.body), "Content-Encoding", tt.coding)
-		_, err := r.Read()
+		_, err := r.Bytes()
 		if !errors.Is(err, ErrClientPayload) {
 			t.Errorf("%s: Read() error %v, want ErrClientPayload", tt.name, err)
 		}
@@ -208,7 +208,7 @@ func TestDecompressCorrupt(t *testing.T) {
 	// A session error under the coding comes through as it is.
 	raw := io.MultiReader(bytes.NewReader(gz[:20]), iotest.ErrReader(&Error{Kind: ErrSocketTimeout}))
 	r, d := newBodyResponse(raw, "Content-Encoding", "gzip")
-	if _, err := r.Read(); !errors.Is(err, ErrSocketTimeout) {
+	if _, err := r.Bytes(); !errors.Is(err, ErrSocketTimeout) {
 		t.Errorf("timeout under gzip: %v", err)
 	}
 	d.once(t, true)
@@ -220,7 +220,7 @@ func TestDecompressTrailingBytesDrained(t *testing.T) {
 	plain := []byte("short")
 	body := append(encodeBody(t, "zlib", plain), "trailing"...)
 	r, d := newBodyResponse(bytes.NewReader(body), "Content-Encoding", "deflate")
-	if got, err := r.Read(); err != nil || !bytes.Equal(got, plain) {
+	if got, err := r.Bytes(); err != nil || !bytes.Equal(got, plain) {
 		t.Fatalf("Read() = %q, %v", got, err)
 	}
 	d.once(t, false)
@@ -228,7 +228,7 @@ func TestDecompressTrailingBytesDrained(t *testing.T) {
 	// Unless the rest is long.
 	body = append(encodeBody(t, "zlib", plain), bytes.Repeat([]byte("x"), 2*drainLimit)...)
 	r, d = newBodyResponse(bytes.NewReader(body), "Content-Encoding", "deflate")
-	if got, err := r.Read(); err != nil || !bytes.Equal(got, plain) {
+	if got, err := r.Bytes(); err != nil || !bytes.Equal(got, plain) {
 		t.Fatalf("Read() = %q, %v", got, err)
 	}
 	d.once(t, true)
@@ -294,7 +294,7 @@ func TestDecompressBomb(t *testing.T) {
 	raw := &countingBody{r: src}
 	r, d := newBodyResponse(raw, "Content-Encoding", "gzip")
 	r.opts.maxDecompressed = 1 << 20
-	got, err := r.Read()
+	got, err := r.Bytes()
 	if !errors.Is(err, ErrDecompressTooLarge) || len(got) != 1<<20 {
 		t.Errorf("Read() = %d bytes, %v", len(got), err)
 	}
@@ -309,7 +309,7 @@ func TestDecompressLimitExact(t *testing.T) {
 	for _, limit := range []int64{999, 1000, 1001} {
 		r, _ := newBodyResponse(bytes.NewReader(gzipBody(t, plain)), "Content-Encoding", "gzip")
 		r.opts.maxDecompressed = limit
-		got, err := r.Read()
+		got, err := r.Bytes()
 		if limit < 1000 {
 			if !errors.Is(err, ErrDecompressTooLarge) {
 				t.Errorf("limit %d: %d bytes, %v", limit, len(got), err)
@@ -320,7 +320,7 @@ func TestDecompressLimitExact(t *testing.T) {
 	}
 	// The default bound applies when none is set.
 	r, _ := newBodyResponse(bytes.NewReader(gzipBody(t, plain)), "Content-Encoding", "gzip")
-	r.Content()
+	r.Content().AtEOF() // sets the stream up
 	if r.stream.dec.left != defaultMaxDecompressed {
 		t.Errorf("default bound %d", r.stream.dec.left)
 	}
@@ -361,7 +361,7 @@ func BenchmarkDecompressGzip(b *testing.B) {
 	for b.Loop() {
 		raw.Reset(body)
 		r, _ := newBodyResponse(&raw, "Content-Encoding", "gzip")
-		if got, err := r.Read(); err != nil || len(got) != len(plain) {
+		if got, err := r.Bytes(); err != nil || len(got) != len(plain) {
 			b.Fatal(len(got), err)
 		}
 	}

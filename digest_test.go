@@ -43,7 +43,7 @@ func (d *digestServer) h(parts ...string) string {
 
 func (d *digestServer) handle(r *web.Request) (web.Response, error) {
 	const realm, user, password = "http-auth@example.org", "Mufasa", "Circle of Life"
-	body, _ := r.Read()
+	body, _ := r.Bytes()
 	params, ok := parseDigest(r.Header().Get("Authorization"))
 	if !ok {
 		d.mu.Lock()

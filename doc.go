@@ -17,7 +17,7 @@
 // request:
 //
 //	err := s.With(ctx, "GET", "health", func(resp *aiohttp.Response) error {
-//		body, err := resp.Read() // valid until the function returns
+//		body, err := resp.Bytes() // valid until the function returns
 //		...
 //	})
 //

@@ -88,7 +88,7 @@ func TestErrorTexts(t *testing.T) {
 			s := newSession(t, aiohttp.SessionOptions{Timeout: tc.timeout})
 			resp, err := s.Get(testCtx(t), srv.URL+"/x")
 			if err == nil {
-				_, err = resp.Read()
+				_, err = resp.Bytes()
 				resp.Close()
 			}
 			if err == nil {

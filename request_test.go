@@ -620,7 +620,7 @@ func TestResponseParserErrorsAreTyped(t *testing.T) {
 	} {
 		resp, err := s.Get(testCtx(t), srv.URL+tt.path)
 		if err == nil {
-			_, err = resp.Read()
+			_, err = resp.Bytes()
 			resp.Close()
 		}
 		if !errors.Is(err, tt.kind) || !errors.Is(err, tt.what) || !errors.Is(err, aiohttp.ErrBadHTTPMessage) {
@@ -638,7 +638,7 @@ func TestResponseParserErrorsAreTyped(t *testing.T) {
 func TestRequestUploadProgress(t *testing.T) {
 	sizeApp := func(app *web.Application) {
 		app.Router.Post("/size", func(r *web.Request) (web.Response, error) {
-			b, err := r.Read()
+			b, err := r.Bytes()
 			if err != nil {
 				return nil, err
 			}

@@ -28,8 +28,8 @@ type RequestInfo struct {
 
 // Response is an HTTP response (aiohttp's ClientResponse).
 //
-// Its body is read once: whole with [Response.Read], [Response.Text] or
-// [Response.JSON] (Read caches it, so the three can be combined), or as
+// Its body is read once: whole with [Response.Bytes], [Response.Text] or
+// [Response.JSON] (Bytes caches it, so the three can be combined), or as
 // it arrives through [Response.Content]. A body sent with a
 // Content-Encoding the client knows (gzip, deflate, br, zstd, also
 // stacked) is decoded on the fly, within a bound on its decoded size.
@@ -79,7 +79,7 @@ type Response struct {
 	// state tells who may touch the body: see bodyIdle. The fields
 	// above belong to whoever took it.
 	state atomic.Int32
-	body     []byte       // the whole body, once Read has read it
+	body     []byte       // the whole body, once Bytes has read it
 	scratch  []byte       // with Session.With: where to read the whole body, if it fits
 	notes    headerNotes  // see noteHeader
 	bodyRead bool         // body holds the whole body
@@ -300,7 +300,7 @@ func (r *Response) Links() []Link {
 }
 
 // Content returns the body as a stream (aiohttp's resp.content). Reading
-// from it and reading with Read share one body: what one consumed, the
+// from it and reading with Bytes share one body: what one consumed, the
 // other does not see.
 func (r *Response) Content() *StreamReader {
 	if r.stream.resp == nil {
@@ -309,11 +309,12 @@ func (r *Response) Content() *StreamReader {
 	return &r.stream
 }
 
-// Read reads the whole (decoded) body and returns it; later calls return
-// the same bytes. After reading from Content it returns the rest. A body
+// Bytes reads the whole (decoded) body and returns it (aiohttp's read);
+// later calls return the same bytes. After reading from Content it
+// returns the rest. A body
 // that fails to arrive closes the connection and gives the error, with
 // the bytes read until then.
-func (r *Response) Read() ([]byte, error) {
+func (r *Response) Bytes() ([]byte, error) {
 	if r.bodyRead {
 		return r.body, nil
 	}
@@ -339,7 +340,7 @@ func (r *Response) Read() ([]byte, error) {
 // the last resort. Bytes invalid in the encoding become U+FFFD; a leading
 // byte order mark is dropped.
 func (r *Response) Text() (string, error) {
-	body, err := r.Read()
+	body, err := r.Bytes()
 	if err != nil {
 		return "", err
 	}
@@ -354,7 +355,7 @@ func (r *Response) TextEncoding(enc string) (string, error) {
 	if !ok {
 		return "", errors.New("aiohttp: unknown encoding " + strconv.Quote(enc))
 	}
-	body, err := r.Read()
+	body, err := r.Bytes()
 	if err != nil {
 		return "", err
 	}
@@ -364,7 +365,7 @@ func (r *Response) TextEncoding(enc string) (string, error) {
 // Encoding reads the body and returns the name of the encoding Text
 // decodes it from (aiohttp's get_encoding), such as "utf-8" or "gbk".
 func (r *Response) Encoding() (string, error) {
-	body, err := r.Read()
+	body, err := r.Bytes()
 	if err != nil {
 		return "", err
 	}
@@ -423,7 +424,7 @@ func (r *Response) JSON(v any, opts ...JSONOption) error {
 	for _, f := range opts {
 		f(&o)
 	}
-	body, err := r.Read()
+	body, err := r.Bytes()
 	if err != nil {
 		return err
 	}
@@ -505,7 +506,7 @@ func (r *Response) RaiseForStatus() error {
 // its end or its unread rest is small (already received, or at most 64
 // KiB by Content-Length and arriving within 100 ms) and is drained, and
 // closes the connection otherwise. Reading a closed response fails,
-// except for a body [Response.Read] had already returned or a stream
+// except for a body [Response.Bytes] had already returned or a stream
 // already at its end.
 //
 // Close may be called more than once, and from any goroutine: while

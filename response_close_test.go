@@ -25,7 +25,7 @@ func closeDuringRead(t *testing.T, s *aiohttp.Session, url string, chunkSeen cha
 	}
 	readErr := make(chan error, 1)
 	go func() {
-		_, err := resp.Read()
+		_, err := resp.Bytes()
 		readErr <- err
 	}()
 	<-chunkSeen // the read is under way, waiting for the rest

@@ -106,7 +106,7 @@ func TestResponseRaiseForStatus(t *testing.T) {
 	if r2.RaiseForStatus() == nil {
 		t.Fatal("500: no error")
 	}
-	if b, err := r2.Read(); err != nil || string(b) != "details" {
+	if b, err := r2.Bytes(); err != nil || string(b) != "details" {
 		t.Errorf("Read after RaiseForStatus = %q, %v", b, err)
 	}
 }
@@ -186,12 +186,12 @@ func TestResponseContentDispositionAndLinks(t *testing.T) {
 
 func TestResponseRead(t *testing.T) {
 	r, d := stringBodyResponse("hello world", "Content-Length", "11")
-	b, err := r.Read()
+	b, err := r.Bytes()
 	if err != nil || string(b) != "hello world" {
 		t.Fatalf("Read() = %q, %v", b, err)
 	}
 	d.once(t, false)
-	b2, err := r.Read()
+	b2, err := r.Bytes()
 	if err != nil || &b2[0] != &b[0] {
 		t.Fatalf("second Read() = %q, %v; want the cached bytes", b2, err)
 	}
@@ -209,7 +209,7 @@ func TestResponseRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.once(t, false)
-	if b3, err := r.Read(); err != nil || string(b3) != "hello world" {
+	if b3, err := r.Bytes(); err != nil || string(b3) != "hello world" {
 		t.Errorf("Read after Close = %q, %v", b3, err)
 	}
 }
@@ -220,7 +220,7 @@ func TestResponseReadRestAfterStreaming(t *testing.T) {
 	if err != nil || string(line) != "line one\n" {
 		t.Fatalf("ReadLine() = %q, %v", line, err)
 	}
-	b, err := r.Read()
+	b, err := r.Bytes()
 	if err != nil || string(b) != "the rest" {
 		t.Fatalf("Read() = %q, %v", b, err)
 	}
@@ -230,7 +230,7 @@ func TestResponseReadRestAfterStreaming(t *testing.T) {
 func TestResponseReadEmpty(t *testing.T) {
 	for name, raw := range map[string]io.Reader{"nil": nil, "empty": strings.NewReader("")} {
 		r, d := newBodyResponse(raw, "Content-Length", "1234") // a HEAD response's
-		b, err := r.Read()
+		b, err := r.Bytes()
 		if err != nil || len(b) != 0 {
 			t.Errorf("%s: Read() = %q, %v", name, b, err)
 		}
@@ -258,7 +258,7 @@ func TestResponseReadErrors(t *testing.T) {
 	for _, tt := range tests {
 		raw := io.MultiReader(strings.NewReader("partial"), iotest.ErrReader(tt.err))
 		r, d := newBodyResponse(raw, "Content-Length", "100")
-		b, err := r.Read()
+		b, err := r.Bytes()
 		if !errors.Is(err, tt.kind) || string(b) != "partial" {
 			t.Errorf("%s: Read() = %q, %v", tt.name, b, err)
 		}
@@ -270,7 +270,7 @@ func TestResponseReadErrors(t *testing.T) {
 			t.Errorf("%s: cause or method lost: %v", tt.name, err)
 		}
 		d.once(t, true)
-		if _, err2 := r.Read(); !errors.Is(err2, tt.kind) {
+		if _, err2 := r.Bytes(); !errors.Is(err2, tt.kind) {
 			t.Errorf("%s: second Read() error %v", tt.name, err2)
 		}
 		r.Close()
@@ -492,7 +492,7 @@ func TestResponseCloseUnread(t *testing.T) {
 			}
 			r.Close()
 			d.once(t, tt.wantErr)
-			_, err := r.Read()
+			_, err := r.Bytes()
 			if !errors.Is(err, ErrClientConnection) && !(err == nil && !tt.wantErr && tt.prefix == 0) {
 				t.Errorf("Read after Close: %v", err)
 			}
@@ -554,7 +554,7 @@ func TestResponseTraceChunks(t *testing.T) {
 	ctx := context.WithValue(context.Background(), chunkTraceKey{}, "ctx")
 	body := strings.Repeat("0123456789", 10000)
 	for name, read := range map[string]func(r *Response) error{
-		"Read":    func(r *Response) error { _, err := r.Read(); return err },
+		"Read":    func(r *Response) error { _, err := r.Bytes(); return err },
 		"ReadAll": func(r *Response) error { _, err := io.ReadAll(r.Content()); return err },
 		"Lines": func(r *Response) error {
 			for _, err := range r.Content().IterAny() {
@@ -592,7 +592,7 @@ func BenchmarkResponseRead(b *testing.B) {
 	for b.Loop() {
 		raw.Reset(body)
 		r = Response{Status: 200, Method: "GET", URL: u, Header: h, raw: &raw, opts: bodyOptions{autoDecompress: true}}
-		got, err := r.Read()
+		got, err := r.Bytes()
 		if err != nil || len(got) != len(body) {
 			b.Fatal(got, err)
 		}

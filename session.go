@@ -242,7 +242,7 @@ func (s *Session) Request(ctx context.Context, method, rawURL string, opts ...Re
 // `async with session.request(method, url) as resp:`. It returns the
 // request's error (fn is not called then) or fn's.
 //
-// The *Response, its Header and the body Read returns are valid only
+// The *Response, its Header and the body Bytes returns are valid only
 // until fn returns: With reuses their memory for later requests, so that
 // in the steady state a request allocates nothing. Copy the body if it
 // must outlive fn. Strings are never reused: a reason or header value

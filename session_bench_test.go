@@ -26,7 +26,7 @@ func BenchmarkSessionGet(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := resp.Read(); err != nil {
+		if _, err := resp.Bytes(); err != nil {
 			b.Fatal(err)
 		}
 		resp.Close()

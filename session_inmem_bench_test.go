@@ -63,7 +63,7 @@ func BenchmarkSessionGetInMemory(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		body, err := resp.Read()
+		body, err := resp.Bytes()
 		if err != nil || len(body) != 13 {
 			b.Fatal(len(body), err)
 		}
@@ -78,7 +78,7 @@ func BenchmarkSessionWithInMemory(b *testing.B) {
 	defer s.Close()
 	ctx := context.Background()
 	read := func(resp *Response) error {
-		body, err := resp.Read()
+		body, err := resp.Bytes()
 		if err == nil && len(body) != 13 {
 			b.Fatal(len(body))
 		}
@@ -99,7 +99,7 @@ func TestSessionWithAllocatesNothing(t *testing.T) {
 	defer s.Close()
 	ctx := context.Background()
 	read := func(resp *Response) error {
-		_, err := resp.Read()
+		_, err := resp.Bytes()
 		return err
 	}
 	get := func() {

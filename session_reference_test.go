@@ -134,7 +134,7 @@ func TestReference04_ShortBodyIsPayloadError(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Close()
-	_, err = resp.Read()
+	_, err = resp.Bytes()
 	wantErrKind(t, err, aiohttp.ErrClientPayload)
 }
 
@@ -172,7 +172,7 @@ func TestReference06_BrokenChunkedOrGzip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = resp.Read()
+		_, err = resp.Bytes()
 		resp.Close()
 		if !errors.Is(err, aiohttp.ErrClientPayload) {
 			t.Errorf("%s: %v, want ErrClientPayload", path, err)
@@ -256,7 +256,7 @@ func TestReference08_DecompressionBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Close()
-	if _, err := resp.Read(); !errors.Is(err, aiohttp.ErrClientPayload) {
+	if _, err := resp.Bytes(); !errors.Is(err, aiohttp.ErrClientPayload) {
 		t.Errorf("bomb: %v, want ErrClientPayload", err)
 	}
 }
@@ -265,7 +265,7 @@ func TestReference08_DecompressionBounded(t *testing.T) {
 // /r/{status} redirecting to the "to" query parameter (default /echo).
 func echoApp(app *web.Application) {
 	app.Router.Any("/echo", func(r *web.Request) (web.Response, error) {
-		body, _ := r.Read()
+		body, _ := r.Bytes()
 		h := r.Header()
 		return web.Text(r.Method() + " " + string(body) + " |auth=" + h.Get("Authorization") +
 			"|cookie=" + h.Get("Cookie") + "|proxy=" + h.Get("Proxy-Authorization") + "|ct=" + h.Get("Content-Type") +
@@ -277,7 +277,7 @@ func echoApp(app *web.Application) {
 		if to == "" {
 			to = "/echo"
 		}
-		r.Read()
+		r.Bytes()
 		return web.NewResponse(status).SetHeader("Location", to), nil
 	})
 }
@@ -595,7 +595,7 @@ func TestReference17_Timeouts(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	_, err = resp.Read()
+	_, err = resp.Bytes()
 	resp.Close()
 	wantErrKind(t, err, aiohttp.ErrSocketTimeout)
 	wantErrKind(t, err, aiohttp.ErrServerTimeout)

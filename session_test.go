@@ -190,7 +190,7 @@ func newJar(t testing.TB, opts aiohttp.JarOptions) *aiohttp.Jar {
 func readBody(t testing.TB, resp *aiohttp.Response) string {
 	t.Helper()
 	defer resp.Close()
-	b, err := resp.Read()
+	b, err := resp.Bytes()
 	if err != nil {
 		t.Fatalf("reading the body: %v", err)
 	}
@@ -221,7 +221,7 @@ func wantErrKind(t testing.TB, err, kind error) {
 func TestSessionMethods(t *testing.T) {
 	base := serveApp(t, func(app *web.Application) {
 		app.Router.Any("/m", func(r *web.Request) (web.Response, error) {
-			body, _ := r.Read()
+			body, _ := r.Bytes()
 			return web.Text(r.Method() + " " + string(body)), nil
 		})
 	})

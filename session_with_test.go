@@ -42,7 +42,7 @@ func TestSessionWithRecycles(t *testing.T) {
 			path, want = "/b", strings.Repeat("beta", 300)
 		}
 		err := s.With(testCtx(t), "GET", path, func(resp *aiohttp.Response) error {
-			body, err := resp.Read()
+			body, err := resp.Bytes()
 			if err != nil {
 				return err
 			}
@@ -102,7 +102,7 @@ func TestSessionWithCookiesAndRedirects(t *testing.T) {
 	}
 	for range 20 {
 		err := s.With(testCtx(t), "GET", "/redirect", func(resp *aiohttp.Response) error {
-			body, err := resp.Read()
+			body, err := resp.Bytes()
 			if string(body) != "alpha" || len(resp.History) != 1 || resp.History[0].Status != 302 {
 				t.Fatalf("after a redirect: %q, history %d", body, len(resp.History))
 			}

@@ -61,7 +61,7 @@ func stressApp(app *web.Application) {
 		return web.NewResponse(204), nil
 	})
 	app.Router.Post("/echo", func(r *web.Request) (web.Response, error) {
-		b, err := r.Read()
+		b, err := r.Bytes()
 		if err != nil {
 			return nil, err
 		}
@@ -137,7 +137,7 @@ func stressOp(s *aiohttp.Session, rng *rand.Rand) error {
 			return err
 		}
 		defer resp.Close()
-		return check(resp.Read())
+		return check(resp.Bytes())
 	case 1: // streamed in pieces, chunked
 		resp, err := s.Get(ctx, "chunked/"+strconv.Itoa(n))
 		if err != nil {
@@ -154,7 +154,7 @@ func stressOp(s *aiohttp.Session, rng *rand.Rand) error {
 		return check(got, nil)
 	case 2: // Session.With, recycled memory
 		return s.With(ctx, "GET", "chunked/"+strconv.Itoa(n), func(resp *aiohttp.Response) error {
-			return check(resp.Read())
+			return check(resp.Bytes())
 		})
 	case 3: // a body sent from memory or streamed, echoed
 		body := aiohttp.Bytes(want)
@@ -166,7 +166,7 @@ func stressOp(s *aiohttp.Session, rng *rand.Rand) error {
 			return err
 		}
 		defer resp.Close()
-		return check(resp.Read())
+		return check(resp.Bytes())
 	case 4: // closed unread, or after a part
 		resp, err := s.Get(ctx, []string{"bytes/", "chunked/"}[rng.IntN(2)]+strconv.Itoa(n))
 		if err != nil {
@@ -217,9 +217,9 @@ func stressOp(s *aiohttp.Session, rng *rand.Rand) error {
 			return err
 		}
 		defer resp.Close()
-		if err := check(resp.Read()); err != nil {
+		if err := check(resp.Bytes()); err != nil {
 			return err
 		}
-		return check(resp.Read())
+		return check(resp.Bytes())
 	}
 }

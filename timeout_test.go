@@ -29,7 +29,7 @@ func TestTotalTimeoutExcludesQueue(t *testing.T) {
 		go func() {
 			resp, err := s.Get(testCtx(t), "/slow")
 			if err == nil {
-				_, err = resp.Read()
+				_, err = resp.Bytes()
 				resp.Close()
 			}
 			slow <- err
@@ -79,7 +79,7 @@ func TestTimeoutBodyAndCancellation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = resp.Read()
+	_, err = resp.Bytes()
 	resp.Close()
 	wantErrKind(t, err, aiohttp.ErrServerTimeout)
 	if !errors.Is(err, context.DeadlineExceeded) {
@@ -104,7 +104,7 @@ func TestTimeoutBodyAndCancellation(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.AfterFunc(100*time.Millisecond, cancel)
-	_, err = resp.Read()
+	_, err = resp.Bytes()
 	resp.Close()
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled body: %v", err)

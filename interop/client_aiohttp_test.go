@@ -125,7 +125,7 @@ func TestAiohttpServerBodies(t *testing.T) {
 	// connection stays in sync for the next request.
 	t.Run("head", func(t *testing.T) {
 		resp := ok(t)(s.Head(testContext(t), "text"))
-		body, err := resp.Read()
+		body, err := resp.Bytes()
 		resp.Close()
 		if err != nil || len(body) != 0 {
 			t.Errorf("HEAD body %q, %v", body, err)
@@ -378,7 +378,7 @@ func TestAiohttpServerStreaming(t *testing.T) {
 
 		// DisableAutoDecompress hands over the gzip stream itself.
 		resp := ok(t)(s.Get(testContext(t), "manual/gzip", aiohttp.AutoDecompress(false)))
-		raw, err := resp.Read()
+		raw, err := resp.Bytes()
 		resp.Close()
 		if err != nil || len(raw) < 2 || raw[0] != 0x1f || raw[1] != 0x8b {
 			t.Errorf("DisableAutoDecompress: %d bytes starting % x, %v; want the gzip stream", len(raw), raw[:min(len(raw), 2)], err)
@@ -638,7 +638,7 @@ func TestAiohttpServerConnections(t *testing.T) {
 		if err != nil || string(line) != "first\n" {
 			t.Errorf("first line %q, %v", line, err)
 		}
-		_, err = resp.Read()
+		_, err = resp.Bytes()
 		resp.Close()
 		if !errors.Is(err, aiohttp.ErrSocketTimeout) {
 			t.Errorf("sock_read between chunks: %v, want ErrSocketTimeout", err)

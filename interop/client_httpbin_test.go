@@ -369,7 +369,7 @@ func TestClientAgainstHTTPBin(t *testing.T) {
 		get := func(path string, opts ...aiohttp.RequestOption) []byte {
 			resp := ok(t)(s.Get(testContext(t), path, opts...))
 			defer resp.Close()
-			body, err := resp.Read()
+			body, err := resp.Bytes()
 			if err != nil || resp.Status != 200 {
 				t.Fatalf("%s: %d, %v", path, resp.Status, err)
 			}

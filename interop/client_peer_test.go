@@ -215,7 +215,7 @@ func decodeJSON(t testing.TB, resp *aiohttp.Response, v any) {
 	t.Helper()
 	defer resp.Close()
 	if err := resp.JSON(v); err != nil {
-		body, _ := resp.Read()
+		body, _ := resp.Bytes()
 		t.Fatalf("%s %s: %d, body is not the JSON expected: %v\n%s", resp.Method, resp.URL, resp.Status, err, body)
 	}
 }

@@ -81,13 +81,13 @@ func serveApp(t testing.TB, app *web.Application) *server {
 
 // addTestRoutes adds what the demo lacks for the body tests:
 //
-//	POST /upload  reads the whole body with Request.Read (so the 1 MiB
+//	POST /upload  reads the whole body with Request.Bytes (so the 1 MiB
 //	              client_max_size applies: 413 above it) and answers
 //	              "<length> <sha256 hex>", with the request's
 //	              Transfer-Encoding echoed in X-Request-Transfer-Encoding.
 func addTestRoutes(app *web.Application) {
 	app.Router.Post("/upload", func(req *web.Request) (web.Response, error) {
-		body, err := req.Read()
+		body, err := req.Bytes()
 		if err != nil {
 			return nil, err
 		}

@@ -7,7 +7,7 @@ import (
 	"sync"
 )
 
-// DefaultClientMaxSize is the largest request body Request.Read accepts
+// DefaultClientMaxSize is the largest request body Request.Bytes accepts
 // unless the application says otherwise: 1 MiB, as in aiohttp.
 const DefaultClientMaxSize = 1 << 20
 
@@ -78,7 +78,7 @@ func WithMiddlewares(m ...Middleware) AppOption {
 	return func(a *Application) { a.middlewares = append(a.middlewares, m...) }
 }
 
-// WithClientMaxSize sets the largest request body Request.Read accepts
+// WithClientMaxSize sets the largest request body Request.Bytes accepts
 // (aiohttp's client_max_size); a negative size means no limit.
 func WithClientMaxSize(n int64) AppOption {
 	return func(a *Application) { a.clientMaxSize = n }
@@ -118,7 +118,7 @@ func (a *Application) Debug() bool { return a.debug }
 // Logger returns the application's logger.
 func (a *Application) Logger() *slog.Logger { return a.logger }
 
-// ClientMaxSize returns the largest request body Request.Read accepts, or a
+// ClientMaxSize returns the largest request body Request.Bytes accepts, or a
 // negative number for no limit.
 func (a *Application) ClientMaxSize() int64 { return a.clientMaxSize }
 

@@ -146,7 +146,7 @@ func TestRequestCloneSharesNoMutableState(t *testing.T) {
 	app.Router.Post("/", func(req *web.Request) (web.Response, error) {
 		var problems []string
 		fail := func(s string) { problems = append(problems, s) }
-		body, err := req.Read()
+		body, err := req.Bytes()
 		if err != nil {
 			return nil, err
 		}
@@ -186,14 +186,14 @@ func TestRequestCloneSharesNoMutableState(t *testing.T) {
 		if noteKey.Get(clone) != "clone" {
 			fail("state shared")
 		}
-		cloneBody, err := clone.Read()
+		cloneBody, err := clone.Bytes()
 		if err != nil || !bytes.Equal(cloneBody, body) {
 			fail("the clone lost the body read before")
 		}
 		if len(cloneBody) > 0 {
 			cloneBody[0] = 'X'
 		}
-		if again, _ := req.Read(); string(again) != "payload" {
+		if again, _ := req.Bytes(); string(again) != "payload" {
 			fail("body bytes shared")
 		}
 		if clone.Respond() == req.Respond() {

@@ -91,7 +91,7 @@ func BenchmarkServeJSONRespond(b *testing.B) {
 func BenchmarkServePostBody(b *testing.B) {
 	app := NewApplication()
 	app.Router.Post("/echo", func(r *Request) (Response, error) {
-		body, err := r.Read()
+		body, err := r.Bytes()
 		if err != nil {
 			return nil, err
 		}

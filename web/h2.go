@@ -73,7 +73,7 @@ func (c *serverConn) upgradeH2C(req *Request) bool {
 		c.writeError(400, "invalid HTTP2-Settings")
 		return false
 	}
-	body, err := req.Read()
+	body, err := req.Bytes()
 	if err != nil {
 		c.writeError(413, "request body too large for an h2c upgrade")
 		return false

@@ -40,7 +40,7 @@ func bridgeApp(t *testing.T) *web.Application {
 			req.Query().Get("q"), req.Header().Get("X-Test"), req.Remote() != "")), nil
 	})
 	app.Router.Post("/echo", func(req *web.Request) (web.Response, error) {
-		b, err := req.Read()
+		b, err := req.Bytes()
 		if err != nil {
 			return nil, err
 		}

@@ -47,7 +47,7 @@ func protoApp() *web.Application {
 		return web.Text("bye").ForceClose(), nil
 	})
 	app.Router.Post("/echo", func(req *web.Request) (web.Response, error) {
-		b, err := req.Read()
+		b, err := req.Bytes()
 		if err != nil {
 			return nil, err
 		}
@@ -289,7 +289,7 @@ func TestReference24_Expect100Continue(t *testing.T) {
 		return nil, nil
 	}))
 	app.Router.Post("/guarded-echo", func(req *web.Request) (web.Response, error) {
-		b, err := req.Read()
+		b, err := req.Bytes()
 		if err != nil {
 			return nil, err
 		}

@@ -60,7 +60,7 @@ type Request struct {
 	body       io.Reader
 	bodyLength int64 // -1 when unknown
 	bodyExists bool
-	read       []byte // the body once Read consumed it
+	read       []byte // the body once Bytes consumed it
 	readErr    error
 	readDone   bool
 
@@ -345,14 +345,15 @@ func (r *Request) CanReadBody() bool { return r.bodyExists && !r.readDone }
 func (r *Request) BodyExists() bool { return r.bodyExists }
 
 // Body returns the body as a stream (aiohttp's request.content). It has no
-// size limit; Read, Text, JSON and Post enforce the application's
+// size limit; Bytes, Text, JSON and Post enforce the application's
 // client_max_size.
 func (r *Request) Body() io.Reader { return r.body }
 
-// Read returns the whole body. A body over the application's
-// client_max_size fails with 413 Request Entity Too Large; return that
-// error from the handler. Calling Read again returns the same bytes.
-func (r *Request) Read() ([]byte, error) {
+// Bytes returns the whole body (aiohttp's read). A body over the
+// application's client_max_size fails with 413 Request Entity Too Large;
+// return that error from the handler. Calling Bytes again returns the
+// same bytes.
+func (r *Request) Bytes() ([]byte, error) {
 	if r.readDone {
 		return r.read, r.readErr
 	}
@@ -395,7 +396,7 @@ func (r *Request) Read() ([]byte, error) {
 // Content-Type names none); GBK, Shift_JIS, ISO-8859-1 and the other WHATWG
 // encodings are understood.
 func (r *Request) Text() (string, error) {
-	body, err := r.Read()
+	body, err := r.Bytes()
 	if err != nil {
 		return "", err
 	}
@@ -422,7 +423,7 @@ func (r *Request) Text() (string, error) {
 // A body that is not one JSON value, or that the options refuse, is an
 // error that wraps a 400 Bad Request, so a handler can return it as is.
 func (r *Request) JSON(v any, opts ...JSONOption) error {
-	body, err := r.Read()
+	body, err := r.Bytes()
 	if err != nil {
 		return err
 	}
@@ -470,7 +471,7 @@ func decodeJSON(body []byte, v any, opts []JSONOption) error {
 func (r *Request) Post() (*multidict.MultiDict, error) {
 	switch r.ContentType() {
 	case "application/x-www-form-urlencoded":
-		body, err := r.Read()
+		body, err := r.Bytes()
 		if err != nil {
 			return nil, err
 		}

@@ -156,7 +156,7 @@ func TestRequestValuesOutliveTheHandler(t *testing.T) {
 	var all []kept
 	app := newApp()
 	app.Router.Post("/item/{id}", func(req *web.Request) (web.Response, error) {
-		b, err := req.Read()
+		b, err := req.Bytes()
 		if err != nil {
 			return nil, err
 		}
@@ -299,11 +299,11 @@ func TestRequestHTTPRange(t *testing.T) {
 func readHandler(req *web.Request) (web.Response, error) {
 	switch req.Query().Get("how") {
 	case "read":
-		b, err := req.Read()
+		b, err := req.Bytes()
 		if err != nil {
 			return nil, err
 		}
-		again, _ := req.Read()
+		again, _ := req.Bytes()
 		if string(again) != string(b) {
 			return nil, errors.New("a second Read returned other bytes")
 		}
@@ -607,7 +607,7 @@ func TestRequestContextClientDisconnect(t *testing.T) {
 	app := newApp()
 	handler := func(req *web.Request) (web.Response, error) {
 		if req.Method() == "POST" {
-			if _, err := req.Read(); err != nil {
+			if _, err := req.Bytes(); err != nil {
 				return nil, err
 			}
 		}

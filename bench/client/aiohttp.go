@@ -28,7 +28,7 @@ func (c *aiohttpClient) get() (int, int, error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	body, err := resp.Read()
+	body, err := resp.Bytes()
 	resp.Close()
 	return resp.Status, len(body), err
 }
@@ -51,7 +51,7 @@ func newAiohttpWith(url string, conc int) (getter, error) {
 func (c aiohttpWithClient) get() (int, int, error) {
 	var status, n int
 	err := c.s.With(context.Background(), "GET", c.url, func(resp *aiohttp.Response) error {
-		body, err := resp.Read()
+		body, err := resp.Bytes()
 		status, n = resp.Status, len(body)
 		return err
 	})

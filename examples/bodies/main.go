@@ -109,7 +109,7 @@ func run(ctx context.Context, out io.Writer, base, download string) error {
 
 	// 3. As bytes
 	if err := get(ctx, session, base+"/bytes/1024", func(resp *aiohttp.Response) error {
-		data, err := resp.Read()
+		data, err := resp.Bytes()
 		if err != nil {
 			return err
 		}

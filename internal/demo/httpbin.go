@@ -76,7 +76,7 @@ func binBody(req *web.Request) (web.Response, error) {
 		}
 		out["form"] = flatten(form)
 	} else {
-		body, err := req.Read()
+		body, err := req.Bytes()
 		if err != nil {
 			return nil, err
 		}
