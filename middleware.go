@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"time"
 
 	"github.com/aiohttp-go/aiohttp/multidict"
 )
@@ -35,14 +36,87 @@ type ClientRequest struct {
 	URL     *url.URL
 	Header  *multidict.CIMultiDict
 	Session *Session
-	// Context is the context of the call that made the request; next
-	// stops when it is done.
-	Context context.Context
 
-	realURL *url.URL // the URL as given, with fragment
-	body    *payload // nil: no body
+	ctx     context.Context // given by WithContext; nil: the request's own (see Context)
+	realURL *url.URL        // the URL as given, with fragment
+	body    *payload        // nil: no body
 	st      *requestState
 	header  multidict.CIMultiDict // Header's storage
+}
+
+// Context returns the request's context: the context of the call that
+// made the request, with the deadline of the total timeout
+// (ClientTimeout.Total), which covers redirects, middlewares, retries and
+// the reading of the body. next stops when it is done; a wait of a
+// middleware should stop too (see Queue). Its Err, once the total
+// timeout has passed, is context.DeadlineExceeded; the session's errors
+// for it are of kind ErrServerTimeout and match context.DeadlineExceeded.
+//
+// When ClientTimeout.CountQueue is not set, the time the request waits
+// for a connection slot, or in Queue, does not count: the deadline
+// pauses meanwhile, then moves later by the time waited, the one case
+// where Deadline changes. The context ends when the request does (the
+// body of its final response is over, or it failed).
+func (r *ClientRequest) Context() context.Context {
+	switch {
+	case r.ctx != nil:
+		return r.ctx
+	case r.st != nil:
+		return &r.st.ctx
+	}
+	return context.Background()
+}
+
+// WithContext returns a shallow copy of r with its context changed to
+// ctx, for a middleware to pass to next (a context carrying values, or a
+// shorter deadline for one attempt): the copy shares r's Header and
+// body. Derive ctx from r.Context(), which keeps the caller's
+// cancellation: the session stops sending when ctx is done, and enforces
+// the total timeout on the connection whatever ctx says. A nil ctx keeps
+// r's.
+func (r *ClientRequest) WithContext(ctx context.Context) *ClientRequest {
+	c := *r
+	if ctx != nil {
+		c.ctx = ctx
+	}
+	return &c
+}
+
+// Queue runs wait, which holds the request back before it is sent (a
+// rate limit, a semaphore of yours), with the request's context, and
+// returns its error. Like the session's own wait for a connection slot,
+// the time spent in wait counts in the total timeout only when
+// ClientTimeout.CountQueue is set; otherwise the total deadline pauses
+// while wait runs, and ctx's Deadline reports the caller's alone. wait
+// must return when ctx is done: an error that is the context's
+// (context.DeadlineExceeded or context.Canceled, wrapped or not) becomes
+// an *Error of kind ErrServerTimeout or ErrCanceled.
+func (r *ClientRequest) Queue(wait func(ctx context.Context) error) error {
+	ctx := r.Context()
+	var err error
+	if st := r.st; st != nil && !st.to.countQueue && !st.ctx.at.IsZero() {
+		start := time.Now()
+		paused := st.ctx.pause()
+		err = wait(ctx)
+		st.ctx.resume(paused, time.Since(start))
+	} else {
+		err = wait(ctx)
+	}
+	if err == nil || errors.As(err, new(*Error)) || !(errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
+		return err
+	}
+	return r.error(ctxErrorKind(err), err)
+}
+
+// watched returns the context the session watches while it sends r: the
+// one a middleware gave with WithContext, or else the caller's. The total
+// timeout is enforced on the connection, which keeps the request's own
+// context free until someone asks for its Done channel.
+func (r *ClientRequest) watched() context.Context {
+	if r.ctx == nil && r.st != nil {
+		return r.st.ctx.parent
+	}
+	return r.Context()
 }
 
 // BodyReplayable reports whether the request body can be sent now: it has

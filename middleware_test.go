@@ -91,7 +91,7 @@ func TestMiddlewareMakesItsOwnRequest(t *testing.T) {
 		}
 		resp.Close()
 		// Its own request, through the same session, without middlewares.
-		tr, err := req.Session.Get(req.Context, "/token", aiohttp.WithMiddlewares())
+		tr, err := req.Session.Get(req.Context(), "/token", aiohttp.WithMiddlewares())
 		if err != nil {
 			return nil, err
 		}
@@ -117,7 +117,7 @@ func TestMiddlewareMakesItsOwnRequest(t *testing.T) {
 func TestMiddlewareForeignRequest(t *testing.T) {
 	s := newSession(t, aiohttp.SessionOptions{Middlewares: []aiohttp.Middleware{
 		func(req *aiohttp.ClientRequest, next aiohttp.Handler) (*aiohttp.Response, error) {
-			return next(&aiohttp.ClientRequest{Method: "GET", URL: req.URL, Header: req.Header, Context: req.Context})
+			return next(&aiohttp.ClientRequest{Method: "GET", URL: req.URL, Header: req.Header})
 		},
 	}})
 	_, err := s.Get(testCtx(t), "http://127.0.0.1:1/")

@@ -27,12 +27,14 @@ type RateLimitOptions struct {
 // until it may start, so that no more than Rate requests a second start
 // (aiohttp#3184: "at most 3 calls a second to this API"). Unlike a
 // connection limit, which bounds how many requests run at once, it bounds
-// how often they start. Requests wait in arrival order. As with time
-// queued for a connection, the wait does not count in the total timeout
-// unless ClientTimeout.CountQueue is set; then a request that could not
-// start within it fails at once with ErrServerTimeout. The request's
-// context ends the wait. Each redirect is a request of its own; place the
-// middleware after RetryMiddleware to space retries too.
+// how often they start. Requests wait in arrival order, through
+// [ClientRequest.Queue]: as with time queued for a connection, the wait
+// does not count in the total timeout unless ClientTimeout.CountQueue is
+// set. A request that could not start before its context's deadline
+// fails at once with ErrServerTimeout; the context's end ends the wait.
+// Each redirect is a request of its own; place the middleware after
+// RetryMiddleware to space retries too. It is built on public API alone,
+// as a middleware of yours can be.
 //
 // It returns an error when opts.Rate is not positive.
 func RateLimitMiddleware(opts RateLimitOptions) (Middleware, error) {
@@ -44,7 +46,8 @@ func RateLimitMiddleware(opts RateLimitOptions) (Middleware, error) {
 		l.all = rate.NewLimiter(l.rate, l.burst)
 	}
 	return func(req *ClientRequest, next Handler) (*Response, error) {
-		if err := l.wait(req); err != nil {
+		lim := l.limiter(req)
+		if err := req.Queue(func(ctx context.Context) error { return waitTurn(ctx, lim) }); err != nil {
 			return nil, err
 		}
 		return next(req)
@@ -63,8 +66,8 @@ type rateLimits struct {
 }
 
 // errRateLimitWait is the cause of a request the rate limit would hold
-// past its total timeout.
-var errRateLimitWait = fmt.Errorf("the rate limit holds the request past its total timeout: %w", context.DeadlineExceeded)
+// past its context's deadline.
+var errRateLimitWait = fmt.Errorf("the rate limit would hold the request past its deadline: %w", context.DeadlineExceeded)
 
 // maxIdleOrigins is how many origins rateLimits keeps before it forgets
 // those whose allowance is full again, which a new limiter would give
@@ -98,32 +101,26 @@ func (l *rateLimits) limiter(req *ClientRequest) *rate.Limiter {
 	return lim
 }
 
-// wait holds req back until it may start, then moves its total deadline
-// later by the time waited unless the total timeout counts queueing.
-func (l *rateLimits) wait(req *ClientRequest) error {
+// waitTurn holds a request back until lim lets it start, or fails at
+// once when it could not start before ctx's deadline.
+func waitTurn(ctx context.Context, lim *rate.Limiter) error {
 	start := time.Now()
-	r := l.limiter(req).ReserveN(start, 1)
+	r := lim.ReserveN(start, 1)
 	delay := r.DelayFrom(start)
 	if delay <= 0 {
 		return nil
 	}
-	st := req.st
-	countQueue := st != nil && st.to.countQueue && !st.deadline.IsZero()
-	if countQueue && st.deadline.Sub(start) < delay {
+	if dl, ok := ctx.Deadline(); ok && dl.Sub(start) < delay {
 		r.CancelAt(start)
-		return req.error(ErrServerTimeout, errRateLimitWait)
+		return errRateLimitWait
 	}
 	t := time.NewTimer(delay)
 	defer t.Stop()
 	select {
 	case <-t.C:
-	case <-req.Context.Done():
+		return nil
+	case <-ctx.Done():
 		r.Cancel()
-		err := req.Context.Err()
-		return req.error(ctxErrorKind(err), err)
+		return ctx.Err()
 	}
-	if st != nil && !countQueue && !st.deadline.IsZero() {
-		st.deadline = st.deadline.Add(time.Since(start))
-	}
-	return nil
 }

@@ -51,7 +51,7 @@ func (s *Session) newRequest(ctx context.Context, st *requestState, h *hop) (*Cl
 	} else {
 		req, items = new(ClientRequest), make([]multidict.Item, 1, user.Len()+10)
 	}
-	*req = ClientRequest{Method: h.method, URL: u, Session: s, Context: ctx, realURL: realURL, body: h.body, st: st}
+	*req = ClientRequest{Method: h.method, URL: u, Session: s, realURL: realURL, body: h.body, st: st}
 	req.Header = &req.header
 
 	authz, err := s.authorization(u, userinfo, h.auth, user)
@@ -296,18 +296,8 @@ type exchange struct {
 
 	keepAlive bool // the connection can carry another request after this one
 	released  bool
-	// cut settles the race between release and the Response's abort,
-	// which may come from another goroutine: whichever moves it from
-	// exLive first wins.
-	cut atomic.Int32
+	aborted   atomic.Bool // the Response's Close interrupted the connection
 }
-
-// The values of exchange.cut.
-const (
-	exLive     = iota
-	exAborted  // the connection was interrupted: it cannot be reused
-	exReleased // the connection went back before any abort
-)
 
 // requestFields are the header fields of a request that its exchange acts
 // on, found in one pass over the header as sent.
@@ -438,7 +428,7 @@ func (st *requestState) proxyFor(u *url.URL) (*proxyTarget, error) {
 // deadline later by the time spent queued unless CountQueue is set.
 func (s *Session) acquire(ex *exchange) (*clientConn, error) {
 	st, req := ex.st, ex.req
-	ctx := req.Context
+	ctx := req.watched()
 	if err := ctx.Err(); err != nil {
 		return nil, req.error(ctxErrorKind(err), err)
 	}
@@ -447,20 +437,21 @@ func (s *Session) acquire(ex *exchange) (*clientConn, error) {
 	if st.to.connect > 0 {
 		deadline = time.Now().Add(st.to.connect)
 	}
-	if !st.deadline.IsZero() {
+	total := st.ctx.deadlineTime()
+	if !total.IsZero() {
 		// The first exchange starts as the deadline is set: no need to
 		// read the clock for it.
 		left := st.to.total
 		if ex != &st.ex0 {
-			if left = time.Until(st.deadline); left <= 0 {
+			if left = time.Until(total); left <= 0 {
 				return nil, req.error(ErrServerTimeout, context.DeadlineExceeded)
 			}
 		}
 		if ex.target.dialTimeout == 0 || left < ex.target.dialTimeout {
 			ex.target.dialTimeout = left
 		}
-		if st.to.countQueue && (deadline.IsZero() || st.deadline.Before(deadline)) {
-			deadline, totalBound = st.deadline, true
+		if st.to.countQueue && (deadline.IsZero() || total.Before(deadline)) {
+			deadline, totalBound = total, true
 		}
 	}
 	actx := ctx
@@ -469,7 +460,19 @@ func (s *Session) acquire(ex *exchange) (*clientConn, error) {
 		actx, cancel = context.WithDeadline(ctx, deadline)
 		defer cancel()
 	}
+	// Unless it counts the queue, the total deadline pauses while the
+	// request waits for a slot (for whoever watches the context), and
+	// moves later by the time queued.
+	uncounted := !total.IsZero() && !st.to.countQueue
+	paused := uncounted && st.ctx.pause()
 	conn, err := s.connector.acquire(actx, &ex.target)
+	if uncounted {
+		var queued time.Duration
+		if err == nil {
+			queued = conn.queued
+		}
+		st.ctx.resume(paused, queued)
+	}
 	if err != nil {
 		if cerr := contextEnded(ctx); cerr != nil {
 			return nil, req.error(ctxErrorKind(cerr), cerr)
@@ -481,9 +484,6 @@ func (s *Session) acquire(ex *exchange) (*clientConn, error) {
 			return nil, req.error(ErrConnectionTimeout, context.DeadlineExceeded)
 		}
 		return nil, connectorError(req, err)
-	}
-	if !st.to.countQueue && conn.queued > 0 && !st.deadline.IsZero() {
-		st.deadline = st.deadline.Add(conn.queued)
 	}
 	return conn, nil
 }
@@ -534,8 +534,8 @@ func (ex *exchange) roundTrip() (*Response, error) {
 	if err := c.setDeadline(st.socketDeadline()); err != nil {
 		return nil, ex.fail(ErrClientOS, err)
 	}
-	if req.Context.Done() != nil {
-		ex.stop = context.AfterFunc(req.Context, ex.interrupt)
+	if ctx := req.watched(); ctx.Done() != nil {
+		ex.stop = context.AfterFunc(ctx, ex.interrupt)
 	}
 	length, chunked, err := ex.framing()
 	if err != nil {
@@ -753,8 +753,8 @@ func (ex *exchange) armRead() {
 		return
 	}
 	d := time.Now().Add(st.to.sockRead)
-	if !st.deadline.IsZero() && st.deadline.Before(d) {
-		d = st.deadline
+	if total := st.ctx.deadlineTime(); !total.IsZero() && total.Before(d) {
+		d = total
 	}
 	ex.conn.setReadDeadline(d)
 }
@@ -900,11 +900,12 @@ func (ex *exchange) ioError(err error, writing bool) error {
 	ex.release(err)
 	req := ex.req
 	var pe *http1.ParseError
+	cerr := req.watched().Err()
 	switch {
 	case errors.As(err, &pe):
 		return &ClientResponseError{Kind: ErrClientResponse, Request: req.info(), Status: 400, Message: pe.Reason, Err: pe}
-	case req.Context.Err() != nil:
-		return req.error(ctxErrorKind(req.Context.Err()), req.Context.Err())
+	case cerr != nil:
+		return req.error(ctxErrorKind(cerr), cerr)
 	case isTimeout(err):
 		return ex.timeoutError(err)
 	case ex.conn.reused && ex.conn.r.Buffered() == 0 && idempotent(req.Method) && req.body.replayable():
@@ -921,7 +922,7 @@ func (ex *exchange) ioError(err error, writing bool) error {
 
 // timeoutError tells a total timeout from a socket-read timeout.
 func (ex *exchange) timeoutError(err error) error {
-	if d := ex.st.deadline; !d.IsZero() && !time.Now().Before(d) {
+	if d := ex.st.ctx.deadlineTime(); !d.IsZero() && !time.Now().Before(d) {
 		return ex.req.error(ErrServerTimeout, totalTimeout(ex.st.to.total))
 	}
 	return ex.req.error(ErrSocketTimeout, sockReadTimeout(ex.st.to.sockRead, err))
@@ -1006,11 +1007,12 @@ func (ex *exchange) EndOfChunk() bool { return ex.body.EndOfChunk() }
 // bodyError turns a failed body read into the client error it means.
 func (ex *exchange) bodyError(err error) error {
 	req := ex.req
+	cerr := req.watched().Err()
 	switch {
-	case ex.cut.Load() == exAborted:
+	case ex.aborted.Load():
 		return req.error(ErrClientConnection, errResponseClosed)
-	case req.Context.Err() != nil:
-		return req.error(ctxErrorKind(req.Context.Err()), req.Context.Err())
+	case cerr != nil:
+		return req.error(ctxErrorKind(cerr), cerr)
 	case isTimeout(err):
 		return ex.timeoutError(err)
 	}
@@ -1030,22 +1032,20 @@ func (ex *exchange) release(err error) {
 	if interrupted {
 		ex.st.interrupted = true
 	}
-	aborted := !ex.cut.CompareAndSwap(exLive, exReleased)
-	reuse := err == nil && !interrupted && !aborted && ex.keepAlive && ex.body.Done() && c.r.Buffered() == 0
+	reuse := err == nil && !interrupted && ex.keepAlive && ex.body.Done() && c.r.Buffered() == 0
 	ex.st.s.connector.release(c, reuse)
 }
 
-// abort implements bodyReleaser: it interrupts the connection's reads,
-// unless the connection has been released already.
+// abort implements bodyReleaser: it interrupts the connection's reads.
+// The Response calls it only before it releases the connection.
 func (ex *exchange) abort() {
-	if ex.cut.CompareAndSwap(exLive, exAborted) {
-		ex.interrupt()
-	}
+	ex.aborted.Store(true)
+	ex.interrupt()
 }
 
 // Discard implements rawDiscarder for the Response.
 func (ex *exchange) Discard(max int, wait time.Duration) bool {
-	if ex.released || ex.cut.Load() == exAborted {
+	if ex.released || ex.aborted.Load() {
 		return false
 	}
 	if ex.body.Done() {
@@ -1094,10 +1094,10 @@ var errSockReadTimeout = errors.New("socket read timeout")
 // net/http's ClientConn and returns the response once its head arrived.
 func (ex *exchange) roundTripH2() (*Response, error) {
 	req, st, c := ex.req, ex.st, ex.conn
-	ctx, cancel := context.WithCancelCause(req.Context)
+	ctx, cancel := context.WithCancelCause(req.watched())
 	b := &h2Body{ex: ex, ctx: ctx, cancel: cancel}
-	if !st.deadline.IsZero() {
-		b.total = time.AfterFunc(time.Until(st.deadline), func() { cancel(context.DeadlineExceeded) })
+	if total := st.ctx.deadlineTime(); !total.IsZero() {
+		b.total = time.AfterFunc(time.Until(total), func() { cancel(context.DeadlineExceeded) })
 	}
 	if st.to.sockRead > 0 {
 		b.idle = time.AfterFunc(st.to.sockRead, func() { cancel(errSockReadTimeout) })
@@ -1245,7 +1245,7 @@ func (b *h2Body) Read(p []byte) (int, error) {
 // kind when no timeout or cancellation caused it.
 func (b *h2Body) error(err error, kind *errorKind) error {
 	req := b.ex.req
-	if cerr := req.Context.Err(); cerr != nil {
+	if cerr := req.watched().Err(); cerr != nil {
 		return req.error(ctxErrorKind(cerr), cerr)
 	}
 	switch context.Cause(b.ctx) {

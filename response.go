@@ -62,34 +62,40 @@ type Response struct {
 	// as ErrClientPayload. raw may also implement
 	// [rawChunkBoundary] and [rawDiscarder].
 	raw io.Reader
-	// rel is told exactly once that the body is over: rel.release(nil)
+	// rel is told exactly once that the body is over, when the read (or
+	// Close) that found it over gives the body back: rel.release(nil)
 	// when raw has returned io.EOF (or its rest was drained),
 	// rel.release(err) when reading it failed or the body was abandoned
 	// (then err is errBodyAbandoned or the read error) and the connection
 	// must not be reused. nil means nothing to tell.
-	rel  bodyReleaser
-	opts bodyOptions
-	ctnt *StreamReader // nil until the stream is first read, then &stream
+	rel bodyReleaser
+	// endCtx, when set, is the context of the request whose final
+	// response this is: it ends with the body.
+	endCtx *requestContext
+	opts   bodyOptions
+	ctnt   *StreamReader // nil until the stream is first read, then &stream
 
-	stream   StreamReader // the reader ctnt points to, kept here to save an allocation
-	rawN     int64        // raw body bytes read so far
-	rawErr   error        // raw's final result once it ended: io.EOF or the error; sticky
-	finished bool         // rel has been told
-	closed   bool         // the body has been closed (closeBody ran)
-	// state tells who may touch the body: see bodyIdle. The fields
-	// above belong to whoever took it.
-	state atomic.Int32
-	body     []byte       // the whole body, once Bytes has read it
-	scratch  []byte       // with Session.With: where to read the whole body, if it fits
-	notes    headerNotes  // see noteHeader
-	bodyRead bool         // body holds the whole body
+	stream  StreamReader // the reader ctnt points to, kept here to save an allocation
+	rawN    int64        // raw body bytes read so far
+	rawErr  error        // raw's final result once it ended: io.EOF or the error; sticky
+	body    []byte       // the whole body, once Bytes has read it
+	scratch []byte       // with Session.With: where to read the whole body, if it fits
+	notes   headerNotes  // see noteHeader
+
+	// state tells who may touch the body: see bodyIdle. The fields of
+	// the body belong to whoever took it.
+	state      atomic.Int32
+	finished   bool // the body is over (see finish)
+	relPending bool // rel is still to be told (see settle)
+	closed     bool // the body has been closed (closeBody ran)
+	bodyRead   bool // body holds the whole body
 }
 
 // bodyReleaser is what a Response tells that its body is over: the
 // exchange it came from, which gives the connection back. abort, which
-// any goroutine may call, makes a read of the body blocked on the
-// network, or the next one, fail at once with the error of a closed
-// response, unless the body is already over.
+// Close calls from any goroutine while a read holds the body, and so
+// before release, makes that read fail at once if it waits for the
+// network, and the connection unfit for reuse.
 type bodyReleaser interface {
 	release(err error)
 	abort()
@@ -501,108 +507,16 @@ func (r *Response) RaiseForStatus() error {
 	}
 }
 
-// Close closes the response (aiohttp's release and close in one): it
-// gives the connection back to the pool when the body has been read to
-// its end or its unread rest is small (already received, or at most 64
-// KiB by Content-Length and arriving within 100 ms) and is drained, and
-// closes the connection otherwise. Reading a closed response fails,
-// except for a body [Response.Bytes] had already returned or a stream
-// already at its end.
-//
-// Close may be called more than once, and from any goroutine: while
-// another goroutine reads the body, that read fails at once and the
-// response is closed when it returns. It always returns nil.
-func (r *Response) Close() error {
-	for {
-		switch r.state.Load() {
-		case bodyIdle:
-			if r.state.CompareAndSwap(bodyIdle, bodyBusy) {
-				r.closeBody()
-				r.state.Store(bodyClosed)
-				return nil
-			}
-		case bodyBusy:
-			if r.state.CompareAndSwap(bodyBusy, bodyCloseAsked) {
-				if r.rel != nil {
-					r.rel.abort()
-				}
-				return nil
-			}
-		default: // closed, or about to be
-			return nil
-		}
+// requestState returns the state of the request whose exchange the body
+// comes from, nil for none.
+func (r *Response) requestState() *requestState {
+	switch rel := r.rel.(type) {
+	case *exchange:
+		return rel.st
+	case *h2Body:
+		return rel.ex.st
 	}
-}
-
-// The states of a Response's body, in Response.state. A read of the body
-// takes it (idle to busy) and gives it back when done (busy to idle);
-// Close takes an idle body to close it, or asks the read that holds it
-// to close it when done (busy to closeAsked). Once closed, nothing but
-// the caller's own reads touches it, and they fail or return what was
-// left at the end.
-const (
-	bodyIdle       = iota // nobody touches the body
-	bodyBusy              // a read (or Close) holds the body
-	bodyCloseAsked        // a read holds the body, and closes it when done
-	bodyClosed            // closed
-)
-
-// errBodyInUse is the cause of the error a read of the body gives while
-// another read holds it: a Response is not safe for concurrent use.
-var errBodyInUse = errors.New("the response body is being read by another call")
-
-// take takes the body for a read, which then calls give(taken). A closed
-// body is read without being taken: nothing else touches it any more.
-func (r *Response) take() (taken bool, err error) {
-	if r.state.CompareAndSwap(bodyIdle, bodyBusy) {
-		return true, nil
-	}
-	if r.state.Load() == bodyClosed {
-		return false, nil
-	}
-	return false, r.newError(ErrClient, errBodyInUse)
-}
-
-// give gives the body back after a read, closing it when Close asked
-// meanwhile.
-func (r *Response) give(taken bool) {
-	if taken && !r.state.CompareAndSwap(bodyBusy, bodyIdle) {
-		r.closeBody()
-		r.state.Store(bodyClosed)
-	}
-}
-
-// closeBody releases the connection, draining the rest of the body when
-// it is small, and makes later reads fail; it is called by whoever holds
-// the body, and does its work once.
-func (r *Response) closeBody() {
-	if r.closed {
-		return
-	}
-	r.closed = true
-	if !r.finished {
-		if r.drain() {
-			r.finish(nil)
-		} else {
-			r.rawErr = errBodyAbandoned
-			r.finish(errBodyAbandoned)
-		}
-	}
-	if r.ctnt != nil {
-		r.ctnt.close()
-	}
-}
-
-// finish tells rel, once, that the body is over: err is nil when
-// the raw body ended cleanly and the connection may be reused.
-func (r *Response) finish(err error) {
-	if r.finished {
-		return
-	}
-	r.finished = true
-	if r.rel != nil {
-		r.rel.release(err)
-	}
+	return nil
 }
 
 // drain tries to consume the rest of the raw body, not yet ended, cheaply
@@ -637,7 +551,7 @@ func (b *rawBody) Read(p []byte) (int, error) {
 	}
 	if r.raw == nil {
 		r.rawErr = io.EOF
-		r.finish(nil)
+		r.finish()
 		return 0, io.EOF
 	}
 	n, err := r.raw.Read(p)
@@ -645,11 +559,11 @@ func (b *rawBody) Read(p []byte) (int, error) {
 	switch {
 	case err == io.EOF:
 		r.rawErr = err
-		r.finish(nil)
+		r.finish()
 	case err != nil:
 		err = r.payloadError(err)
 		r.rawErr = err
-		r.finish(err)
+		r.finish()
 	}
 	return n, err
 }

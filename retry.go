@@ -81,13 +81,14 @@ func RetryMiddleware(opts RetryOptions) Middleware {
 			default:
 				return resp, nil
 			}
-			if st := req.st; st != nil && !st.deadline.IsZero() && time.Until(st.deadline) < wait {
+			ctx := req.Context()
+			if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 				return resp, err
 			}
 			t := time.NewTimer(wait)
 			select {
 			case <-t.C:
-			case <-req.Context.Done():
+			case <-ctx.Done():
 				t.Stop()
 				return resp, err
 			}
@@ -123,14 +124,10 @@ func (o *RetryOptions) backoff(n int) time.Duration {
 }
 
 // retryableError reports whether a failed request may be sent again: a
-// connection error or timeout, while neither its context nor its total
-// timeout has ended.
+// connection error or timeout, while its context (the caller's, and the
+// total timeout) has not ended.
 func retryableError(req *ClientRequest, err error) bool {
-	if !errors.Is(err, ErrClientConnection) || req.Context.Err() != nil {
-		return false
-	}
-	st := req.st
-	return st == nil || st.deadline.IsZero() || time.Now().Before(st.deadline)
+	return errors.Is(err, ErrClientConnection) && req.Context().Err() == nil
 }
 
 // retryAfter parses a Retry-After value: delay-seconds or an HTTP date.

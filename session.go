@@ -291,7 +291,15 @@ func (s *Session) request(ctx context.Context, st *requestState, method, rawURL 
 			return nil, &Error{Kind: ErrClient, Method: method, URL: rawURL, Err: cfg.err}
 		}
 	}
-	return s.do(ctx, st, method, rawURL, cfg)
+	resp, err := s.do(ctx, st, method, rawURL, cfg)
+	if err != nil {
+		st.ctx.end()
+		return nil, err
+	}
+	if st.ctx.shared {
+		st.endWith(resp)
+	}
+	return resp, nil
 }
 
 // Close closes the session and, unless KeepConnectorOpen is set, its
@@ -315,12 +323,12 @@ func (s *Session) Connector() Connector { return s.connector }
 // requestState is what one call of Request carries through redirects,
 // middlewares and retries.
 type requestState struct {
-	s        *Session
-	cfg      *requestConfig
-	to       timeouts
-	deadline time.Time // of the total timeout; zero for none
-	trace    *tracer
-	body     bodyOptions
+	s     *Session
+	cfg   *requestConfig
+	to    timeouts
+	ctx   requestContext // the context of its requests, with the total deadline
+	trace *tracer
+	body  bodyOptions
 
 	// Storage for the URL, the first request, the first exchange and
 	// the first response, which most calls need alone, saving
@@ -358,10 +366,11 @@ func getRequestState() *requestState {
 // reusable reports whether nothing can still refer to st, resp (its
 // final response, closed) or their memory: no redirect, middleware or
 // trace hook saw them, no Set-Cookie went into the jar, no exchange's
-// context watch is still running, and the request went over HTTP/1.
+// context watch is still running, nobody watches the requests' context,
+// and the request went over HTTP/1.
 func (st *requestState) reusable(resp *Response) bool {
 	return resp == &st.resp0.resp && st.trace == nil && st.ex0.released &&
-		!st.interrupted && st.ex0.conn != nil && st.ex0.conn.h2 == nil &&
+		!st.interrupted && st.ctx.watch.Load() == nil && st.ex0.conn != nil && st.ex0.conn.h2 == nil &&
 		len(st.s.opts.Middlewares) == 0 && !st.cfg.hasMiddlewares &&
 		!resp.setsCookies()
 }
@@ -398,9 +407,7 @@ func (s *Session) do(ctx context.Context, st *requestState, method, rawURL strin
 	if cfg.timeout != nil {
 		st.to = cfg.timeout.resolve()
 	}
-	if st.to.total > 0 {
-		st.deadline = time.Now().Add(st.to.total)
-	}
+	st.ctx.init(ctx, st.to.total, len(st.middlewares()) > 0)
 	st.body = bodyOptions{
 		autoDecompress:  choose(cfg.hasDecompress, cfg.decompress, !s.opts.DisableAutoDecompress),
 		maxDecompressed: s.opts.MaxDecompressedSize,
@@ -466,10 +473,26 @@ func (s *Session) do(ctx context.Context, st *requestState, method, rawURL strin
 // connection: the request's, rounded up to a whole second when the
 // timeout is at least its ceil threshold; zero for none.
 func (st *requestState) socketDeadline() time.Time {
-	if st.to.ceil && !st.deadline.IsZero() {
-		return ceilSecond(st.deadline)
+	d := st.ctx.deadlineTime()
+	if st.to.ceil && !d.IsZero() {
+		return ceilSecond(d)
 	}
-	return st.deadline
+	return d
+}
+
+// endWith ends the requests' shared context once the body of resp, the
+// final response, is over: at once when it has none left to read. The
+// context of a request whose middleware answered with a response of
+// another request (one it made itself, whose body may depend on this
+// context) ends at its deadline.
+func (st *requestState) endWith(resp *Response) {
+	if _, upgraded := resp.raw.(*upgraded); upgraded || resp.finished || resp.rel == nil {
+		st.ctx.end()
+		return
+	}
+	if resp.requestState() == st {
+		resp.endCtx = &st.ctx
+	}
 }
 
 // fail traces a request's failure and completes its error with what it
@@ -498,14 +521,20 @@ func (st *requestState) fail(h *hop, req *ClientRequest, err error, history []*R
 
 // handle sends req through the middlewares.
 func (st *requestState) handle(req *ClientRequest) (*Response, error) {
-	ms := st.s.opts.Middlewares
-	if st.cfg.hasMiddlewares {
-		ms = st.cfg.middlewares
-	}
+	ms := st.middlewares()
 	if len(ms) == 0 {
 		return st.s.send(req)
 	}
 	return chain(ms, st.s.send)(req)
+}
+
+// middlewares returns the middlewares of the request: its own, or the
+// session's.
+func (st *requestState) middlewares() []Middleware {
+	if st.cfg.hasMiddlewares {
+		return st.cfg.middlewares
+	}
+	return st.s.opts.Middlewares
 }
 
 // raiseForStatus applies the request's or the session's status check to

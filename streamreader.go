@@ -121,18 +121,16 @@ func (s *StreamReader) end(err error) {
 	if err == io.EOF {
 		s.eof = true
 		if !r.finished {
-			if r.drainRest() {
-				r.finish(nil)
-			} else {
+			if !r.drainRest() {
 				r.rawErr = errBodyAbandoned
-				r.finish(errBodyAbandoned)
 			}
+			r.finish()
 		}
 	} else {
 		s.err = r.payloadError(err)
 		if !r.finished {
 			r.rawErr = s.err
-			r.finish(s.err)
+			r.finish()
 		}
 	}
 	s.dec.release()

@@ -310,6 +310,7 @@ func TestRawBodyNotReadAfterEnd(t *testing.T) {
 		}
 		r.raw = iotest.ErrReader(errors.New("read after the end"))
 	}
+	r.settle(false) // as the read holding the body does when it gives it back
 	d.once(t, false)
 }
 

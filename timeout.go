@@ -19,9 +19,11 @@ const (
 // SessionOptions field and, for one request, a RequestOption that replaces
 // the session's.
 type ClientTimeout struct {
-	// Total bounds the whole request: connecting, sending, redirects and
-	// reading the response body. Time spent queued for a connection slot
-	// does not count unless CountQueue is set (aiohttp#10313).
+	// Total bounds the whole request: connecting, sending, redirects,
+	// middlewares and reading the response body. It is the deadline of
+	// the request's context, [ClientRequest.Context]. Time spent queued
+	// for a connection slot, or in [ClientRequest.Queue], does not count
+	// unless CountQueue is set (aiohttp#10313).
 	Total time.Duration
 	// Connect bounds getting a connection: waiting in the queue for a free
 	// slot, DNS, dialing, TLS and proxy handshakes. It fails with
@@ -33,8 +35,8 @@ type ClientTimeout struct {
 	// chunks of a response as well as for its head; it fails with
 	// ErrSocketTimeout.
 	SockRead time.Duration
-	// CountQueue counts the time queued for a connection in Total, as
-	// aiohttp does.
+	// CountQueue counts the time queued for a connection (and in
+	// ClientRequest.Queue) in Total, as aiohttp does.
 	CountQueue bool
 	// CeilThreshold is aiohttp's ceil_threshold: a Total of at least this
 	// much (5 seconds when zero; none when negative) ends on a whole
