@@ -129,23 +129,23 @@ func (k Cookies) applyRequest(c *requestConfig) {
 // A body that is also an io.Seeker can be sent again (a 307/308 redirect, a
 // retry); any other cannot. Content-Type defaults to
 // application/octet-stream.
-func Body(r io.Reader) RequestOption {
-	return requestOptionFunc(func(c *requestConfig) { c.setBody(newReaderPayload(r)) })
+func Body(r io.Reader) BodyOption {
+	return bodyOptionFunc(func(c *requestConfig) { c.setBody(newReaderPayload(r)) })
 }
 
 // Bytes sends b as the request body (application/octet-stream unless a
 // Content-Type header says otherwise). b must not change until the request
 // is done.
-func Bytes(b []byte) RequestOption {
-	return requestOptionFunc(func(c *requestConfig) {
+func Bytes(b []byte) BodyOption {
+	return bodyOptionFunc(func(c *requestConfig) {
 		c.setBody(&payload{data: b, length: int64(len(b)), contentType: "application/octet-stream"})
 	})
 }
 
 // String sends s as the request body, as text/plain; charset=utf-8 unless
 // a Content-Type header says otherwise (aiohttp's StringPayload).
-func String(s string) RequestOption {
-	return requestOptionFunc(func(c *requestConfig) {
+func String(s string) BodyOption {
+	return bodyOptionFunc(func(c *requestConfig) {
 		c.setBody(&payload{data: []byte(s), length: int64(len(s)), contentType: "text/plain; charset=utf-8"})
 	})
 }
@@ -153,6 +153,8 @@ func String(s string) RequestOption {
 // Form sends form fields urlencoded (application/x-www-form-urlencoded), in
 // key order. Use FormList for an order of your own or repeated fields.
 type Form map[string]string
+
+func (Form) setsBody() {}
 
 func (f Form) applyRequest(c *requestConfig) {
 	items := make([]multidict.Item, 0, len(f))
@@ -164,6 +166,8 @@ func (f Form) applyRequest(c *requestConfig) {
 
 // FormList sends form fields urlencoded, in order; names may repeat.
 type FormList []multidict.Item
+
+func (FormList) setsBody() {}
 
 func (f FormList) applyRequest(c *requestConfig) {
 	var b strings.Builder
@@ -181,8 +185,8 @@ func (f FormList) applyRequest(c *requestConfig) {
 
 // JSON sends v encoded as JSON (application/json) with the session's
 // JSONEncoder. It excludes any other body.
-func JSON(v any) RequestOption {
-	return requestOptionFunc(func(c *requestConfig) {
+func JSON(v any) BodyOption {
+	return bodyOptionFunc(func(c *requestConfig) {
 		if c.body != nil || c.hasJSON {
 			c.err = errors.New("a request takes one body: data and json can not be used at the same time")
 			return
@@ -370,7 +374,7 @@ func (p *payload) reader() (io.Reader, error) {
 	}
 	if p.sent {
 		if p.seeker == nil {
-			return nil, errors.New("the request body is a stream that cannot be sent twice")
+			return nil, errStreamSent
 		}
 		if _, err := p.seeker.Seek(p.start, io.SeekStart); err != nil {
 			return nil, err
