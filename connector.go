@@ -14,6 +14,15 @@ import (
 
 // Connector supplies a Session's connections: a *TCPConnector (the
 // default) or a *UnixConnector. One connector may serve several sessions.
+//
+// Its methods other than Close are the package's own: a connector is the
+// pool (limits with their queue, keep-alive, liveness checks, HTTP/2
+// sharing) working with the session's wire engine, which no outside type
+// could stand in for. What a program or a test replaces is how the
+// connections are opened: TCPConnectorOptions.DialContext, as with
+// net/http's Transport (an in-memory connection, a dialer that counts or
+// routes), and a middleware may answer a request without any
+// connection.
 type Connector interface {
 	// Close closes the idle pooled connections and fails later acquires;
 	// connections in use close when they are released. It may be called

@@ -261,3 +261,38 @@ func TestHTTPSProxyTLSInTLS(t *testing.T) {
 	_, err = strict.acquire(context.Background(), plain)
 	wantKind(t, err, ErrClientConnectorCertificate)
 }
+
+// The DialContext hook opens the connection to the proxy, and to a Unix
+// socket: nothing is resolved locally.
+func TestDialContextProxyAndUnix(t *testing.T) {
+	proxy := newTestHTTPProxy(t, "", nil)
+	r := &fakeResolver{}
+	var dialed []string
+	var d net.Dialer
+	record := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dialed = append(dialed, network+" "+addr)
+		if network == "unix" {
+			return nil, errors.New("no socket here")
+		}
+		return d.DialContext(ctx, network, addr)
+	}
+	c := NewTCPConnector(TCPConnectorOptions{Resolver: r, DialContext: record})
+	defer c.Close()
+	tgt := &dialTarget{scheme: "http", host: "example.test", port: "80", proxy: &proxyTarget{url: proxy.url("http")}}
+	cc, err := c.acquire(context.Background(), tgt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.release(cc, false)
+	if want := "tcp " + net.JoinHostPort(proxy.host, proxy.port); len(dialed) != 1 || dialed[0] != want || r.calls.Load() != 0 {
+		t.Errorf("dialed %q (%d lookups), want %q", dialed, r.calls.Load(), want)
+	}
+
+	u := NewUnixConnector("/run/app.sock", TCPConnectorOptions{DialContext: record})
+	defer u.Close()
+	_, err = u.acquire(context.Background(), &dialTarget{scheme: "http", host: "localhost", port: "80"})
+	wantKind(t, err, ErrUnixClientConnector)
+	if dialed[len(dialed)-1] != "unix /run/app.sock" {
+		t.Errorf("UnixConnector dialed %q", dialed[len(dialed)-1])
+	}
+}

@@ -47,6 +47,17 @@ type TCPConnectorOptions struct {
 	// TLS are the TLS settings of https requests that bring none of their
 	// own.
 	TLS TLSOptions
+	// DialContext, when set, opens the connections in place of the
+	// connector's resolver and dialer, as http.Transport.DialContext: it
+	// is called with network "tcp" and the host:port of the server, or
+	// of the proxy, as the URL names them (not resolved), and TLS, proxy
+	// handshakes and requests then run over the connection it returns.
+	// The DNS settings, Family, LocalAddr and HappyEyeballsDelay then
+	// have nothing to do; ctx carries the SockConnect and Connect
+	// timeouts. A UnixConnector calls it with "unix" and its path. With
+	// it a test can run a session over net.Pipe or an in-memory listener,
+	// or a program count, wrap or route its connections.
+	DialContext func(ctx context.Context, network, address string) (net.Conn, error)
 }
 
 // TCPConnector is the default Connector: a pool of TCP (and TLS)
@@ -64,16 +75,20 @@ type TCPConnector struct {
 	family int           // 0, 4 or 6, from Family or LocalAddr
 	delay  time.Duration // Happy Eyeballs delay
 	tls    TLSOptions
-	dial   netDialFunc // net.Dialer.DialContext; tests replace it
+	dial   netDialFunc // dials one resolved address: net.Dialer.DialContext; tests replace it
+	// dialHook is TCPConnectorOptions.DialContext, which replaces
+	// resolving and dialing.
+	dialHook netDialFunc
 }
 
 // NewTCPConnector returns a TCPConnector with opts.
 func NewTCPConnector(opts TCPConnectorOptions) *TCPConnector {
 	c := &TCPConnector{
-		dns:    newDNSCache(opts),
-		family: opts.Family,
-		delay:  opts.HappyEyeballsDelay,
-		tls:    opts.TLS,
+		dns:      newDNSCache(opts),
+		family:   opts.Family,
+		delay:    opts.HappyEyeballsDelay,
+		tls:      opts.TLS,
+		dialHook: opts.DialContext,
 	}
 	if c.delay == 0 {
 		c.delay = 250 * time.Millisecond
@@ -125,6 +140,9 @@ func (c *TCPConnector) tlsOptions(t *dialTarget) *TLSOptions {
 // are of kind (ErrClientConnector, or ErrClientProxyConnection for a
 // proxy) and name url.
 func (c *TCPConnector) dialHost(ctx context.Context, t *dialTarget, host, port string, kind *errorKind, url string) (net.Conn, error) {
+	if c.dialHook != nil {
+		return dialWithin(ctx, c.dialHook, "tcp", net.JoinHostPort(host, port), t.dialTimeout, kind, url)
+	}
 	addrs, err := c.resolve(ctx, host, t.trace, url)
 	if err != nil {
 		return nil, err
@@ -135,6 +153,30 @@ func (c *TCPConnector) dialHost(ctx context.Context, t *dialTarget, host, port s
 	}
 	return nc, nil
 }
+
+// dialWithin opens a connection with dial (the DialContext hook, or a
+// Unix socket dialer), within timeout when positive; failures are of
+// kind and name url.
+func dialWithin(ctx context.Context, dial netDialFunc, network, address string, timeout time.Duration, kind *errorKind, url string) (net.Conn, error) {
+	dctx := ctx
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		dctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	nc, err := dial(dctx, network, address)
+	if err == nil && nc == nil {
+		err = errNilConn
+	}
+	if err != nil {
+		return nil, connectError(ctx, kind, url, err)
+	}
+	return nc, nil
+}
+
+// errNilConn reports a DialContext hook that returned no connection and
+// no error.
+var errNilConn = errors.New("DialContext returned neither a connection nor an error")
 
 // resolve returns the addresses of host in the connector's family: an IP
 // literal as it is, a name through the DNS cache. Failures are

@@ -14,13 +14,19 @@ type UnixConnector struct {
 	*pool
 	path string
 	tls  TLSOptions
+	dial netDialFunc
 }
 
 // NewUnixConnector returns a UnixConnector for the socket at path. Of
-// opts it uses the limits, the keep-alive settings and TLS; the DNS and
-// address settings have nothing to do.
+// opts it uses the limits, the keep-alive settings, TLS and DialContext
+// (called with "unix" and path); the DNS and address settings have
+// nothing to do.
 func NewUnixConnector(path string, opts TCPConnectorOptions) *UnixConnector {
-	c := &UnixConnector{path: path, tls: opts.TLS}
+	var d net.Dialer
+	c := &UnixConnector{path: path, tls: opts.TLS, dial: d.DialContext}
+	if opts.DialContext != nil {
+		c.dial = opts.DialContext
+	}
 	c.pool = newPool(opts, c, c.connect)
 	return c
 }
@@ -32,16 +38,9 @@ func (c *UnixConnector) Path() string { return c.path }
 // ErrUnixClientConnector errors.
 func (c *UnixConnector) connect(ctx context.Context, t *dialTarget) (*clientConn, error) {
 	origin := t.origin().String()
-	dctx := ctx
-	if t.dialTimeout > 0 {
-		var cancel context.CancelFunc
-		dctx, cancel = context.WithTimeout(ctx, t.dialTimeout)
-		defer cancel()
-	}
-	var d net.Dialer
-	nc, err := d.DialContext(dctx, "unix", c.path)
+	nc, err := dialWithin(ctx, c.dial, "unix", c.path, t.dialTimeout, ErrUnixClientConnector, origin)
 	if err != nil {
-		return nil, connectError(ctx, ErrUnixClientConnector, origin, err)
+		return nil, err
 	}
 	if t.scheme == "https" {
 		o := t.tls
