@@ -25,4 +25,13 @@
 // tree: test them with errors.Is against the Err* kinds (ErrServerTimeout,
 // ErrClientConnector, ...) and errors.As into *ClientResponseError and the
 // other typed errors.
+//
+// Options follow one rule. A constructor of something that lives on
+// (NewSession, NewTCPConnector, NewUnixConnector, NewCookieJar,
+// RetryMiddleware, RateLimitMiddleware) takes one options struct whose
+// zero value is aiohttp's default, after the arguments that say what it
+// is (a socket path, credentials); when an option can be wrong, it
+// returns an error, rather than panic or fail every later call. The
+// settings of one call (a request, Response.JSON) are variadic option
+// values: RequestOption, JSONOption.
 package aiohttp

@@ -394,8 +394,15 @@ func (r *Response) resolveEncoding(body []byte) charset.Encoding {
 	return detectEncoding(body)
 }
 
-// JSONOption changes how [Response.JSON] decodes.
-type JSONOption func(*jsonOptions)
+// JSONOption changes how [Response.JSON] decodes: AnyContentType,
+// JSONContentType, JSONUnmarshal. Like RequestOption, it is an option of
+// one call.
+type JSONOption interface{ applyJSON(*jsonOptions) }
+
+// jsonOptionFunc makes a function a JSONOption.
+type jsonOptionFunc func(*jsonOptions)
+
+func (f jsonOptionFunc) applyJSON(o *jsonOptions) { f(o) }
 
 type jsonOptions struct {
 	contentType string // "" accepts any
@@ -405,19 +412,19 @@ type jsonOptions struct {
 // AnyContentType turns off the check of the Content-Type (aiohttp's
 // content_type=None).
 func AnyContentType() JSONOption {
-	return func(o *jsonOptions) { o.contentType = "" }
+	return jsonOptionFunc(func(o *jsonOptions) { o.contentType = "" })
 }
 
 // JSONContentType makes JSON accept a response whose media type contains
 // ct instead of requiring a JSON one.
 func JSONContentType(ct string) JSONOption {
-	return func(o *jsonOptions) { o.contentType = strings.ToLower(ct) }
+	return jsonOptionFunc(func(o *jsonOptions) { o.contentType = strings.ToLower(ct) })
 }
 
 // JSONUnmarshal decodes with f instead of encoding/json's Unmarshal
 // (aiohttp's loads).
 func JSONUnmarshal(f func(data []byte, v any) error) JSONOption {
-	return func(o *jsonOptions) { o.unmarshal = f }
+	return jsonOptionFunc(func(o *jsonOptions) { o.unmarshal = f })
 }
 
 // JSON reads the body and decodes it as JSON into v. The media type must
@@ -427,8 +434,10 @@ func JSONUnmarshal(f func(data []byte, v any) error) JSONOption {
 // leaves v untouched and returns nil, as aiohttp returns None.
 func (r *Response) JSON(v any, opts ...JSONOption) error {
 	o := jsonOptions{contentType: "application/json", unmarshal: json.Unmarshal}
-	for _, f := range opts {
-		f(&o)
+	for _, opt := range opts {
+		if opt != nil {
+			opt.applyJSON(&o)
+		}
 	}
 	body, err := r.Bytes()
 	if err != nil {
