@@ -466,7 +466,7 @@ func (s *Session) acquire(ex *exchange) (*clientConn, error) {
 	uncounted := !total.IsZero() && !st.to.countQueue
 	paused := uncounted && st.ctx.pause()
 	conn, err := s.connector.acquire(actx, &ex.target)
-	if uncounted {
+	if uncounted && (paused || err == nil && conn.queued > 0) {
 		var queued time.Duration
 		if err == nil {
 			queued = conn.queued

@@ -59,10 +59,13 @@ func (c *requestContext) init(parent context.Context, total time.Duration, share
 // deadlineTime returns the total deadline, zero for none.
 func (c *requestContext) deadlineTime() time.Time {
 	if m := c.moved.Load(); m != 0 {
-		return c.at.Add(time.Duration(m))
+		return c.movedDeadline(time.Duration(m))
 	}
 	return c.at
 }
+
+// movedDeadline returns the total deadline moved m later.
+func (c *requestContext) movedDeadline(m time.Duration) time.Time { return c.at.Add(m) }
 
 // Deadline returns the earlier of the total deadline and the caller's.
 func (c *requestContext) Deadline() (time.Time, bool) {

@@ -69,6 +69,11 @@ func (r *Response) take() (taken bool, err error) {
 	if r.state.CompareAndSwap(bodyIdle, bodyBusy) {
 		return true, nil
 	}
+	return r.takeTaken()
+}
+
+// takeTaken is take for a body that is not idle.
+func (r *Response) takeTaken() (taken bool, err error) {
 	if s := r.state.Load(); s == bodyOver || s == bodyClosed {
 		return false, nil
 	}

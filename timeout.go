@@ -77,13 +77,15 @@ func orDefault(d, def time.Duration) time.Duration {
 	return d
 }
 
-// ceilSecond returns t rounded up to a whole second.
+// ceilSecond returns t rounded up to a whole second, without its
+// monotonic clock reading (as Truncate would), and without the division
+// Truncate makes.
 func ceilSecond(t time.Time) time.Time {
-	c := t.Truncate(time.Second)
-	if c.Before(t) {
-		c = c.Add(time.Second)
+	ns := t.Nanosecond()
+	if ns == 0 {
+		return t.Round(0)
 	}
-	return c
+	return t.Add(time.Second - time.Duration(ns)).Round(0)
 }
 
 // ctxErrorKind is the kind of error a done context gives: a timeout for a
