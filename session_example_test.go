@@ -2,6 +2,9 @@ package aiohttp_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -255,4 +258,42 @@ func ExampleMiddleware() {
 	// Output:
 	// -> GET /get
 	// <- 200
+}
+
+func ExampleClientRequest_Body() {
+	base, stop := exampleServer()
+	defer stop()
+
+	// A middleware that signs the body, as an API with HMAC request
+	// signatures asks.
+	key := []byte("secret")
+	sign := func(req *aiohttp.ClientRequest, next aiohttp.Handler) (*aiohttp.Response, error) {
+		body, err := req.Body()
+		if err != nil {
+			return nil, err
+		}
+		mac := hmac.New(sha256.New, key)
+		if body != nil {
+			io.Copy(mac, body)
+		}
+		req.Header.Set("X-Signature", hex.EncodeToString(mac.Sum(nil)))
+		fmt.Println("signed", req.Header.Get("Content-Length"), "bytes")
+		return next(req)
+	}
+	s, err := aiohttp.NewSession(aiohttp.SessionOptions{BaseURL: base, Middlewares: []aiohttp.Middleware{sign}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer s.Close()
+	resp, err := s.Post(context.Background(), "api/data", aiohttp.JSON(map[string]string{"name": "aiohttp"}))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Close()
+	fmt.Println(resp.Status)
+	// Output:
+	// signed 18 bytes
+	// 200
 }
