@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
-	"github.com/aiohttp-go/aiohttp/web"
 )
 
 // pipeListener is an in-memory listener: its DialContext connects to it
@@ -60,25 +59,6 @@ func (l *pipeListener) DialContext(ctx context.Context, _, _ string) (net.Conn, 
 	case <-l.closed:
 		return nil, net.ErrClosed
 	}
-}
-
-// serveOn serves the application on ln until the test ends.
-func serveOn(t *testing.T, ln net.Listener, setup func(*web.Application)) {
-	t.Helper()
-	app := web.NewApplication()
-	setup(app)
-	runner := web.NewAppRunner(app, web.ServerOptions{})
-	if err := runner.Setup(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if err := web.NewListenerSite(runner, ln).Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		runner.Cleanup(ctx)
-	})
 }
 
 // selfSigned returns a certificate for host.

@@ -35,12 +35,19 @@ func testCtx(t testing.TB) context.Context {
 // test ends and returns its base URL, "http://127.0.0.1:port".
 func serveApp(t testing.TB, setup func(app *web.Application)) string {
 	t.Helper()
-	app := web.NewApplication(web.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	setup(app)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	serveOn(t, ln, setup)
+	return "http://" + ln.Addr().String()
+}
+
+// serveOn serves the application setup builds on ln until the test ends.
+func serveOn(t testing.TB, ln net.Listener, setup func(app *web.Application)) {
+	t.Helper()
+	app := web.NewApplication(web.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	setup(app)
 	runner := web.NewAppRunner(app, web.ServerOptions{})
 	if err := runner.Setup(context.Background()); err != nil {
 		t.Fatal(err)
@@ -53,7 +60,6 @@ func serveApp(t testing.TB, setup func(app *web.Application)) string {
 		defer cancel()
 		runner.Cleanup(ctx)
 	})
-	return "http://" + ln.Addr().String()
 }
 
 // rawServer is a TCP server answering by hand, for checks on the wire.
