@@ -22,24 +22,36 @@ import (
 	"go.uber.org/goleak"
 )
 
-// serveTLSApp serves the application over TLS (offering h2 by ALPN) and
-// returns its base URL.
-func serveTLSApp(t *testing.T, setup func(app *web.Application)) string {
+// selfSigned returns a self-signed certificate for host, a name or an IP
+// address.
+func selfSigned(t *testing.T, host string) tls.Certificate {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: host},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
-		KeyUsage:    x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		tmpl.IPAddresses = []net.IP{ip}
+	} else {
+		tmpl.DNSNames = []string{host}
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+// serveTLSApp serves the application over TLS (offering h2 by ALPN) and
+// returns its base URL.
+func serveTLSApp(t *testing.T, setup func(app *web.Application)) string {
+	t.Helper()
+	cert := selfSigned(t, "127.0.0.1")
 	app := web.NewApplication(web.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	setup(app)
 	runner := web.NewAppRunner(app, web.ServerOptions{})
@@ -47,7 +59,7 @@ func serveTLSApp(t *testing.T, setup func(app *web.Application)) string {
 		t.Fatal(err)
 	}
 	site := web.NewTCPSite(runner, "127.0.0.1", 0, web.SiteOptions{TLSConfig: &tls.Config{
-		Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}},
+		Certificates: []tls.Certificate{cert},
 	}})
 	if err := site.Start(context.Background()); err != nil {
 		t.Skipf("cannot listen: %v", err)
