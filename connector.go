@@ -66,6 +66,10 @@ type dialTarget struct {
 	// idempotent is set for requests the session retries once when a
 	// reused connection fails; the pool may then skip its liveness check.
 	idempotent bool
+	// start is the monotime at which the request started, microseconds
+	// ago, which the pool takes for the time now unless it queued, saving
+	// a clock read; 0: read the clock.
+	start time.Duration
 }
 
 // proxyTarget is the proxy a request goes through.

@@ -243,7 +243,7 @@ func (p *pool) acquire(ctx context.Context, t *dialTarget) (*clientConn, error) 
 		p.mu.Lock()
 	}
 	// The slot is ours: a connection takes it, or we give it back.
-	if c := p.reuse(key, hs, queued, t.idempotent); c != nil {
+	if c := p.reuse(key, hs, queued, t.idempotent, t.start); c != nil {
 		t.trace.connectionReuseconn()
 		return c, nil
 	}
@@ -405,7 +405,7 @@ const trustIdle = time.Second
 // skips it, since the session retries such a request once when a reused
 // connection turns out closed. It is called with p.mu held, which it
 // releases.
-func (p *pool) reuse(key poolKey, hs *hostState, queued time.Duration, idempotent bool) *clientConn {
+func (p *pool) reuse(key poolKey, hs *hostState, queued time.Duration, idempotent bool, start time.Duration) *clientConn {
 	ks := p.keys[key]
 	if ks == nil {
 		p.mu.Unlock()
@@ -424,7 +424,11 @@ func (p *pool) reuse(key poolKey, hs *hostState, queued time.Duration, idempoten
 		}
 	}
 	for {
-		now := monotime()
+		now := start
+		if now <= 0 || queued > 0 {
+			now = monotime()
+		}
+		start = 0
 		c, expired := p.popIdle(ks, now)
 		if c == nil {
 			p.mu.Unlock()

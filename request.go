@@ -288,8 +288,7 @@ type exchange struct {
 	req    *ClientRequest
 	st     *requestState
 	target dialTarget
-	conn   *clientConn
-	head   *http1.ResponseHead
+	conn   *clientConn // its head is the response's, being read
 	body   http1.Body
 	stop   func() bool // stops the watch on the request's context
 	fields requestFields
@@ -446,6 +445,10 @@ func (s *Session) acquire(ex *exchange) (*clientConn, error) {
 			if left = time.Until(total); left <= 0 {
 				return nil, req.error(ErrServerTimeout, context.DeadlineExceeded)
 			}
+		} else if !st.ctx.shared {
+			// Nothing ran between the start and now (no middleware): the
+			// pool may take the start for the time now.
+			ex.target.start = total.Sub(processStart) - st.to.total
 		}
 		if ex.target.dialTimeout == 0 || left < ex.target.dialTimeout {
 			ex.target.dialTimeout = left
@@ -584,14 +587,13 @@ func (ex *exchange) roundTrip() (*Response, error) {
 		st.trace.requestChunkSent(TraceChunk{Method: req.Method, URL: req.URL, Chunk: body.data})
 	}
 
-	ex.head = &c.head
 	haveHead := false
 	ex.keepAlive = true
 	if expect {
 		if err := ex.readHead(true); err != nil {
 			return nil, ex.ioError(err, false)
 		}
-		if ex.head.Status != 100 {
+		if c.head.Status != 100 {
 			// A final answer without the body: the server may still be
 			// waiting for it, so the connection cannot carry on.
 			haveHead, sendBody, ex.keepAlive = true, false, false
@@ -722,10 +724,10 @@ func (ex *exchange) readHead(stopAt100 bool) error {
 	r := ex.conn.r
 	for {
 		ex.armRead()
-		if err := r.ReadResponseHead(ex.head, ex.st.limits()); err != nil {
+		if err := r.ReadResponseHead(&ex.conn.head, ex.st.limits()); err != nil {
 			return err
 		}
-		s := ex.head.Status
+		s := ex.conn.head.Status
 		if s >= 200 || s == 101 || (s == 100 && stopAt100) {
 			return nil
 		}
@@ -930,7 +932,7 @@ func (ex *exchange) timeoutError(err error) error {
 
 // response makes the Response of the head read, with the body to follow.
 func (ex *exchange) response() *Response {
-	req, head := ex.req, ex.head
+	req, head := ex.req, &ex.conn.head
 	kind := http1.ResponseBodyKind(head, req.Method)
 	cfg := ex.st.cfg
 	if kind == http1.BodyUntilClose && !choose(cfg.hasReadUntilEOF, cfg.readUntilEOF, !ex.st.s.opts.DisableReadUntilEOF) {

@@ -29,15 +29,16 @@ import (
 // end: a request then makes no atomic write to it unless it queued.
 type requestContext struct {
 	parent context.Context
-	at     time.Time    // the total deadline as set; zero for none
-	shared bool         // middlewares see the context
-	moved  atomic.Int64 // how much later the deadline moved, in ns
-	pauses atomic.Int32 // waits that do not count under way
-	ended  atomic.Bool  // the request is over
-	watch  atomic.Pointer[contextWatch]
+	at     time.Time                    // the total deadline as set; zero for none
+	moved  atomic.Int64                 // how much later the deadline moved, in ns
+	watch  atomic.Pointer[contextWatch] // endedWatch once the request ended unwatched
+	pauses atomic.Int32                 // waits that do not count under way
+	shared bool                         // middlewares see the context
 }
 
 // contextWatch is the part of a requestContext made when first needed.
+// (A request that ends before anyone watched its context takes
+// endedWatch instead, done already.)
 type contextWatch struct {
 	mu    sync.Mutex
 	done  chan struct{} // made by Done
@@ -91,8 +92,6 @@ func (c *requestContext) Done() <-chan struct{} {
 		switch {
 		case w.err != nil:
 			close(w.done)
-		case c.ended.Load():
-			w.cancel(context.Canceled)
 		default:
 			w.stop = context.AfterFunc(c.parent, c.parentDone)
 			if !c.at.IsZero() {
@@ -123,15 +122,14 @@ func (c *requestContext) Err() error {
 }
 
 // reason returns why the context is done, as it is now: the caller's
-// context's error, the total deadline past, or the request over.
+// context's error or the total deadline past. (Once the request ended,
+// the watch says so.)
 func (c *requestContext) reason() error {
 	switch err := c.parent.Err(); {
 	case err != nil:
 		return err
 	case c.expired():
 		return context.DeadlineExceeded
-	case c.ended.Load():
-		return context.Canceled
 	}
 	return nil
 }
@@ -214,18 +212,34 @@ func (c *requestContext) resume(paused bool, waited time.Duration) {
 	}
 }
 
-// end ends the context when the request is over.
+// end ends the context when the request is over (context.Canceled,
+// unless the caller's context or the deadline ended it): the watch, made
+// by now if anyone asked for it, is cancelled, and endedWatch takes the
+// place of one not made.
 func (c *requestContext) end() {
 	if !c.shared {
 		return
 	}
-	c.ended.Store(true)
-	if w := c.watch.Load(); w != nil {
-		w.mu.Lock()
-		w.cancel(context.Canceled)
-		w.mu.Unlock()
+	reason := c.reason()
+	if reason == nil && c.watch.CompareAndSwap(nil, endedWatch) {
+		return
 	}
+	if reason == nil {
+		reason = context.Canceled
+	}
+	w := c.getWatch()
+	w.mu.Lock()
+	w.cancel(reason)
+	w.mu.Unlock()
 }
+
+// endedWatch is the watch of every request context that ended before
+// anyone watched it: done, with context.Canceled.
+var endedWatch = func() *contextWatch {
+	w := &contextWatch{done: make(chan struct{}), err: context.Canceled}
+	close(w.done)
+	return w
+}()
 
 // cancel makes the context done with err, once; w.mu is held.
 func (w *contextWatch) cancel(err error) {

@@ -343,10 +343,10 @@ type requestState struct {
 	ex0Used   bool
 	resp0Used bool
 
-	// For Session.With: the buffer bodies are read into, kept from one
-	// request to the next, and whether the state may be reused.
-	bodyBuf     []byte
+	// For Session.With: whether the state may be reused, and the buffer
+	// bodies are read into, kept from one request to the next.
 	interrupted bool // a context's watch on an exchange could not be stopped
+	bodyBuf     []byte
 }
 
 // requestStates recycles the states of Session.With.
