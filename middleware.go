@@ -52,7 +52,7 @@ type ClientRequest struct {
 // timeout has passed, is context.DeadlineExceeded; the session's errors
 // for it are of kind ErrServerTimeout and match context.DeadlineExceeded.
 //
-// When ClientTimeout.CountQueue is not set, the time the request waits
+// When ClientTimeout.ExcludeQueue is set, the time the request waits
 // for a connection slot, or in Queue, does not count: the deadline
 // pauses meanwhile, then moves later by the time waited, the one case
 // where Deadline changes. The context ends when the request does (the
@@ -85,9 +85,9 @@ func (r *ClientRequest) WithContext(ctx context.Context) *ClientRequest {
 // Queue runs wait, which holds the request back before it is sent (a
 // rate limit, a semaphore of yours), with the request's context, and
 // returns its error. Like the session's own wait for a connection slot,
-// the time spent in wait counts in the total timeout only when
-// ClientTimeout.CountQueue is set; otherwise the total deadline pauses
-// while wait runs, and ctx's Deadline reports the caller's alone. wait
+// the time spent in wait counts in the total timeout unless
+// ClientTimeout.ExcludeQueue is set; then the total deadline pauses while
+// wait runs, and ctx's Deadline reports the caller's alone. wait
 // must return when ctx is done: an error that is the context's
 // (context.DeadlineExceeded or context.Canceled, wrapped or not) becomes
 // an *Error of kind ErrServerTimeout or ErrCanceled.

@@ -331,6 +331,15 @@ func (e *slotWaitError) Error() string {
 
 func (e *slotWaitError) Unwrap() error { return e.err }
 
+// causeOr returns w as the cause of an error when there was a wait for a
+// slot, err otherwise.
+func causeOr(w *slotWaitError, err error) error {
+	if w != nil {
+		return w
+	}
+	return err
+}
+
 // admits reports whether the limits leave a slot for hs.
 func (p *pool) admits(hs *hostState) bool {
 	return (p.limit <= 0 || p.inUse < p.limit) &&

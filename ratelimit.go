@@ -29,7 +29,7 @@ type RateLimitOptions struct {
 // connection limit, which bounds how many requests run at once, it bounds
 // how often they start. Requests wait in arrival order, through
 // [ClientRequest.Queue]: as with time queued for a connection, the wait
-// does not count in the total timeout unless ClientTimeout.CountQueue is
+// counts in the total timeout unless ClientTimeout.ExcludeQueue is
 // set. A request that could not start before its context's deadline
 // fails at once with ErrServerTimeout; the context's end ends the wait.
 // Each redirect is a request of its own; place the middleware after

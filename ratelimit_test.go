@@ -117,16 +117,16 @@ func TestRateLimitPerHost(t *testing.T) {
 func TestRateLimitWaitAndTotalTimeout(t *testing.T) {
 	_, base := startArrivals(t)
 	// Two requests, half a second apart, each with 200 ms in all.
-	newLimited := func(countQueue bool) *aiohttp.Session {
+	newLimited := func(excludeQueue bool) *aiohttp.Session {
 		return newSession(t, aiohttp.SessionOptions{
-			Timeout:     aiohttp.ClientTimeout{Total: 200 * time.Millisecond, CountQueue: countQueue},
+			Timeout:     aiohttp.ClientTimeout{Total: 200 * time.Millisecond, ExcludeQueue: excludeQueue},
 			Middlewares: []aiohttp.Middleware{rateLimit(t, aiohttp.RateLimitOptions{Rate: 2})},
 		})
 	}
-	s := newLimited(false)
+	s := newLimited(true)
 	getAll(t, s, base+"/a", base+"/b") // the wait is not counted
 
-	s = newLimited(true)
+	s = newLimited(false)
 	getAll(t, s, base+"/c")
 	start := time.Now()
 	_, err := s.Get(testCtx(t), base+"/d")

@@ -424,7 +424,7 @@ func (st *requestState) proxyFor(u *url.URL) (*proxyTarget, error) {
 
 // acquire gets a connection for ex, bounded by the connect timeout (and
 // by the total timeout when it counts the queue), and moves the total
-// deadline later by the time spent queued unless CountQueue is set.
+// deadline later by the time spent queued when ExcludeQueue is set.
 func (s *Session) acquire(ex *exchange) (*clientConn, error) {
 	st, req := ex.st, ex.req
 	ctx := req.watched()
@@ -477,14 +477,19 @@ func (s *Session) acquire(ex *exchange) (*clientConn, error) {
 		st.ctx.resume(paused, queued)
 	}
 	if err != nil {
+		// A wait for a slot says how long, for which host, behind which
+		// limit; it wraps the context's error.
+		var waited *slotWaitError
+		errors.As(err, &waited)
 		if cerr := contextEnded(ctx); cerr != nil {
-			return nil, req.error(ctxErrorKind(cerr), cerr)
+			return nil, req.error(ctxErrorKind(cerr), causeOr(waited, cerr))
 		}
 		if actx != ctx && contextEnded(actx) != nil {
+			kind := ErrConnectionTimeout
 			if totalBound {
-				return nil, req.error(ErrServerTimeout, context.DeadlineExceeded)
+				kind = ErrServerTimeout
 			}
-			return nil, req.error(ErrConnectionTimeout, context.DeadlineExceeded)
+			return nil, req.error(kind, causeOr(waited, context.DeadlineExceeded))
 		}
 		return nil, connectorError(req, err)
 	}

@@ -16,7 +16,7 @@ import (
 // deadlines) and watches the caller's context alone.
 //
 // When the total timeout does not count the time a request waits for a
-// connection slot (ClientTimeout.CountQueue unset), the deadline pauses
+// connection slot (ClientTimeout.ExcludeQueue), the deadline pauses
 // while the request waits, in the pool or in [ClientRequest.Queue], and
 // moves later by the time waited when the wait ends; while paused, the
 // context reports the caller's deadline alone.

@@ -123,7 +123,7 @@ func queueFor(d time.Duration, seen *time.Time) aiohttp.Middleware {
 	}
 }
 
-// Time in Queue counts in the total timeout only with CountQueue.
+// Time in Queue counts in the total timeout unless ExcludeQueue.
 func TestRequestQueue(t *testing.T) {
 	base := serveApp(t, stallApp)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
@@ -132,7 +132,7 @@ func TestRequestQueue(t *testing.T) {
 	var seen time.Time
 	s := newSession(t, aiohttp.SessionOptions{BaseURL: base,
 		Middlewares: []aiohttp.Middleware{queueFor(400*time.Millisecond, &seen)},
-		Timeout:     aiohttp.ClientTimeout{Total: 200 * time.Millisecond}})
+		Timeout:     aiohttp.ClientTimeout{Total: 200 * time.Millisecond, ExcludeQueue: true}})
 	resp, err := s.Get(ctx, "/echo")
 	if err != nil {
 		t.Fatalf("a wait that does not count: %v", err)
@@ -143,7 +143,7 @@ func TestRequestQueue(t *testing.T) {
 	}
 
 	start := time.Now()
-	_, err = s.Get(ctx, "/echo", aiohttp.ClientTimeout{Total: 200 * time.Millisecond, CountQueue: true})
+	_, err = s.Get(ctx, "/echo", aiohttp.ClientTimeout{Total: 200 * time.Millisecond})
 	wantTimeout(t, err)
 	if d := time.Since(start); d > 350*time.Millisecond {
 		t.Errorf("a counted wait outlasted the total timeout: %v", d)
@@ -154,7 +154,8 @@ func TestRequestQueue(t *testing.T) {
 }
 
 // A request queued for a connection slot longer than its total timeout
-// succeeds, unless CountQueue: also when a middleware watches its context.
+// succeeds with ExcludeQueue, and fails without: also when a middleware
+// watches its context.
 func TestRequestQueuedForSlotWithWatchedContext(t *testing.T) {
 	arrived, release := make(chan struct{}), make(chan struct{})
 	base := serveApp(t, func(app *web.Application) {
@@ -171,7 +172,7 @@ func TestRequestQueuedForSlotWithWatchedContext(t *testing.T) {
 	}
 	conn := aiohttp.NewTCPConnector(aiohttp.TCPConnectorOptions{Limit: 1})
 	s := newSession(t, aiohttp.SessionOptions{BaseURL: base, Connector: conn, Middlewares: []aiohttp.Middleware{watch}})
-	for _, countQueue := range []bool{false, true} {
+	for _, excludeQueue := range []bool{true, false} {
 		var wg sync.WaitGroup
 		wg.Go(func() {
 			if _, body := get(t, s, "/hold"); body != "held" {
@@ -180,8 +181,8 @@ func TestRequestQueuedForSlotWithWatchedContext(t *testing.T) {
 		})
 		<-arrived // /hold has the only slot
 		timer := time.AfterFunc(400*time.Millisecond, func() { release <- struct{}{} })
-		resp, err := s.Get(testCtx(t), "/echo", aiohttp.ClientTimeout{Total: 200 * time.Millisecond, CountQueue: countQueue})
-		if countQueue {
+		resp, err := s.Get(testCtx(t), "/echo", aiohttp.ClientTimeout{Total: 200 * time.Millisecond, ExcludeQueue: excludeQueue})
+		if !excludeQueue {
 			wantTimeout(t, err)
 		} else if err != nil {
 			t.Errorf("queued past the total timeout: %v", err)

@@ -19,11 +19,13 @@ const (
 // SessionOptions field and, for one request, a RequestOption that replaces
 // the session's.
 type ClientTimeout struct {
-	// Total bounds the whole request: connecting, sending, redirects,
-	// middlewares and reading the response body. It is the deadline of
-	// the request's context, [ClientRequest.Context]. Time spent queued
-	// for a connection slot, or in [ClientRequest.Queue], does not count
-	// unless CountQueue is set (aiohttp#10313).
+	// Total bounds the whole request: waiting for a connection slot,
+	// connecting, sending, redirects, middlewares and reading the
+	// response body, as in aiohttp. It is the deadline of the request's
+	// context, [ClientRequest.Context]. So a request never waits forever
+	// behind responses that were never closed: it fails with an error
+	// that says how long it waited for a slot to which host, behind which
+	// limit. ExcludeQueue leaves the wait out.
 	Total time.Duration
 	// Connect bounds getting a connection: waiting in the queue for a free
 	// slot, DNS, dialing, TLS and proxy handshakes. It fails with
@@ -35,9 +37,11 @@ type ClientTimeout struct {
 	// chunks of a response as well as for its head; it fails with
 	// ErrSocketTimeout.
 	SockRead time.Duration
-	// CountQueue counts the time queued for a connection (and in
-	// ClientRequest.Queue) in Total, as aiohttp does.
-	CountQueue bool
+	// ExcludeQueue leaves the time queued for a connection slot (and in
+	// ClientRequest.Queue, a rate limit's wait for instance) out of Total
+	// (aiohttp#10313): the total deadline pauses while the request waits.
+	// The wait is then bounded by Connect and the context alone.
+	ExcludeQueue bool
 	// CeilThreshold is aiohttp's ceil_threshold: a Total of at least this
 	// much (5 seconds when zero; none when negative) ends on a whole
 	// second, up to one second late, so that the requests one after
@@ -60,7 +64,7 @@ func (t ClientTimeout) resolve() timeouts {
 		connect:     orDefault(t.Connect, 0),
 		sockConnect: orDefault(t.SockConnect, DefaultSockConnectTimeout),
 		sockRead:    orDefault(t.SockRead, 0),
-		countQueue:  t.CountQueue,
+		countQueue:  !t.ExcludeQueue,
 	}
 	ceil := orDefault(t.CeilThreshold, DefaultCeilThreshold)
 	to.ceil = ceil > 0 && to.total >= ceil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,49 +14,57 @@ import (
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
-func TestTotalTimeoutExcludesQueue(t *testing.T) {
+// A response the caller forgets to close holds its connection slot; the
+// next request to that host waits for the slot within its total timeout,
+// and fails saying what it waited for, instead of waiting forever.
+// ExcludeQueue leaves the wait out of the total timeout.
+func TestTotalTimeoutCountsQueue(t *testing.T) {
 	base := serveApp(t, func(app *web.Application) {
-		app.Router.Get("/slow", func(*web.Request) (web.Response, error) {
-			time.Sleep(400 * time.Millisecond)
-			return web.Text("slow"), nil
+		app.Router.Get("/big", func(*web.Request) (web.Response, error) {
+			return web.Text(strings.Repeat("x", 1<<20)), nil
 		})
 		app.Router.Get("/fast", func(*web.Request) (web.Response, error) { return web.Text("fast"), nil })
 	})
-	for _, countQueue := range []bool{false, true} {
-		conn := aiohttp.NewTCPConnector(aiohttp.TCPConnectorOptions{Limit: 1})
-		s := newSession(t, aiohttp.SessionOptions{BaseURL: base, Connector: conn})
-		slow := make(chan error, 1)
-		var queued time.Time
-		go func() {
-			resp, err := s.Get(testCtx(t), "/slow")
-			if err == nil {
-				_, err = resp.Bytes()
-				resp.Close()
-			}
-			slow <- err
-		}()
-		time.Sleep(100 * time.Millisecond) // the slow request holds the only slot
-		queued = time.Now()
-		resp, err := s.Get(testCtx(t), "/fast", aiohttp.ClientTimeout{Total: 150 * time.Millisecond, CountQueue: countQueue})
-		if countQueue {
-			wantErrKind(t, err, aiohttp.ErrServerTimeout)
-			if !errors.Is(err, context.DeadlineExceeded) {
-				t.Errorf("CountQueue: %v", err)
-			}
-		} else {
-			if err != nil {
-				t.Fatalf("queued %v, then: %v", time.Since(queued), err)
-			}
+	conn := aiohttp.NewTCPConnector(aiohttp.TCPConnectorOptions{LimitPerHost: 1})
+	s := newSession(t, aiohttp.SessionOptions{BaseURL: base, Connector: conn,
+		Timeout: aiohttp.ClientTimeout{Total: 150 * time.Millisecond}})
+	forgotten, err := s.Get(testCtx(t), "/big", aiohttp.ClientTimeout{Total: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = s.Get(testCtx(t), "/fast")
+	wantErrKind(t, err, aiohttp.ErrServerTimeout)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("not a deadline: %v", err)
+	}
+	host := strings.TrimSuffix(strings.TrimPrefix(base, "http://"), "/")
+	if want := "for a connection slot to " + host + " (LimitPerHost 1, all in use)"; !strings.Contains(err.Error(), want) ||
+		!strings.Contains(err.Error(), "waited 15") {
+		t.Errorf("error %q does not say it waited ~150ms %s", err, want)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("failed after %v", d)
+	}
+
+	// With ExcludeQueue the wait does not count: the request gets the
+	// slot when the forgotten response is closed, later than its total
+	// timeout.
+	done := make(chan error, 1)
+	go func() {
+		resp, err := s.Get(testCtx(t), "/fast", aiohttp.ClientTimeout{Total: 150 * time.Millisecond, ExcludeQueue: true})
+		if err == nil {
 			if body := readBody(t, resp); body != "fast" {
-				t.Errorf("body %q", body)
-			}
-			if d := time.Since(queued); d < 200*time.Millisecond {
-				t.Errorf("did not queue: %v", d)
+				err = errors.New("body " + body)
 			}
 		}
-		if err := <-slow; err != nil {
-			t.Fatal(err)
-		}
+		done <- err
+	}()
+	waitQueued(t, conn, 1)
+	time.Sleep(200 * time.Millisecond) // the wait outlasts the total timeout
+	forgotten.Close()
+	if err := <-done; err != nil {
+		t.Fatalf("ExcludeQueue: %v", err)
 	}
 }
 
@@ -139,5 +148,17 @@ func TestTimeoutDefaults(t *testing.T) {
 	s := newSession(t, aiohttp.SessionOptions{Timeout: aiohttp.ClientTimeout{Total: -1, SockRead: -1}})
 	if _, body := get(t, s, base+"/"); body != "ok" {
 		t.Errorf("body %q", body)
+	}
+}
+
+// waitQueued waits until n requests queue for a slot of c.
+func waitQueued(t *testing.T, c *aiohttp.TCPConnector, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for c.Stats().Waiting != n {
+		if time.Now().After(deadline) {
+			t.Fatalf("stats stay %+v", c.Stats())
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
