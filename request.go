@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -295,7 +296,8 @@ type exchange struct {
 
 	keepAlive bool // the connection can carry another request after this one
 	released  bool
-	aborted   atomic.Bool // the Response's Close interrupted the connection
+	unclosed  runtime.Cleanup // see watchUnclosed
+	aborted   atomic.Bool     // the Response's Close interrupted the connection
 }
 
 // requestFields are the header fields of a request that its exchange acts
@@ -962,6 +964,9 @@ func (ex *exchange) response() *Response {
 	}
 	ex.body.Reset(ex.conn.r, kind, head.ContentLength)
 	resp.raw, resp.rel = ex, ex
+	if !ex.st.with {
+		ex.watchUnclosed(resp)
+	}
 	return resp
 }
 
@@ -1034,6 +1039,7 @@ func (ex *exchange) release(err error) {
 		return
 	}
 	ex.released = true
+	ex.unclosed.Stop()
 	c := ex.conn
 	interrupted := ex.stop != nil && !ex.stop()
 	if interrupted {

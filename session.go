@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"github.com/aiohttp-go/aiohttp/internal/field"
+	"log/slog"
 	"net/url"
 	"strings"
 	"sync"
@@ -108,6 +109,12 @@ type SessionOptions struct {
 	ProxyAuth *BasicAuth
 	// ForceHTTP1 keeps to HTTP/1.1 where a server offers HTTP/2.
 	ForceHTTP1 bool
+
+	// Logger receives what the session cannot return as an error: a
+	// Response the garbage collector found unclosed, whose connection it
+	// then closed (aiohttp's "Unclosed response" warning). nil means
+	// slog.Default().
+	Logger *slog.Logger
 }
 
 // Session makes HTTP requests over a pool of connections, keeping cookies
@@ -253,6 +260,7 @@ func (s *Session) Request(ctx context.Context, method, rawURL string, opts ...Re
 // to is never reused.
 func (s *Session) With(ctx context.Context, method, rawURL string, fn func(*Response) error, opts ...RequestOption) error {
 	st := getRequestState()
+	st.with = true
 	resp, err := s.request(ctx, st, method, rawURL, opts)
 	if err != nil {
 		return err
@@ -346,6 +354,7 @@ type requestState struct {
 	// For Session.With: whether the state may be reused, and the buffer
 	// bodies are read into, kept from one request to the next.
 	interrupted bool // a context's watch on an exchange could not be stopped
+	with        bool // Session.With makes the request, and closes its response
 	bodyBuf     []byte
 }
 
