@@ -52,7 +52,10 @@ type Response struct {
 	Version Version                // HTTP version of the response
 	Header  *multidict.CIMultiDict // header fields in received order, names as sent: aiohttp's headers and, through Items, raw_headers
 	History []*Response            // responses of the redirects that led here, oldest first
-	Request RequestInfo            // the request answered
+	// Attempts is how many times RetryMiddleware sent the request, the
+	// attempt answered here included; 0 when no RetryMiddleware ran.
+	Attempts int
+	Request  RequestInfo // the request answered
 
 	// Body plumbing, set by the session when it builds the response.
 	//
