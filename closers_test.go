@@ -42,17 +42,18 @@ func TestClosersIdempotent(t *testing.T) {
 	}
 	closertest.Run(t, []closertest.Case{
 		{
-			// A second Session.Close may return before the first has
-			// closed the connector; only Closed is checked.
+			// Every Session.Close returns once the connector is closed.
 			Name: "Session.Close",
 			Open: func(t *testing.T) (func() error, func() string) {
-				s := newSession(t, aiohttp.SessionOptions{})
+				conn := aiohttp.NewTCPConnector(aiohttp.TCPConnectorOptions{})
+				s := newSession(t, aiohttp.SessionOptions{Connector: conn})
 				get(t, s, base+"/")
+				connectorEmpty := emptyConnector(conn)
 				return s.Close, func() string {
 					if !s.Closed() {
 						return "Closed() is false"
 					}
-					return ""
+					return connectorEmpty()
 				}
 			},
 		},

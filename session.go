@@ -134,6 +134,8 @@ type Session struct {
 	limits        http1.Limits
 	jsonEncode    func(any) ([]byte, error)
 	closed        atomic.Bool
+	closeOnce     sync.Once
+	closeErr      error // what Close returned
 
 	urlMu sync.RWMutex
 	urls  map[string]*cachedURL // request URLs as parsed, resolved and checked
@@ -311,12 +313,17 @@ func (s *Session) request(ctx context.Context, st *requestState, method, rawURL 
 }
 
 // Close closes the session and, unless KeepConnectorOpen is set, its
-// connector. Requests made afterwards fail with ErrSessionClosed.
+// connector. Requests made afterwards fail with ErrSessionClosed. A
+// second call, from any goroutine, returns once the first is done, with
+// its result.
 func (s *Session) Close() error {
-	if s.closed.Swap(true) || !s.ownsConnector {
-		return nil
-	}
-	return s.connector.Close()
+	s.closeOnce.Do(func() {
+		s.closed.Store(true)
+		if s.ownsConnector {
+			s.closeErr = s.connector.Close()
+		}
+	})
+	return s.closeErr
 }
 
 // Closed reports whether Close was called.
