@@ -62,7 +62,13 @@ type dialTarget struct {
 	proxy       *proxyTarget
 	trace       *tracer
 	dialTimeout time.Duration // aiohttp's sock_connect for one dial attempt; 0: none
-	forceHTTP1  bool          // do not offer h2 by ALPN
+	// deadline bounds the acquisition, the wait for a slot and the
+	// connecting (the connect timeout, or the total one when it counts
+	// the queue), as a monotime; 0 for none. The pool makes a context of
+	// it only when it waits or dials, so that taking a pooled connection
+	// costs nothing.
+	deadline   time.Duration
+	forceHTTP1 bool // do not offer h2 by ALPN
 	// idempotent is set for requests the session retries once when a
 	// reused connection fails; the pool may then skip its liveness check.
 	idempotent bool
@@ -82,14 +88,15 @@ type proxyTarget struct {
 // clientConn is one connection to a server (or to a proxy for plain-HTTP
 // requests through it).
 type clientConn struct {
-	nc     net.Conn
-	r      *http1.Reader
-	sock   *sockReader        // r's source when nc is a plain socket; nil otherwise
-	head   http1.ResponseHead // the head being read, until the Response has copied it
-	strs   headStrings        // the strings of the last head read, for the next to reuse
-	key    poolKey            // scheme, host, port, TLS settings, proxy
-	reused bool               // it came from the idle pool
-	queued time.Duration      // how long acquire waited in the queue for a slot
+	nc       net.Conn
+	r        *http1.Reader
+	sock     *sockReader        // r's source when nc is a plain socket; nil otherwise
+	head     http1.ResponseHead // the head being read, until the Response has copied it
+	strs     headStrings        // the strings of the last head read, for the next to reuse
+	unclosed unclosedWatch      // see exchange.watchUnclosed
+	key      poolKey            // scheme, host, port, TLS settings, proxy
+	reused   bool               // it came from the idle pool
+	queued   time.Duration      // how long acquire waited in the queue for a slot
 	// proxied is set for a plain-HTTP request through an HTTP proxy: the
 	// request line carries the absolute URL and proxyAuth goes in
 	// Proxy-Authorization.

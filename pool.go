@@ -236,8 +236,11 @@ func (p *pool) acquire(ctx context.Context, t *dialTarget) (*clientConn, error) 
 	if p.admits(hs) {
 		p.take(hs)
 	} else {
+		wctx, cancel := t.withDeadline(ctx)
 		var err error
-		if queued, err = p.wait(ctx, t, hs); err != nil {
+		queued, err = p.wait(wctx, t, hs)
+		cancel()
+		if err != nil {
 			return nil, err
 		}
 		p.mu.Lock()
@@ -248,7 +251,9 @@ func (p *pool) acquire(ctx context.Context, t *dialTarget) (*clientConn, error) 
 		return c, nil
 	}
 	t.trace.connectionCreateStart()
-	c, err := p.newConn(ctx, t)
+	dctx, cancel := t.withDeadline(ctx)
+	c, err := p.newConn(dctx, t)
+	cancel()
 	if err != nil {
 		p.mu.Lock()
 		p.free(hs)
@@ -330,6 +335,14 @@ func (e *slotWaitError) Error() string {
 }
 
 func (e *slotWaitError) Unwrap() error { return e.err }
+
+// withDeadline returns ctx bounded by t's deadline, if it has one.
+func (t *dialTarget) withDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	if t.deadline == 0 {
+		return ctx, func() {}
+	}
+	return context.WithDeadline(ctx, processStart.Add(t.deadline))
+}
 
 // causeOr returns w as the cause of an error when there was a wait for a
 // slot, err otherwise.

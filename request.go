@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -296,8 +295,7 @@ type exchange struct {
 
 	keepAlive bool // the connection can carry another request after this one
 	released  bool
-	unclosed  runtime.Cleanup // see watchUnclosed
-	aborted   atomic.Bool     // the Response's Close interrupted the connection
+	aborted   atomic.Bool // the Response's Close interrupted the connection
 }
 
 // requestFields are the header fields of a request that its exchange acts
@@ -459,18 +457,15 @@ func (s *Session) acquire(ex *exchange) (*clientConn, error) {
 			deadline, totalBound = total, true
 		}
 	}
-	actx := ctx
 	if !deadline.IsZero() {
-		var cancel context.CancelFunc
-		actx, cancel = context.WithDeadline(ctx, deadline)
-		defer cancel()
+		ex.target.deadline = deadline.Sub(processStart)
 	}
 	// Unless it counts the queue, the total deadline pauses while the
 	// request waits for a slot (for whoever watches the context), and
 	// moves later by the time queued.
 	uncounted := !total.IsZero() && !st.to.countQueue
 	paused := uncounted && st.ctx.pause()
-	conn, err := s.connector.acquire(actx, &ex.target)
+	conn, err := s.connector.acquire(ctx, &ex.target)
 	if uncounted && (paused || err == nil && conn.queued > 0) {
 		var queued time.Duration
 		if err == nil {
@@ -486,7 +481,7 @@ func (s *Session) acquire(ex *exchange) (*clientConn, error) {
 		if cerr := contextEnded(ctx); cerr != nil {
 			return nil, req.error(ctxErrorKind(cerr), causeOr(waited, cerr))
 		}
-		if actx != ctx && contextEnded(actx) != nil {
+		if !deadline.IsZero() && errors.Is(err, context.DeadlineExceeded) {
 			kind := ErrConnectionTimeout
 			if totalBound {
 				kind = ErrServerTimeout
@@ -1039,8 +1034,8 @@ func (ex *exchange) release(err error) {
 		return
 	}
 	ex.released = true
-	ex.unclosed.Stop()
 	c := ex.conn
+	c.unclosed.cleanup.Stop()
 	interrupted := ex.stop != nil && !ex.stop()
 	if interrupted {
 		ex.st.interrupted = true

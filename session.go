@@ -267,7 +267,6 @@ func (s *Session) With(ctx context.Context, method, rawURL string, fn func(*Resp
 	if err != nil {
 		return err
 	}
-	resp.scratch = st.bodyBuf
 	returned := false // fn did not panic
 	defer func() {
 		resp.Close()
@@ -358,11 +357,12 @@ type requestState struct {
 	ex0Used   bool
 	resp0Used bool
 
-	// For Session.With: whether the state may be reused, and the buffer
-	// bodies are read into, kept from one request to the next.
+	// For Session.With: whether it makes the request (and closes its
+	// response), and whether the state may be reused. (The buffer bodies
+	// are read into, kept from one request to the next, is resp0's
+	// scratch.)
+	with        bool
 	interrupted bool // a context's watch on an exchange could not be stopped
-	with        bool // Session.With makes the request, and closes its response
-	bodyBuf     []byte
 }
 
 // requestStates recycles the states of Session.With.
@@ -394,11 +394,12 @@ func (st *requestState) reusable(resp *Response) bool {
 // putRequestState clears st for its next request, keeping the buffer
 // resp's body was read into, and recycles it.
 func putRequestState(st *requestState, resp *Response) {
-	buf := st.bodyBuf
+	buf := resp.scratch // still unused, or given to the body
 	if c := cap(resp.body); c > cap(buf) && c <= maxKeptBody {
 		buf = resp.body
 	}
-	*st = requestState{bodyBuf: buf[:0]}
+	*st = requestState{}
+	st.resp0.resp.scratch = buf[:0]
 	requestStates.Put(st)
 }
 

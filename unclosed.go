@@ -5,14 +5,15 @@ import (
 	"runtime"
 )
 
-// unclosed is what the cleanup of a Response that holds a connection
-// needs when the garbage collector finds the Response before anyone
-// closed it (aiohttp's "Unclosed response"): the connection, to give its
-// slot back, and what to report. It must not refer to the Response.
-type unclosed struct {
-	conn        *clientConn
-	method, url string
-	logger      *slog.Logger // nil: slog.Default()
+// unclosedWatch is what a connection keeps of the Response reading from
+// it, for when the garbage collector finds that Response before anyone
+// closed it (aiohttp's "Unclosed response"): the cleanup to stop once the
+// Response gives the connection back, and what to report. None of it
+// refers to the Response, which would keep it alive.
+type unclosedWatch struct {
+	cleanup      runtime.Cleanup
+	method, path string
+	logger       *slog.Logger // nil: slog.Default()
 }
 
 // watchUnclosed arranges for the connection of resp, whose body is still
@@ -20,18 +21,20 @@ type unclosed struct {
 // become garbage before it is closed. The exchange's release stops the
 // watch.
 func (ex *exchange) watchUnclosed(resp *Response) {
-	u := &unclosed{conn: ex.conn, method: ex.req.Method, url: ex.req.URL.String(), logger: ex.st.s.opts.Logger}
-	ex.unclosed = runtime.AddCleanup(resp, releaseUnclosed, u)
+	c := ex.conn
+	c.unclosed = unclosedWatch{method: ex.req.Method, path: ex.req.URL.Path, logger: ex.st.s.opts.Logger}
+	c.unclosed.cleanup = runtime.AddCleanup(resp, releaseUnclosed, c)
 }
 
 // releaseUnclosed gives back the connection of a Response dropped without
 // Close, and says so.
-func releaseUnclosed(u *unclosed) {
-	u.conn.connector.release(u.conn, false)
+func releaseUnclosed(c *clientConn) {
+	c.connector.release(c, false)
+	u := &c.unclosed
 	logger := u.logger
 	if logger == nil {
 		logger = slog.Default()
 	}
 	logger.Warn("aiohttp: unclosed response: its connection was closed; close every Response (defer resp.Close()) or use Session.With",
-		"method", u.method, "url", u.url)
+		"method", u.method, "url", c.key.hostKey.String()+u.path)
 }
