@@ -2,9 +2,10 @@ package aiohttp
 
 import (
 	"bytes"
-	"github.com/aiohttp-go/aiohttp/internal/charset"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/aiohttp-go/aiohttp/internal/charset"
 )
 
 // detectEncoding guesses the encoding of a body whose response names

@@ -1,11 +1,12 @@
 package aiohttp
 
 import (
-	"github.com/aiohttp-go/aiohttp/internal/charset"
-	"github.com/aiohttp-go/aiohttp/internal/field"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/aiohttp-go/aiohttp/internal/charset"
+	"github.com/aiohttp-go/aiohttp/internal/field"
 )
 
 // ContentDisposition is a parsed Content-Disposition header (RFC 6266;

@@ -1,11 +1,12 @@
 package aiohttp
 
 import (
-	"github.com/aiohttp-go/aiohttp/internal/field"
 	"maps"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/aiohttp-go/aiohttp/internal/field"
 )
 
 func TestParseContentDisposition(t *testing.T) {

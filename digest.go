@@ -7,12 +7,12 @@ import (
 	"crypto/sha512"
 	"encoding/hex"
 	"errors"
-	"github.com/aiohttp-go/aiohttp/internal/field"
 	"hash"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/aiohttp-go/aiohttp/multidict"
 )
 

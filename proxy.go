@@ -3,11 +3,11 @@ package aiohttp
 import (
 	"context"
 	"errors"
-	"github.com/aiohttp-go/aiohttp/internal/field"
 	"net"
 	"net/url"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/aiohttp-go/aiohttp/internal/http1"
 	"github.com/aiohttp-go/aiohttp/multidict"
 )

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"github.com/aiohttp-go/aiohttp/internal/charset"
-	"github.com/aiohttp-go/aiohttp/internal/field"
 	"io"
 	"net/url"
 	"strconv"
@@ -14,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/internal/charset"
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/aiohttp-go/aiohttp/multidict"
 )
 

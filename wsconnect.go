@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/aiohttp-go/aiohttp/internal/field"
 	"io"
 	"net"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/aiohttp-go/aiohttp/websocket"
 )
 

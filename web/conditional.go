@@ -3,13 +3,13 @@ package web
 import (
 	"errors"
 	"fmt"
-	"github.com/aiohttp-go/aiohttp/internal/field"
 	"math"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/aiohttp-go/aiohttp/multidict"
 )
 

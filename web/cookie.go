@@ -2,12 +2,12 @@ package web
 
 import (
 	"fmt"
-	"github.com/aiohttp-go/aiohttp/internal/field"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/aiohttp-go/aiohttp/multidict"
 )
 

@@ -10,10 +10,9 @@ import (
 	"net/http"
 	"strings"
 
-	"golang.org/x/net/http2"
-
 	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/aiohttp-go/aiohttp/multidict"
+	"golang.org/x/net/http2"
 )
 
 // h2Server is the HTTP/2 side of a Server.

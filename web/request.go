@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/aiohttp-go/aiohttp/internal/charset"
-	"github.com/aiohttp-go/aiohttp/internal/field"
 	"io"
 	"mime"
 	"net"
@@ -16,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/internal/charset"
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/aiohttp-go/aiohttp/internal/http1"
 	"github.com/aiohttp-go/aiohttp/multidict"
 )

@@ -2,8 +2,8 @@ package web
 
 import (
 	"encoding/json"
-	"github.com/aiohttp-go/aiohttp/internal/field"
 
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/aiohttp-go/aiohttp/multidict"
 )
 

@@ -2,10 +2,11 @@ package web
 
 import (
 	"fmt"
-	"github.com/aiohttp-go/aiohttp/internal/field"
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/aiohttp-go/aiohttp/internal/field"
 )
 
 // Router maps request methods and paths to routes (aiohttp's

@@ -3,12 +3,12 @@ package websocket
 import (
 	"bytes"
 	"errors"
-	"github.com/aiohttp-go/aiohttp/internal/field"
 	"io"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/klauspost/compress/flate"
 )
 

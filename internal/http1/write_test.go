@@ -1,13 +1,14 @@
 package http1
 
 import (
-	"github.com/aiohttp-go/aiohttp/internal/field"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aiohttp-go/aiohttp/internal/field"
 )
 
 func TestAppendStatusLine(t *testing.T) {
