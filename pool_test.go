@@ -67,7 +67,7 @@ func TestPoolLimitPerHost(t *testing.T) {
 	if peaks[0] > n {
 		t.Errorf("%d connections in use at once, limit %d", peaks[0], n)
 	}
-	if got := srv.waitAccepted(t, int64(c.Stats().Open)); got > n {
+	if got := srv.acceptedBefore(t); got > n {
 		t.Errorf("the server accepted %d connections, limit %d", got, n)
 	}
 	if s := c.Stats(); s.InUse != 0 || s.Waiting != 0 || s.Open != s.Idle || s.Open > n {
@@ -85,7 +85,7 @@ func TestPoolLimitTotal(t *testing.T) {
 		t.Errorf("peaks: %d in all (limit %d), %v per host (limit 3)", total, n, peaks)
 	}
 	open := int64(c.Stats().Open)
-	if got := a.waitAccepted(t, 0) + b.waitAccepted(t, 0); got > 6 || got < open {
+	if got := a.acceptedBefore(t) + b.acceptedBefore(t); got > 6 || got < open {
 		t.Errorf("the servers accepted %d connections for 3 per host", got)
 	}
 }
@@ -130,7 +130,7 @@ func TestPoolFIFO(t *testing.T) {
 			t.Fatalf("waiter %d got the connection in turn %d", got, i)
 		}
 	}
-	if got := srv.waitAccepted(t, 1); got != 1 {
+	if got := srv.acceptedBefore(t); got != 1 {
 		t.Errorf("accepted %d connections, want 1", got)
 	}
 }
@@ -362,7 +362,7 @@ func TestPoolKeepAliveExpiry(t *testing.T) {
 		t.Error("an expired connection was reused")
 	}
 	c.release(cc2, true)
-	if got := srv.waitAccepted(t, 3); got != 3 {
+	if got := srv.acceptedBefore(t); got != 3 {
 		t.Errorf("accepted %d connections, want 3", got)
 	}
 }
@@ -382,7 +382,7 @@ func TestPoolForceClose(t *testing.T) {
 				t.Errorf("%+v: stats after release: %+v", opts, s)
 			}
 		}
-		if got := srv.waitAccepted(t, 3); got != 3 {
+		if got := srv.acceptedBefore(t); got != 3 {
 			t.Errorf("%+v: accepted %d connections, want 3", opts, got)
 		}
 		// The janitor tidies the bookkeeping even without idle
@@ -471,7 +471,7 @@ func TestPoolStaleIdleConnection(t *testing.T) {
 	if s := c.Stats(); s.Open != 1 || s.Idle != 1 {
 		t.Errorf("stats: %+v", s)
 	}
-	if got := srv.waitAccepted(t, 2); got != 2 {
+	if got := srv.acceptedBefore(t); got != 2 {
 		t.Errorf("accepted %d, want 2", got)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"io"
 	"math/big"
 	"net"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -30,6 +31,7 @@ type connTestServer struct {
 	accepted atomic.Int64
 	conns    chan net.Conn // every accepted connection
 	wg       sync.WaitGroup
+	marks    sync.Map // remote address of a mark connection → chan struct{} closed on its accept
 }
 
 // newConnTestServer starts a connTestServer; serve, when not nil, handles
@@ -60,6 +62,11 @@ func startConnTestServer(t testing.TB, ln net.Listener, serve func(net.Conn)) *c
 			if err != nil {
 				return
 			}
+			if seen, ok := s.marks.LoadAndDelete(c.RemoteAddr().String()); ok {
+				c.Close()
+				close(seen.(chan struct{}))
+				continue
+			}
 			s.accepted.Add(1)
 			s.conns <- c
 			s.wg.Add(1)
@@ -86,16 +93,39 @@ func startConnTestServer(t testing.TB, ln net.Listener, serve func(net.Conn)) *c
 	return s
 }
 
-// waitAccepted waits (up to a few seconds) until the server has accepted
-// at least n connections, the kernel having completed their handshakes
-// before, and returns how many it accepted.
-func (s *connTestServer) waitAccepted(t testing.TB, n int64) int64 {
+// acceptedBefore returns how many connections made before the call the server
+// accepted, exactly: it makes a mark connection of its own and waits for
+// the server to accept it. The kernel hands completed connections to
+// accept in the order they were made, so every connection made before
+// the mark has been accepted and counted by then.
+func (s *connTestServer) acceptedBefore(t testing.TB) int64 {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for s.accepted.Load() < n && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
+	// The mark's own address is chosen before it dials, so that the
+	// server knows it when it accepts it.
+	var local net.Addr
+	if s.ln.Addr().Network() == "unix" {
+		local = &net.UnixAddr{Name: filepath.Join(t.TempDir(), "mark"), Net: "unix"}
+	} else {
+		free, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		local = free.Addr()
+		free.Close()
 	}
-	time.Sleep(5 * time.Millisecond) // room for more than n to show up
+	seen := make(chan struct{})
+	s.marks.Store(local.String(), seen)
+	d := net.Dialer{Timeout: 5 * time.Second, LocalAddr: local}
+	c, err := d.Dial(s.ln.Addr().Network(), s.ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	select {
+	case <-seen:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the mark connection was not accepted")
+	}
 	return s.accepted.Load()
 }
 
