@@ -497,7 +497,7 @@ func (ex *exchange) response() *Response {
 	if head.Close || head.Status == 101 || kind == http1.BodyUntilClose || ex.fields.close {
 		ex.keepAlive = false
 	}
-	resp := newResponse(ex.st.responseAlloc(), req, &ex.conn.strs, head.Status, head.Reason, head.Fields)
+	resp := newResponse(ex.st.responseAlloc(), req, &ex.conn.strs, head)
 	resp.Version = Version{1, int(head.Minor)}
 	resp.noteHeader()
 	if head.Status == 101 && ex.fields.upgrade {
@@ -530,15 +530,15 @@ type responseAlloc struct {
 // newResponse makes the Response of req from a head's status, reason and
 // fields, taking their strings from the connection's last head where they
 // repeat it (see headStrings).
-func newResponse(a *responseAlloc, req *ClientRequest, strs *headStrings, status int, reason []byte, fields []http1.Field) *Response {
+func newResponse(a *responseAlloc, req *ClientRequest, strs *headStrings, head *http1.ResponseHead) *Response {
 	items := a.items[:0]
-	if len(fields) > len(a.items) {
-		items = make([]multidict.Item, 0, len(fields))
+	if len(head.Fields) > len(a.items) {
+		items = make([]multidict.Item, 0, len(head.Fields))
 	}
 	r := &a.resp
-	r.Reason, items = strs.strings(items, status, reason, fields)
+	r.Reason, items = strs.strings(items, head)
 	a.header = *multidict.NewCI(items...)
-	r.Status = status
+	r.Status = head.Status
 	r.Method = req.Method
 	r.URL = req.URL
 	r.RealURL = req.realURL

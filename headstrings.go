@@ -17,16 +17,27 @@ const maxKeptFields = 32
 // are copies, never views of the read buffer: what a Response hands out
 // stays the same forever, also after Session.With reuses the Response.
 type headStrings struct {
+	raw    string // the last head as received
 	reason string
 	items  []multidict.Item
 }
 
 // strings returns the reason and the header items of a head, appending
-// the items to dst. A string equal to the one the last head had at the
-// same place, or a standard reason, is reused; the rest is copied into
-// one new allocation.
-func (c *headStrings) strings(dst []multidict.Item, status int, reason []byte, fields []http1.Field) (string, []multidict.Item) {
-	n := 0
+// the items to dst. A head the same as the last, byte for byte, takes
+// its strings; otherwise a string equal to the one the last head had at
+// the same place, or a standard reason, is reused, and the rest is
+// copied, with the head, into one new allocation.
+func (c *headStrings) strings(dst []multidict.Item, h *http1.ResponseHead) (string, []multidict.Item) {
+	if c.raw == "" || c.raw != string(h.Raw) {
+		c.fill(h)
+	}
+	return c.reason, append(dst, c.items...)
+}
+
+// fill makes the strings of a head that differs from the last one.
+func (c *headStrings) fill(h *http1.ResponseHead) {
+	status, reason, fields := h.Status, h.Reason, h.Fields
+	n := len(h.Raw)
 	if c.knownReason(status, reason) == "" {
 		n += len(reason)
 	}
@@ -39,14 +50,13 @@ func (c *headStrings) strings(dst []multidict.Item, status int, reason []byte, f
 			n += len(f.Value)
 		}
 	}
-	var text []byte // the new strings' bytes, never written again
-	if n > 0 {
-		text = make([]byte, 0, n)
-	}
+	text := make([]byte, 0, n) // the new strings' bytes, never written again
+	raw := takeString(&text, h.Raw)
 	r := c.knownReason(status, reason)
 	if r == "" {
 		r = takeString(&text, reason)
 	}
+	items := make([]multidict.Item, 0, len(fields))
 	for i, f := range fields {
 		k, v := c.known(i, f)
 		if k == "" {
@@ -55,15 +65,12 @@ func (c *headStrings) strings(dst []multidict.Item, status int, reason []byte, f
 		if v == "" {
 			v = takeString(&text, f.Value)
 		}
-		dst = append(dst, multidict.Item{Key: k, Value: v})
+		items = append(items, multidict.Item{Key: k, Value: v})
 	}
-	c.reason = r
-	if len(fields) <= maxKeptFields {
-		c.items = append(c.items[:0], dst[len(dst)-len(fields):]...)
-	} else {
-		c.items = nil
+	c.raw, c.reason, c.items = raw, r, items
+	if len(fields) > maxKeptFields {
+		c.raw = "" // do not keep a large head
 	}
-	return r, dst
 }
 
 // knownReason returns reason as a string made before, or "" when there is

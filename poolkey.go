@@ -2,6 +2,7 @@ package aiohttp
 
 import (
 	"crypto/tls"
+	"encoding/hex"
 	"strconv"
 	"strings"
 )
@@ -19,27 +20,15 @@ func (k hostKey) String() string {
 }
 
 // poolKey tells connections apart: a request takes a pooled connection
-// only when its key equals the one the connection was made for.
+// only when its key equals the one the connection was made for. The
+// settings most requests leave alone (TLS options but the Config, a
+// proxy) are one string, empty for them, so that a key hashes and
+// compares in a few words.
 type poolKey struct {
 	hostKey
 	forceHTTP1 bool
-	tls        tlsKey
-	proxy      proxyKey
-}
-
-// tlsKey is what of a request's TLSOptions a connection depends on.
-type tlsKey struct {
-	set         bool        // TLSOptions were given
-	config      *tls.Config // compared by identity, as the Config itself
-	insecure    bool
-	fingerprint string
-	serverName  string
-}
-
-// proxyKey is the proxy a connection goes through, with what it sends
-// the proxy.
-type proxyKey struct {
-	url, auth, header string
+	config     *tls.Config // compared by identity, as the Config itself
+	settings   string      // the other TLS options and the proxy, quoted
 }
 
 // origin returns t's host key.
@@ -48,25 +37,40 @@ func (t *dialTarget) origin() hostKey { return hostKey{t.scheme, t.host, t.port}
 // key returns t's pool key.
 func (t *dialTarget) key() poolKey {
 	k := poolKey{hostKey: t.origin()}
+	var b []byte
 	if t.scheme == "https" {
 		k.forceHTTP1 = t.forceHTTP1
 		if o := t.tls; o != nil {
-			k.tls = tlsKey{set: true, config: o.Config, insecure: o.InsecureSkipVerify,
-				fingerprint: string(o.Fingerprint), serverName: o.ServerName}
+			k.config = o.Config
+			b = append(b, "tls"...)
+			if o.InsecureSkipVerify {
+				b = append(b, " insecure"...)
+			}
+			if len(o.Fingerprint) > 0 {
+				b = append(b, " pin:"...)
+				b = hex.AppendEncode(b, o.Fingerprint)
+			}
+			if o.ServerName != "" {
+				b = append(b, " sni:"...)
+				b = strconv.AppendQuote(b, o.ServerName)
+			}
 		}
 	}
 	if pr := t.proxy; pr != nil {
-		k.proxy = proxyKey{url: pr.url.String(), auth: pr.auth}
+		b = append(b, " proxy:"...)
+		b = strconv.AppendQuote(b, pr.url.String())
+		b = strconv.AppendQuote(b, pr.auth)
 		if pr.header != nil {
-			var b []byte
 			for name, v := range pr.header.All() {
+				b = append(b, ' ')
 				b = strconv.AppendQuote(b, name)
 				b = append(b, ':')
 				b = strconv.AppendQuote(b, v)
-				b = append(b, ' ')
 			}
-			k.proxy.header = string(b)
 		}
+	}
+	if b != nil {
+		k.settings = string(b)
 	}
 	return k
 }

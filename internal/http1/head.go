@@ -59,6 +59,7 @@ type ResponseHead struct {
 	Status int
 	Reason []byte
 	Fields []Field
+	Raw    []byte // the whole head as received, status line to the empty line
 
 	ContentLength int64 // -1 when absent
 	Chunked       bool  // Transfer-Encoding ends in chunked

@@ -299,6 +299,7 @@ func ParseResponseHead(buf []byte, h *ResponseHead, lim Limits) (n int, err erro
 	if err := f.response(h); err != nil {
 		return 0, err
 	}
+	h.Raw = buf[:n]
 	return n, nil
 }
 
