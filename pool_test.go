@@ -637,7 +637,7 @@ func TestPoolReleaseAfterKeyDropped(t *testing.T) {
 	c.release(cc, true)
 	again := mustAcquire(t, c, tgt)
 	defer c.release(again, true)
-	if again != cc || srv.accepted.Load() != 1 {
-		t.Errorf("the connection released after the sweep was not reused (%d dialed)", srv.accepted.Load())
+	if n := srv.acceptedBefore(t); again != cc || n != 1 {
+		t.Errorf("the connection released after the sweep was not reused (%d dialed)", n)
 	}
 }
