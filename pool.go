@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -306,9 +307,8 @@ func (p *pool) wait(ctx context.Context, t *dialTarget, hs *hostState) (time.Dur
 	if w.closed {
 		return 0, &Error{Kind: ErrClientConnection, URL: hs.key.String(), Err: errConnectorClosed}
 	}
-	err := contextError(ctxErr, hs.key.String())
-	err.Err = &slotWaitError{waited: time.Since(start), host: hs.key, limit: full, err: ctxErr}
-	return 0, err
+	waited := &slotWaitError{waited: time.Since(start), host: hs.key, limit: full, err: ctxErr}
+	return 0, contextError(waited, hs.key.String())
 }
 
 // fullLimit names the limit that keeps hs waiting, called with p.mu held.
@@ -331,7 +331,7 @@ type slotWaitError struct {
 
 func (e *slotWaitError) Error() string {
 	return "waited " + e.waited.Round(time.Millisecond).String() + " for a connection slot to " +
-		e.host.host + ":" + e.host.port + " (" + e.limit + ", all in use): " + e.err.Error()
+		net.JoinHostPort(e.host.host, e.host.port) + " (" + e.limit + ", all in use): " + e.err.Error()
 }
 
 func (e *slotWaitError) Unwrap() error { return e.err }
@@ -754,8 +754,8 @@ func closeConn(c *clientConn) {
 
 // contextError reports an acquisition ended by its context: a deadline
 // is a connection timeout, a cancellation a plain connection error; both
-// wrap the context's error.
-func contextError(err error, url string) *Error {
+// wrap err, the context's error or what wraps it.
+func contextError(err error, url string) error {
 	kind := ErrClientConnection
 	if errors.Is(err, context.DeadlineExceeded) {
 		kind = ErrConnectionTimeout

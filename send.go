@@ -190,6 +190,7 @@ func (s *Session) acquire(ex *exchange) (*clientConn, error) {
 			deadline, totalBound = total, true
 		}
 	}
+	ex.target.deadline = 0
 	if !deadline.IsZero() {
 		ex.target.deadline = deadline.Sub(processStart)
 	}
