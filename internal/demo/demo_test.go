@@ -128,8 +128,15 @@ func TestRouteList(t *testing.T) {
 		got = append(got, r.Method()+" "+r.Pattern())
 	}
 	want := []string{"GET /", "GET /health", "POST /api/data", "GET /ws", "GET /chat", "GET /chat.html", "GET /{name}",
-		"GET /get", "GET /headers", "POST /post", "PUT /put", "GET /delay/{n}", "* /status/{code}",
-		"GET /html", "GET /json", "GET /bytes/{n}", "GET /stream-bytes/{n}"}
+		"GET /get", "POST /post", "PUT /put", "PATCH /patch", "DELETE /delete",
+		"* /anything", "* /anything/{path:.*}", "GET /headers", "GET /ip", "GET /user-agent", "GET /uuid",
+		"GET /base64/{value}", "* /status/{codes}", "* /redirect-to", "GET /response-headers",
+		"POST /response-headers", "GET /redirect/{n}", "GET /relative-redirect/{n}",
+		"GET /absolute-redirect/{n}", "GET /cookies", "GET /cookies/set", "GET /cookies/set/{name}/{value}",
+		"GET /cookies/delete", "GET /basic-auth/{user}/{passwd}", "GET /hidden-basic-auth/{user}/{passwd}",
+		"GET /bearer", "GET /cache", "GET /cache/{n}", "GET /etag/{etag}",
+		"GET /html", "GET /xml", "GET /json", "GET /bytes/{n}", "GET /stream-bytes/{n}", "GET /stream/{n}",
+		"GET /range/{n}", "GET /drip", "GET /delay/{n}"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("routes = %q, want %q", got, want)
 	}

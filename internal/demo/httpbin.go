@@ -1,53 +1,54 @@
 package demo
 
 import (
+	"encoding/base64"
 	"encoding/json"
-	"math/rand/v2"
-	"strconv"
 	"strings"
-	"time"
+	"unicode/utf8"
 
 	"github.com/aiohttp-go/aiohttp/multidict"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
-// addHTTPBin adds the routes that answer, in httpbin.org's shapes, the
-// httpbin endpoints the seed tutorials' client examples call, so that every
-// client example runs against the demo as the seed runs against httpbin:
+// addHTTPBin adds the routes of python-httpbin (httpbin.org) that clients
+// and their tests call most, with httpbin's JSON shapes and statuses, so
+// that every client example runs against the demo as the seeds run
+// against httpbin. The request echo (this file):
 //
-//	GET  /get, /headers       {"args", "headers", "origin", "url"}
-//	POST /post, PUT /put      the same plus "data", "files", "form", "json"
-//	GET  /delay/{n}           the /get answer after n seconds (at most 10;
-//	                          sooner when the client goes away)
-//	ANY  /status/{code}       that status with an empty body
-//	GET  /html                an HTML page
-//	GET  /json                {"slideshow": {..., "title": "Sample Slide Show"}}
-//	GET  /bytes/{n}           n pseudo-random bytes (at most 100 KiB)
-//	GET  /stream-bytes/{n}    the same, chunked, in ?chunk_size pieces (10240)
+//	GET /get                       {"args", "headers", "origin", "url"}
+//	POST /post, PUT /put,          the same plus "data", "files", "form",
+//	PATCH /patch, DELETE /delete   "json"
+//	ANY /anything[/{path}]         the same plus "method"
+//	GET /headers, /ip, /user-agent {"headers"}, {"origin"}, {"user-agent"}
+//	GET /uuid                      {"uuid"}
+//	GET /base64/{value}            the URL-safe base64 value, decoded
 //
-// JSON objects have their keys sorted, as httpbin's do. Header names are
-// title-cased ("User-Agent") and repeated fields joined with commas, as
-// httpbin shows them. Byte bodies are the same on every call for the same
-// ?seed (0 when absent).
+// statuses, redirects, cookies, authentication and caching
+// (httpbin_status.go), and generated bodies (httpbin_data.go).
+//
+// Header names are shown as httpbin shows them ("User-Agent"), repeated
+// fields joined with commas, proxy fields (X-Forwarded-For, Via, ...)
+// hidden unless ?show_env is given. A body that is not UTF-8 is shown in
+// "data" as a data: URL, as are such files.
 func addHTTPBin(r *web.Router) {
 	r.Get("/get", binGet)
-	r.Get("/headers", binHeaders)
 	r.Post("/post", binBody)
 	r.Put("/put", binBody)
-	r.Get("/delay/{n}", binDelay)
-	r.Any("/status/{code}", binStatus)
-	r.Get("/html", binHTML)
-	r.Get("/json", binJSON)
-	r.Get("/bytes/{n}", binBytes)
-	r.Get("/stream-bytes/{n}", binStreamBytes)
+	r.Patch("/patch", binBody)
+	r.Delete("/delete", binBody)
+	r.Any("/anything", binAnything)
+	r.Any("/anything/{path:.*}", binAnything)
+	r.Get("/headers", binHeaders)
+	r.Get("/ip", binIP)
+	r.Get("/user-agent", binUserAgent)
+	r.Get("/uuid", binUUID)
+	r.Get("/base64/{value}", binBase64)
+	addHTTPBinStatus(r)
+	addHTTPBinData(r)
 }
 
 func binGet(req *web.Request) (web.Response, error) {
 	return web.JSON(echo(req))
-}
-
-func binHeaders(req *web.Request) (web.Response, error) {
-	return web.JSON(map[string]any{"headers": headers(req)})
 }
 
 // echo is httpbin's answer to a request without a body.
@@ -55,156 +56,113 @@ func echo(req *web.Request) map[string]any {
 	return map[string]any{
 		"args":    flatten(req.Query()),
 		"headers": headers(req),
-		"origin":  req.Remote(),
+		"origin":  origin(req),
 		"url":     req.URL().String(),
 	}
 }
 
-// binBody is httpbin's /post and /put: the request echoed, its body in
-// "data" (or in "form" when it is urlencoded) and, when the body is JSON,
-// parsed in "json".
+// binBody is httpbin's /post, /put, /patch and /delete: the request
+// echoed with its body.
 func binBody(req *web.Request) (web.Response, error) {
+	out, err := echoBody(req)
+	if err != nil {
+		return nil, err
+	}
+	return web.JSON(out)
+}
+
+// binAnything is httpbin's /anything: binBody's answer and the method.
+func binAnything(req *web.Request) (web.Response, error) {
+	out, err := echoBody(req)
+	if err != nil {
+		return nil, err
+	}
+	out["method"] = req.Method()
+	return web.JSON(out)
+}
+
+// echoBody is echo with the body: in "form" and "files" when it is a
+// form, otherwise in "data" and, when it parses, in "json".
+func echoBody(req *web.Request) (map[string]any, error) {
 	out := echo(req)
 	out["files"] = map[string]any{}
 	out["form"] = map[string]any{}
 	out["data"] = ""
 	out["json"] = nil
-	if req.ContentType() == "application/x-www-form-urlencoded" {
+	switch req.ContentType() {
+	case "application/x-www-form-urlencoded":
 		form, err := req.Post()
 		if err != nil {
 			return nil, err
 		}
 		out["form"] = flatten(form)
-	} else {
+	default:
 		body, err := req.Bytes()
 		if err != nil {
 			return nil, err
 		}
-		out["data"] = string(body)
+		out["data"] = jsonSafe(body, "application/octet-stream")
 		var v json.RawMessage
 		if json.Unmarshal(body, &v) == nil {
 			out["json"] = v
 		}
 	}
-	return web.JSON(out)
+	return out, nil
 }
 
-func binDelay(req *web.Request) (web.Response, error) {
-	n, err := strconv.ParseFloat(req.MatchInfo().Get("n"), 64)
-	if err != nil || n < 0 {
-		return nil, web.HTTPBadRequest()
+// jsonSafe is httpbin's json_safe: UTF-8 text as it is, other bytes as a
+// base64 data: URL of the given content type.
+func jsonSafe(b []byte, contentType string) string {
+	if utf8.Valid(b) {
+		return string(b)
 	}
-	t := time.NewTimer(time.Duration(min(n, 10) * float64(time.Second)))
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-req.Context().Done():
-		return nil, req.Context().Err()
+	return "data:" + contentType + ";base64," + base64.StdEncoding.EncodeToString(b)
+}
+
+func binHeaders(req *web.Request) (web.Response, error) {
+	return web.JSON(map[string]any{"headers": headers(req)})
+}
+
+func binIP(req *web.Request) (web.Response, error) {
+	return web.JSON(map[string]string{"origin": origin(req)})
+}
+
+func binUserAgent(req *web.Request) (web.Response, error) {
+	return web.JSON(map[string]any{"user-agent": userAgent(req)})
+}
+
+// userAgent is the User-Agent field, or nil (JSON null) without one.
+func userAgent(req *web.Request) any {
+	if ua, ok := req.Header().Lookup("User-Agent"); ok {
+		return ua
 	}
-	return web.JSON(echo(req))
+	return nil
 }
 
-func binStatus(req *web.Request) (web.Response, error) {
-	code, err := strconv.Atoi(req.MatchInfo().Get("code"))
-	if err != nil || code < 200 || code > 599 {
-		return nil, web.HTTPBadRequest().WithText("Invalid status code")
-	}
-	return web.NewResponse(code).SetContentType("text/html").SetCharset("utf-8"), nil
+func binUUID(*web.Request) (web.Response, error) {
+	return web.JSON(map[string]string{"uuid": newUUID()})
 }
 
-// HTMLPage is the body of GET /html.
-const HTMLPage = `<!DOCTYPE html>
-<html>
-  <head>
-  </head>
-  <body>
-      <h1>An example page</h1>
-      <div>
-        <p>
-          Served by the httpbin stand-in of the aiohttp examples' tests.
-        </p>
-      </div>
-  </body>
-</html>`
-
-func binHTML(*web.Request) (web.Response, error) {
-	return web.Text(HTMLPage).SetContentType("text/html"), nil
-}
-
-func binJSON(*web.Request) (web.Response, error) {
-	type slide struct {
-		Items []string `json:"items,omitempty"`
-		Title string   `json:"title"`
-		Type  string   `json:"type"`
-	}
-	return web.JSON(map[string]any{"slideshow": map[string]any{
-		"author": "Yours Truly",
-		"date":   "date of publication",
-		"slides": []slide{
-			{Title: "Wake up to WonderWidgets!", Type: "all"},
-			{Title: "Overview", Type: "all", Items: []string{"Why WonderWidgets are great", "Who buys WonderWidgets"}},
-		},
-		"title": "Sample Slide Show",
-	}})
-}
-
-// maxBytes is httpbin's bound on /bytes and /stream-bytes.
-const maxBytes = 100 << 10
-
-// randomBytes returns n bytes of the pseudo-random sequence named by the
-// request's ?seed.
-func randomBytes(req *web.Request, n int) []byte {
-	seed, _ := strconv.ParseUint(req.Query().Get("seed"), 10, 64)
-	rnd := rand.NewChaCha8([32]byte{byte(seed), byte(seed >> 8), byte(seed >> 16), byte(seed >> 24)})
-	b := make([]byte, n)
-	_, _ = rnd.Read(b) // never fails
-	return b
-}
-
-func byteCount(req *web.Request) (int, error) {
-	n, err := strconv.Atoi(req.MatchInfo().Get("n"))
-	if err != nil || n < 0 {
-		return 0, web.HTTPBadRequest()
-	}
-	return min(n, maxBytes), nil
-}
-
-func binBytes(req *web.Request) (web.Response, error) {
-	n, err := byteCount(req)
+// binBase64 answers the URL-safe base64 {value} decoded, as text.
+func binBase64(req *web.Request) (web.Response, error) {
+	v := req.MatchInfo().Get("value")
+	b, err := base64.URLEncoding.DecodeString(v)
 	if err != nil {
-		return nil, err
+		b, err = base64.RawURLEncoding.DecodeString(v)
 	}
-	return web.Bytes(randomBytes(req, n)).SetContentType("application/octet-stream"), nil
+	if err != nil || !utf8.Valid(b) {
+		return nil, web.HTTPBadRequest().WithText("Incorrect Base64 data try: SFRUUEJJTiBpcyBhd2Vzb21l")
+	}
+	return web.Bytes(b).SetContentType("text/html").SetCharset("utf-8"), nil
 }
 
-func binStreamBytes(req *web.Request) (web.Response, error) {
-	n, err := byteCount(req)
-	if err != nil {
-		return nil, err
+// origin is the client's address as httpbin reports it: the
+// X-Forwarded-For field when there is one.
+func origin(req *web.Request) string {
+	if f, ok := req.Header().Lookup("X-Forwarded-For"); ok {
+		return f
 	}
-	size := 10240
-	if s := req.Query().Get("chunk_size"); s != "" {
-		if size, err = strconv.Atoi(s); err != nil || size <= 0 {
-			return nil, web.HTTPBadRequest()
-		}
-	}
-	body := randomBytes(req, n)
-	resp := web.NewStreamResponse()
-	resp.Header().Set("Content-Type", "application/octet-stream")
-	if err := resp.Prepare(req); err != nil {
-		return nil, err
-	}
-	for len(body) > 0 {
-		k := min(size, len(body))
-		if _, err := resp.Write(body[:k]); err != nil {
-			return nil, err
-		}
-		if err := resp.Flush(); err != nil {
-			return nil, err
-		}
-		body = body[k:]
-	}
-	return resp, nil
+	return req.Remote()
 }
 
 // flatten turns a multidict into httpbin's JSON: a key's one value as a
@@ -224,6 +182,15 @@ func flatten(d *multidict.MultiDict) map[string]any {
 	return out
 }
 
+// envHeaders are the fields a proxy in front of httpbin adds, which it
+// hides unless ?show_env is given.
+var envHeaders = []string{
+	"X-Varnish", "X-Request-Start", "X-Heroku-Queue-Depth", "X-Real-Ip",
+	"X-Forwarded-Proto", "X-Forwarded-Protocol", "X-Forwarded-Ssl",
+	"X-Heroku-Queue-Wait-Time", "X-Forwarded-For", "X-Heroku-Dynos-In-Use",
+	"X-Forwarded-Port", "X-Request-Id", "Via", "Total-Route-Time", "Connect-Time",
+}
+
 // headers returns the request's header fields as httpbin shows them.
 func headers(req *web.Request) map[string]string {
 	out := make(map[string]string)
@@ -234,18 +201,27 @@ func headers(req *web.Request) map[string]string {
 		}
 		out[k] = v
 	}
+	if !req.Query().Has("show_env") {
+		for _, k := range envHeaders {
+			delete(out, k)
+		}
+	}
 	return out
 }
 
-// titleCase writes a header name as "Accept-Encoding".
+// titleCase writes a header name as WSGI servers hand it to httpbin, with
+// Python's str.title: a letter after anything but a letter is upper
+// case, every other letter lower case ("accept-encoding" becomes
+// "Accept-Encoding", "x-api2key" becomes "X-Api2Key").
 func titleCase(name string) string {
 	b := []byte(strings.ToLower(name))
 	up := true
 	for i, c := range b {
-		if up && 'a' <= c && c <= 'z' {
+		letter := 'a' <= c && c <= 'z'
+		if up && letter {
 			b[i] = c - 'a' + 'A'
 		}
-		up = c == '-'
+		up = !letter
 	}
 	return string(b)
 }
