@@ -61,13 +61,15 @@ type pool struct {
 
 	mu           sync.Mutex
 	closed       bool
-	limit        int // <= 0: none
-	limitPerHost int // <= 0: none
+	limit        int  // <= 0: none
+	limitPerHost int  // <= 0: none
+	limitOpen    bool // limit bounds open connections too (CloseIdleAtLimit)
 	inUse        int
 	hosts        map[hostKey]*hostState
 	keys         map[poolKey]*keyState
 	queued       map[*hostState]struct{} // the hosts with waiters
 	open, nidle  int
+	dialing      int // connections being dialed, not open yet
 	nwait        int
 	seq          uint64 // arrival number of the last waiter
 	janitor      *time.Timer
@@ -108,6 +110,7 @@ func newPool(opts TCPConnectorOptions, owner Connector, newConn func(context.Con
 		keepAlive:    opts.KeepAliveTimeout,
 		limit:        opts.Limit,
 		limitPerHost: opts.LimitPerHost,
+		limitOpen:    opts.CloseIdleAtLimit,
 		hosts:        make(map[hostKey]*hostState),
 		keys:         make(map[poolKey]*keyState),
 		queued:       make(map[*hostState]struct{}),
@@ -251,12 +254,16 @@ func (p *pool) acquire(ctx context.Context, t *dialTarget) (*clientConn, error) 
 		t.trace.connectionReuseconn()
 		return c, nil
 	}
+	if old := p.makeRoom(); old != nil {
+		closeConn(old)
+	}
 	t.trace.connectionCreateStart()
 	dctx, cancel := t.withDeadline(ctx)
 	c, err := p.newConn(dctx, t)
 	cancel()
 	if err != nil {
 		p.mu.Lock()
+		p.dialing--
 		p.free(hs)
 		p.mu.Unlock()
 		return nil, err
@@ -528,6 +535,45 @@ func (p *pool) popIdle(ks *keyState, now time.Duration) (c *clientConn, expired 
 	return c, nil
 }
 
+// makeRoom counts a connection about to be dialed and, under
+// CloseIdleAtLimit, when the open connections would then exceed the total
+// limit, takes the least recently used idle connection out of the pool
+// for the caller to close. In-use and dialing connections hold slots, so
+// past the limit there is always an idle one.
+func (p *pool) makeRoom() *clientConn {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.dialing++
+	if !p.limitOpen || p.limit <= 0 || p.open+p.dialing <= p.limit || p.nidle == 0 {
+		return nil
+	}
+	var (
+		oldest *clientConn
+		remove func()
+	)
+	for _, ks := range p.keys {
+		if len(ks.idle) > 0 && (oldest == nil || ks.idle[0].idleSince < oldest.idleSince) {
+			oldest, remove = ks.idle[0], func() {
+				n := copy(ks.idle, ks.idle[1:])
+				ks.idle[n] = nil
+				ks.idle = ks.idle[:n]
+			}
+		}
+		for i, b := range ks.h2 {
+			if b.users == 0 && (oldest == nil || b.idleSince < oldest.idleSince) {
+				oldest, remove = b, func() { ks.h2 = slices.Delete(ks.h2, i, i+1) }
+			}
+		}
+	}
+	if oldest == nil {
+		return nil
+	}
+	remove()
+	p.open--
+	p.nidle--
+	return oldest
+}
+
 // processStart anchors the pool's clock.
 var processStart = time.Now()
 
@@ -561,12 +607,14 @@ func (p *pool) adopt(c *clientConn, key poolKey, hs *hostState, queued time.Dura
 	}
 	p.mu.Lock()
 	if p.closed {
+		p.dialing--
 		p.free(hs)
 		p.mu.Unlock()
 		closeConn(c)
 		return nil, &Error{Kind: ErrClientConnection, URL: hs.key.String(), Err: errConnectorClosed}
 	}
 	p.open++
+	p.dialing--
 	if c.h2 != nil && p.keepAlive > 0 {
 		c.users = 1
 		ks := p.keyState(key)

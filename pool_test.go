@@ -641,3 +641,40 @@ func TestPoolReleaseAfterKeyDropped(t *testing.T) {
 		t.Errorf("the connection released after the sweep was not reused (%d dialed)", n)
 	}
 }
+
+// TestPoolCloseIdleAtLimit: with CloseIdleAtLimit, a new connection at
+// the limit closes the least recently used idle one; without it, idle
+// connections do not count.
+func TestPoolCloseIdleAtLimit(t *testing.T) {
+	for _, strict := range []bool{false, true} {
+		srvs := []*connTestServer{newConnTestServer(t, nil), newConnTestServer(t, nil), newConnTestServer(t, nil)}
+		c := NewTCPConnector(TCPConnectorOptions{Limit: 2, CloseIdleAtLimit: strict})
+		for _, s := range srvs[:2] {
+			cc, err := c.acquire(context.Background(), s.target("http"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.release(cc, true)
+		}
+		cc, err := c.acquire(context.Background(), srvs[2].target("http"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := ConnectorStats{Open: 3, Idle: 2, InUse: 1}
+		if strict {
+			want = ConnectorStats{Open: 2, Idle: 1, InUse: 1}
+		}
+		if got := c.Stats(); got != want {
+			t.Errorf("CloseIdleAtLimit %v: stats %+v, want %+v", strict, got, want)
+		}
+		c.release(cc, true)
+		if strict { // the oldest idle one, to the first server, was closed
+			cc, err := c.acquire(context.Background(), srvs[1].target("http"))
+			if err != nil || !cc.reused {
+				t.Errorf("the second server's idle connection was not kept: %v", err)
+			}
+			c.release(cc, true)
+		}
+		c.Close()
+	}
+}

@@ -13,8 +13,15 @@ import (
 type TCPConnectorOptions struct {
 	// Limit bounds the connections in use at once, to all hosts: 0 means
 	// aiohttp's 100, a negative value no limit. Requests beyond it wait
-	// in arrival order; idle pooled connections do not count.
+	// in arrival order; idle pooled connections do not count, unless
+	// CloseIdleAtLimit.
 	Limit int
+	// CloseIdleAtLimit makes Limit bound the open connections too, idle
+	// ones included: the least recently used idle connection is closed to
+	// make room for a new one, so that no more than Limit connections are
+	// ever open (a crawler's promise to the sites it visits), at the cost
+	// of closing connections a later request could have reused.
+	CloseIdleAtLimit bool
 	// LimitPerHost bounds the connections in use at once to one (scheme,
 	// host, port); 0 means no limit.
 	LimitPerHost int

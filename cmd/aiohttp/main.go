@@ -7,6 +7,7 @@
 // Commands:
 //
 //	serve   run the demo server that the examples talk to
+//	fetch   fetch many URLs concurrently, one JSON result a URL
 //	ws      talk to a WebSocket server from the terminal or a script
 //
 // Run "aiohttp <command> -h" for a command's flags. Usage errors exit
@@ -40,6 +41,7 @@ type command struct {
 // commands lists the subcommands in the order usage shows them.
 var commands = []command{
 	{"serve", "run the demo server that the examples talk to", serve},
+	{"fetch", "fetch many URLs concurrently, one JSON result a URL", fetch},
 	{"ws", "talk to a WebSocket server from the terminal or a script", ws},
 }
 

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,16 +29,6 @@ const wsFlushTimeout = 5 * time.Second
 
 // wsCloseTimeout bounds the closing handshake the command starts.
 const wsCloseTimeout = 10 * time.Second
-
-// stringList is a flag that may be given more than once.
-type stringList []string
-
-func (l *stringList) String() string { return strings.Join(*l, ",") }
-
-func (l *stringList) Set(v string) error {
-	*l = append(*l, v)
-	return nil
-}
 
 // wsConfig is the parsed command line of the ws command.
 type wsConfig struct {
@@ -130,25 +119,12 @@ func wsParse(args []string, stdout, stderr io.Writer) (*wsConfig, int) {
 			"close code other than 1000 or 1001), 2 usage error.\n\n")
 		fs.PrintDefaults()
 	}
-	var urls []string
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, 0
-			}
-			return nil, 2
+	urls, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, 0
 		}
-		left := fs.Args()
-		if len(left) == 0 {
-			break
-		}
-		if n := len(rest) - len(left); n > 0 && rest[n-1] == "--" {
-			urls = append(urls, left...)
-			break
-		}
-		urls = append(urls, left[0])
-		rest = left[1:]
+		return nil, 2
 	}
 	switch {
 	case len(urls) == 0:

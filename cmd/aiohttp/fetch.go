@@ -1,0 +1,264 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aiohttp-go/aiohttp"
+)
+
+// fetchDialContext opens the fetch command's connections; nil is the
+// connector's own dialer (a variable for tests of main).
+var fetchDialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+
+// fetchConfig is the parsed command line of the fetch command.
+type fetchConfig struct {
+	urls         []string
+	input        string // -i FILE, "-" for stdin
+	limit        int
+	limitPerHost int
+	timeout      time.Duration
+	retries      int
+	method       string
+	headers      []string
+	data         string
+	hasData      bool
+	json         string
+	hasJSON      bool
+	output       string
+	save         string
+}
+
+// fetchUsage is the text of "aiohttp fetch -h" above the flags.
+const fetchUsage = `usage: aiohttp fetch [flags] [URL...]
+
+Fetch every URL concurrently (the seeds' crawler as a tool), URLs from the
+arguments and, with -i FILE, one a line from FILE ("-" for standard input),
+and print one JSON object a URL as each finishes:
+
+  {"url", "final_url", "status", "bytes", "elapsed_ms", "title", "error"}
+
+title is the HTML <title> (charset-aware), else null; error is "" or one of
+timeout, connect, dns, tls, protocol, payload, invalid_url, canceled.
+
+At most --limit connections are in use at once, at most --limit-per-host to
+one host, and the tool keeps them busy. A live progress bar goes to standard
+error when it is a terminal.
+
+Exit status: 0 when every URL was fetched, 1 when any failed, 2 on a usage
+error, 130 when interrupted (what finished is printed).
+
+Examples:
+  aiohttp fetch http://127.0.0.1:8080/get http://127.0.0.1:8080/html
+  seq 1000 | sed 's|^|http://127.0.0.1:8080/bytes/|' | aiohttp fetch -i - --output table
+  aiohttp fetch --limit 20 --limit-per-host 4 --retries 2 --timeout 10s -i urls.txt > results.jsonl
+  aiohttp fetch -X POST --json '{"k": 1}' -H 'X-Token: t' http://127.0.0.1:8080/post
+
+`
+
+// fetchParse parses the fetch command line; a nil config comes with the
+// exit status to return (0 for -h).
+func fetchParse(args []string, stderr io.Writer) (*fetchConfig, int) {
+	fs := flag.NewFlagSet("fetch", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg fetchConfig
+	var headers stringList
+	fs.StringVar(&cfg.input, "i", "", "read URLs from `FILE`, one a line (- for standard input)")
+	fs.IntVar(&cfg.limit, "limit", 100, "connections in use at once, to all hosts (`N` > 0)")
+	fs.IntVar(&cfg.limitPerHost, "limit-per-host", 0, "connections in use at once to one host (`N`; 0 for no limit)")
+	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "bound on each URL, retries included (`D`, a Go duration; 0 for none)")
+	fs.IntVar(&cfg.retries, "retries", 0, "retry a URL up to `N` times on connection errors, timeouts, 429 and 5xx (idempotent methods only)")
+	fs.StringVar(&cfg.method, "X", "", "request `METHOD` (GET, or POST with --data or --json)")
+	fs.Var(&headers, "H", "add the request header `'Name: value'` (may be repeated)")
+	fs.Func("data", "send `BODY` as an application/x-www-form-urlencoded body", func(s string) error {
+		cfg.data, cfg.hasData = s, true
+		return nil
+	})
+	fs.Func("json", "send `JSON` as an application/json body", func(s string) error {
+		cfg.json, cfg.hasJSON = s, true
+		return nil
+	})
+	fs.StringVar(&cfg.output, "output", "jsonl", "output `FORMAT`: jsonl or table")
+	fs.StringVar(&cfg.save, "save", "", "save each body under `DIR`/host/path")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), fetchUsage)
+		fs.PrintDefaults()
+	}
+	urls, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, 0
+		}
+		return nil, 2
+	}
+	cfg.urls, cfg.headers = urls, headers
+	bad := func(format string, a ...any) (*fetchConfig, int) {
+		fmt.Fprintf(stderr, "aiohttp fetch: "+format+"\n", a...)
+		return nil, 2
+	}
+	switch {
+	case len(cfg.urls) == 0 && cfg.input == "":
+		return bad("no URL: give URLs as arguments or -i FILE")
+	case cfg.limit <= 0:
+		return bad("--limit %d: must be at least 1", cfg.limit)
+	case cfg.limitPerHost < 0:
+		return bad("--limit-per-host %d: must be 0 (no limit) or more", cfg.limitPerHost)
+	case cfg.timeout < 0:
+		return bad("--timeout %v: must not be negative", cfg.timeout)
+	case cfg.retries < 0:
+		return bad("--retries %d: must not be negative", cfg.retries)
+	case cfg.hasData && cfg.hasJSON:
+		return bad("--data and --json: give one body")
+	case cfg.output != "jsonl" && cfg.output != "table":
+		return bad("--output %q: must be jsonl or table", cfg.output)
+	}
+	for _, h := range cfg.headers {
+		if name, _, ok := strings.Cut(h, ":"); !ok || strings.TrimSpace(name) == "" {
+			return bad("-H %q: must be 'Name: value'", h)
+		}
+	}
+	if cfg.method == "" {
+		cfg.method = "GET"
+		if cfg.hasData || cfg.hasJSON {
+			cfg.method = "POST"
+		}
+	}
+	cfg.method = strings.ToUpper(cfg.method)
+	return &cfg, 0
+}
+
+// fetch is the "aiohttp fetch" command run by the subcommand table; -i -
+// reads standard input.
+func fetch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, code := fetchParse(args, stderr)
+	if cfg == nil {
+		return code
+	}
+	var input io.Reader
+	switch cfg.input {
+	case "":
+	case "-":
+		input = stdinReader
+	default:
+		f, err := os.Open(cfg.input)
+		if err != nil {
+			fmt.Fprintln(stderr, "aiohttp fetch:", err)
+			return 2
+		}
+		defer f.Close()
+		input = f
+	}
+
+	s, err := aiohttp.NewSession(fetchSessionOptions(cfg))
+	if err != nil {
+		fmt.Fprintln(stderr, "aiohttp fetch:", err)
+		return 1
+	}
+	defer s.Close()
+
+	out := newResultWriter(stdout, cfg.output)
+	bar := newProgress(stderr)
+	c := &crawl{cfg: cfg, session: s, out: out, bar: bar}
+	urls := make(chan string)
+	readErr := make(chan error, 1)
+	go func() { readErr <- feedURLs(ctx, cfg.urls, input, urls) }()
+	c.run(ctx, urls)
+	bar.finish()
+	if err := out.flush(); err != nil {
+		fmt.Fprintln(stderr, "aiohttp fetch: writing the results:", err)
+		return 1
+	}
+	if ctx.Err() != nil {
+		return 130 // the input may still be blocked in a read: not waited for
+	}
+	if err := <-readErr; err != nil {
+		fmt.Fprintln(stderr, "aiohttp fetch: reading URLs:", err)
+		return 1
+	}
+	if c.failed > 0 {
+		return 1
+	}
+	return 0
+}
+
+// fetchSessionOptions are the session the fetch command crawls with: its
+// connection limits, retries and headers.
+func fetchSessionOptions(cfg *fetchConfig) aiohttp.SessionOptions {
+	headers := aiohttp.Headers{}
+	for _, h := range cfg.headers {
+		name, value, _ := strings.Cut(h, ":")
+		headers[strings.TrimSpace(name)] = strings.TrimSpace(value)
+	}
+	opts := aiohttp.SessionOptions{
+		Connector: aiohttp.NewTCPConnector(aiohttp.TCPConnectorOptions{
+			Limit: cfg.limit, LimitPerHost: cfg.limitPerHost, CloseIdleAtLimit: true,
+			DialContext: fetchDialContext,
+		}),
+		Headers: headers,
+	}
+	if cfg.retries > 0 {
+		opts.Middlewares = []aiohttp.Middleware{aiohttp.RetryMiddleware(aiohttp.RetryOptions{Attempts: cfg.retries + 1})}
+	}
+	return opts
+}
+
+// bodyOptions are the request options that send --data or --json, with
+// its Content-Type unless -H gives one.
+func (cfg *fetchConfig) bodyOptions() []aiohttp.RequestOption {
+	body, ctype := cfg.data, "application/x-www-form-urlencoded"
+	switch {
+	case cfg.hasJSON:
+		body, ctype = cfg.json, "application/json"
+	case !cfg.hasData:
+		return nil
+	}
+	opts := []aiohttp.RequestOption{aiohttp.String(body)}
+	for _, h := range cfg.headers {
+		if name, _, _ := strings.Cut(h, ":"); strings.EqualFold(strings.TrimSpace(name), "Content-Type") {
+			return opts
+		}
+	}
+	return append(opts, aiohttp.Header("Content-Type", ctype))
+}
+
+// feedURLs sends the URLs of args, then those of input (one a line,
+// blank lines and #-comments skipped) to urls, and closes it.
+func feedURLs(ctx context.Context, args []string, input io.Reader, urls chan<- string) error {
+	defer close(urls)
+	send := func(u string) bool {
+		select {
+		case urls <- u:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for _, u := range args {
+		if !send(u) {
+			return nil
+		}
+	}
+	if input == nil {
+		return nil
+	}
+	sc := bufio.NewScanner(input)
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if !send(line) {
+			return nil
+		}
+	}
+	return sc.Err()
+}
