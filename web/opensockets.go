@@ -12,14 +12,36 @@ import (
 // graceful shutdown sends to open WebSockets.
 const shutdownReason = "server shutdown"
 
-// openSockets is the set of open WebSockets of one server, which its
-// graceful shutdown closes with 1001 Going Away. The engine's [Server] has
-// one; under the net/http bridge, the application keeps one for each
-// http.Server (see [Application.ServeHTTP]).
+// longLived is a response a graceful shutdown ends at once rather than
+// wait for, as it would never end by itself: an open WebSocket or an
+// event stream.
+type longLived interface {
+	// goAway ends it, telling the client that the server is going away,
+	// within ctx.
+	goAway(ctx context.Context)
+	// ended reports whether it ended already.
+	ended() bool
+}
+
+// openSocket is an open WebSocket in a set of [openSockets]: goAway closes
+// it with 1001 Going Away.
+type openSocket struct{ *websocket.Socket }
+
+func (s openSocket) goAway(ctx context.Context) {
+	_ = s.Close(ctx, websocket.CloseGoingAway, shutdownReason)
+}
+
+func (s openSocket) ended() bool { return s.Closed() }
+
+// openSockets is the set of open WebSockets and event streams of one
+// server, which its graceful shutdown ends at once: WebSockets with 1001
+// Going Away. The engine's [Server] has one; under the net/http bridge,
+// the application keeps one for each http.Server (see
+// [Application.ServeHTTP]).
 type openSockets struct {
 	mu      sync.Mutex
 	closing bool // the shutdown began: no socket joins any more
-	m       map[*websocket.Socket]struct{}
+	m       map[longLived]struct{}
 	pruneAt int // the size at which add first drops closed sockets
 }
 
@@ -31,18 +53,18 @@ const minPrune = 64
 // handler did not (it failed after Prepare) and that closed meanwhile are
 // dropped here, once the set doubled since the last look, so that the set
 // stays within twice the number of open sockets.
-func (o *openSockets) add(s *websocket.Socket) bool {
+func (o *openSockets) add(s longLived) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.closing {
 		return false
 	}
 	if o.m == nil {
-		o.m = make(map[*websocket.Socket]struct{})
+		o.m = make(map[longLived]struct{})
 	}
 	if len(o.m) >= max(o.pruneAt, minPrune) {
 		for k := range o.m {
-			if k.Closed() {
+			if k.ended() {
 				delete(o.m, k)
 			}
 		}
@@ -53,7 +75,7 @@ func (o *openSockets) add(s *websocket.Socket) bool {
 }
 
 // remove drops s from the set; o may be nil.
-func (o *openSockets) remove(s *websocket.Socket) {
+func (o *openSockets) remove(s longLived) {
 	if o == nil {
 		return
 	}
@@ -62,14 +84,14 @@ func (o *openSockets) remove(s *websocket.Socket) {
 	o.mu.Unlock()
 }
 
-// closeAll closes every socket of the set with 1001 Going Away, all at
-// once, and waits for their closing handshakes, each bounded by its close
-// timeout and by ctx. From then on add refuses new sockets. Calling it
+// closeAll ends every socket and stream of the set, all at once:
+// WebSockets with 1001 Going Away, waiting for their closing handshakes,
+// each bounded by its close timeout and by ctx. From then on add refuses new sockets. Calling it
 // again closes nothing more.
 func (o *openSockets) closeAll(ctx context.Context) {
 	o.mu.Lock()
 	o.closing = true
-	open := make([]*websocket.Socket, 0, len(o.m))
+	open := make([]longLived, 0, len(o.m))
 	for s := range o.m {
 		open = append(open, s)
 	}
@@ -77,7 +99,7 @@ func (o *openSockets) closeAll(ctx context.Context) {
 	o.mu.Unlock()
 	var wg sync.WaitGroup
 	for _, s := range open {
-		wg.Go(func() { _ = s.Close(ctx, websocket.CloseGoingAway, shutdownReason) })
+		wg.Go(func() { s.goAway(ctx) })
 	}
 	wg.Wait()
 }

@@ -27,15 +27,15 @@ func closeNow(s *websocket.Socket) {
 func TestOpenSocketsAddRemove(t *testing.T) {
 	var o openSockets
 	a, b := pipeSocket(t), pipeSocket(t)
-	if !o.add(a) || !o.add(b) || len(o.m) != 2 {
+	if !o.add(openSocket{a}) || !o.add(openSocket{b}) || len(o.m) != 2 {
 		t.Fatalf("add: %d sockets", len(o.m))
 	}
-	o.remove(a)
-	o.remove(a)
-	if _, ok := o.m[b]; !ok || len(o.m) != 1 {
+	o.remove(openSocket{a})
+	o.remove(openSocket{a})
+	if _, ok := o.m[openSocket{b}]; !ok || len(o.m) != 1 {
 		t.Fatalf("after remove: %v", o.m)
 	}
-	(*openSockets)(nil).remove(b) // a response without a set
+	(*openSockets)(nil).remove(openSocket{b}) // a response without a set
 }
 
 // TestOpenSocketsPrune: sockets that closed without leaving the set (their
@@ -44,18 +44,18 @@ func TestOpenSocketsAddRemove(t *testing.T) {
 func TestOpenSocketsPrune(t *testing.T) {
 	var o openSockets
 	open := pipeSocket(t)
-	o.add(open)
+	o.add(openSocket{open})
 	for range minPrune - 1 {
 		s := pipeSocket(t)
-		o.add(s)
+		o.add(openSocket{s})
 		closeNow(s)
 	}
 	if len(o.m) != minPrune {
 		t.Fatalf("%d sockets before the prune, want %d", len(o.m), minPrune)
 	}
 	last := pipeSocket(t)
-	o.add(last)
-	if _, ok := o.m[open]; !ok || len(o.m) != 2 {
+	o.add(openSocket{last})
+	if _, ok := o.m[openSocket{open}]; !ok || len(o.m) != 2 {
 		t.Fatalf("after the prune: %d sockets, the open one kept: %v", len(o.m), ok)
 	}
 	if o.pruneAt != 2 {
@@ -69,7 +69,7 @@ func TestOpenSocketsCloseAll(t *testing.T) {
 	var o openSockets
 	socks := []*websocket.Socket{pipeSocket(t), pipeSocket(t), pipeSocket(t)}
 	for _, s := range socks {
-		o.add(s)
+		o.add(openSocket{s})
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // the peers never answer: drop the connections at once
@@ -79,7 +79,7 @@ func TestOpenSocketsCloseAll(t *testing.T) {
 			t.Fatal("socket left open")
 		}
 	}
-	if late := pipeSocket(t); o.add(late) {
+	if late := pipeSocket(t); o.add(openSocket{late}) {
 		t.Fatal("add accepted a socket after closeAll")
 	}
 	o.closeAll(ctx)

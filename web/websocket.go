@@ -180,7 +180,7 @@ func (ws *WebSocketResponse) Prepare(req *Request) (*websocket.Socket, error) {
 		websocket.Handshake{Protocol: hs.protocol, Compression: hs.params}, ws.opts.Options)
 	ws.sock = websocket.NewSocket(conn, ws.opts.Options)
 	if open := req.openSockets(); open != nil {
-		if open.add(ws.sock) {
+		if open.add(openSocket{ws.sock}) {
 			ws.open = open
 		} else {
 			// The server is shutting down: say so at once.
@@ -211,7 +211,7 @@ func (ws *WebSocketResponse) finish(req *Request) error {
 	if ws.sock == nil {
 		return errorResponse(req, ErrNotPrepared).finish(req)
 	}
-	ws.open.remove(ws.sock)
+	ws.open.remove(openSocket{ws.sock})
 	return ws.sock.Close(context.Background(), websocket.CloseOK, "")
 }
 
