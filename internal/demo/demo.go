@@ -47,6 +47,7 @@ func NewApp() *web.Application {
 	r.Get("/ws", wsEcho)
 	r.Get("/chat", newHub().serve)
 	r.Get("/chat.html", chatPage)
+	r.Get("/sse", eventStream)
 	r.Get("/{name}", hello)
 	addHTTPBin(r)
 	return app
