@@ -84,14 +84,13 @@ ws.onclose = (e) => {
 </body></html>
 `
 
-// startBrowserServer serves the demo application plus browserPage and its
+// startBrowserServer serves app plus page (on browserPagePath) and its
 // hold and done routes on 127.0.0.1:0 until the test ends, and returns
 // its address.
-func startBrowserServer(t *testing.T) string {
+func startBrowserServer(t *testing.T, app *web.Application, page string) string {
 	t.Helper()
-	app := demo.NewApp()
 	app.Router.Get(browserPagePath, func(*web.Request) (web.Response, error) {
-		return web.Text(browserPage).SetContentType("text/html"), nil
+		return web.Text(page).SetContentType("text/html"), nil
 	})
 	done := make(chan struct{})
 	var once sync.Once
@@ -119,7 +118,7 @@ func TestBrowserWebSocket(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		missingPeer(t, "chromium not found (%v); install it: %s", err, chromiumHint)
 	}
-	addr := startBrowserServer(t)
+	addr := startBrowserServer(t, demo.NewApp(), browserPage)
 	dom, stderr, err := runBrowser(t, "http://"+addr+browserPagePath)
 	if err != nil {
 		t.Fatalf("chromium: %v\nstdout:\n%s\nstderr:\n%s", err, dom, stderr)
