@@ -26,6 +26,18 @@
 // ErrClientConnector, ...) and errors.As into *ClientResponseError and the
 // other typed errors.
 //
+// Server-Sent Events: Response.Events iterates over the events of a
+// text/event-stream body as they arrive; Session.EventSource is a
+// browser's EventSource, reconnecting with Last-Event-ID until its context
+// ends (package sse holds the protocol).
+//
+//	es := s.EventSource(ctx, "events", aiohttp.EventSourceOptions{})
+//	defer es.Close()
+//	for ev, err := range es.Events() {
+//		if err != nil { ... } // the source failed, or ctx ended
+//		fmt.Println(ev.ID, ev.Event, ev.Data)
+//	}
+//
 // Options follow one rule. A constructor of something that lives on
 // (NewSession, NewTCPConnector, NewUnixConnector, NewCookieJar,
 // RetryMiddleware, RateLimitMiddleware) takes one options struct whose

@@ -13,6 +13,8 @@ import (
 func BenchmarkEncode(b *testing.B) {
 	enc := sse.NewEncoder(io.Discard)
 	ev := sse.Event{ID: "12345", Event: "update", Data: strings.Repeat("x", 60) + "\n" + strings.Repeat("y", 40)}
+	wire, _ := sse.AppendEvent(nil, ev)
+	b.SetBytes(int64(len(wire)))
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := enc.Encode(ev); err != nil {

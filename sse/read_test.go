@@ -211,7 +211,7 @@ func TestReaderEventStrings(t *testing.T) {
 // data string; repeated IDs and types are shared.
 func TestReaderAllocs(t *testing.T) {
 	block := "id: 42\nevent: tick\ndata: some payload\ndata: second line\n\n"
-	src := &repeater{block: block}
+	src := &repeater{block: block, chunk: 37} // odd-sized pieces
 	r := sse.NewReader(src, sse.ReaderOptions{})
 	for range 100 {
 		if _, err := r.Next(); err != nil {
@@ -228,14 +228,18 @@ func TestReaderAllocs(t *testing.T) {
 	}
 }
 
-// repeater is an endless stream of one block, read in odd-sized pieces.
+// repeater is an endless stream of one block, read at most chunk bytes at
+// a time (all that fits when chunk is 0).
 type repeater struct {
 	block string
+	chunk int
 	off   int
 }
 
 func (r *repeater) Read(p []byte) (int, error) {
-	p = p[:min(len(p), 37)]
+	if r.chunk > 0 {
+		p = p[:min(len(p), r.chunk)]
+	}
 	n := 0
 	for n < len(p) {
 		c := copy(p[n:], r.block[r.off:])

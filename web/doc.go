@@ -23,7 +23,8 @@
 //   - Responses: [*BodyResponse] for a body in memory ([Text], [Bytes],
 //     [JSON], [NewResponse], or [Request.Respond], which allocates
 //     nothing), [*StreamResponse] for a body written while the handler
-//     runs, and [*WebSocketResponse].
+//     runs, [*WebSocketResponse] and [*EventSourceResponse] (Server-Sent
+//     Events).
 //   - Running: [RunApp] serves until SIGINT or SIGTERM; an [AppRunner]
 //     with sites ([Site]: [NewTCPSite], [NewUnixSite], [NewListenerSite])
 //     and the [Server] are the parts it is made of, for programs that run
@@ -43,7 +44,8 @@
 //
 // Shutting down follows aiohttp: [Server.Shutdown] (and
 // [AppRunner.Cleanup], which calls it) stops listening, closes idle
-// connections, runs OnShutdown, waits for running handlers up to the
+// connections, runs OnShutdown, closes open WebSockets (1001) and ends
+// open event streams, waits for running handlers up to the
 // shutdown timeout, cancels the rest and runs the cleanup. Every
 // Shutdown, Cleanup and Stop may be called more than once and from several
 // goroutines: the work is done once.
@@ -61,6 +63,7 @@
 //	web.json_response(data)               JSON(data)
 //	web.StreamResponse                    NewStreamResponse()
 //	web.WebSocketResponse                 NewWebSocketResponse(opts)
+//	aiohttp_sse.EventSourceResponse       NewEventSourceResponse(opts)
 //	raise web.HTTPNotFound()              return nil, HTTPNotFound()
 //	@web.middleware                       Middleware, WithMiddlewares
 //	error middleware                      WithErrorHandler, Application.ErrorResponse
