@@ -3,6 +3,7 @@ package sse_test
 import (
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -87,7 +88,7 @@ func TestReaderSpecExamples(t *testing.T) {
 				}
 				continue
 			}
-			if !equalEvents(got, tt.want) {
+			if !slices.Equal(got, tt.want) {
 				t.Errorf("%s (one byte at a time: %v):\n got %q\nwant %q", tt.name, oneByte, got, tt.want)
 			}
 			if r.LastEventID() != tt.lastID {
@@ -95,18 +96,6 @@ func TestReaderSpecExamples(t *testing.T) {
 			}
 		}
 	}
-}
-
-func equalEvents(a, b []sse.Event) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestReaderRetry(t *testing.T) {
