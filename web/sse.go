@@ -21,6 +21,9 @@ const DefaultPingInterval = 15 * time.Second
 // (ErrServerShutdown when the server is shutting down).
 var ErrEventStreamClosed = errors.New("web: event stream closed")
 
+// errHeadStream ends the stream of a HEAD request at once.
+var errHeadStream = errors.New("web: a HEAD request has no event stream")
+
 // EventSourceOptions configure an [EventSourceResponse]; the zero value
 // gives aiohttp-sse's defaults.
 type EventSourceOptions struct {
@@ -41,8 +44,9 @@ type EventSourceOptions struct {
 // of goroutines. Return the response from the handler when done, which
 // ends the stream.
 //
-// The stream ends as well when its client goes away, when a write fails
-// and as soon as the server starts a graceful shutdown: its [Context]
+// The stream ends as well when its client goes away, when a write fails,
+// at once for a HEAD request, and as soon as the server starts a graceful
+// shutdown: its [Context]
 // ends then and sends fail with [ErrEventStreamClosed]. A handler waits on
 // that Context (not the request's, which a shutdown ends only after its
 // timeout) so that an open stream does not hold up the shutdown:
@@ -108,6 +112,9 @@ func (es *EventSourceResponse) Prepare(req *Request) error {
 		return err
 	}
 	es.ctx, es.cancel = context.WithCancelCause(req.Context())
+	if req.Method() == "HEAD" {
+		es.cancel(errHeadStream) // the head is all there is to send
+	}
 	if open := req.openSockets(); open != nil {
 		if open.add(es) {
 			es.open = open

@@ -310,3 +310,23 @@ func TestEventSourceHeaderKept(t *testing.T) {
 		t.Errorf("Cache-Control %q", resp.Header.Get("Cache-Control"))
 	}
 }
+
+// TestEventSourceHead: a HEAD request gets the head, and its stream ends
+// at once, so that a handler streaming forever returns.
+func TestEventSourceHead(t *testing.T) {
+	app := newApp()
+	app.Router.Get("/sse", func(req *web.Request) (web.Response, error) {
+		es := web.NewEventSourceResponse(web.EventSourceOptions{})
+		if err := es.Prepare(req); err != nil {
+			return nil, err
+		}
+		for es.Send("forever") == nil {
+		}
+		return es, nil
+	})
+	s := startApp(t, app, web.ServerOptions{})
+	resp, body := s.do("HEAD", "/sse", nil)
+	if resp.StatusCode != 200 || body != "" || resp.Header.Get("Content-Type") != "text/event-stream" {
+		t.Fatalf("%d %q %q", resp.StatusCode, body, resp.Header.Get("Content-Type"))
+	}
+}
