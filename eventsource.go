@@ -100,7 +100,7 @@ var errEventSourceClosed = errors.New("aiohttp: event source closed")
 // ErrClientResponse for a status), except 204 No Content, which ends it
 // without an error; a stream that ends or breaks, or a connection that
 // fails, is reconnected after the reconnection time (3 seconds unless the
-// stream said otherwise) for as long as ctx lasts.
+// stream set another, other than 0) for as long as ctx lasts.
 func (s *Session) EventSource(ctx context.Context, url string, opts EventSourceOptions, reqOpts ...RequestOption) *EventSource {
 	if opts.Retry <= 0 {
 		opts.Retry = DefaultEventSourceRetry

@@ -58,12 +58,11 @@ type Reader struct {
 	skipLF     bool  // the last line ended with CR: a LF right after it belongs to it
 	err        error // what ends the stream, returned once buf is used up
 
-	data       []byte // data buffer
-	eventType  []byte // event type buffer
-	idBuf      []byte // last event ID buffer
-	hasData    bool   // a data field was seen since the last dispatch
-	hasRetry   bool   // a valid retry field was seen since the last dispatch
-	blockRetry time.Duration
+	data       []byte        // data buffer
+	eventType  []byte        // event type buffer
+	idBuf      []byte        // last event ID buffer
+	hasData    bool          // a data field was seen since the last dispatch
+	blockRetry time.Duration // the last retry field since the last dispatch
 
 	lastID   string        // last event ID string
 	lastType string        // the previous event's type, reused when equal
@@ -93,7 +92,8 @@ func (r *Reader) SetLastEventID(id string) {
 	r.idBuf = append(r.idBuf[:0], id...)
 }
 
-// Retry returns the reconnection time the stream last set, 0 if none.
+// Retry returns the reconnection time the stream last set, 0 if none (or
+// if it set 0).
 func (r *Reader) Retry() time.Duration { return r.retry }
 
 // Next returns the next event. At the end of the stream it returns io.EOF
@@ -148,8 +148,7 @@ func (r *Reader) field(line []byte) error {
 		}
 	case "retry":
 		if ms, ok := parseDigits(value); ok {
-			r.retry = ms
-			r.blockRetry, r.hasRetry = ms, true
+			r.retry, r.blockRetry = ms, ms
 		}
 	}
 	return nil
@@ -183,16 +182,13 @@ func (r *Reader) dispatch() (Event, bool) {
 	if string(r.idBuf) != r.lastID {
 		r.lastID = string(r.idBuf)
 	}
-	retry, hasRetry := r.blockRetry, r.hasRetry
-	r.hasRetry, r.blockRetry = false, 0
+	retry := r.blockRetry
+	r.blockRetry = 0
 	if !r.hasData {
 		r.eventType = r.eventType[:0]
 		return Event{}, false
 	}
-	ev := Event{ID: r.lastID, Data: string(r.data)}
-	if hasRetry {
-		ev.Retry = retry
-	}
+	ev := Event{ID: r.lastID, Data: string(r.data), Retry: retry}
 	switch {
 	case len(r.eventType) == 0:
 		ev.Event = DefaultEventType
