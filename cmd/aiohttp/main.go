@@ -8,6 +8,7 @@
 //
 //	serve   run the demo server that the examples talk to
 //	fetch   fetch many URLs concurrently, one JSON result a URL
+//	bench   load a URL through the client and print requests/s and latencies
 //	ws      talk to a WebSocket server from the terminal or a script
 //
 // Run "aiohttp <command> -h" for a command's flags. Usage errors exit
@@ -42,6 +43,7 @@ type command struct {
 var commands = []command{
 	{"serve", "run the demo server that the examples talk to", serve},
 	{"fetch", "fetch many URLs concurrently, one JSON result a URL", fetch},
+	{"bench", "load a URL through the client and print requests/s and latencies", bench},
 	{"ws", "talk to a WebSocket server from the terminal or a script", ws},
 }
 
