@@ -112,17 +112,16 @@ func (l *load) interrupt() {
 
 // worker makes requests one after another and counts what comes of them.
 type worker struct {
-	l        *load
-	hist     hdr.Histogram
-	status   [1000]uint64 // responses by status code
-	errors   map[string]uint64
-	requests uint64 // answered or failed
-	failed   uint64
-	http2    uint64 // responses over HTTP/2
-
+	l          *load
 	read       func(*aiohttp.Response) error // w.readResponse, bound once
 	lastStatus int
 	lastMajor  int
+	requests   uint64 // answered or failed
+	failed     uint64
+	http2      uint64 // responses over HTTP/2
+	errors     map[string]uint64
+	hist       hdr.Histogram // latencies of the responses, in ns
+	status     [1000]uint64  // responses by status code
 }
 
 func newWorker(l *load) *worker {
@@ -149,6 +148,7 @@ func (w *worker) run() {
 		timer = time.NewTimer(time.Hour)
 		timer.Stop()
 	}
+	var last time.Time // when the previous request ended
 	for {
 		var due time.Time // when the request should go out
 		switch {
@@ -177,12 +177,17 @@ func (w *worker) run() {
 		if l.ending.Load() {
 			return
 		}
-		sent := time.Now()
 		if due.IsZero() {
-			due = sent
+			// As fast as answered: due when the previous one ended (one
+			// clock reading a request, not two).
+			due = last
+			if due.IsZero() {
+				due = time.Now()
+			}
 		}
 		err := l.session.With(context.Background(), cfg.method, cfg.url, w.read, l.opts...)
 		done := time.Now()
+		last = done
 		if l.interrupted.Load() {
 			return // cut short, or finished after the run's end
 		}

@@ -30,11 +30,13 @@ const Precision = 1.0 / sub
 // empty and ready; it is about 58 KiB, so keep it behind a pointer. A
 // Histogram is not safe for concurrent use.
 type Histogram struct {
-	counts [buckets]uint64
+	// The totals first: Record updates them and one count, so that they
+	// share a cache line with the struct that holds the Histogram.
 	total  uint64
 	sum    int64 // of the values, for Mean
 	max    int64
 	min    int64
+	counts [buckets]uint64
 }
 
 // index returns the bucket of v >= 0.
