@@ -182,16 +182,20 @@ func TestBenchRate(t *testing.T) {
 	if n := len(arrivals); n < 150 || n > 300 || sum.Requests != uint64(n) {
 		t.Fatalf("server saw %d requests, summary %d, want 300 (at least 150)", n, sum.Requests)
 	}
-	// As fast as answered, 4 connections would make thousands in the
-	// first half second; the schedule allows 100.
-	first := 0
+	// Spread over the run: as fast as answered, 4 connections would make
+	// 300 in a few milliseconds. The middle second holds about 200 (a
+	// stall makes up for itself with a burst, so only the floor is sure).
+	if span := arrivals[len(arrivals)-1].Sub(arrivals[0]); span < time.Second {
+		t.Errorf("the requests arrived within %v, want them spread over about 1.5s", span)
+	}
+	middle := 0
 	for _, at := range arrivals {
-		if at.Sub(arrivals[0]) < 500*time.Millisecond {
-			first++
+		if d := at.Sub(arrivals[0]); d >= 250*time.Millisecond && d < 1250*time.Millisecond {
+			middle++
 		}
 	}
-	if first > 130 {
-		t.Errorf("%d requests in the first 500ms, want about 100 at 200/s", first)
+	if middle < 100 {
+		t.Errorf("%d requests in the middle second, want about 200", middle)
 	}
 }
 
@@ -208,8 +212,8 @@ func TestBenchRateNoCoordinatedOmission(t *testing.T) {
 	if code != 0 {
 		t.Errorf("exit %d, want 0", code)
 	}
-	if sum.Requests == 0 || sum.Requests > 20 {
-		t.Errorf("%d requests, want at most 20 (one connection, 50ms each, 1s)", sum.Requests)
+	if sum.Requests == 0 || sum.Requests > 25 {
+		t.Errorf("%d requests, want about 20 (one connection, 50ms each, 1s)", sum.Requests)
 	}
 	if sum.LatencyMS.Max < 400 || sum.LatencyMS.P50 < 100 {
 		t.Errorf("latency %+v, want max above 400ms and p50 above 100ms: the backlog's wait counts", sum.LatencyMS)
