@@ -1,9 +1,14 @@
 // Package hdr is a latency histogram in the manner of HdrHistogram: values
 // fall into buckets whose width grows with the value (log-linear), so
 // that every value is kept to within a fixed relative precision over the
-// whole range of int64, in a fixed array, and recording one allocates
-// nothing and takes a few nanoseconds. A load generator gives each worker
-// its own Histogram and merges them at the end.
+// whole range of int64, and recording one takes a few nanoseconds. A
+// load generator gives each worker its own Histogram and merges them at
+// the end.
+//
+// The buckets of each power of two are made the first time a value falls
+// in it (1 KiB each), so that a histogram holds only the ranges its
+// values reach: latencies that span four orders of magnitude take about
+// 14 powers of two. Once they exist, recording allocates nothing.
 package hdr
 
 import (
@@ -18,50 +23,53 @@ const subBits = 7
 // sub is the number of buckets a power of two is split into.
 const sub = 1 << subBits
 
-// buckets covers every non-negative int64: the values below sub one a
-// bucket, then sub buckets for each power of two from sub up to 1<<62.
-const buckets = (64 - subBits) * sub
+// groups covers every non-negative int64: group 0 holds the values below
+// sub, one a bucket; group g > 0 the values in [sub<<(g-1), sub<<g), in
+// sub buckets of width 1<<(g-1).
+const groups = 64 - subBits
 
 // Precision is the relative width of a bucket: a quantile is reported
 // within Precision of the recorded value it stands for.
 const Precision = 1.0 / sub
 
 // Histogram counts int64 values (nanoseconds, say). The zero value is
-// empty and ready; it is about 58 KiB, so keep it behind a pointer. A
-// Histogram is not safe for concurrent use.
+// empty and ready. A Histogram is not safe for concurrent use.
 type Histogram struct {
-	// The totals first: Record updates them and one count, so that they
-	// share a cache line with the struct that holds the Histogram.
 	total  uint64
 	sum    int64 // of the values, for Mean
 	max    int64
 	min    int64
-	counts [buckets]uint64
+	counts [groups]*[sub]uint64 // nil: no value in that group yet
 }
 
-// index returns the bucket of v >= 0.
-func index(v int64) int {
+// bucket returns the group and the bucket within it of v >= 0.
+func bucket(v int64) (group, i int) {
 	if v < sub {
-		return int(v)
+		return 0, int(v)
 	}
 	shift := bits.Len64(uint64(v)) - 1 - subBits // v>>shift is in [sub, 2*sub)
-	return (shift+1)*sub + int(v>>shift) - sub
+	return shift + 1, int(v>>shift) - sub
 }
 
-// highest returns the largest value of bucket i.
-func highest(i int) int64 {
-	if i < sub {
+// highest returns the largest value of bucket i of group g.
+func highest(g, i int) int64 {
+	if g == 0 {
 		return int64(i)
 	}
-	shift := i/sub - 1
-	low := int64(sub+i%sub) << shift
-	return low + (1<<shift - 1)
+	shift := g - 1
+	return int64(sub+i)<<shift + (1<<shift - 1)
 }
 
 // Record counts v; a negative v counts as 0.
 func (h *Histogram) Record(v int64) {
 	v = max(v, 0)
-	h.counts[index(v)]++
+	g, i := bucket(v)
+	c := h.counts[g]
+	if c == nil {
+		c = new([sub]uint64)
+		h.counts[g] = c
+	}
+	c[i]++
 	if h.total == 0 || v < h.min {
 		h.min = v
 	}
@@ -94,8 +102,18 @@ func (h *Histogram) Merge(o *Histogram) {
 	if o.total == 0 {
 		return
 	}
-	for i, c := range o.counts {
-		h.counts[i] += c
+	for g, oc := range o.counts {
+		if oc == nil {
+			continue
+		}
+		c := h.counts[g]
+		if c == nil {
+			c = new([sub]uint64)
+			h.counts[g] = c
+		}
+		for i, n := range oc {
+			c[i] += n
+		}
 	}
 	if h.total == 0 || o.min < h.min {
 		h.min = o.min
@@ -117,10 +135,14 @@ func (h *Histogram) Quantile(q float64) int64 {
 	rank := uint64(math.Ceil(q*float64(h.total) - 1e-9))
 	rank = min(max(rank, 1), h.total)
 	var seen uint64
-	for i, c := range h.counts {
-		seen += c
-		if seen >= rank {
-			return min(max(highest(i), h.min), h.max)
+	for g, c := range h.counts {
+		if c == nil {
+			continue
+		}
+		for i, n := range c {
+			if seen += n; seen >= rank {
+				return min(max(highest(g, i), h.min), h.max)
+			}
 		}
 	}
 	return h.max

@@ -11,16 +11,20 @@ import (
 // within Precision of it, and the bucket before holds smaller values.
 func TestBuckets(t *testing.T) {
 	check := func(v int64) {
-		i := index(v)
-		if i < 0 || i >= buckets {
-			t.Fatalf("index(%d) = %d, out of [0, %d)", v, i, buckets)
+		g, i := bucket(v)
+		if g < 0 || g >= groups || i < 0 || i >= sub {
+			t.Fatalf("bucket(%d) = %d, %d, out of range", v, g, i)
 		}
-		hi := highest(i)
+		hi := highest(g, i)
 		if hi < v || float64(hi-v) > Precision*float64(v) {
-			t.Fatalf("value %d: bucket %d ends at %d", v, i, hi)
+			t.Fatalf("value %d: bucket %d/%d ends at %d", v, g, i, hi)
 		}
-		if i > 0 && highest(i-1) >= v {
-			t.Fatalf("value %d: bucket %d before its own ends at %d", v, i-1, highest(i-1))
+		pg, pi := g, i-1 // the bucket before
+		if pi < 0 {
+			pg, pi = g-1, sub-1
+		}
+		if pg >= 0 && highest(pg, pi) >= v {
+			t.Fatalf("value %d: the bucket before its own ends at %d", v, highest(pg, pi))
 		}
 	}
 	for v := int64(0); v < 1<<16; v++ {
@@ -122,11 +126,23 @@ func TestQuantileSmall(t *testing.T) {
 	}
 }
 
+// Record allocates once for each power of two its values first reach,
+// and never after.
 func TestRecordAllocatesNothing(t *testing.T) {
 	h := new(Histogram)
-	v := int64(12345)
-	if n := testing.AllocsPerRun(1000, func() { h.Record(v); v += 7919 }); n != 0 {
-		t.Errorf("Record allocates %v times, want 0", n)
+	next := func() func() {
+		v := int64(12345)
+		return func() { h.Record(v); v = v*7919%100_000_000 + 1000 }
+	}
+	if n := testing.AllocsPerRun(1000, next()); n > 0.1 {
+		t.Errorf("Record allocates %v times a value, want next to none", n)
+	}
+	if n := testing.AllocsPerRun(1000, next()); n != 0 {
+		t.Errorf("Record allocates %v times once its ranges exist, want 0", n)
+	}
+	var empty Histogram
+	if n := testing.AllocsPerRun(10, func() { empty.Quantile(0.5); h.Quantile(0.99) }); n != 0 {
+		t.Errorf("Quantile allocates %v times, want 0", n)
 	}
 }
 
