@@ -55,9 +55,7 @@ func newBenchSummary(workers []*worker, elapsed time.Duration) *benchSummary {
 		s.http2 += w.http2
 		s.hist.Merge(&w.hist)
 		for code, n := range w.status {
-			if n > 0 {
-				s.Status[strconv.Itoa(code)] += n
-			}
+			s.Status[strconv.Itoa(code)] += n
 		}
 		for kind, n := range w.errors {
 			s.ErrorsByKind[kind] += n

@@ -118,14 +118,14 @@ type worker struct {
 	lastMajor  int
 	requests   uint64 // answered or failed
 	failed     uint64
-	http2      uint64 // responses over HTTP/2
+	http2      uint64         // responses over HTTP/2
+	status     map[int]uint64 // responses by status code
 	errors     map[string]uint64
 	hist       hdr.Histogram // latencies of the responses, in ns
-	status     [1000]uint64  // responses by status code
 }
 
 func newWorker(l *load) *worker {
-	w := &worker{l: l, errors: make(map[string]uint64)}
+	w := &worker{l: l, status: make(map[int]uint64), errors: make(map[string]uint64)}
 	w.read = w.readResponse
 	return w
 }
@@ -198,9 +198,7 @@ func (w *worker) run() {
 			continue
 		}
 		w.hist.Record(int64(done.Sub(due)))
-		if 0 <= w.lastStatus && w.lastStatus < len(w.status) {
-			w.status[w.lastStatus]++
-		}
+		w.status[w.lastStatus]++
 		if w.lastMajor == 2 {
 			w.http2++
 		}
