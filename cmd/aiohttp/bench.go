@@ -51,7 +51,8 @@ high latencies instead of fewer requests. Without --rate each connection
 sends its next request as soon as the previous answer is read, and
 latency is the time of each request.
 
-Each request reads the whole body. A request that got no response is an
+Each request reads the whole body, as sent: no Accept-Encoding is sent
+unless -H gives one, and nothing is decompressed. A request that got no response is an
 error of one kind: timeout, connect, dns, tls, protocol, payload,
 invalid_url or canceled. Statuses are counted, not treated as errors.
 requests counts responses and errors; requests/s and the latencies are
@@ -206,8 +207,8 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // benchSessionOptions are the session the bench command loads with: c
 // connections (opened by dial), the headers of -H, HTTP/1.1 unless
-// --http2, the --timeout on each request, and no cookies kept, as a load
-// generator's requests are all alike.
+// --http2, the --timeout on each request, no cookies kept, as a load
+// generator's requests are all alike, and no compression.
 func benchSessionOptions(cfg *benchConfig, dial dialFunc) aiohttp.SessionOptions {
 	headers := aiohttp.Headers{}
 	for _, h := range cfg.headers {
@@ -224,9 +225,13 @@ func benchSessionOptions(cfg *benchConfig, dial dialFunc) aiohttp.SessionOptions
 			DialContext: dial,
 			TLS:         aiohttp.TLSOptions{InsecureSkipVerify: cfg.insecure},
 		}),
-		Headers:    headers,
-		CookieJar:  aiohttp.DummyCookieJar{},
-		Timeout:    aiohttp.ClientTimeout{Total: timeout},
-		ForceHTTP1: !cfg.http2,
+		Headers: headers,
+		// Bodies are read as sent: no Accept-Encoding unless -H sends one,
+		// and no decoding, which would measure the client, not the server.
+		SkipAutoHeaders:       []string{"Accept-Encoding"},
+		DisableAutoDecompress: true,
+		CookieJar:             aiohttp.DummyCookieJar{},
+		Timeout:               aiohttp.ClientTimeout{Total: timeout},
+		ForceHTTP1:            !cfg.http2,
 	}
 }

@@ -282,7 +282,7 @@ func TestBenchRequestOptions(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		mu.Lock()
-		seen[r.Method+" "+r.Header.Get("X-Token")+" "+r.Header.Get("Content-Type")+" "+string(b)]++
+		seen[r.Method+" "+r.Header.Get("X-Token")+" "+r.Header.Get("Content-Type")+" "+r.Header.Get("Accept-Encoding")+" "+string(b)]++
 		mu.Unlock()
 	}))
 	defer srv.Close()
@@ -294,10 +294,10 @@ func TestBenchRequestOptions(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-H", "X-Token: t1"}, "GET t1  "},
-		{[]string{"--body", "a=b", "-H", "Content-Type: application/x-www-form-urlencoded"}, "POST  application/x-www-form-urlencoded a=b"},
-		{[]string{"-m", "put", "--body", "@" + file, "-H", "Content-Type: application/json", "-H", "X-Token: t2"}, `PUT t2 application/json {"k": 1}`},
-		{[]string{"-m", "DELETE"}, "DELETE   "},
+		{[]string{"-H", "X-Token: t1"}, "GET t1   "},
+		{[]string{"--body", "a=b", "-H", "Content-Type: application/x-www-form-urlencoded"}, "POST  application/x-www-form-urlencoded  a=b"},
+		{[]string{"-m", "put", "--body", "@" + file, "-H", "Content-Type: application/json", "-H", "X-Token: t2"}, `PUT t2 application/json  {"k": 1}`},
+		{[]string{"-m", "DELETE", "-H", "Accept-Encoding: gzip"}, "DELETE   gzip "},
 	} {
 		clear(seen)
 		sum, code := benchRun(t, context.Background(), append(tt.args, "-n", "5", "-c", "2", srv.URL)...)
