@@ -179,6 +179,15 @@ func benchParse(args []string, stderr io.Writer) (*benchConfig, int) {
 	return &cfg, 0
 }
 
+// workers is the number of connections that make requests: -c, or -n
+// when it is fewer.
+func (cfg *benchConfig) workers() int {
+	if cfg.requests > 0 && cfg.requests < int64(cfg.conns) {
+		return int(cfg.requests)
+	}
+	return cfg.conns
+}
+
 // bench is the "aiohttp bench" command run by the subcommand table.
 func bench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg, code := benchParse(args, stderr)

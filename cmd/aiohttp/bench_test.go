@@ -372,6 +372,17 @@ func TestBenchTable(t *testing.T) {
 	if strings.Contains(out, "error ") {
 		t.Errorf("table has an error section without errors:\n%s", out)
 	}
+
+	stdout.Reset()
+	if code := run(context.Background(), []string{"bench", "-n", "3", "http://" + closedPort(t) + "/"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	out = stdout.String()
+	for _, want := range []string{", 3 connections, ", "errors       3\n", "latency ms   no response\n", "error            count\n  connect              3\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table of failures lacks %q:\n%s", want, out)
+		}
+	}
 }
 
 // Cancelling the context stops a run at once, also one waiting on a

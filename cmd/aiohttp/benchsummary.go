@@ -101,7 +101,7 @@ func (s *benchSummary) writeTable(out io.Writer, cfg *benchConfig) error {
 			proto = "HTTP/2 and HTTP/1.1"
 		}
 	}
-	fmt.Fprintf(w, "%s %s, %d connections, %s\n", cfg.method, cfg.url, cfg.conns, proto)
+	fmt.Fprintf(w, "%s %s, %d connections, %s\n", cfg.method, cfg.url, cfg.workers(), proto)
 	if cfg.rate > 0 {
 		fmt.Fprintf(w, "rate %g/s, latency from each request's due time\n", cfg.rate)
 	}
@@ -113,10 +113,14 @@ func (s *benchSummary) writeTable(out io.Writer, cfg *benchConfig) error {
 	fmt.Fprintf(w, "  %-12s %.3f s\n", "duration", s.Seconds)
 	fmt.Fprintf(w, "  %-12s %.1f\n", "requests/s", s.RPS)
 
-	fmt.Fprintf(w, "\n  %-12s %9s %9s %9s %9s %9s %9s %9s\n", "latency ms", "min", "mean", "p50", "p90", "p99", "p99.9", "max")
-	l := s.LatencyMS
-	fmt.Fprintf(w, "  %-12s %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f\n", "",
-		ms(s.hist.Min()), roundTo(s.hist.Mean()/1e6, 1e3), l.P50, l.P90, l.P99, l.P999, l.Max)
+	if s.hist.Count() == 0 {
+		fmt.Fprintf(w, "\n  %-12s no response\n", "latency ms")
+	} else {
+		fmt.Fprintf(w, "\n  %-12s %9s %9s %9s %9s %9s %9s %9s\n", "latency ms", "min", "mean", "p50", "p90", "p99", "p99.9", "max")
+		l := s.LatencyMS
+		fmt.Fprintf(w, "  %-12s %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f\n", "",
+			ms(s.hist.Min()), roundTo(s.hist.Mean()/1e6, 1e3), l.P50, l.P90, l.P99, l.P999, l.Max)
+	}
 
 	for _, t := range []struct {
 		title  string

@@ -57,11 +57,7 @@ func runLoad(ctx context.Context, cfg *benchConfig) (*benchSummary, error) {
 	if cfg.rate > 0 {
 		l.interval = float64(time.Second) / cfg.rate
 	}
-	n := cfg.conns
-	if cfg.requests > 0 && cfg.requests < int64(n) {
-		n = int(cfg.requests)
-	}
-	workers := make([]*worker, n)
+	workers := make([]*worker, cfg.workers())
 	for i := range workers {
 		workers[i] = newWorker(l)
 	}
