@@ -15,10 +15,10 @@ import (
 // dialFunc opens a connection, as TCPConnectorOptions.DialContext does.
 type dialFunc = func(ctx context.Context, network, address string) (net.Conn, error)
 
-// load is one run of the bench command: cfg.conns workers, each with one
-// request under way at a time, through Session.With, which allocates
-// nothing in the steady state, each counting into its own worker so
-// that they share nothing but the request counter.
+// load is one run of the bench command: cfg.workers() workers, each with
+// one request under way at a time, through Session.With, which allocates
+// nothing in the steady state, each counting what comes of its requests
+// on its own, so that they share nothing but the request counter.
 type load struct {
 	cfg      *benchConfig
 	session  *aiohttp.Session
