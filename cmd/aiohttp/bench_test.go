@@ -13,7 +13,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -458,5 +460,84 @@ func TestBenchInterrupt(t *testing.T) {
 	}
 	if out := stdout.String(); !strings.Contains(out, "interrupted: the summary of what finished") || !strings.Contains(out, "requests/s") {
 		t.Errorf("stdout lacks the summary:\n%s", out)
+	}
+}
+
+// cannedServer answers every request head it reads (a GET, no body) with
+// the same small response, allocating nothing a request, and returns its
+// address.
+func cannedServer(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	resp := []byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nok")
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				buf := make([]byte, 64<<10)
+				matched := 0 // bytes of "\r\n\r\n" seen at the end of what was read
+				for {
+					n, err := c.Read(buf)
+					if err != nil {
+						return
+					}
+					for _, b := range buf[:n] {
+						switch {
+						case b == "\r\n\r\n"[matched]:
+							matched++
+						case b == '\r':
+							matched = 1
+						default:
+							matched = 0
+						}
+						if matched == 4 {
+							matched = 0
+							if _, err := c.Write(resp); err != nil {
+								return
+							}
+						}
+					}
+				}
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// raceEnabled is set by race_test.go when the race detector is on.
+var raceEnabled bool
+
+// The load makes no allocation a request in the steady state: a run of
+// 6000 requests allocates as much as one of 1000, give or take.
+func TestBenchAllocatesNothingPerRequest(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are not meaningful under the race detector")
+	}
+	url := "http://" + cannedServer(t) + "/"
+	mallocs := func(n int) uint64 {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		var stdout bytes.Buffer
+		if code := run(context.Background(), []string{"bench", "--json", "-c", "2", "-n", strconv.Itoa(n), url}, &stdout, io.Discard); code != 0 {
+			t.Fatalf("exit %d", code)
+		}
+		runtime.ReadMemStats(&after)
+		if s := decodeSummary(t, stdout.Bytes()); s.Status["200"] != uint64(n) {
+			t.Fatalf("summary %+v, want %d answers 200", s, n)
+		}
+		return after.Mallocs - before.Mallocs
+	}
+	mallocs(100) // first-use allocations of the packages
+	small, large := mallocs(1000), mallocs(6000)
+	if per := (float64(large) - float64(small)) / 5000; per > 0.05 {
+		t.Errorf("%d allocations for 1000 requests, %d for 6000: %.2f a request, want 0", small, large, per)
 	}
 }
