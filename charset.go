@@ -83,21 +83,3 @@ func attrValue(b []byte, name string) string {
 		return string(b[:end])
 	}
 }
-
-// headerParam returns the value of the parameter name (lower case) of a
-// header value such as a Content-Type, "" when it has none.
-func headerParam(v, name string) string {
-	i := strings.IndexByte(v, ';')
-	if i < 0 {
-		return ""
-	}
-	value := ""
-	forEachParam(v[i:], false, func(n, v string) bool {
-		if n == name {
-			value = v
-			return false
-		}
-		return true
-	})
-	return value
-}

@@ -3,6 +3,8 @@ package aiohttp
 import (
 	"net/url"
 	"strings"
+
+	"github.com/aiohttp-go/aiohttp/internal/field"
 )
 
 // Link is one link of a Link header (RFC 8288; an entry of aiohttp's
@@ -32,7 +34,7 @@ func parseLinks(values []string, base *url.URL) []Link {
 				break
 			}
 			if s[0] != '<' {
-				s = skipToAny(s, ",") // not a link
+				s = field.SkipToAny(s, ",") // not a link
 				continue
 			}
 			end := strings.IndexByte(s, '>')
@@ -42,7 +44,7 @@ func parseLinks(values []string, base *url.URL) []Link {
 			target := strings.TrimSpace(s[1:end])
 			var l Link
 			relSeen := false
-			s = forEachParam(s[end+1:], true, func(name, value string) bool {
+			s = field.ForEachParam(s[end+1:], true, func(name, value string) bool {
 				if name == "rel" {
 					if !relSeen { // later ones are ignored (RFC 8288 section 3.3)
 						l.Rel, relSeen = value, true
@@ -54,7 +56,7 @@ func parseLinks(values []string, base *url.URL) []Link {
 				}
 				if strings.HasSuffix(name, "*") {
 					var ok bool
-					if value, ok = decodeExtValue(value); !ok {
+					if value, ok = field.DecodeExtValue(value); !ok {
 						return true
 					}
 				}

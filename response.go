@@ -15,6 +15,7 @@ import (
 	"github.com/aiohttp-go/aiohttp/internal/charset"
 	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/aiohttp-go/aiohttp/multidict"
+	"github.com/aiohttp-go/aiohttp/multipart"
 )
 
 // RequestInfo describes the request a response answers (aiohttp's
@@ -189,7 +190,7 @@ func (r *Response) ContentType() string {
 // Charset returns the charset parameter of the Content-Type header as
 // sent, "" when there is none.
 func (r *Response) Charset() string {
-	return headerParam(r.header("Content-Type"), "charset")
+	return field.Param(r.header("Content-Type"), "charset")
 }
 
 // ContentLength returns the value of the Content-Length header, -1 when
@@ -296,7 +297,7 @@ func (r *Response) ContentDisposition() *ContentDisposition {
 	if !ok {
 		return nil
 	}
-	return parseContentDisposition(v)
+	return multipart.ParseContentDisposition(v)
 }
 
 // Links returns the links of the Link headers (RFC 8288) in order, their

@@ -1,4 +1,4 @@
-package aiohttp
+package multipart
 
 import (
 	"maps"
@@ -69,45 +69,9 @@ func TestParseContentDisposition(t *testing.T) {
 		{`attachment; flag`, "attachment", "", map[string]string{"flag": ""}},
 	}
 	for _, tt := range tests {
-		cd := parseContentDisposition(tt.header)
+		cd := ParseContentDisposition(tt.header)
 		if cd.Type != tt.typ || cd.Filename != tt.filename || !maps.Equal(cd.Params, tt.params) {
 			t.Errorf("%s:\n got {%q %q %q}\nwant {%q %q %q}", tt.header, cd.Type, cd.Filename, cd.Params, tt.typ, tt.filename, tt.params)
-		}
-	}
-}
-
-func TestHeaderParam(t *testing.T) {
-	tests := []struct{ value, name, want string }{
-		{`text/html; charset=utf-8`, "charset", "utf-8"},
-		{`text/html;charset="iso-8859-1" ; q=1`, "charset", "iso-8859-1"},
-		{`text/html; CHARSET = gbk`, "charset", "gbk"},
-		{`text/html; foo="a;charset=x"; charset=y`, "charset", "y"},
-		{`text/html; charset=a, b`, "charset", "a, b"},
-		{`text/html`, "charset", ""},
-		{`text/html; charset`, "charset", ""},
-		{`text/html; charset=one; charset=two`, "charset", "one"},
-	}
-	for _, tt := range tests {
-		if got := headerParam(tt.value, tt.name); got != tt.want {
-			t.Errorf("headerParam(%q, %q) = %q, want %q", tt.value, tt.name, got, tt.want)
-		}
-	}
-}
-
-func TestQuotedString(t *testing.T) {
-	tests := []struct{ in, value, rest string }{
-		{`"plain" rest`, "plain", " rest"},
-		{`"a\"b"`, `a"b`, ""},
-		{`"\\"x`, `\`, "x"},
-		{`"unterminated`, "unterminated", ""},
-		{`"esc\"unterminated`, `esc"unterminated`, ""},
-		{`"trailing\`, `trailing\`, ""},
-		{`""`, "", ""},
-	}
-	for _, tt := range tests {
-		v, rest := quotedString(tt.in)
-		if v != tt.value || rest != tt.rest {
-			t.Errorf("quotedString(%q) = %q, %q; want %q, %q", tt.in, v, rest, tt.value, tt.rest)
 		}
 	}
 }
@@ -123,7 +87,7 @@ func FuzzContentDisposition(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, header string) {
-		cd := parseContentDisposition(header)
+		cd := ParseContentDisposition(header)
 		if cd.Type != "" && (!field.IsToken(cd.Type) || strings.ToLower(cd.Type) != cd.Type) {
 			t.Fatalf("type %q", cd.Type)
 		}
