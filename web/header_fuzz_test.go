@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/aiohttp-go/aiohttp/multidict"
 )
 
@@ -111,15 +112,15 @@ func FuzzForwarded(f *testing.F) {
 	})
 }
 
-// FuzzURLEncoded checks parseURLEncoded against net/url wherever net/url
-// accepts the input; where it does not, parseURLEncoded keeps what does not
+// FuzzURLEncoded checks field.ParseURLEncoded against net/url wherever net/url
+// accepts the input; where it does not, it keeps what does not
 // unescape as sent.
 func FuzzURLEncoded(f *testing.F) {
 	for _, s := range []string{"a=1&b=2", "a=1&a=2&&c", "x=%41+b", "=v&k=", "bad=%zz", "k%20=v%2"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got := parseURLEncoded(s)
+		got := field.ParseURLEncoded(s)
 		want, err := url.ParseQuery(s)
 		if err != nil {
 			return

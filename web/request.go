@@ -167,7 +167,7 @@ func (r *Request) Target() string {
 func (r *Request) Query() *multidict.MultiDict {
 	if r.query == nil {
 		r.dirty = true
-		r.query = parseURLEncoded(r.QueryString())
+		r.query = field.ParseURLEncoded(r.QueryString())
 	}
 	return r.query
 }
@@ -475,7 +475,7 @@ func (r *Request) Post() (*multidict.MultiDict, error) {
 		if err != nil {
 			return nil, err
 		}
-		return parseURLEncoded(string(body)), nil
+		return field.ParseURLEncoded(string(body)), nil
 	case "multipart/form-data":
 		return nil, HTTPUnsupportedMediaType().WithText("multipart/form-data is not supported by Request.Post yet")
 	}
@@ -535,26 +535,4 @@ type Version struct{ Major, Minor int }
 // String returns "HTTP/1.1" and the like.
 func (v Version) String() string {
 	return "HTTP/" + string(rune('0'+v.Major)) + "." + string(rune('0'+v.Minor))
-}
-
-// parseURLEncoded parses "a=1&b=2" leniently: pairs that do not unescape
-// are kept as sent, as aiohttp does.
-func parseURLEncoded(s string) *multidict.MultiDict {
-	d := new(multidict.MultiDict)
-	for s != "" {
-		var pair string
-		pair, s, _ = strings.Cut(s, "&")
-		if pair == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(pair, "=")
-		if uk, err := url.QueryUnescape(k); err == nil {
-			k = uk
-		}
-		if uv, err := url.QueryUnescape(v); err == nil {
-			v = uv
-		}
-		d.Add(k, v)
-	}
-	return d
 }
