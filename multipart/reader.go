@@ -141,6 +141,9 @@ func (mr *Reader) NextPart() (*Part, error) {
 			return nil, mr.fail(err)
 		}
 		mr.start = true
+		if mr.err != nil { // the closing boundary: no parts
+			return nil, mr.err
+		}
 	}
 	if max := limit(mr.Limits.MaxParts, DefaultMaxParts); max >= 0 && *mr.parts >= max {
 		return nil, mr.fail(&LimitError{Err: ErrTooManyParts, Limit: int64(max)})
@@ -277,11 +280,12 @@ func (mr *Reader) skipPreamble() error {
 			return err
 		}
 	}
+	nl := mr.delim[1:] // a boundary at the start of a line
 	for {
-		i := bytes.Index(mr.buf[mr.r:mr.w], mr.delim)
+		i := bytes.Index(mr.buf[mr.r:mr.w], nl)
 		if i >= 0 {
 			mr.r += i
-			ok, err := mr.boundaryAt(mr.r + len(mr.delim))
+			ok, err := mr.boundaryAt(mr.r + len(nl))
 			if err != nil || ok {
 				return err
 			}
@@ -305,8 +309,12 @@ func (mr *Reader) skipPreamble() error {
 // space and CRLF. When it is, it consumes it with what follows and
 // reports true; mr.err is io.EOF after the closing one. It may fill the
 // buffer, moving the data: mr.r keeps pointing at the boundary.
+//
+// As mime/multipart does, an opening boundary line that ends in a bare LF
+// switches the reader to bare LF line breaks for the whole body.
 func (mr *Reader) boundaryAt(end int) (bool, error) {
 	off := end - mr.r
+	lf := mr.delim[0] == '\n'
 	for {
 		rest := mr.buf[mr.r+off : mr.w]
 		if len(rest) >= 2 && rest[0] == '-' && rest[1] == '-' {
@@ -320,16 +328,21 @@ func (mr *Reader) boundaryAt(end int) (bool, error) {
 			i++
 		}
 		switch {
+		case i < len(rest) && rest[i] == '\n' && (lf || !mr.start):
+			if !lf {
+				mr.delim = mr.delim[1:]
+			}
+			mr.r += off + i + 1
+			return true, nil
 		case i+1 < len(rest):
-			if rest[i] == '\r' && rest[i+1] == '\n' {
+			if !lf && rest[i] == '\r' && rest[i+1] == '\n' {
 				mr.r += off + i + 2
 				return true, nil
 			}
 			return false, nil
 		case i > maxPadding:
 			return false, nil
-		}
-		if len(rest) == 1 && rest[0] != '-' && rest[0] != ' ' && rest[0] != '\t' && rest[0] != '\r' {
+		case i < len(rest) && rest[i] != '\r' && rest[i] != '-':
 			return false, nil
 		}
 		if err := mr.fill(); err != nil {
@@ -448,7 +461,7 @@ func (p *Part) next(limit int) ([]byte, error) {
 			// Keep back what may be the start of a delimiter.
 			avail = len(data)
 			for k := max(0, len(data)-len(mr.delim)+1); k < len(data); k++ {
-				if data[k] == '\r' && bytes.HasPrefix(mr.delim, data[k:]) {
+				if data[k] == mr.delim[0] && bytes.HasPrefix(mr.delim, data[k:]) {
 					avail = k
 					break
 				}
