@@ -5,12 +5,12 @@ import (
 	"errors"
 	"io"
 	"io/fs"
-	"net/url"
 	"slices"
-	"strings"
 
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/aiohttp-go/aiohttp/internal/http1"
 	"github.com/aiohttp-go/aiohttp/multidict"
+	"github.com/aiohttp-go/aiohttp/multipart"
 )
 
 // RequestOption configures one request (aiohttp's keyword arguments of
@@ -124,11 +124,12 @@ func (k Cookies) applyRequest(c *requestConfig) {
 }
 
 // Body sends what r yields as the request body, streamed. Its length is
-// known for a *bytes.Reader, *strings.Reader, *bytes.Buffer and a regular
-// *os.File (anything with Len or Stat); otherwise the body is sent chunked.
+// known for a *bytes.Reader, *strings.Reader, *bytes.Buffer, a regular
+// *os.File (anything with Len or Stat) and a *multipart.Writer whose parts'
+// lengths are known; otherwise the body is sent chunked.
 // A body that is also an io.Seeker can be sent again (a 307/308 redirect, a
 // retry); any other cannot. Content-Type defaults to
-// application/octet-stream.
+// application/octet-stream (a *multipart.Writer's own for one).
 func Body(r io.Reader) BodyOption {
 	return bodyOptionFunc(func(c *requestConfig) { c.setBody(newReaderPayload(r)) })
 }
@@ -170,16 +171,7 @@ type FormList []multidict.Item
 func (FormList) setsBody() {}
 
 func (f FormList) applyRequest(c *requestConfig) {
-	var b strings.Builder
-	for i, it := range f {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		b.WriteString(url.QueryEscape(it.Key))
-		b.WriteByte('=')
-		b.WriteString(url.QueryEscape(it.Value))
-	}
-	s := b.String()
+	s := field.EncodeURLEncoded(f)
 	c.setBody(&payload{data: []byte(s), length: int64(len(s)), contentType: "application/x-www-form-urlencoded"})
 }
 
@@ -345,6 +337,9 @@ type payload struct {
 // the rest of a regular file.
 func newReaderPayload(r io.Reader) *payload {
 	p := &payload{r: r, length: -1, contentType: "application/octet-stream"}
+	if w, ok := r.(*multipart.Writer); ok {
+		p.length, p.contentType = w.Size(), w.ContentType()
+	}
 	if l, ok := r.(interface{ Len() int }); ok {
 		p.length = int64(l.Len())
 	}

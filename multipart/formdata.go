@@ -4,6 +4,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/aiohttp-go/aiohttp/multidict"
 )
 
@@ -74,7 +75,7 @@ func (d *FormData) Encode() (body io.Reader, contentType string, size int64, err
 		for i, f := range d.fields {
 			items[i] = multidict.Item{Key: f.Name, Value: f.Value}
 		}
-		s := encodeForm(items)
+		s := field.EncodeURLEncoded(items)
 		return strings.NewReader(s), "application/x-www-form-urlencoded", int64(len(s)), nil
 	}
 	w := NewWriter("form-data")

@@ -10,11 +10,11 @@ import (
 	"io"
 	"io/fs"
 	"mime"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/aiohttp-go/aiohttp/multidict"
 )
 
@@ -129,7 +129,7 @@ func (w *Writer) AppendJSON(header *multidict.CIMultiDict, v any) error {
 
 // AppendForm adds a part holding form urlencoded (aiohttp's append_form).
 func (w *Writer) AppendForm(header *multidict.CIMultiDict, form *multidict.MultiDict) {
-	s := encodeForm(form.Items())
+	s := field.EncodeURLEncoded(form.Items())
 	w.appendPart(w.header(header, "application/x-www-form-urlencoded"), strings.NewReader(s), int64(len(s)))
 }
 
@@ -344,18 +344,4 @@ func contentTypeByName(name string) string {
 		return ct
 	}
 	return "application/octet-stream"
-}
-
-// encodeForm encodes items urlencoded, in order.
-func encodeForm(items []multidict.Item) string {
-	var b strings.Builder
-	for i, it := range items {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		b.WriteString(url.QueryEscape(it.Key))
-		b.WriteByte('=')
-		b.WriteString(url.QueryEscape(it.Value))
-	}
-	return b.String()
 }

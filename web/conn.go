@@ -236,6 +236,7 @@ func (c *serverConn) serveRequest() bool {
 			req.keepAlive = false
 		}
 	}
+	req.removeSpooled()
 	c.endRequest()
 	if c.state.Load() == stateHijacked {
 		return false

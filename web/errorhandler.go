@@ -119,7 +119,8 @@ func DefaultErrorHandler(req *Request, err error) Response {
 	return Text(title + "\n\n" + detail).SetStatus(500)
 }
 
-// httpErrorOf returns the *HTTPError in err's chain, or nil; err itself
+// httpErrorOf returns the *HTTPError in err's chain, or the one a
+// multipart reading error answers (413 or 400), or nil; err itself
 // being one costs no allocation.
 func httpErrorOf(err error) *HTTPError {
 	if he, ok := err.(*HTTPError); ok {
@@ -129,7 +130,7 @@ func httpErrorOf(err error) *HTTPError {
 	if errors.As(err, &he) {
 		return he
 	}
-	return nil
+	return multipartHTTPError(err)
 }
 
 // logError logs a failed request on a's logger, with the stack of a panic.

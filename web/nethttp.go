@@ -61,6 +61,7 @@ func (a *Application) serveStd(w http.ResponseWriter, r *http.Request, access Ac
 			logError(req.app, req, err)
 		}
 	}
+	req.removeSpooled()
 	if access != nil && !out.taken {
 		access.Log(req, SentResponse{req: req, head: &out.head, size: out.size}, time.Since(req.start))
 	}

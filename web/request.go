@@ -63,6 +63,10 @@ type Request struct {
 	read       []byte // the body once Bytes consumed it
 	readErr    error
 	readDone   bool
+	maxSize    int64 // SetClientMaxSize's, when hasMaxSize
+	hasMaxSize bool
+	post       *postForm // a multipart/form-data body read by Post or Files
+	spooled    []string  // temporary files of uploads, removed when the request ends
 
 	own   *BodyResponse // the response Respond hands out, reused by the connection
 	ctx   *reqContext
@@ -91,6 +95,7 @@ func (r *Request) reset() {
 		r.header, r.query, r.cookies, r.url = nil, nil, nil, nil
 		r.owned = ownedStrings{}
 		r.read, r.readErr, r.readDone = nil, nil, false
+		r.hasMaxSize, r.post = false, nil
 		clear(r.state)
 		r.state = r.state[:0]
 		r.dirty = false
@@ -350,7 +355,8 @@ func (r *Request) BodyExists() bool { return r.bodyExists }
 func (r *Request) Body() io.Reader { return r.body }
 
 // Bytes returns the whole body (aiohttp's read). A body over the
-// application's client_max_size fails with 413 Request Entity Too Large;
+// request's ClientMaxSize (the application's client_max_size unless
+// SetClientMaxSize changed it) fails with 413 Request Entity Too Large;
 // return that error from the handler. Calling Bytes again returns the
 // same bytes.
 func (r *Request) Bytes() ([]byte, error) {
@@ -358,10 +364,7 @@ func (r *Request) Bytes() ([]byte, error) {
 		return r.read, r.readErr
 	}
 	r.readDone, r.dirty = true, true
-	limit := int64(-1)
-	if r.app != nil {
-		limit = r.app.clientMaxSize
-	}
+	limit := r.ClientMaxSize()
 	if limit >= 0 && r.bodyLength > limit {
 		r.readErr = HTTPRequestEntityTooLarge(limit, r.bodyLength)
 		return nil, r.readErr
@@ -464,10 +467,14 @@ func decodeJSON(body []byte, v any, opts []JSONOption) error {
 	return nil
 }
 
-// Post returns the fields of an application/x-www-form-urlencoded body
-// (aiohttp's request.post). Other content types give an empty dictionary,
-// as in aiohttp, except multipart/form-data, which needs the multipart
-// reader and is refused with 415 until the multipart package lands.
+// Post returns the fields of an application/x-www-form-urlencoded or
+// multipart/form-data body (aiohttp's request.post): for multipart, the
+// parts that are not files, as text decoded by their charset, while the
+// files are read too, for [Request.Files] (in memory up to [MaxMemory],
+// in temporary files past it). Other content types give an empty
+// dictionary, as in aiohttp. The body is bounded by ClientMaxSize (413)
+// and multipart.Limits' defaults (413); a malformed or truncated one is a
+// 400 error.
 func (r *Request) Post() (*multidict.MultiDict, error) {
 	switch r.ContentType() {
 	case "application/x-www-form-urlencoded":
@@ -477,7 +484,8 @@ func (r *Request) Post() (*multidict.MultiDict, error) {
 		}
 		return field.ParseURLEncoded(string(body)), nil
 	case "multipart/form-data":
-		return nil, HTTPUnsupportedMediaType().WithText("multipart/form-data is not supported by Request.Post yet")
+		form := r.readForm()
+		return form.fields, form.err
 	}
 	return new(multidict.MultiDict), nil
 }

@@ -28,3 +28,18 @@ func ParseURLEncoded(s string) *multidict.MultiDict {
 	}
 	return d
 }
+
+// EncodeURLEncoded encodes items as application/x-www-form-urlencoded, in
+// order.
+func EncodeURLEncoded(items []multidict.Item) string {
+	var b strings.Builder
+	for i, it := range items {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(it.Key))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(it.Value))
+	}
+	return b.String()
+}
