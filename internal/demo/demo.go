@@ -11,6 +11,7 @@
 //	GET  /ws        WebSocket echo; the text "close" closes    (wsEcho)
 //	GET  /chat      WebSocket chat: text goes to every client  (hub.serve)
 //	GET  /chat.html a page that talks to /chat                 (chatPage)
+//	POST /upload    multipart up to 64 MiB: files hashed as they stream (upload)
 //	GET  /{name}    "Hello, {name}"                            (hello)
 //
 // and the httpbin.org look-alikes of httpbin.go (/get, /post, /status/{code},
@@ -48,6 +49,7 @@ func NewApp() *web.Application {
 	r.Get("/chat", newHub().serve)
 	r.Get("/chat.html", chatPage)
 	r.Get("/sse", eventStream)
+	r.Post("/upload", upload)
 	r.Get("/{name}", hello)
 	addHTTPBin(r)
 	return app
