@@ -1,7 +1,7 @@
 // Formpost is the form handler of the seed tutorial "aiohttp 实践案例"
-// (处理异步请求 - POST 请求示例): POST / with an urlencoded form field
-// "name" answers "Hello, {name}!" (multipart/form-data works too). A POST without the field gets 400 (the
-// seed would print "Hello, None!"). GET / serves a one-field HTML form
+// (处理异步请求 - POST 请求示例): POST / with a form field "name",
+// urlencoded or multipart/form-data, answers "Hello, {name}!". A POST
+// without the field gets 400 (the seed would print "Hello, None!"). GET / serves a one-field HTML form
 // that posts to it, so that the example also works from a browser; the
 // seed has no such page.
 //
