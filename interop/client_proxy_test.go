@@ -114,7 +114,7 @@ func TestClientThroughTinyproxy(t *testing.T) {
 	})
 	t.Run("streamed_body", func(t *testing.T) {
 		body := payload(300 << 10)
-		resp := ok(t)(s.Post(testContext(t), srv.URL+"/upload", aiohttp.Body(io.MultiReader(strings.NewReader(""), strings.NewReader(string(body))))))
+		resp := ok(t)(s.Post(testContext(t), srv.URL+"/digest", aiohttp.Body(io.MultiReader(strings.NewReader(""), strings.NewReader(string(body))))))
 		if got := readAll(t, resp); got != digest(body) {
 			t.Errorf("the server got %q, want %q", got, digest(body))
 		}

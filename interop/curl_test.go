@@ -216,7 +216,7 @@ func TestCurlTooLarge(t *testing.T) {
 	file := writeFile(t, "big", big)
 
 	t.Run("content-length", func(t *testing.T) {
-		out, verbose := runCurl(t, nil, "--verbose", "--include", "--data-binary", "@"+file, srv.URL+"/upload")
+		out, verbose := runCurl(t, nil, "--verbose", "--include", "--data-binary", "@"+file, srv.URL+"/digest")
 		if !strings.Contains(verbose, "> Expect: 100-continue") {
 			t.Errorf("curl did not send Expect: 100-continue for 2 MiB; verbose output:\n%s", verbose)
 		}
@@ -226,14 +226,14 @@ func TestCurlTooLarge(t *testing.T) {
 		}
 	})
 	t.Run("chunked", func(t *testing.T) {
-		r := curlOne(t, big, "POST", "-H", "Transfer-Encoding: chunked", "--data-binary", "@-", srv.URL+"/upload")
+		r := curlOne(t, big, "POST", "-H", "Transfer-Encoding: chunked", "--data-binary", "@-", srv.URL+"/digest")
 		if r.StatusCode != 413 || !strings.HasPrefix(r.body, tooLargeBody) {
 			t.Errorf("2 MiB chunked upload: %d %q, want 413 %q", r.StatusCode, r.body, tooLargeBody)
 		}
 	})
 	t.Run("at the limit", func(t *testing.T) {
 		body := big[:bodyLimit]
-		r := curlOne(t, nil, "POST", "--data-binary", "@"+writeFile(t, "limit", body), srv.URL+"/upload")
+		r := curlOne(t, nil, "POST", "--data-binary", "@"+writeFile(t, "limit", body), srv.URL+"/digest")
 		wantResponse(t, "1 MiB upload", r, 200, "", digest(body))
 	})
 	t.Run("demo route", func(t *testing.T) {
@@ -250,7 +250,7 @@ func TestCurlChunkedUpload(t *testing.T) {
 	needCurl(t)
 	srv := startServer(t)
 	body := payload(300_000)
-	out, verbose := runCurl(t, body, "--verbose", "--include", "-H", "Transfer-Encoding: chunked", "--data-binary", "@-", srv.URL+"/upload")
+	out, verbose := runCurl(t, body, "--verbose", "--include", "-H", "Transfer-Encoding: chunked", "--data-binary", "@-", srv.URL+"/digest")
 	if !strings.Contains(verbose, "> Transfer-Encoding: chunked") {
 		t.Errorf("curl did not send chunked; verbose output:\n%s", verbose)
 	}
@@ -270,7 +270,7 @@ func TestCurlExpectContinue(t *testing.T) {
 	// A long expect timeout: a server that never answers 100 would stall
 	// curl for 10s and show "Done waiting for 100-continue".
 	out, verbose := runCurl(t, nil, "--verbose", "--include", "--expect100-timeout", "10",
-		"-H", "Expect: 100-continue", "--data-binary", "@"+writeFile(t, "body", body), srv.URL+"/upload")
+		"-H", "Expect: 100-continue", "--data-binary", "@"+writeFile(t, "body", body), srv.URL+"/digest")
 	if !strings.Contains(verbose, "> Expect: 100-continue") {
 		t.Fatalf("curl did not send Expect; verbose output:\n%s", verbose)
 	}
@@ -329,7 +329,7 @@ func TestCurlHTTP2PriorKnowledge(t *testing.T) {
 		{name: "get", path: "/Alice", status: 200, body: "Hello, Alice"},
 		{name: "post json", path: "/api/data", args: []string{"-H", "Content-Type: application/json", "--data-binary", `{"a":[1,2]}`},
 			status: 200, body: `{"status":"success","received":{"a":[1,2]}}`},
-		{name: "streamed body", path: "/upload", args: []string{"--data-binary", "@-"}, stdin: streamed,
+		{name: "streamed body", path: "/digest", args: []string{"--data-binary", "@-"}, stdin: streamed,
 			status: 200, body: digest(streamed)},
 		{name: "not found", path: "/no/such/path", status: 404, body: "404: Not Found"},
 		{name: "method not allowed", path: "/api/data", args: []string{"--request", "DELETE"}, status: 405, body: "405: Method Not Allowed"},
@@ -367,7 +367,7 @@ func TestCurlH2CUpgrade(t *testing.T) {
 		want string
 	}{
 		{"get", []string{srv.URL + "/Alice"}, "Hello, Alice\n2 200"},
-		{"post", []string{"--data-binary", "hello", srv.URL + "/upload"}, digest([]byte("hello")) + "\n2 200"},
+		{"post", []string{"--data-binary", "hello", srv.URL + "/digest"}, digest([]byte("hello")) + "\n2 200"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			args := append([]string{"--http2", "--verbose", "--write-out", `\n%{http_version} %{http_code}`}, tt.args...)

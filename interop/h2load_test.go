@@ -84,7 +84,7 @@ func TestNghttpTooLarge(t *testing.T) {
 	nghttp := needNghttp(t)
 	srv := startServer(t)
 	file := writeFile(t, "big", payload(2*bodyLimit))
-	out, stderr, err := runPeer(t, nil, nghttp, "--verbose", "--data", file, srv.URL+"/upload")
+	out, stderr, err := runPeer(t, nil, nghttp, "--verbose", "--data", file, srv.URL+"/digest")
 	if err != nil {
 		t.Fatalf("nghttp: %v\nstderr:\n%s\nstdout:\n%s", err, stderr, out)
 	}

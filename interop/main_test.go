@@ -81,12 +81,12 @@ func serveApp(t testing.TB, app *web.Application) *server {
 
 // addTestRoutes adds what the demo lacks for the body tests:
 //
-//	POST /upload  reads the whole body with Request.Bytes (so the 1 MiB
+//	POST /digest  reads the whole body with Request.Bytes (so the 1 MiB
 //	              client_max_size applies: 413 above it) and answers
 //	              "<length> <sha256 hex>", with the request's
 //	              Transfer-Encoding echoed in X-Request-Transfer-Encoding.
 func addTestRoutes(app *web.Application) {
-	app.Router.Post("/upload", func(req *web.Request) (web.Response, error) {
+	app.Router.Post("/digest", func(req *web.Request) (web.Response, error) {
 		body, err := req.Bytes()
 		if err != nil {
 			return nil, err
@@ -96,7 +96,7 @@ func addTestRoutes(app *web.Application) {
 	})
 }
 
-// digest is the /upload route's answer for body.
+// digest is the /digest route's answer for body.
 func digest(body []byte) string {
 	sum := sha256.Sum256(body)
 	return strconv.Itoa(len(body)) + " " + hex.EncodeToString(sum[:])

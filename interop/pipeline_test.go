@@ -90,7 +90,7 @@ func TestPipelining(t *testing.T) {
 			header: map[string]string{"Content-Length": "10"}},
 		{method: "POST", raw: "POST /api/data HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
 			strconv.Itoa(len(json)) + "\r\n\r\n" + json, status: 200, body: `{"status":"success","received":` + json + `}`},
-		{method: "POST", raw: "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked.String(),
+		{method: "POST", raw: "POST /digest HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked.String(),
 			status: 200, body: digest([]byte(strings.Join(chunks, ""))),
 			header: map[string]string{"X-Request-Transfer-Encoding": "chunked"}},
 		{method: "GET", raw: get("/no/such/path"), status: 404, body: "404: Not Found"},
@@ -169,7 +169,7 @@ func TestTooLargeClosesConnection(t *testing.T) {
 	c := dial(t, srv)
 	big := payload(2 * bodyLimit)
 	go func() {
-		io.WriteString(c, "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "+strconv.Itoa(len(big))+"\r\n\r\n")
+		io.WriteString(c, "POST /digest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "+strconv.Itoa(len(big))+"\r\n\r\n")
 		c.Write(big)
 		io.WriteString(c, get("/health"))
 	}()

@@ -8,7 +8,7 @@ prints one JSON line {"check": NAME, "ok": true, ...details} on stdout.
 The first unexpected result raises: the traceback goes to stderr and the
 exit status is non-zero, so the Go test fails with the reason.
 
-The server runs the demo application plus the test-only POST /upload route,
+The server runs the demo application plus the test-only POST /digest route,
 which reads the whole body (1 MiB limit) and answers "<length> <sha256>",
 echoing the request's Transfer-Encoding in X-Request-Transfer-Encoding.
 """
@@ -185,9 +185,9 @@ async def check_chunked_upload(base):
 
     sent = []
     async with new_session(base, trace_configs=[sent_headers_trace(sent)]) as s:
-        async with s.post("/upload", data=chunks()) as r:
+        async with s.post("/digest", data=chunks()) as r:
             text = await r.text()
-            expect(r.status == 200, "chunked POST /upload status %d: %s" % (r.status, text))
+            expect(r.status == 200, "chunked POST /digest status %d: %s" % (r.status, text))
             seen = r.headers.get("X-Request-Transfer-Encoding")
     expect(sent and sent[0].get("Transfer-Encoding") == "chunked",
            "aiohttp did not send chunked: %r" % (sent and dict(sent[0])))
@@ -197,10 +197,10 @@ async def check_chunked_upload(base):
 
 
 async def post_too_large(s, data, **kwargs):
-    """POST data to /upload and return (status, body), or the error of a
+    """POST data to /digest and return (status, body), or the error of a
     connection the server closed before the client read the answer."""
     try:
-        async with s.post("/upload", data=data, **kwargs) as r:
+        async with s.post("/digest", data=data, **kwargs) as r:
             return r.status, await r.text()
     except aiohttp.ClientError as e:
         return None, "%s: %s" % (type(e).__name__, e)
@@ -225,17 +225,17 @@ async def check_too_large(base):
     ):
         async with new_session(base, connector=aiohttp.TCPConnector(force_close=True)) as s:
             status, text = await post_too_large(s, data(), **kwargs)
-        expect(status == 413, "%s: 2 MiB POST /upload got %r %s" % (name, status, text))
+        expect(status == 413, "%s: 2 MiB POST /digest got %r %s" % (name, status, text))
         expect(text.startswith("Maximum request body size 1048576 exceeded"),
                "%s: 413 body %r" % (name, text))
         results[name] = status
     # The limit is inclusive: a body of exactly 1 MiB still goes through.
     small = big[:BODY_LIMIT]
     async with new_session(base) as s:
-        async with s.post("/upload", data=small) as r:
+        async with s.post("/digest", data=small) as r:
             text = await r.text()
             expect(r.status == 200 and text == digest(small),
-                   "1 MiB POST /upload got %d %r" % (r.status, text))
+                   "1 MiB POST /digest got %d %r" % (r.status, text))
     report("too_large", **results)
 
 
@@ -248,7 +248,7 @@ async def check_too_large_keepalive(base):
     async with new_session(base, connector=aiohttp.TCPConnector(limit=1)) as s:
         for i in range(rounds):
             status, text = await post_too_large(s, io.BytesIO(big))
-            expect(status == 413, "round %d: 2 MiB POST /upload got %r %s" % (i, status, text))
+            expect(status == 413, "round %d: 2 MiB POST /digest got %r %s" % (i, status, text))
             try:
                 async with s.get("/health") as r:
                     after = await r.text()
@@ -264,9 +264,9 @@ async def check_expect100(base):
     body = payload(100_000)
     sent = []
     async with new_session(base, trace_configs=[sent_headers_trace(sent)]) as s:
-        async with s.post("/upload", data=body, expect100=True) as r:
+        async with s.post("/digest", data=body, expect100=True) as r:
             text = await r.text()
-            expect(r.status == 200, "expect100 POST /upload status %d: %s" % (r.status, text))
+            expect(r.status == 200, "expect100 POST /digest status %d: %s" % (r.status, text))
     expect(sent and sent[0].get("Expect") == "100-continue",
            "aiohttp did not send Expect: %r" % (sent and dict(sent[0])))
     expect(text == digest(body), "server read %r, sent %r" % (text, digest(body)))
