@@ -25,6 +25,7 @@ var pythonChecks = []string{
 	"expect100",           // expect100=True: 100 Continue, then the upload
 	"expect100_rejected",  // expect100=True to a 404 and a 405: answered at once, no body sent
 	"too_large_keepalive", // 413 says Connection: close; the next request gets a new connection
+	"multipart_upload",    // FormData (a 5 MiB file from disk) and MultipartWriter to POST /upload: digests, fields, non-ASCII filenames
 }
 
 // pythonResult is one line the script prints per passing check.

@@ -12,6 +12,12 @@ and aiohttp versions on stderr once it listens. The routes:
                               of pairs, in received order), body (text),
                               body_length, peer_port
   POST /form                  JSON: the urlencoded form as a list of pairs
+  POST /multipart             JSON: the content type and length of the body,
+                              and its parts read with request.multipart(),
+                              nested ones too: name, filename, content_type,
+                              size, sha256 and the value of text parts
+  POST /post-files            JSON: request.post()'s fields (text) and files
+                              (FileField: filename, content_type, size, sha256)
   GET  /stream?n=N            N lines "line I\\n", one chunked write each
   GET  /compressed/{coding}   a repetitive text body (COMPRESSIBLE) compressed
                               by aiohttp's enable_compression: forced to gzip
@@ -37,6 +43,7 @@ and aiohttp versions on stderr once it listens. The routes:
 
 import asyncio
 import gzip
+import hashlib
 import sys
 import zlib
 
@@ -88,6 +95,46 @@ async def form(request):
         "content_type": request.content_type,
         "form": pairs(data),
     })
+
+
+async def read_parts(reader):
+    parts = []
+    async for part in reader:
+        if isinstance(part, aiohttp.MultipartReader):
+            parts.append({"nested": await read_parts(part)})
+            continue
+        body = await part.read()
+        entry = {"name": part.name, "filename": part.filename,
+                 "content_type": part.headers.get("Content-Type"),
+                 "size": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+        if part.filename is None:
+            entry["value"] = body.decode(part.get_charset("utf-8"), "replace")
+        parts.append(entry)
+    return parts
+
+
+async def multipart(request):
+    request._client_max_size = 0  # no limit: this route takes large uploads
+    return web.json_response({
+        "content_type": request.content_type,
+        "content_length": request.content_length,
+        "chunked": request.headers.get("Transfer-Encoding") == "chunked",
+        "parts": await read_parts(await request.multipart()),
+    })
+
+
+async def post_files(request):
+    request._client_max_size = 0
+    data = await request.post()
+    fields, files = [], []
+    for name, value in data.items():
+        if isinstance(value, web.FileField):
+            body = value.file.read()
+            files.append({"name": name, "filename": value.filename, "content_type": value.content_type,
+                          "size": len(body), "sha256": hashlib.sha256(body).hexdigest()})
+        else:
+            fields.append([name, value])
+    return web.json_response({"fields": fields, "files": files})
 
 
 async def stream(request):
@@ -203,6 +250,8 @@ def main():
     app.router.add_get("/json-as-text", json_as_text)
     app.router.add_route("*", "/echo", echo)
     app.router.add_post("/form", form)
+    app.router.add_post("/multipart", multipart)
+    app.router.add_post("/post-files", post_files)
     app.router.add_get("/stream", stream)
     app.router.add_get("/compressed/{coding}", compressed)
     app.router.add_get("/manual/{coding}", manual)
