@@ -50,6 +50,33 @@
 // Shutdown, Cleanup and Stop may be called more than once and from several
 // goroutines: the work is done once.
 //
+// # Forms and uploads
+//
+// [Request.Post] returns the fields of an urlencoded or multipart/form-data
+// body as a *multidict.MultiDict of strings; the files of a multipart one
+// are [Request.Files], []*[FileField] in the order sent (aiohttp puts its
+// FileFields inside post()'s dictionary; Go keeps one type per
+// dictionary). A file is kept in memory while the request's files total
+// at most [MaxMemory], else spooled to a temporary file; the server
+// removes those once the handler returned and the response was sent, so
+// [FileField.Open] them before. [Request.Multipart] streams the parts
+// instead, nothing stored (a *multipart.Reader).
+//
+// Bodies are bounded by the application's client_max_size
+// ([WithClientMaxSize], 1 MiB by default); a route that takes larger
+// uploads raises it for its requests before reading:
+//
+//	app.Router.Post("/upload", func(req *web.Request) (web.Response, error) {
+//		req.SetClientMaxSize(64 << 20)
+//		mr, err := req.Multipart()
+//		...
+//	})
+//
+// Past the limit, or past multipart.Limits (1000 parts, 16 KiB of header
+// per part), the answer is 413; a malformed or truncated multipart body
+// is 400: return the error of Post, Files, Multipart or the reader's
+// NextPart and Read from the handler as it is.
+//
 // # From aiohttp
 //
 //	aiohttp                               web
@@ -59,6 +86,9 @@
 //	request.match_info["id"]              req.MatchInfo().Get("id")
 //	request.query, request.headers        req.Query(), req.Header()
 //	await request.json()                  req.JSON(&v)
+//	await request.post()                  req.Post(), req.Files()
+//	await request.multipart()             req.Multipart()
+//	client_max_size per request           req.SetClientMaxSize(n)
 //	web.Response(text=...)                Text(...)
 //	web.json_response(data)               JSON(data)
 //	web.StreamResponse                    NewStreamResponse()
