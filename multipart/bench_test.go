@@ -3,6 +3,7 @@ package multipart_test
 import (
 	"bytes"
 	"io"
+	"math/rand/v2"
 	stdmultipart "mime/multipart"
 	"strconv"
 	"strings"
@@ -11,16 +12,20 @@ import (
 	"github.com/aiohttp-go/aiohttp/multipart"
 )
 
-// benchBodies are the bodies the parse benchmarks read: one 8 MiB file,
-// and 1000 small fields.
+// benchBodies are the bodies the parse benchmarks read: an 8 MiB binary
+// file, an 8 MiB text file with a CRLF every 40 bytes, and 1000 small
+// fields.
 func benchBodies(b *testing.B) map[string][2]string {
-	large, lb := stdBody(b, [2]string{"file", strings.Repeat("a\r\n-bcdefghijklmnopqrstuvwxyz0123456789\n", 8<<20/40)})
+	bin := make([]byte, 8<<20)
+	rand.NewChaCha8([32]byte{}).Read(bin)
+	binary, bb := stdBody(b, [2]string{"file", string(bin)})
+	text, tb := stdBody(b, [2]string{"file", strings.Repeat("a\r\n-bcdefghijklmnopqrstuvwxyz0123456789\n", 8<<20/40)})
 	fields := make([][2]string, 1000)
 	for i := range fields {
 		fields[i] = [2]string{"field" + strconv.Itoa(i), "value " + strconv.Itoa(i)}
 	}
 	small, sb := stdBody(b, fields...)
-	return map[string][2]string{"LargeFile": {string(large), lb}, "SmallFields": {string(small), sb}}
+	return map[string][2]string{"BinaryFile": {string(binary), bb}, "TextFile": {string(text), tb}, "SmallFields": {string(small), sb}}
 }
 
 // BenchmarkParse reads every part of each body to its end, with our

@@ -85,24 +85,25 @@ type Reader struct {
 	// Limits bound the body; set them before the first NextPart.
 	Limits Limits
 
-	src   io.Reader
-	delim []byte // "\r\n--" + boundary
-	buf   []byte // buf[r:w] is read and not yet consumed; nil once released
-	bufp  *[]byte
-	r, w  int
-	read  int64 // bytes taken from src
-	eof   bool  // src reported io.EOF
-	err   error // sticky: the end of the body or the first error
-	part  *Part // the current part
-	parts *int  // parts seen, shared with nested readers
-	start bool  // the opening boundary was found
+	src         io.Reader
+	delim       []byte // "\r\n--" + boundary ("\n--" + boundary for bare-LF bodies)
+	boundaryLen int
+	buf         []byte // buf[r:w] is read and not yet consumed; nil once released
+	bufp        *[]byte
+	r, w        int
+	read        int64 // bytes taken from src
+	eof         bool  // src reported io.EOF
+	err         error // sticky: the end of the body or the first error
+	part        *Part // the current part
+	parts       *int  // parts seen, shared with nested readers
+	start       bool  // the opening boundary was found
 }
 
 // NewReader returns a Reader of the multipart body r, whose parts are
 // separated by boundary (the boundary parameter of its Content-Type: see
 // [Boundary]).
 func NewReader(r io.Reader, boundary string) *Reader {
-	return &Reader{src: r, delim: []byte("\r\n--" + boundary), parts: new(int)}
+	return &Reader{src: r, delim: []byte("\r\n--" + boundary), boundaryLen: len(boundary), parts: new(int)}
 }
 
 // Boundary returns the boundary parameter of a multipart Content-Type
@@ -447,7 +448,7 @@ func (p *Part) next(limit int) ([]byte, error) {
 	mr := p.mr
 	for {
 		data := mr.buf[mr.r:mr.w]
-		avail := bytes.Index(data, mr.delim)
+		avail := mr.indexDelim(data)
 		if avail == 0 {
 			ok, err := mr.boundaryAt(mr.r + len(mr.delim))
 			if err != nil {
@@ -476,6 +477,30 @@ func (p *Part) next(limit int) ([]byte, error) {
 			return nil, p.end(err)
 		}
 	}
+}
+
+// indexDelim returns the index of the first delimiter (CRLF or LF, "--"
+// and the boundary) in data, -1 when there is none. It looks for the
+// boundary itself first: its characters are rarer in bodies than line
+// breaks and dashes (a text file has a CRLF on every line), so that
+// bytes.Index skips ahead instead of comparing at every line.
+func (mr *Reader) indexDelim(data []byte) int {
+	pre := len(mr.delim) - mr.boundaryLen // "\r\n--" or "\n--"
+	if mr.boundaryLen < 8 {
+		return bytes.Index(data, mr.delim)
+	}
+	for from := pre; from < len(data); {
+		i := bytes.Index(data[from:], mr.delim[pre:])
+		if i < 0 {
+			return -1
+		}
+		i += from
+		if bytes.Equal(data[i-pre:i], mr.delim[:pre]) {
+			return i - pre
+		}
+		from = i + 1
+	}
+	return -1
 }
 
 // end finishes the part: io.EOF for its reader, or err, which the
