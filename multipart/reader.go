@@ -446,6 +446,10 @@ func (p *Part) next(limit int) ([]byte, error) {
 		return nil, io.EOF
 	}
 	mr := p.mr
+	if mr.err != nil { // the reader was closed
+		p.done, p.atEnd = true, mr.err
+		return nil, mr.err
+	}
 	for {
 		data := mr.buf[mr.r:mr.w]
 		avail := mr.indexDelim(data)

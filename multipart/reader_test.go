@@ -153,3 +153,36 @@ func TestBoundary(t *testing.T) {
 		}
 	}
 }
+
+func TestReaderCloseMidPart(t *testing.T) {
+	body, boundary := stdBody(t, [2]string{"a", strings.Repeat("x", 1000)}, [2]string{"b", "y"})
+	mr := multipart.NewReader(iotest.HalfReader(bytes.NewReader(body)), boundary)
+	p, err := mr.NextPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := make([]byte, 10)
+	if _, err := p.Read(first); err != nil {
+		t.Fatal(err)
+	}
+	mr.Close()
+	if _, err := p.Read(first); err != io.ErrClosedPipe {
+		t.Errorf("Read after Close: %v", err)
+	}
+	if _, err := mr.NextPart(); err != io.ErrClosedPipe {
+		t.Errorf("NextPart after Close: %v", err)
+	}
+}
+
+// A part left behind reads nothing of the next one.
+func TestReaderStalePart(t *testing.T) {
+	body, boundary := stdBody(t, [2]string{"a", "first"}, [2]string{"b", "second"})
+	mr := multipart.NewReader(bytes.NewReader(body), boundary)
+	old, _ := mr.NextPart()
+	if _, err := mr.NextPart(); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := old.Read(make([]byte, 10)); n != 0 || err != io.EOF {
+		t.Errorf("stale part read %d, %v", n, err)
+	}
+}
