@@ -163,13 +163,17 @@ func (w *Writer) AddField(name, value string) {
 }
 
 // AddFile adds a form-data file field named name whose content is read
-// from r, with filename (an *os.File's base name when empty) and
-// contentType (guessed from the filename's extension when empty,
-// application/octet-stream when it says nothing). An *os.File's length comes from Stat; Close closes r when it
+// from r, with filename (an *os.File's base name when empty, else the
+// field's name, as aiohttp does) and contentType (guessed from the
+// filename's extension when empty, application/octet-stream when it says
+// nothing). An *os.File's length comes from Stat; Close closes r when it
 // is an io.Closer.
 func (w *Writer) AddFile(name, filename, contentType string, r io.Reader) {
 	if f, ok := r.(interface{ Name() string }); ok && filename == "" {
 		filename = filepath.Base(f.Name())
+	}
+	if filename == "" {
+		filename = name // as aiohttp's guess_filename
 	}
 	if contentType == "" {
 		contentType = contentTypeByName(filename)
