@@ -1,11 +1,13 @@
 package main
 
 import (
+	"compress/zlib"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,12 +21,20 @@ import (
 func TestUpload(t *testing.T) {
 	app := demo.NewApp()
 	app.Router.Post("/raw", func(req *web.Request) (web.Response, error) {
-		req.SetClientMaxSize(-1)
-		b, err := req.Bytes()
+		body := req.Body()
+		if req.Header().Get("Content-Encoding") == "deflate" {
+			zr, err := zlib.NewReader(body)
+			if err != nil {
+				return nil, err
+			}
+			body = zr
+		}
+		h := sha256.New()
+		n, err := io.Copy(h, body)
 		if err != nil {
 			return nil, err
 		}
-		return web.Text(fmt.Sprintf("%d %x %s", req.ContentLength(), sha256.Sum256(b), req.ContentType())), nil
+		return web.Text(fmt.Sprintf("%d %d %x %s", req.ContentLength(), n, h.Sum(nil), req.ContentType())), nil
 	})
 	srv := apptest.Start(t, app)
 	content := []byte(strings.Repeat("季度,销量\n", 300000)) // 4.2 MB, over the 1 MiB of other routes
@@ -35,7 +45,7 @@ func TestUpload(t *testing.T) {
 	}
 
 	var out strings.Builder
-	if err := run(context.Background(), &out, srv.URL+"/upload", path, "application/vnd.ms-excel", false); err != nil {
+	if err := run(context.Background(), &out, srv.URL+"/upload", path, "application/vnd.ms-excel", "form"); err != nil {
 		t.Fatal(err)
 	}
 	var got struct {
@@ -56,15 +66,24 @@ func TestUpload(t *testing.T) {
 		t.Errorf("got %+v, want %s", got, want)
 	}
 
-	out.Reset()
-	if err := run(context.Background(), &out, srv.URL+"/raw", path, "", true); err != nil {
-		t.Fatal(err)
-	}
-	if want := fmt.Sprintf("%d %x application/octet-stream", len(content), sum); out.String() != want {
-		t.Errorf("raw: %q, want %q", out.String(), want)
+	for _, c := range []struct{ as, contentType, want string }{
+		{"body", "", fmt.Sprintf("%d %d %x application/octet-stream", len(content), len(content), sum)},
+		{"stream", "text/csv", fmt.Sprintf("-1 %d %x text/csv", len(content), sum)},
+		{"deflate", "", fmt.Sprintf("-1 %d %x application/octet-stream", len(content), sum)},
+	} {
+		out.Reset()
+		if err := run(context.Background(), &out, srv.URL+"/raw", path, c.contentType, c.as); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != c.want {
+			t.Errorf("-as %s: %q, want %q", c.as, out.String(), c.want)
+		}
 	}
 
-	if err := run(context.Background(), &out, srv.URL+"/health", path, "", false); err == nil {
+	if err := run(context.Background(), &out, srv.URL+"/health", path, "", "form"); err == nil {
 		t.Error("a 405 answer is no error")
+	}
+	if err := run(context.Background(), &out, srv.URL+"/raw", path, "", "carrier-pigeon"); err == nil {
+		t.Error("an unknown -as is no error")
 	}
 }
