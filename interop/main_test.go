@@ -15,6 +15,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -85,7 +86,12 @@ func serveApp(t testing.TB, app *web.Application) *server {
 //	              client_max_size applies: 413 above it) and answers
 //	              "<length> <sha256 hex>", with the request's
 //	              Transfer-Encoding echoed in X-Request-Transfer-Encoding.
+//	POST /post-files  reads a multipart/form-data body of up to 8 MiB with
+//	              Request.Post and Request.Files and answers
+//	              {"fields": [[name, value]...], "files": [{name, filename,
+//	              content_type, size, sha256, spooled}...]}.
 func addTestRoutes(app *web.Application) {
+	app.Router.Post("/post-files", postFiles)
 	app.Router.Post("/digest", func(req *web.Request) (web.Response, error) {
 		body, err := req.Bytes()
 		if err != nil {
@@ -94,6 +100,41 @@ func addTestRoutes(app *web.Application) {
 		return web.Text(digest(body)).
 			SetHeader("X-Request-Transfer-Encoding", req.Header().Get("Transfer-Encoding")), nil
 	})
+}
+
+// postFiles is the /post-files route.
+func postFiles(req *web.Request) (web.Response, error) {
+	req.SetClientMaxSize(8 << 20)
+	fields, err := req.Post()
+	if err != nil {
+		return nil, err
+	}
+	files, err := req.Files()
+	if err != nil {
+		return nil, err
+	}
+	answer := map[string]any{"fields": [][2]string{}, "files": []map[string]any{}}
+	for k, v := range fields.All() {
+		answer["fields"] = append(answer["fields"].([][2]string), [2]string{k, v})
+	}
+	for _, f := range files {
+		r, err := f.Open()
+		if err != nil {
+			return nil, err
+		}
+		h := sha256.New()
+		n, err := io.Copy(h, r)
+		r.Close()
+		if err != nil {
+			return nil, err
+		}
+		_, spooled := r.(*os.File)
+		answer["files"] = append(answer["files"].([]map[string]any), map[string]any{
+			"name": f.Name, "filename": f.Filename, "content_type": f.ContentType,
+			"size": n, "sha256": hex.EncodeToString(h.Sum(nil)), "spooled": spooled,
+		})
+	}
+	return web.JSON(answer)
 }
 
 // digest is the /digest route's answer for body.

@@ -26,6 +26,7 @@ var pythonChecks = []string{
 	"expect100_rejected",  // expect100=True to a 404 and a 405: answered at once, no body sent
 	"too_large_keepalive", // 413 says Connection: close; the next request gets a new connection
 	"multipart_upload",    // FormData (a 5 MiB file from disk) and MultipartWriter to POST /upload: digests, fields, non-ASCII filenames
+	"multipart_post",      // FormData to Request.Post/Files: a spooled file, one in memory, repeated fields; 413 past the route's limit
 }
 
 // pythonResult is one line the script prints per passing check.

@@ -10,7 +10,9 @@ exit status is non-zero, so the Go test fails with the reason.
 
 The server runs the demo application plus the test-only POST /digest route,
 which reads the whole body (1 MiB limit) and answers "<length> <sha256>",
-echoing the request's Transfer-Encoding in X-Request-Transfer-Encoding.
+echoing the request's Transfer-Encoding in X-Request-Transfer-Encoding, and
+POST /post-files, which reads a multipart form with Request.Post and
+Request.Files and answers its fields and files (sizes, SHA-256) as JSON.
 """
 
 import asyncio
@@ -355,6 +357,38 @@ async def check_multipart_upload(base):
     report("multipart_upload", files=len(got["files"]) + len(got2["files"]))
 
 
+async def check_multipart_post(base):
+    """FormData to Request.Post and Request.Files: a 3 MiB file is spooled
+    to a temporary file, a small one kept in memory; repeated and non-ASCII
+    fields keep their order and values."""
+    big = payload(3 << 20)
+    form = aiohttp.FormData()
+    form.add_field("tag", "一")
+    form.add_field("tag", "two")
+    form.add_field("big", io.BytesIO(big), filename="big.bin", content_type="application/octet-stream")
+    form.add_field("small", b"tiny", filename="s.txt", content_type="text/plain")
+    async with new_session(base) as s:
+        async with s.post("/post-files", data=form) as r:
+            text = await r.text()
+            expect(r.status == 200, "POST /post-files status %d: %s" % (r.status, text))
+    got = json.loads(text)
+    expect(got["fields"] == [["tag", "一"], ["tag", "two"]], "fields %r" % got["fields"])
+    want = [
+        {"name": "big", "filename": "big.bin", "content_type": "application/octet-stream",
+         "size": len(big), "sha256": hashlib.sha256(big).hexdigest(), "spooled": True},
+        {"name": "small", "filename": "s.txt", "content_type": "text/plain",
+         "size": 4, "sha256": hashlib.sha256(b"tiny").hexdigest(), "spooled": False},
+    ]
+    expect(got["files"] == want, "files %r, want %r" % (got["files"], want))
+    # Past the route's 8 MiB: 413.
+    form = aiohttp.FormData()
+    form.add_field("big", io.BytesIO(payload(9 << 20)), filename="big.bin")
+    async with new_session(base) as s:
+        async with s.post("/post-files", data=form) as r:
+            expect(r.status == 413, "9 MiB POST /post-files status %d" % r.status)
+    report("multipart_post", files=len(want))
+
+
 CHECKS = {
     "get_root": check_get_root,
     "get_name": check_get_name,
@@ -369,6 +403,7 @@ CHECKS = {
     "expect100": check_expect100,
     "expect100_rejected": check_expect100_rejected,
     "multipart_upload": check_multipart_upload,
+    "multipart_post": check_multipart_post,
 }
 
 
