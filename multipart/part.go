@@ -19,12 +19,13 @@ type Part struct {
 	// Header holds the part's header fields, as sent.
 	Header *multidict.CIMultiDict
 
-	mr     *Reader
-	done   bool
-	atEnd  error // how the body ended badly
-	disp   *ContentDisposition
-	header multidict.CIMultiDict // what Header points to
-	items  [4]multidict.Item     // room for the usual fields, in the same allocation
+	mr      *Reader
+	started bool // reading the body began
+	done    bool
+	atEnd   error // how the body ended badly
+	disp    *ContentDisposition
+	header  multidict.CIMultiDict // what Header points to
+	items   [4]multidict.Item     // room for the usual fields, in the same allocation
 }
 
 // Read reads the part's body; io.EOF at its end.

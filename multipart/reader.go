@@ -319,6 +319,18 @@ func (mr *Reader) boundaryAt(end int) (bool, error) {
 	for {
 		rest := mr.buf[mr.r+off : mr.w]
 		if len(rest) >= 2 && rest[0] == '-' && rest[1] == '-' {
+			if !mr.start { // in the preamble, only a whole line closes
+				closing, decided := mr.closingLine(rest[2:])
+				if !decided {
+					if err := mr.fill(); err != nil {
+						return false, err
+					}
+					continue
+				}
+				if !closing {
+					return false, nil
+				}
+			}
 			mr.r += off + 2
 			mr.err = io.EOF
 			mr.release()
@@ -350,6 +362,26 @@ func (mr *Reader) boundaryAt(end int) (bool, error) {
 			return false, err
 		}
 	}
+}
+
+// closingLine reports whether rest, what follows a closing boundary in the
+// preamble, ends its line: white space, then CRLF or the end of the body
+// (as mime/multipart decides); decided is false when the buffer does not
+// hold enough to tell.
+func (mr *Reader) closingLine(rest []byte) (closing, decided bool) {
+	i := 0
+	for i < len(rest) && (rest[i] == ' ' || rest[i] == '\t') {
+		i++
+	}
+	switch {
+	case i+1 < len(rest):
+		return rest[i] == '\r' && rest[i+1] == '\n', true
+	case i == len(rest) && mr.eof:
+		return true, true
+	case i < len(rest) && rest[i] != '\r', mr.eof, i > maxPadding:
+		return false, true
+	}
+	return false, false
 }
 
 // readHeader reads the header block of a part, up to its empty line,
@@ -392,19 +424,24 @@ func (mr *Reader) readHeader(p *Part) error {
 			if len(items) == 0 {
 				return malformed("part header starts with a continuation line")
 			}
-			items[len(items)-1].Value += " " + strings.TrimSpace(line)
+			last := &items[len(items)-1]
+			last.Value = strings.TrimLeft(last.Value+" "+trimSpace(line), " \t")
 			continue
 		}
 		name, value, ok := strings.Cut(line, ":")
 		if !ok || !field.IsToken(name) {
 			return malformed("invalid part header line %q", line)
 		}
-		items = append(items, multidict.Item{Key: name, Value: strings.TrimSpace(value)})
+		items = append(items, multidict.Item{Key: name, Value: trimSpace(value)})
 	}
 	p.header = *multidict.NewCI(items...)
 	p.Header = &p.header
 	return nil
 }
+
+// trimSpace removes ASCII white space around a header value, as
+// net/textproto does.
+func trimSpace(s string) string { return strings.Trim(s, " \t\r\n") }
 
 // headerEnd returns the length of the header block data starts with, up
 // to and including its empty line, or -1 when data does not hold it all;
@@ -450,6 +487,12 @@ func (p *Part) next(limit int) ([]byte, error) {
 		p.done, p.atEnd = true, mr.err
 		return nil, mr.err
 	}
+	if !p.started {
+		p.started = true
+		if ended, err := p.endsAtStart(); ended || err != nil {
+			return nil, p.end(err)
+		}
+	}
 	for {
 		data := mr.buf[mr.r:mr.w]
 		avail := mr.indexDelim(data)
@@ -481,6 +524,23 @@ func (p *Part) next(limit int) ([]byte, error) {
 			return nil, p.end(err)
 		}
 	}
+}
+
+// endsAtStart reports whether the part's body is empty, its boundary
+// right after the blank line that ends its header: the line break of that
+// line is the delimiter's too, as mime/multipart reads it.
+func (p *Part) endsAtStart() (bool, error) {
+	mr := p.mr
+	dash := mr.delim[len(mr.delim)-mr.boundaryLen-2:]
+	for mr.w-mr.r < len(dash) && bytes.HasPrefix(dash, mr.buf[mr.r:mr.w]) && !mr.eof {
+		if err := mr.fill(); err != nil {
+			return false, err
+		}
+	}
+	if !bytes.HasPrefix(mr.buf[mr.r:mr.w], dash) {
+		return false, nil
+	}
+	return mr.boundaryAt(mr.r + len(dash))
 }
 
 // indexDelim returns the index of the first delimiter (CRLF or LF, "--"
