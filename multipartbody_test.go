@@ -122,7 +122,7 @@ func TestMultipartWriterBody(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := readBody(t, resp)
-	if !strings.Contains(got, fmt.Sprintf(" %d \n", w.Size())) || !strings.Contains(got, "x=y\n") || !strings.Contains(got, " data.json application/json 7 ") {
+	if !strings.Contains(got, fmt.Sprintf(" %d \n", w.Size())) || !strings.Contains(got, "x=y\n") || !strings.Contains(got, "data.json data.json application/json 7 ") {
 		t.Errorf("got %q", got)
 	}
 }

@@ -141,7 +141,9 @@ func (w *Writer) AppendMultipart(header *multidict.CIMultiDict, nested *Writer) 
 
 // AppendFile opens the file at path and adds it as a part, streamed from
 // disk when the Writer is read, its name in Content-Disposition and its
-// Content-Type guessed from the extension. Close closes the file.
+// Content-Type guessed from the extension. Close closes the file. Unless
+// header says otherwise, the part is an attachment, or in a form-data
+// Writer a field named after the file (AddFile names it as you like).
 func (w *Writer) AppendFile(header *multidict.CIMultiDict, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -149,7 +151,12 @@ func (w *Writer) AppendFile(header *multidict.CIMultiDict, path string) error {
 	}
 	header = w.header(header, contentTypeByName(path))
 	if !header.Has("Content-Disposition") {
-		header.Set("Content-Disposition", formatDisposition("attachment", "", filepath.Base(path)))
+		name := filepath.Base(path)
+		if w.subtype == "form-data" {
+			header.Set("Content-Disposition", formatDisposition("form-data", name, name))
+		} else {
+			header.Set("Content-Disposition", formatDisposition("attachment", "", name))
+		}
 	}
 	w.appendPart(header, f, readerLength(f))
 	return nil
