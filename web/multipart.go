@@ -5,7 +5,9 @@ import (
 	"errors"
 	"io"
 	"os"
+	"strings"
 
+	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/aiohttp-go/aiohttp/multidict"
 	"github.com/aiohttp-go/aiohttp/multipart"
 )
@@ -134,7 +136,7 @@ func (r *Request) readForm() *postForm {
 			break
 		}
 		if p.Filename() == "" {
-			v, err := p.Text()
+			v, err := fieldValue(p)
 			if err != nil {
 				r.post.err = multipartError(err)
 				break
@@ -150,6 +152,18 @@ func (r *Request) readForm() *postForm {
 		r.post.files = append(r.post.files, f)
 	}
 	return r.post
+}
+
+// fieldValue reads a field that is not a file: text (no Content-Type, or
+// text/*) decoded by its charset, anything else as its bytes (as aiohttp,
+// which gives a bytearray then).
+func fieldValue(p *multipart.Part) (string, error) {
+	ct, ok := p.Header.Lookup("Content-Type")
+	if !ok || strings.HasPrefix(field.MediaType(ct), "text/") {
+		return p.Text()
+	}
+	b, err := p.Bytes()
+	return string(b), err
 }
 
 // saveFile reads the file part p, into memory while the budget lasts,

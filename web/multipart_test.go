@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aiohttp-go/aiohttp/multidict"
 	"github.com/aiohttp-go/aiohttp/multipart"
 	"github.com/aiohttp-go/aiohttp/web"
 )
@@ -78,6 +79,7 @@ func formBody(t *testing.T, fileSize int) (body []byte, contentType string) {
 	w := multipart.NewWriter("form-data")
 	w.AddField("user", "小明")
 	w.AddField("user", "second")
+	w.AppendBytes(multidict.NewCI(multidict.Item{Key: "Content-Disposition", Value: `form-data; name="raw"`}), []byte{0xff, 0})
 	w.AddFile("doc", "报告 v1.txt", "text/plain", bytes.NewReader(bytes.Repeat([]byte("x"), 10)))
 	w.AddFile("big", "big.bin", "", bytes.NewReader(bytes.Repeat([]byte("0123456789abcdef"), fileSize/16)))
 	body, err := io.ReadAll(w)
@@ -92,7 +94,7 @@ func TestRequestPostMultipart(t *testing.T) {
 	s := startApp(t, uploadApp(spooled), web.ServerOptions{})
 	small, ct := formBody(t, 1<<10)
 	resp, got := s.do("POST", "/post", bytes.NewReader(small), "Content-Type", ct)
-	want := "field user=小明\nfield user=second\n" +
+	want := "field user=小明\nfield user=second\nfield raw=\xff\x00\n" +
 		"file doc \"报告 v1.txt\" text/plain 10/10 " + short("xxxxxxxxxx") + "\n" +
 		"file big \"big.bin\" application/octet-stream 1024/1024 " + short(strings.Repeat("0123456789abcdef", 64)) + "\n"
 	if resp.StatusCode != 200 || got != want {
@@ -136,7 +138,7 @@ func TestRequestMultipartStream(t *testing.T) {
 	}
 	small, ct := formBody(t, 64)
 	resp, got = s.do("POST", "/stream", bytes.NewReader(small), "Content-Type", ct)
-	if want := "user \"\" 6\nuser \"\" 6\ndoc \"报告 v1.txt\" 10\nbig \"big.bin\" 64\n"; resp.StatusCode != 200 || got != want {
+	if want := "user \"\" 6\nuser \"\" 6\nraw \"\" 2\ndoc \"报告 v1.txt\" 10\nbig \"big.bin\" 64\n"; resp.StatusCode != 200 || got != want {
 		t.Errorf("stream: %d %q, want %q", resp.StatusCode, got, want)
 	}
 }

@@ -469,7 +469,8 @@ func decodeJSON(body []byte, v any, opts []JSONOption) error {
 
 // Post returns the fields of an application/x-www-form-urlencoded or
 // multipart/form-data body (aiohttp's request.post): for multipart, the
-// parts that are not files, as text decoded by their charset, while the
+// parts that are not files, text decoded by its charset (the bytes as
+// they are for a part whose Content-Type is not text/*), while the
 // files are read too, for [Request.Files] (in memory up to [MaxMemory],
 // in temporary files past it). Other content types give an empty
 // dictionary, as in aiohttp. The body is bounded by ClientMaxSize (413)
