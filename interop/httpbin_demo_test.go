@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/multipart"
 )
 
 // demoCase is one request sent to both python-httpbin and the demo.
@@ -20,6 +21,8 @@ type demoCase struct {
 	// headers are the response fields that must be equal (after the
 	// servers' addresses are made the same).
 	headers []string
+	// form, when set, makes a fresh multipart body for each send.
+	form func() *multipart.FormData
 	// body says how the bodies compare: "json" field by field, "exact"
 	// byte for byte, "lines" as JSON lines, "length" by length only, ""
 	// not at all.
@@ -44,6 +47,24 @@ func demoCases() []demoCase {
 		{method: "POST", path: "/post", body: "json", opts: []aiohttp.RequestOption{aiohttp.JSON(map[string]any{"a": []any{1, "x", nil}, "ü": true})}},
 		{method: "POST", path: "/post", body: "json", opts: []aiohttp.RequestOption{aiohttp.String("plain text")}},
 		{method: "POST", path: "/post", body: "json", opts: []aiohttp.RequestOption{aiohttp.Bytes(binary)}},
+		{method: "POST", path: "/post", body: "json", form: func() *multipart.FormData {
+			var f multipart.FormData
+			f.SetBoundary("demo-and-httpbin-the-same")
+			f.AddField("name", "Jörg")
+			f.AddField("k", "1")
+			f.AddField("k", "2")
+			f.AddFile("file", "report.csv", "text/csv", strings.NewReader("a,b\n1,2\n"))
+			f.AddFile("bin", "x.bin", "application/octet-stream", bytes.NewReader(binary))
+			f.AddFile("many", "1.txt", "text/plain", strings.NewReader("one"))
+			f.AddFile("many", "2.txt", "text/plain", strings.NewReader("two"))
+			return &f
+		}},
+		{method: "PUT", path: "/anything/up", body: "json", form: func() *multipart.FormData {
+			var f multipart.FormData
+			f.SetBoundary("demo-and-httpbin-the-same")
+			f.AddFile("f", "", "", strings.NewReader("no filename"))
+			return &f
+		}},
 		{method: "PUT", path: "/put", body: "json", opts: []aiohttp.RequestOption{aiohttp.JSON([]int{1, 2})}},
 		{method: "PATCH", path: "/patch", body: "json", opts: []aiohttp.RequestOption{aiohttp.String(`{"k": "v"}`)}},
 		{method: "DELETE", path: "/delete", body: "json"},
@@ -183,7 +204,11 @@ type demoAnswer struct {
 // demoFetch sends c with s and reads the whole answer.
 func demoFetch(t *testing.T, s *aiohttp.Session, c demoCase) demoAnswer {
 	t.Helper()
-	resp, err := s.Request(testContext(t), c.method, c.path, c.opts...)
+	opts := c.opts
+	if c.form != nil {
+		opts = append(slices.Clip(opts), aiohttp.FormData(c.form()))
+	}
+	resp, err := s.Request(testContext(t), c.method, c.path, opts...)
 	if err != nil {
 		t.Fatalf("%s %s: %v", c.method, c.path, err)
 	}

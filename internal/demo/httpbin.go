@@ -3,6 +3,7 @@ package demo
 import (
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"strings"
 	"unicode/utf8"
 
@@ -90,12 +91,15 @@ func echoBody(req *web.Request) (map[string]any, error) {
 	out["data"] = ""
 	out["json"] = nil
 	switch req.ContentType() {
-	case "application/x-www-form-urlencoded":
+	case "application/x-www-form-urlencoded", "multipart/form-data":
 		form, err := req.Post()
 		if err != nil {
 			return nil, err
 		}
 		out["form"] = flatten(form)
+		if out["files"], err = filesJSON(req); err != nil {
+			return nil, err
+		}
 	default:
 		body, err := req.Bytes()
 		if err != nil {
@@ -106,6 +110,32 @@ func echoBody(req *web.Request) (map[string]any, error) {
 		if json.Unmarshal(body, &v) == nil {
 			out["json"] = v
 		}
+	}
+	return out, nil
+}
+
+// filesJSON is httpbin's "files": by field name, the content of the
+// first file of that name (httpbin shows no other), as jsonSafe shows it.
+func filesJSON(req *web.Request) (map[string]any, error) {
+	files, err := req.Files()
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]any, len(files))
+	for _, f := range files {
+		if _, seen := out[f.Name]; seen {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, err
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return nil, err
+		}
+		out[f.Name] = jsonSafe(b, f.ContentType)
 	}
 	return out, nil
 }
