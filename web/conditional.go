@@ -3,9 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -200,64 +198,6 @@ func parseETags(v string) []ETag {
 		}
 	}
 	return tags
-}
-
-// ByteRange is a single byte range of a Range header, like aiohttp's
-// http_range slice: Start is the first byte, or, when negative, a suffix
-// of -Start bytes; End is one past the last byte, or -1 for "to the end".
-type ByteRange struct {
-	Start, End int64
-}
-
-// ErrBadRange reports a Range header that is not one valid byte range.
-var ErrBadRange = errors.New("web: range not in acceptable format")
-
-// HTTPRange returns the byte range the client asked for; ok is false when
-// there is no Range header. A malformed header, a unit other than bytes,
-// several ranges, or start > end gives ErrBadRange (answer it with 416).
-func (r *Request) HTTPRange() (rng ByteRange, ok bool, err error) {
-	v := r.headerView("Range")
-	if v == "" {
-		return ByteRange{}, false, nil
-	}
-	spec, found := strings.CutPrefix(v, "bytes=")
-	if !found || strings.Contains(spec, ",") {
-		return ByteRange{}, true, ErrBadRange
-	}
-	first, last, found := strings.Cut(field.TrimOWS(spec), "-")
-	if !found {
-		return ByteRange{}, true, ErrBadRange
-	}
-	parse := func(s string) (int64, bool) {
-		if s == "" || strings.TrimLeft(s, "0123456789") != "" {
-			return 0, false
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		return n, err == nil
-	}
-	switch {
-	case first == "":
-		n, ok := parse(last)
-		if !ok || n == 0 {
-			return ByteRange{}, true, ErrBadRange
-		}
-		return ByteRange{Start: -n, End: -1}, true, nil
-	case last == "":
-		n, ok := parse(first)
-		if !ok {
-			return ByteRange{}, true, ErrBadRange
-		}
-		return ByteRange{Start: n, End: -1}, true, nil
-	}
-	start, ok1 := parse(first)
-	end, ok2 := parse(last)
-	if !ok1 || !ok2 || start > end {
-		return ByteRange{}, true, ErrBadRange
-	}
-	if end == math.MaxInt64 { // past any representable length: to the end
-		return ByteRange{Start: start, End: -1}, true, nil
-	}
-	return ByteRange{Start: start, End: end + 1}, true, nil
 }
 
 // Forwarded returns the elements of the Forwarded headers (RFC 7239), each

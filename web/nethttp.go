@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"time"
@@ -175,6 +176,18 @@ func (o *stdOutbound) write(p []byte) error {
 	}
 	n, err := o.w.Write(p)
 	o.size += int64(n)
+	return err
+}
+
+func (o *stdOutbound) sendFile(f *os.File, off, n int64) error {
+	if o.noBody {
+		return nil
+	}
+	sent, err := io.Copy(o.w, io.NewSectionReader(f, off, n))
+	o.size += sent
+	if err == nil && sent < n {
+		err = io.ErrUnexpectedEOF // the file shrank
+	}
 	return err
 }
 

@@ -3,6 +3,8 @@ package web
 import (
 	"io"
 	"net"
+	"os"
+	"slices"
 	"time"
 
 	"github.com/aiohttp-go/aiohttp/internal/http1"
@@ -18,6 +20,10 @@ type outbound interface {
 	writeHead(req *Request, h *responseHead) error
 	// write sends body bytes of a streamed response.
 	write(p []byte) error
+	// sendFile sends n bytes of f from offset off as body bytes of a
+	// streamed response whose head gave its Content-Length; a file that
+	// ends before them is an error.
+	sendFile(f *os.File, off, n int64) error
 	// flush pushes what was written to the client.
 	flush() error
 	// end finishes a streamed body.
@@ -76,6 +82,53 @@ func (c *serverConn) write(p []byte) error {
 	}
 	if len(c.w) >= flushThreshold {
 		return c.flush()
+	}
+	return nil
+}
+
+// sendfileMin is the size from which a file's bytes go to a TCP socket
+// with sendfile; smaller ones are read into the output buffer, so that
+// the head and the body leave in one write.
+const sendfileMin = 64 << 10
+
+func (c *serverConn) sendFile(f *os.File, off, n int64) error {
+	if c.stream.noBody || n <= 0 {
+		return nil
+	}
+	if tc, ok := c.nc.(*net.TCPConn); ok && n >= sendfileMin {
+		if err := c.flush(); err != nil {
+			return err
+		}
+		if _, err := f.Seek(off, io.SeekStart); err != nil {
+			return err
+		}
+		// TCPConn.ReadFrom sends an *os.File under an io.LimitedReader
+		// with sendfile(2).
+		sent, err := tc.ReadFrom(io.LimitReader(f, n))
+		c.stream.written += sent
+		if err == nil && sent < n {
+			err = io.ErrUnexpectedEOF // the file shrank
+		}
+		return err
+	}
+	for n > 0 {
+		chunk := int(min(n, flushThreshold))
+		c.w = slices.Grow(c.w, chunk)
+		got, err := f.ReadAt(c.w[len(c.w):len(c.w)+chunk], off)
+		if got < chunk {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF // the file shrank
+			}
+			return err
+		}
+		c.w = c.w[:len(c.w)+got]
+		c.stream.written += int64(got)
+		off, n = off+int64(got), n-int64(got)
+		if len(c.w) >= flushThreshold {
+			if err := c.flush(); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

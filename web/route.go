@@ -33,6 +33,8 @@ type Route struct {
 	// chain is handler wrapped in the middlewares that apply to the
 	// route, built by the application when it freezes.
 	chain Handler
+	// static is the directory a route made by [Router.Static] serves.
+	static *staticDir
 }
 
 // Method returns the route's method in upper case, or "*" for a route that
@@ -50,7 +52,9 @@ func (r *Route) Name() string { return r.name }
 func (r *Route) Handler() Handler { return r.handler }
 
 // URLFor builds the URL of the route from its parameters, given as
-// name/value pairs (aiohttp's url_for): URLFor("id", "42"). Every parameter
+// name/value pairs (aiohttp's url_for): URLFor("id", "42"). A route made
+// by [Router.Static] with AppendVersion adds the file's version to the
+// query ("?v=..."). Every parameter
 // needs a value and every value must match its parameter's pattern
 // (`[^{}/]+` for {name}); the values are percent-encoded as path segments,
 // except that the slashes a {name:regex} value is allowed to contain stay
@@ -103,6 +107,12 @@ func (r *Route) URLFor(params ...string) (*url.URL, error) {
 	if e := raw.String(); e != u.EscapedPath() {
 		u.RawPath = e
 	}
+	if r.static != nil && r.static.opts.AppendVersion {
+		name, _ := paramValue(params, "filename")
+		if v := r.static.version(name); v != "" {
+			u.RawQuery = "v=" + v
+		}
+	}
 	return u, nil
 }
 
@@ -118,7 +128,11 @@ func (r *Route) URLForQuery(query url.Values, params ...string) (*url.URL, error
 	if err != nil {
 		return nil, err
 	}
-	u.RawQuery = query.Encode()
+	if q := query.Encode(); q != "" && u.RawQuery != "" {
+		u.RawQuery = q + "&" + u.RawQuery // a static file's version last
+	} else if q != "" {
+		u.RawQuery = q
+	}
 	return u, nil
 }
 

@@ -1,0 +1,413 @@
+package web
+
+import (
+	"errors"
+	"io/fs"
+	"math/rand/v2"
+	"mime"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aiohttp-go/aiohttp/internal/field"
+	"github.com/aiohttp-go/aiohttp/multidict"
+)
+
+// FileResponse sends a file from disk (aiohttp's web.FileResponse). When
+// the handler returns it, it opens the file and answers the request as
+// HTTP caching and range requests say:
+//
+//   - Content-Type from the file name's extension (charset utf-8 for text
+//     types), unless the handler set one; Last-Modified, an ETag made of
+//     the modification time and the size as aiohttp makes it, and
+//     Accept-Ranges: bytes;
+//   - If-Match and If-Unmodified-Since that fail → 412; If-None-Match and
+//     If-Modified-Since that match → 304;
+//   - a Range of one range → 206 with Content-Range; of several →
+//     206 multipart/byteranges; one no range of which overlaps the file,
+//     or a malformed one → 416 with Content-Range "bytes */size".
+//     If-Range that does not match the file sends the whole file. Ranges
+//     that together ask for more than the file, or more than [MaxRanges]
+//     ranges, send the whole file too, as net/http and nginx do;
+//   - a precompressed sibling, path+".br", ".zst" or ".gz", when the
+//     request's Accept-Encoding accepts its coding (the highest q-value
+//     wins; br, then zstd, then gzip on a tie): sent with
+//     Content-Encoding and Vary: Accept-Encoding;
+//   - a file that does not exist → 404, one the server may not read or
+//     that is not a regular file → 403.
+//
+// On a plain TCP connection the body goes from the file to the socket
+// with sendfile; over TLS and the net/http bridge it is copied. A read
+// error in the middle of the body closes the connection.
+//
+// A FileResponse answers one request: build one per request, as with
+// [StreamResponse].
+type FileResponse struct {
+	path       string
+	open       func(name string) (*os.File, error)
+	status     int
+	reason     string
+	header     multidict.CIMultiDict
+	forceClose bool
+}
+
+// NewFileResponse returns a 200 response that sends the file at path.
+func NewFileResponse(path string) *FileResponse {
+	return &FileResponse{path: path, open: os.Open, status: 200}
+}
+
+// Path returns the path of the file the response sends.
+func (r *FileResponse) Path() string { return r.path }
+
+// Status returns the status code sent with the whole file (200 unless
+// set); conditional and range requests get their own.
+func (r *FileResponse) Status() int { return r.status }
+
+// SetStatus sets the status sent with the whole file and, optionally, a
+// custom reason phrase, and returns r.
+func (r *FileResponse) SetStatus(status int, reason ...string) *FileResponse {
+	r.status, r.reason = status, ""
+	if len(reason) > 0 {
+		r.reason = reason[0]
+	}
+	return r
+}
+
+// Header returns the header fields sent with the response. A Content-Type
+// set here replaces the one guessed from the file name.
+func (r *FileResponse) Header() *multidict.CIMultiDict { return &r.header }
+
+// ForceClose closes the connection after the response is sent, and
+// returns r.
+func (r *FileResponse) ForceClose() *FileResponse {
+	r.forceClose = true
+	return r
+}
+
+// fileCodings are the precompressed siblings a FileResponse looks for, in
+// the order it prefers them among equal q-values.
+var fileCodings = [...]struct{ coding, ext string }{
+	{"br", ".br"},
+	{"zstd", ".zst"},
+	{"gzip", ".gz"},
+}
+
+func (r *FileResponse) finish(req *Request) error {
+	if r.forceClose {
+		req.keepAlive = false
+	}
+	f, fi, coding, err := r.openFile(req)
+	if err != nil {
+		return fileError(err).response().finish(req)
+	}
+	defer f.Close()
+
+	size, mtime := fi.Size(), fi.ModTime()
+	etag := ETag{Value: strconv.FormatInt(mtime.UnixNano(), 16) + "-" + strconv.FormatInt(size, 16)}
+	lastModified := mtime.Truncate(time.Second)
+	h := &r.header
+	if coding != "" {
+		h.Set("Content-Encoding", coding)
+		h.Set("Vary", "Accept-Encoding")
+	}
+	h.Set("ETag", etag.String())
+	setLastModified(h, lastModified)
+
+	switch checkPreconditions(req, etag, lastModified) {
+	case preconditionFailed:
+		return r.sendEmpty(req, 412)
+	case notModified:
+		return r.sendEmpty(req, 304)
+	}
+
+	h.Set("Accept-Ranges", "bytes")
+	spans, ok := r.ranges(req, etag, lastModified, size)
+	if !ok {
+		h.Set("Content-Range", "bytes */"+strconv.FormatInt(size, 10))
+		return r.sendEmpty(req, 416)
+	}
+	if _, ok := h.Lookup("Content-Type"); !ok {
+		h.Set("Content-Type", contentTypeByName(r.path))
+	}
+	if spans == nil {
+		return r.sendBody(req, r.status, f, []byteSpan{{0, size}}, size)
+	}
+	return r.sendBody(req, 206, f, spans, size)
+}
+
+// openFile opens the file to send: the best precompressed sibling the
+// request accepts, or the file itself.
+func (r *FileResponse) openFile(req *Request) (*os.File, fs.FileInfo, string, error) {
+	if ae := req.headerView("Accept-Encoding"); ae != "" {
+		var q [len(fileCodings)]float64
+		for i, c := range fileCodings {
+			q[i] = codingQuality(ae, c.coding)
+		}
+		for { // the acceptable siblings, from the best down
+			best := -1
+			for i := range q {
+				if q[i] > 0 && (best < 0 || q[i] > q[best]) {
+					best = i
+				}
+			}
+			if best < 0 {
+				break
+			}
+			if f, fi, err := r.openRegular(r.path + fileCodings[best].ext); err == nil {
+				return f, fi, fileCodings[best].coding, nil
+			}
+			q[best] = 0
+		}
+	}
+	f, fi, err := r.openRegular(r.path)
+	return f, fi, "", err
+}
+
+// errNotRegular reports a path that is a directory or a special file.
+var errNotRegular = errors.New("web: not a regular file")
+
+// openRegular opens name and checks that it is a regular file.
+func (r *FileResponse) openRegular(name string) (*os.File, fs.FileInfo, error) {
+	f, err := r.open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = errNotRegular
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, fi, nil
+}
+
+// fileError returns the HTTP error for a file that cannot be sent: 404
+// when it does not exist, 403 when it may not be read or is not a regular
+// file, as aiohttp answers.
+func fileError(err error) *HTTPError {
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, errNotRegular) {
+		return HTTPForbidden()
+	}
+	return HTTPNotFound()
+}
+
+// contentTypeByName returns the media type for a file name's extension:
+// the system's or Go's table, utf-8 for text types that name no charset,
+// application/octet-stream for an unknown extension.
+func contentTypeByName(name string) string {
+	ct := mime.TypeByExtension(filepath.Ext(name))
+	switch {
+	case ct == "":
+		return "application/octet-stream"
+	case strings.HasPrefix(ct, "text/") && !strings.Contains(ct, "charset="):
+		return ct + "; charset=utf-8"
+	}
+	return ct
+}
+
+// codingQuality returns the q-value Accept-Encoding value ae gives
+// coding: its own entry's, else that of "*", else 0 (not acceptable).
+// "x-gzip" stands for gzip (RFC 9110 section 8.4.1.3). An entry whose
+// q-value is malformed counts as q=0.
+func codingQuality(ae, coding string) float64 {
+	q, star := -1.0, -1.0
+	for ae != "" {
+		var entry string
+		entry, ae, _ = strings.Cut(ae, ",")
+		name, params, _ := strings.Cut(entry, ";")
+		name = field.TrimOWS(name)
+		eq := 1.0
+		for params != "" {
+			var p string
+			p, params, _ = strings.Cut(params, ";")
+			k, v, _ := strings.Cut(field.TrimOWS(p), "=")
+			if strings.EqualFold(field.TrimOWS(k), "q") {
+				eq = parseQValue(field.TrimOWS(v))
+			}
+		}
+		switch {
+		case strings.EqualFold(name, coding), coding == "gzip" && strings.EqualFold(name, "x-gzip"):
+			q = max(q, eq)
+		case name == "*":
+			star = eq
+		}
+	}
+	switch {
+	case q >= 0:
+		return q
+	case star >= 0:
+		return star
+	}
+	return 0
+}
+
+// parseQValue parses a qvalue, "0" to "1" with up to three decimals; a
+// malformed one is 0.
+func parseQValue(v string) float64 {
+	if len(v) == 0 || len(v) > 5 || (v[0] != '0' && v[0] != '1') || len(v) > 1 && v[1] != '.' {
+		return 0
+	}
+	q, err := strconv.ParseFloat(v, 64)
+	if err != nil || q > 1 {
+		return 0
+	}
+	return q
+}
+
+// precondition is the outcome of a request's conditional header fields.
+type precondition int
+
+const (
+	proceed precondition = iota
+	preconditionFailed
+	notModified
+)
+
+// checkPreconditions evaluates If-Match, If-Unmodified-Since,
+// If-None-Match and If-Modified-Since in RFC 9110's order (section 13.2.2)
+// against a representation's entity tag and modification time, as
+// aiohttp's FileResponse does.
+func checkPreconditions(req *Request, etag ETag, modified time.Time) precondition {
+	if ifMatch := req.headerView("If-Match"); ifMatch != "" {
+		if !etagMatches(parseETags(ifMatch), etag, false) {
+			return preconditionFailed
+		}
+	} else if t, ok := req.IfUnmodifiedSince(); ok && modified.After(t) {
+		return preconditionFailed
+	}
+	if ifNoneMatch := req.headerView("If-None-Match"); ifNoneMatch != "" {
+		if etagMatches(parseETags(ifNoneMatch), etag, true) {
+			return notModified
+		}
+	} else if t, ok := req.IfModifiedSince(); ok && !modified.After(t) {
+		return notModified
+	}
+	return proceed
+}
+
+// etagMatches reports whether etag is in tags, or tags is "*": by strong
+// comparison (neither weak) unless weak is set.
+func etagMatches(tags []ETag, etag ETag, weak bool) bool {
+	for _, t := range tags {
+		if t.Value == "*" || t.Value == etag.Value && (weak || !t.Weak && !etag.Weak) {
+			return true
+		}
+	}
+	return false
+}
+
+// ranges returns the byte spans to send, nil to send the whole file, and
+// false when the Range header cannot be satisfied (416).
+func (r *FileResponse) ranges(req *Request, etag ETag, modified time.Time, size int64) ([]byteSpan, bool) {
+	if req.method != "GET" && req.method != "HEAD" {
+		return nil, true
+	}
+	ranges, err := req.HTTPRanges()
+	switch {
+	case ranges == nil && err == nil, errors.Is(err, ErrTooManyRanges), !ifRangeHolds(req, etag, modified):
+		return nil, true
+	case err != nil:
+		return nil, false
+	}
+	return resolveRanges(ranges, size)
+}
+
+// ifRangeHolds reports whether the request's If-Range, if any, lets its
+// Range apply: a strong entity tag equal to etag, or a date no earlier
+// than the modification time.
+func ifRangeHolds(req *Request, etag ETag, modified time.Time) bool {
+	v := req.headerView("If-Range")
+	switch {
+	case v == "":
+		return true
+	case strings.HasPrefix(v, `"`) || strings.HasPrefix(v, "W/"):
+		tags := parseETags(v)
+		return len(tags) == 1 && !tags[0].Weak && etagMatches(tags, etag, false)
+	}
+	t, ok := req.IfRange()
+	return ok && !modified.After(t)
+}
+
+// sendEmpty sends a response with an empty body: 304, 412 or 416.
+func (r *FileResponse) sendEmpty(req *Request, status int) error {
+	if err := req.runPrepareHooks(r); err != nil {
+		return err
+	}
+	if err := req.out.writeHead(req, &responseHead{status: status, header: &r.header, length: 0}); err != nil {
+		return err
+	}
+	return req.out.end()
+}
+
+// sendBody sends spans of f: one as the body (the whole file, or a 206
+// with Content-Range), several as a multipart/byteranges body.
+func (r *FileResponse) sendBody(req *Request, status int, f *os.File, spans []byteSpan, size int64) error {
+	h := &r.header
+	length := spans[0].length
+	var parts []string // the head of each part, then the closing boundary
+	switch {
+	case len(spans) > 1:
+		boundary := newBoundary()
+		ct, _ := h.Lookup("Content-Type")
+		length = 0
+		for i, s := range spans {
+			p := "\r\n--" + boundary + "\r\nContent-Type: " + ct + "\r\nContent-Range: " + contentRange(s, size) + "\r\n\r\n"
+			if i == 0 {
+				p = p[2:]
+			}
+			parts = append(parts, p)
+			length += int64(len(p)) + s.length
+		}
+		parts = append(parts, "\r\n--"+boundary+"--\r\n")
+		length += int64(len(parts[len(parts)-1]))
+		h.Set("Content-Type", "multipart/byteranges; boundary="+boundary)
+	case status == 206:
+		h.Set("Content-Range", contentRange(spans[0], size))
+	}
+	reason := ""
+	if status == r.status {
+		reason = r.reason
+	}
+	if err := req.runPrepareHooks(r); err != nil {
+		return err
+	}
+	if err := req.out.writeHead(req, &responseHead{status: status, reason: reason, header: h, length: length}); err != nil {
+		return err
+	}
+	if req.method == "HEAD" || !bodyAllowed(status) {
+		return req.out.end()
+	}
+	for i, s := range spans {
+		if parts != nil {
+			if err := req.out.write([]byte(parts[i])); err != nil {
+				return err
+			}
+		}
+		if err := req.out.sendFile(f, s.start, s.length); err != nil {
+			return err
+		}
+	}
+	if parts != nil {
+		if err := req.out.write([]byte(parts[len(parts)-1])); err != nil {
+			return err
+		}
+	}
+	return req.out.end()
+}
+
+// contentRange returns the Content-Range value of span s of a
+// representation of size bytes.
+func contentRange(s byteSpan, size int64) string {
+	return "bytes " + strconv.FormatInt(s.start, 10) + "-" + strconv.FormatInt(s.start+s.length-1, 10) + "/" + strconv.FormatInt(size, 10)
+}
+
+// newBoundary returns a random multipart boundary: 32 hex digits, like
+// aiohttp's.
+func newBoundary() string {
+	b := strconv.AppendUint(make([]byte, 0, 32), rand.Uint64()|1<<63, 16)
+	return string(strconv.AppendUint(b, rand.Uint64()|1<<63, 16))
+}
