@@ -115,14 +115,14 @@ func (c *serverConn) sendFile(f *os.File, off, n int64) error {
 		chunk := int(min(n, flushThreshold))
 		c.w = slices.Grow(c.w, chunk)
 		got, err := f.ReadAt(c.w[len(c.w):len(c.w)+chunk], off)
+		c.w = c.w[:len(c.w)+got]
+		c.stream.written += int64(got)
 		if got < chunk {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF // the file shrank
 			}
 			return err
 		}
-		c.w = c.w[:len(c.w)+got]
-		c.stream.written += int64(got)
 		off, n = off+int64(got), n-int64(got)
 		if len(c.w) >= flushThreshold {
 			if err := c.flush(); err != nil {
