@@ -185,9 +185,9 @@ func TestFileResponseRanges(t *testing.T) {
 				{"blocks=0-1", "bytes */" + size, 416, ""},
 				{"bytes=0-1;2-3", "bytes */" + size, 416, ""},
 				{"bytes=36-40,50-", "bytes */" + size, 416, ""},
-				{"bytes=0-,0-", "", 200, digits},                                     // overlapping: more than the file
+				{"bytes=0-,0-", "", 200, digits},                                            // overlapping: more than the file
 				{"bytes=" + strings.Repeat("0-0,", web.MaxRanges) + "1-1", "", 200, digits}, // too many
-				{"bytes=0-1,100-", "bytes 0-1/36", 206, "01"},                         // the range past the end is left out
+				{"bytes=0-1,100-", "bytes 0-1/36", 206, "01"},                               // the range past the end is left out
 			}
 			for _, tt := range tests {
 				resp, body := fx.s.get("/f/a.txt", "Range", tt.rng)

@@ -137,3 +137,40 @@ func FuzzURLEncoded(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseRanges(f *testing.F) {
+	for _, s := range []string{"bytes=0-499", "bytes=0-1, 5-7,-2,,30-31", "Bytes=1-", "bytes=-0", "bytes=,", "bytes=1-2,3", "bytes=9223372036854775806-9223372036854775807", strings.Repeat("0-0,", 120)} {
+		f.Add(s, int64(36))
+	}
+	f.Fuzz(func(t *testing.T, v string, size int64) {
+		ranges, err := parseRanges(v)
+		switch {
+		case err != nil:
+			if ranges != nil || !errors.Is(err, ErrBadRange) && !errors.Is(err, ErrTooManyRanges) {
+				t.Fatalf("%q: %v with %v", v, err, ranges)
+			}
+			return
+		case len(ranges) == 0 || len(ranges) > MaxRanges:
+			t.Fatalf("%q: %d ranges", v, len(ranges))
+		}
+		for _, r := range ranges {
+			if r.Start < 0 && r.End != -1 || r.End != -1 && r.End <= r.Start {
+				t.Fatalf("%q: invalid range %+v", v, r)
+			}
+		}
+		if size < 0 {
+			return
+		}
+		spans, ok := resolveRanges(ranges, size)
+		var sum int64
+		for _, s := range spans {
+			if s.start < 0 || s.length <= 0 || s.start+s.length > size {
+				t.Fatalf("%q over %d bytes: span %+v", v, size, s)
+			}
+			sum += s.length
+		}
+		if ok && len(spans) > 1 && sum > size || !ok && spans != nil {
+			t.Fatalf("%q over %d bytes: %v %v", v, size, spans, ok)
+		}
+	})
+}

@@ -136,7 +136,7 @@ func parseDigits(s string) (int64, bool) {
 	return n, true
 }
 
-// span is a resolved byte range of a representation: its first byte and
+// byteSpan is a resolved byte range of a representation: its first byte and
 // its length, both within the representation.
 type byteSpan struct{ start, length int64 }
 
@@ -149,7 +149,8 @@ type byteSpan struct{ start, length int64 }
 // and true: send the whole representation.
 func resolveRanges(ranges []ByteRange, size int64) ([]byteSpan, bool) {
 	spans := make([]byteSpan, 0, len(ranges))
-	var sum int64
+	var sum int64 // up to size
+	tooMuch := false
 	for _, r := range ranges {
 		var s byteSpan
 		switch {
@@ -166,13 +167,17 @@ func resolveRanges(ranges []ByteRange, size int64) ([]byteSpan, bool) {
 		default:
 			s = byteSpan{r.Start, r.End - r.Start}
 		}
-		sum += s.length
+		if s.length > size-sum {
+			tooMuch = true
+		} else {
+			sum += s.length
+		}
 		spans = append(spans, s)
 	}
 	switch {
 	case len(spans) == 0:
 		return nil, false
-	case len(spans) > 1 && sum > size:
+	case len(spans) > 1 && tooMuch:
 		return nil, true
 	}
 	return spans, true

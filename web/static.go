@@ -8,10 +8,10 @@ import (
 	"html"
 	"io"
 	"io/fs"
-	"net/url"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -116,18 +116,10 @@ func (s *staticDir) stat(name string) (fs.FileInfo, error) {
 	return os.Stat(filepath.Join(s.dir, filepath.FromSlash(name)))
 }
 
-// cleanName turns the filename a request matched into a clean relative
-// slash path inside the directory, or the HTTP error refusing it. The
-// router has decoded the path but for "%2F" and "%25", which are decoded
-// here, once.
+// cleanName turns a file name, as the route's "filename" parameter gives
+// it (fully percent-decoded), into a clean relative slash path inside the
+// directory, or the HTTP error refusing it.
 func cleanName(name string) (string, error) {
-	if strings.IndexByte(name, '%') >= 0 {
-		u, err := url.PathUnescape(name)
-		if err != nil {
-			return "", HTTPNotFound()
-		}
-		name = u
-	}
 	switch {
 	case strings.IndexByte(name, 0) >= 0:
 		return "", HTTPNotFound()
@@ -182,7 +174,8 @@ func (s *staticDir) index(name string) (Response, error) {
 	var b strings.Builder
 	b.WriteString("<html>\n<head>\n<title>" + title + "</title>\n</head>\n<body>\n<h1>" + title + "</h1>\n<ul>\n")
 	base := strings.TrimSuffix(s.route.full, staticParam)
-	for i, e := range entries { // ReadDir sorts by name
+	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	for i, e := range entries {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
