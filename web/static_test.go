@@ -86,8 +86,8 @@ func TestStaticTraversal(t *testing.T) {
 		{"/static/%2Fetc/passwd", 403, ""},
 		{`/static/..\private.txt`, 403, ""},
 		{"/static/..%5c..%5cprivate.txt", 403, ""},
-		{"/static/out", 404, ""},    // a link out of the directory
-		{"/static/abs", 404, ""},    // an absolute link out of it
+		{"/static/out", 404, ""}, // a link out of the directory
+		{"/static/abs", 404, ""}, // an absolute link out of it
 		{"/static/outdir/private.txt", 404, ""},
 		{"/static/loop", 404, ""},
 		{"/follow/out", 200, "private"}, // allowed to follow
