@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 
@@ -21,8 +22,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	host := fs.String("host", "127.0.0.1", "`address` to listen on (empty for every interface)")
 	port := fs.Int("port", 8080, "TCP `port` to listen on; 0 picks a free one")
 	accessLog := fs.Bool("access-log", false, "log every request to standard output")
+	static := fs.String("static", "", "also serve the files of `directory` under /static/, with an index of each directory")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "usage: aiohttp serve [--host address] [--port port] [--access-log]\n\n"+
+		fmt.Fprint(fs.Output(), "usage: aiohttp serve [--host address] [--port port] [--access-log] [--static directory]\n\n"+
 			"Serve the demo application; GET routes answer HEAD too:\n\n"+demoRoutes()+"\n")
 		fs.PrintDefaults()
 	}
@@ -43,12 +45,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
+	app := demo.NewApp()
+	if *static != "" {
+		if fi, err := os.Stat(*static); err != nil || !fi.IsDir() {
+			fmt.Fprintf(stderr, "aiohttp serve: --static %s: not a directory\n", *static)
+			return 2
+		}
+		app.Router.Static("/static", *static, web.StaticOptions{Name: "static", ShowIndex: true})
+	}
+
 	// Addr rather than Host and Port: port 0 then picks a free port.
 	opts := web.RunOptions{Addr: net.JoinHostPort(*host, strconv.Itoa(*port)), NoSignals: true, Out: stdout}
 	if *accessLog {
 		opts.AccessLog = stdout
 	}
-	if err := web.RunAppContext(ctx, demo.NewApp(), opts); err != nil {
+	if err := web.RunAppContext(ctx, app, opts); err != nil {
 		fmt.Fprintf(stderr, "aiohttp serve: %v\n", err)
 		return 1
 	}
