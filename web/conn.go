@@ -232,7 +232,9 @@ func (c *serverConn) serveRequest() bool {
 	}
 	if resp != nil {
 		if err := resp.finish(req); err != nil {
-			logError(req.app, req, err)
+			if !clientGone(err) {
+				logError(req.app, req, err)
+			}
 			req.keepAlive = false
 		}
 	}

@@ -45,17 +45,22 @@ import (
 // A FileResponse answers one request: build one per request, as with
 // [StreamResponse].
 type FileResponse struct {
-	path       string
-	open       func(name string) (*os.File, error)
+	path string
+	open func(name string) (*os.File, error)
+	// file and info are the file at path when it was opened before the
+	// response was returned (by a static route); nil otherwise.
+	file       *os.File
+	info       fs.FileInfo
 	status     int
 	reason     string
 	header     multidict.CIMultiDict
 	forceClose bool
+	head       responseHead // what is sent, kept here so that it need not be allocated
 }
 
 // NewFileResponse returns a 200 response that sends the file at path.
 func NewFileResponse(path string) *FileResponse {
-	return &FileResponse{path: path, open: os.Open, status: 200}
+	return &FileResponse{path: path, open: openFile, status: 200}
 }
 
 // Path returns the path of the file the response sends.
@@ -156,10 +161,16 @@ func (r *FileResponse) openFile(req *Request) (*os.File, fs.FileInfo, string, er
 				break
 			}
 			if f, fi, err := r.openRegular(r.path + fileCodings[best].ext); err == nil {
+				if r.file != nil {
+					r.file.Close()
+				}
 				return f, fi, fileCodings[best].coding, nil
 			}
 			q[best] = 0
 		}
+	}
+	if r.file != nil {
+		return r.file, r.info, "", nil
 	}
 	f, fi, err := r.openRegular(r.path)
 	return f, fi, "", err
@@ -337,7 +348,8 @@ func (r *FileResponse) sendEmpty(req *Request, status int) error {
 	if err := req.runPrepareHooks(r); err != nil {
 		return err
 	}
-	if err := req.out.writeHead(req, &responseHead{status: status, header: &r.header, length: 0}); err != nil {
+	r.head = responseHead{status: status, header: &r.header, length: 0}
+	if err := req.out.writeHead(req, &r.head); err != nil {
 		return err
 	}
 	return req.out.end()
@@ -375,7 +387,8 @@ func (r *FileResponse) sendBody(req *Request, status int, f *os.File, spans []by
 	if err := req.runPrepareHooks(r); err != nil {
 		return err
 	}
-	if err := req.out.writeHead(req, &responseHead{status: status, reason: reason, header: h, length: length}); err != nil {
+	r.head = responseHead{status: status, reason: reason, header: h, length: length}
+	if err := req.out.writeHead(req, &r.head); err != nil {
 		return err
 	}
 	if req.method == "HEAD" || !bodyAllowed(status) {

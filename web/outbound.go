@@ -1,10 +1,12 @@
 package web
 
 import (
+	"errors"
 	"io"
 	"net"
 	"os"
 	"slices"
+	"syscall"
 	"time"
 
 	"github.com/aiohttp-go/aiohttp/internal/http1"
@@ -84,6 +86,13 @@ func (c *serverConn) write(p []byte) error {
 		return c.flush()
 	}
 	return nil
+}
+
+// clientGone reports whether err is the client closing its connection
+// while a response was being written: the connection ends, but that is
+// no server error to log.
+func clientGone(err error) bool {
+	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // sendfileMin is the size from which a file's bytes go to a TCP socket

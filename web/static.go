@@ -67,9 +67,13 @@ func (rt *Router) Static(prefix, dir string, opts StaticOptions) *Route {
 	}
 	s := &staticDir{dir: abs, opts: opts}
 	if !opts.FollowSymlinks {
-		if s.root, err = os.OpenRoot(abs); err != nil {
+		if s.root, err = os.OpenRoot(abs); err == nil {
+			s.dirFile, err = os.Open(abs)
+		}
+		if err != nil {
 			panic(fmt.Sprintf("web: static directory %q: %v", dir, err))
 		}
+		s.dirFD = int(s.dirFile.Fd())
 	}
 	r := rt.add("GET", strings.TrimRight(prefix, "/")+staticParam, s.handle, routeOptions{name: opts.Name, allowHead: true})
 	r.static = s
@@ -82,10 +86,14 @@ const staticParam = "/{filename:.*}"
 
 // staticDir is the directory a static route serves.
 type staticDir struct {
-	dir   string   // absolute
-	root  *os.Root // nil when symbolic links may lead anywhere
-	opts  StaticOptions
-	route *Route
+	dir  string   // absolute
+	root *os.Root // nil when symbolic links may lead anywhere
+	// dirFile is the directory opened, kept for dirFD, its descriptor,
+	// below which the files are opened; with root only.
+	dirFile *os.File
+	dirFD   int
+	opts    StaticOptions
+	route   *Route
 
 	versions sync.Map // file name → fileVersion, for AppendVersion
 }
@@ -102,18 +110,9 @@ type fileVersion struct {
 // itself), within the directory.
 func (s *staticDir) open(name string) (*os.File, error) {
 	if s.root != nil {
-		return s.root.Open(filepath.FromSlash(name))
+		return openBeneath(s.root, s.dirFD, filepath.FromSlash(name))
 	}
-	return os.Open(filepath.Join(s.dir, filepath.FromSlash(name)))
-}
-
-// stat returns the file information of name, following links as open
-// does.
-func (s *staticDir) stat(name string) (fs.FileInfo, error) {
-	if s.root != nil {
-		return s.root.Stat(filepath.FromSlash(name))
-	}
-	return os.Stat(filepath.Join(s.dir, filepath.FromSlash(name)))
+	return openFile(filepath.Join(s.dir, filepath.FromSlash(name)))
 }
 
 // cleanName turns a file name, as the route's "filename" parameter gives
@@ -138,31 +137,32 @@ func (s *staticDir) handle(req *Request) (Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	fi, err := s.stat(name)
-	switch {
-	case err != nil:
+	f, err := s.open(name)
+	if err != nil {
 		if errors.Is(err, fs.ErrPermission) {
 			return nil, HTTPForbidden()
 		}
 		return nil, HTTPNotFound() // missing, a link loop, or a link out of the directory
-	case fi.IsDir() && s.opts.ShowIndex:
-		return s.index(name)
-	case fi.IsDir():
-		return nil, HTTPForbidden()
 	}
-	return &FileResponse{path: name, open: s.open, status: 200}, nil
+	fi, err := f.Stat()
+	switch {
+	case err == nil && fi.Mode().IsRegular():
+		// The response sends the file it is handed, open, so that a
+		// request costs one path walk.
+		return &FileResponse{path: name, open: s.open, file: f, info: fi, status: 200}, nil
+	case err == nil && fi.IsDir() && s.opts.ShowIndex:
+		defer f.Close()
+		return s.index(f, name)
+	}
+	f.Close()
+	return nil, HTTPForbidden() // a directory without index, or a special file
 }
 
-// index lists the directory name as aiohttp's show_index does: an HTML
+// index lists the directory d, at name, as aiohttp's show_index does: an HTML
 // page with a link to each entry, in name order, directories marked
 // with a trailing slash.
-func (s *staticDir) index(name string) (Response, error) {
-	d, err := s.open(name)
-	if err != nil {
-		return nil, fileError(err)
-	}
+func (s *staticDir) index(d *os.File, name string) (Response, error) {
 	entries, err := d.ReadDir(-1)
-	d.Close()
 	if err != nil {
 		return nil, HTTPForbidden()
 	}
