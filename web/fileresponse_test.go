@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"bytes"
+	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"mime"
@@ -381,5 +383,50 @@ func TestFileResponseShrinks(t *testing.T) {
 		if err != nil || len(got) != size/2 {
 			t.Errorf("%d bytes: read %d bytes then %v; want %d and the connection closed", size, len(got), err, size/2)
 		}
+	}
+}
+
+// TestFileResponseTLS sends a file over TLS, where the engine copies it
+// through its buffer (HTTP/1.1) or hands it to the HTTP/2 server.
+func TestFileResponseTLS(t *testing.T) {
+	big := bigFile()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "big.bin"), []byte(big), 0o644)
+	app := newApp()
+	app.Router.Static("/static", dir, web.StaticOptions{})
+	runner := web.NewAppRunner(app, web.ServerOptions{})
+	if err := runner.Setup(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { runner.Cleanup(context.Background()) })
+	cert, pool := selfSigned(t)
+	site := web.NewTCPSite(runner, "127.0.0.1", freePort(t), web.SiteOptions{TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}}})
+	if err := site.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, h2 := range []bool{false, true} {
+		tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: h2}
+		if !h2 {
+			tr.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
+		}
+		client := &http.Client{Transport: tr, Timeout: ioTimeout}
+		for _, rng := range []string{"", "bytes=1000-1999999"} {
+			req, _ := http.NewRequest("GET", site.URL()+"/static/big.bin", nil)
+			want, status := big, 200
+			if rng != "" {
+				req.Header.Set("Range", rng)
+				want, status = big[1000:2000000], 206
+			}
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil || resp.StatusCode != status || string(body) != want || (resp.ProtoMajor == 2) != h2 {
+				t.Errorf("%s Range %q: %d, %d bytes, %v", resp.Proto, rng, resp.StatusCode, len(body), err)
+			}
+		}
+		client.CloseIdleConnections()
 	}
 }
