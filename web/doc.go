@@ -23,8 +23,9 @@
 //   - Responses: [*BodyResponse] for a body in memory ([Text], [Bytes],
 //     [JSON], [NewResponse], or [Request.Respond], which allocates
 //     nothing), [*StreamResponse] for a body written while the handler
-//     runs, [*WebSocketResponse] and [*EventSourceResponse] (Server-Sent
-//     Events).
+//     runs, [*FileResponse] for a file from disk ([NewFileResponse],
+//     and [Router.Static] for a directory), [*WebSocketResponse] and
+//     [*EventSourceResponse] (Server-Sent Events).
 //   - Running: [RunApp] serves until SIGINT or SIGTERM; an [AppRunner]
 //     with sites ([Site]: [NewTCPSite], [NewUnixSite], [NewListenerSite])
 //     and the [Server] are the parts it is made of, for programs that run
@@ -92,6 +93,8 @@
 //	web.Response(text=...)                Text(...)
 //	web.json_response(data)               JSON(data)
 //	web.StreamResponse                    NewStreamResponse()
+//	web.FileResponse(path)                NewFileResponse(path)
+//	router.add_static(prefix, path)       Router.Static(prefix, dir, StaticOptions{...})
 //	web.WebSocketResponse                 NewWebSocketResponse(opts)
 //	aiohttp_sse.EventSourceResponse       NewEventSourceResponse(opts)
 //	raise web.HTTPNotFound()              return nil, HTTPNotFound()

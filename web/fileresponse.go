@@ -43,7 +43,9 @@ import (
 // error in the middle of the body closes the connection.
 //
 // A FileResponse answers one request: build one per request, as with
-// [StreamResponse].
+// [StreamResponse]. One from a static route holds its file open from the
+// handler until it is sent (a middleware that drops it leaves the file to
+// the garbage collector to close).
 type FileResponse struct {
 	path string
 	open func(name string) (*os.File, error)
