@@ -43,5 +43,7 @@ func main() {
 	default:
 		log.Fatalf("unknown -impl %q", *impl)
 	}
-	log.Fatal(err)
+	if err != nil {
+		log.Fatal(err)
+	}
 }
