@@ -8,9 +8,11 @@
 //
 // The file is written as FILE.part and renamed to FILE once the whole
 // body arrived; a failed download leaves no FILE behind. The progress
-// line shows the percentage, the bytes so far and the rate:
+// bar (github.com/schollz/progressbar, as "aiohttp fetch" uses) shows the
+// percentage, the bytes so far, the rate and the time left, or a spinner
+// when the length is unknown:
 //
-//	[##########################--------------]  65%   1.6 MiB / 2.5 MiB   12.0 MiB/s
+//	go.mod  65% |███████████████████           | (1.6/2.5 MB, 12 MB/s) [0s:0s]
 package main
 
 import (
@@ -24,10 +26,10 @@ import (
 	"os"
 	"os/signal"
 	"path"
-	"strings"
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
+	"github.com/schollz/progressbar/v3"
 )
 
 func main() {
@@ -77,14 +79,15 @@ func run(ctx context.Context, progress io.Writer, rawURL, out string) error {
 		if err != nil {
 			return err
 		}
-		bar := &progressBar{w: progress, total: total, start: time.Now()}
-		_, err = io.Copy(io.MultiWriter(f, bar), resp.Content())
-		bar.done(err)
+		bar := newBar(progress, total, path.Base(out))
+		n, err := io.Copy(io.MultiWriter(f, bar), resp.Content())
+		_ = bar.Exit() // draws the last state; an error writing it is no download error
+		fmt.Fprintln(progress)
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
-		if err == nil && total >= 0 && bar.n != total {
-			err = fmt.Errorf("download: got %d of %d bytes", bar.n, total)
+		if err == nil && total >= 0 && n != total {
+			err = fmt.Errorf("download: got %d of %d bytes", n, total)
 		}
 		if err != nil {
 			return errors.Join(err, os.Remove(part))
@@ -93,59 +96,19 @@ func run(ctx context.Context, progress io.Writer, rawURL, out string) error {
 	})
 }
 
-// progressBar counts the bytes written to it and redraws a one-line
-// progress bar at most every redrawEvery.
-type progressBar struct {
-	w     io.Writer
-	total int64 // -1 when unknown
-	n     int64
-	start time.Time
-	drawn time.Time
-}
-
-const (
-	redrawEvery = 100 * time.Millisecond
-	barWidth    = 40
-)
-
-func (b *progressBar) Write(p []byte) (int, error) {
-	b.n += int64(len(p))
-	if now := time.Now(); now.Sub(b.drawn) >= redrawEvery {
-		b.drawn = now
-		b.draw(now)
-	}
-	return len(p), nil
-}
-
-// done draws the final state and ends the line.
-func (b *progressBar) done(err error) {
-	b.draw(time.Now())
-	if err != nil {
-		fmt.Fprint(b.w, "  failed")
-	}
-	fmt.Fprintln(b.w)
-}
-
-func (b *progressBar) draw(now time.Time) {
-	rate := float64(b.n) / max(now.Sub(b.start).Seconds(), 1e-3)
-	if b.total <= 0 {
-		fmt.Fprintf(b.w, "\r%s   %s/s", size(b.n), size(int64(rate)))
-		return
-	}
-	filled := int(min(b.n, b.total) * barWidth / b.total)
-	fmt.Fprintf(b.w, "\r[%s%s] %3d%%  %s / %s  %s/s", strings.Repeat("#", filled), strings.Repeat("-", barWidth-filled),
-		b.n*100/b.total, size(b.n), size(b.total), size(int64(rate)))
-}
-
-// size formats a byte count with a binary unit.
-func size(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	v, i := float64(n)/unit, 0
-	for ; v >= unit && i < 4; i++ {
-		v /= unit
-	}
-	return fmt.Sprintf("%.1f %ciB", v, "KMGTP"[i])
+// newBar returns the progress bar of a download of total bytes (-1:
+// unknown, a spinner then), drawn on w at most every 100 ms.
+func newBar(w io.Writer, total int64, name string) *progressbar.ProgressBar {
+	return progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(name),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionShowTotalBytes(true),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionSetRenderBlankState(true),
+		// The spinner turns as bytes arrive: no goroutine of its own that
+		// would draw after the download ended.
+		progressbar.OptionSetSpinnerChangeInterval(0),
+	)
 }
