@@ -117,7 +117,11 @@ func (r *FileResponse) finish(req *Request) error {
 	h := &r.header
 	if coding != "" {
 		h.Set("Content-Encoding", coding)
-		h.Set("Vary", "Accept-Encoding")
+		if vary := h.Get("Vary"); vary == "" {
+			h.Set("Vary", "Accept-Encoding")
+		} else if !field.HasToken(vary, "Accept-Encoding") && !field.HasToken(vary, "*") {
+			h.Set("Vary", vary+", Accept-Encoding")
+		}
 	}
 	h.Set("ETag", etag.String())
 	setLastModified(h, lastModified)
@@ -294,9 +298,12 @@ func checkPreconditions(req *Request, etag ETag, modified time.Time) preconditio
 	}
 	if ifNoneMatch := req.headerView("If-None-Match"); ifNoneMatch != "" {
 		if etagMatches(parseETags(ifNoneMatch), etag, true) {
+			if req.method != "GET" && req.method != "HEAD" {
+				return preconditionFailed // RFC 9110 section 13.1.2
+			}
 			return notModified
 		}
-	} else if t, ok := req.IfModifiedSince(); ok && !modified.After(t) {
+	} else if t, ok := req.IfModifiedSince(); ok && !modified.After(t) && (req.method == "GET" || req.method == "HEAD") {
 		return notModified
 	}
 	return proceed

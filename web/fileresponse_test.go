@@ -138,6 +138,19 @@ func TestFileResponseConditional(t *testing.T) {
 		{[]string{"If-Match", etag, "If-Unmodified-Since", date(-time.Hour)}, 200}, // If-Match wins
 		{[]string{"If-Modified-Since", "not a date"}, 200},
 	}
+	// If-None-Match on another method fails instead of 304 (RFC 9110
+	// section 13.1.2); If-Modified-Since only applies to GET and HEAD.
+	app := newApp()
+	app.Router.Any("/any", func(req *web.Request) (web.Response, error) {
+		return web.NewFileResponse(filepath.Join(fx.dir, "a.txt")), nil
+	})
+	as := startApp(t, app, web.ServerOptions{})
+	if resp, _ := as.do("PUT", "/any", nil, "If-None-Match", etag); resp.StatusCode != 412 {
+		t.Errorf("PUT with a matching If-None-Match: %d, want 412", resp.StatusCode)
+	}
+	if resp, _ := as.do("POST", "/any", nil, "If-Modified-Since", date(time.Hour)); resp.StatusCode != 200 {
+		t.Errorf("POST with If-Modified-Since: %d, want 200", resp.StatusCode)
+	}
 	for _, tt := range tests {
 		resp, body := fx.s.get("/f/a.txt", tt.header...)
 		if resp.StatusCode != tt.status {
@@ -352,6 +365,18 @@ func TestFileResponseSiblings(t *testing.T) {
 			t.Errorf("%s %q: Content-Type %q, want the original file's", tt.path, tt.accept, ct)
 		}
 	}
+	// A Vary the handler set is kept.
+	app := newApp()
+	app.Router.Get("/vary", func(req *web.Request) (web.Response, error) {
+		resp := web.NewFileResponse(filepath.Join(fx.dir, "app.js"))
+		resp.Header().Set("Vary", "Origin")
+		return resp, nil
+	})
+	vs := startApp(t, app, web.ServerOptions{})
+	if resp, _ := vs.get("/vary", "Accept-Encoding", "gzip"); resp.Header.Get("Vary") != "Origin, Accept-Encoding" {
+		t.Errorf("Vary with the handler's: %q", resp.Header.Get("Vary"))
+	}
+
 	// A sibling has its own validators, and ranges apply to it.
 	resp, body := fx.s.get("/f/app.js", "Accept-Encoding", "gzip", "Range", "bytes=0-3")
 	if resp.StatusCode != 206 || body != "gzip" || resp.Header.Get("ETag") != fx.etag(t, "app.js.gz") {
