@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"mime"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -58,6 +59,48 @@ type FileResponse struct {
 	header     multidict.CIMultiDict
 	forceClose bool
 	head       responseHead // what is sent, kept here so that it need not be allocated
+	// cached is the file's content when a static route keeps it in
+	// memory; file and info are nil then.
+	cached *cachedFile
+}
+
+// validators are what a FileResponse tells of a file: its size, aiohttp's
+// entity tag of it, its modification time to the second, and both as
+// header values.
+type validators struct {
+	size              int64
+	etag              ETag
+	lastModified      time.Time
+	etagField         string
+	lastModifiedField string
+}
+
+// validatorsOf returns the validators of the file fi describes.
+func validatorsOf(fi fs.FileInfo) validators {
+	size, mtime := fi.Size(), fi.ModTime()
+	v := validators{
+		size:         size,
+		etag:         ETag{Value: strconv.FormatInt(mtime.UnixNano(), 16) + "-" + strconv.FormatInt(size, 16)},
+		lastModified: mtime.Truncate(time.Second),
+	}
+	v.etagField = v.etag.String()
+	v.lastModifiedField = v.lastModified.UTC().Format(http.TimeFormat)
+	return v
+}
+
+// fileBody is what a FileResponse sends from: an open file, or the
+// content a static route keeps in memory.
+type fileBody struct {
+	f    *os.File
+	data []byte
+}
+
+// send sends span s of the body to out.
+func (b fileBody) send(out outbound, s byteSpan) error {
+	if b.data != nil {
+		return out.write(b.data[s.start : s.start+s.length])
+	}
+	return out.sendFile(b.f, s.start, s.length)
 }
 
 // NewFileResponse returns a 200 response that sends the file at path.
@@ -105,15 +148,20 @@ func (r *FileResponse) finish(req *Request) error {
 	if r.forceClose {
 		req.keepAlive = false
 	}
-	f, fi, coding, err := r.openFile(req)
-	if err != nil {
-		return fileError(err).response().finish(req)
+	var body fileBody
+	var v validators
+	coding := ""
+	if r.cached != nil {
+		body, v = fileBody{data: r.cached.data}, r.cached.validators
+	} else {
+		f, fi, c, err := r.openFile(req)
+		if err != nil {
+			return fileError(err).response().finish(req)
+		}
+		defer f.Close()
+		body, v, coding = fileBody{f: f}, validatorsOf(fi), c
 	}
-	defer f.Close()
-
-	size, mtime := fi.Size(), fi.ModTime()
-	etag := ETag{Value: strconv.FormatInt(mtime.UnixNano(), 16) + "-" + strconv.FormatInt(size, 16)}
-	lastModified := mtime.Truncate(time.Second)
+	size, etag, lastModified := v.size, v.etag, v.lastModified
 	h := &r.header
 	if coding != "" {
 		h.Set("Content-Encoding", coding)
@@ -123,8 +171,8 @@ func (r *FileResponse) finish(req *Request) error {
 			h.Set("Vary", vary+", Accept-Encoding")
 		}
 	}
-	h.Set("ETag", etag.String())
-	setLastModified(h, lastModified)
+	h.Set("ETag", v.etagField)
+	h.Set("Last-Modified", v.lastModifiedField)
 
 	switch checkPreconditions(req, etag, lastModified) {
 	case preconditionFailed:
@@ -143,9 +191,9 @@ func (r *FileResponse) finish(req *Request) error {
 		h.Set("Content-Type", contentTypeByName(r.path))
 	}
 	if spans == nil {
-		return r.sendBody(req, r.status, f, []byteSpan{{0, size}}, size)
+		return r.sendBody(req, r.status, body, []byteSpan{{0, size}}, size)
 	}
-	return r.sendBody(req, 206, f, spans, size)
+	return r.sendBody(req, 206, body, spans, size)
 }
 
 // openFile opens the file to send: the best precompressed sibling the
@@ -180,6 +228,19 @@ func (r *FileResponse) openFile(req *Request) (*os.File, fs.FileInfo, string, er
 	}
 	f, fi, err := r.openRegular(r.path)
 	return f, fi, "", err
+}
+
+// acceptsSibling reports whether req's Accept-Encoding accepts the coding
+// of any precompressed sibling.
+func acceptsSibling(req *Request) bool {
+	if ae := req.headerView("Accept-Encoding"); ae != "" {
+		for _, c := range fileCodings {
+			if codingQuality(ae, c.coding) > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // errNotRegular reports a path that is a directory or a special file.
@@ -366,7 +427,7 @@ func (r *FileResponse) sendEmpty(req *Request, status int) error {
 
 // sendBody sends spans of f: one as the body (the whole file, or a 206
 // with Content-Range), several as a multipart/byteranges body.
-func (r *FileResponse) sendBody(req *Request, status int, f *os.File, spans []byteSpan, size int64) error {
+func (r *FileResponse) sendBody(req *Request, status int, body fileBody, spans []byteSpan, size int64) error {
 	h := &r.header
 	length := spans[0].length
 	var parts []string // the head of each part, then the closing boundary
@@ -409,7 +470,7 @@ func (r *FileResponse) sendBody(req *Request, status int, f *os.File, spans []by
 				return err
 			}
 		}
-		if err := req.out.sendFile(f, s.start, s.length); err != nil {
+		if err := body.send(req.out, s); err != nil {
 			return err
 		}
 	}

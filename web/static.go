@@ -65,16 +65,17 @@ func (rt *Router) Static(prefix, dir string, opts StaticOptions) *Route {
 	if err != nil {
 		panic(fmt.Sprintf("web: static directory %q: %v", dir, err))
 	}
-	s := &staticDir{dir: abs, opts: opts}
+	s := &staticDir{dir: abs, opts: opts, cache: newFileCache()}
 	if !opts.FollowSymlinks {
-		if s.root, err = os.OpenRoot(abs); err == nil {
-			s.dirFile, err = os.Open(abs)
-		}
-		if err != nil {
-			panic(fmt.Sprintf("web: static directory %q: %v", dir, err))
-		}
-		s.dirFD = int(s.dirFile.Fd())
+		s.root, err = os.OpenRoot(abs)
 	}
+	if err == nil {
+		s.dirFile, err = os.Open(abs)
+	}
+	if err != nil {
+		panic(fmt.Sprintf("web: static directory %q: %v", dir, err))
+	}
+	s.dirFD = int(s.dirFile.Fd())
 	r := rt.add("GET", strings.TrimRight(prefix, "/")+staticParam, s.handle, routeOptions{name: opts.Name, allowHead: true})
 	r.static = s
 	s.route = r
@@ -89,9 +90,10 @@ type staticDir struct {
 	dir  string   // absolute
 	root *os.Root // nil when symbolic links may lead anywhere
 	// dirFile is the directory opened, kept for dirFD, its descriptor,
-	// below which the files are opened; with root only.
+	// below which files are opened (with root) and checked in the cache.
 	dirFile *os.File
 	dirFD   int
+	cache   *fileCache // small files' contents; nil where unsupported
 	opts    StaticOptions
 	route   *Route
 
@@ -137,6 +139,17 @@ func (s *staticDir) handle(req *Request) (Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The cache holds files as they are: for requests that take no
+	// precompressed sibling.
+	cache := s.cache
+	if cache != nil && acceptsSibling(req) {
+		cache = nil
+	}
+	if cache != nil {
+		if cf := cache.get(s.dirFD, name); cf != nil {
+			return &FileResponse{path: name, cached: cf, status: 200}, nil
+		}
+	}
 	f, err := s.open(name)
 	if err != nil {
 		if errors.Is(err, fs.ErrPermission) {
@@ -147,6 +160,12 @@ func (s *staticDir) handle(req *Request) (Response, error) {
 	fi, err := f.Stat()
 	switch {
 	case err == nil && fi.Mode().IsRegular():
+		if cache != nil {
+			if cf := cache.load(name, f, fi); cf != nil {
+				f.Close()
+				return &FileResponse{path: name, cached: cf, status: 200}, nil
+			}
+		}
 		// The response sends the file it is handed, open, so that a
 		// request costs one path walk.
 		return &FileResponse{path: name, open: s.open, file: f, info: fi, status: 200}, nil

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aiohttp-go/aiohttp/web"
 )
@@ -238,5 +239,77 @@ func TestStaticBadDirectory(t *testing.T) {
 			}()
 			newApp().Router.Static("/s", dir, web.StaticOptions{})
 		}()
+	}
+}
+
+// TestStaticCache checks the small files a static route keeps in memory:
+// the rules of FileResponse apply to them, and a file that changes, goes,
+// or becomes a link out of the directory is never served as kept.
+func TestStaticCache(t *testing.T) {
+	web.SetCacheSettle(t, 0) // keep files changed just now too
+	top := staticTree(t)
+	pub := filepath.Join(top, "pub")
+	app := newApp()
+	app.Router.Static("/static", pub, web.StaticOptions{})
+	s := startApp(t, app, web.ServerOptions{})
+	for i := 0; i < 3; i++ { // loaded, then served as kept
+		if resp, body := s.get("/static/a.txt"); resp.StatusCode != 200 || body != "alpha" || resp.Header.Get("ETag") == "" {
+			t.Fatalf("GET %d: %d %q", i, resp.StatusCode, body)
+		}
+	}
+	resp, body := s.get("/static/a.txt", "Range", "bytes=1-2,4-")
+	if _, parts := readByteranges(t, resp, body, "text/plain; charset=utf-8"); resp.StatusCode != 206 || len(parts) != 2 || parts[0] != "lp" || parts[1] != "a" {
+		t.Errorf("ranges of a kept file: %d %q", resp.StatusCode, parts)
+	}
+	etag := resp.Header.Get("ETag")
+	if resp, _ := s.get("/static/a.txt", "If-None-Match", etag); resp.StatusCode != 304 {
+		t.Errorf("If-None-Match on a kept file: %d", resp.StatusCode)
+	}
+	if resp, body := s.do("HEAD", "/static/a.txt", nil); resp.StatusCode != 200 || body != "" || resp.ContentLength != 5 {
+		t.Errorf("HEAD of a kept file: %d %q %d", resp.StatusCode, body, resp.ContentLength)
+	}
+
+	// Changed in place, same size: the change time moves, the file is read again.
+	time.Sleep(20 * time.Millisecond) // past a tick of the file system's clock
+	os.WriteFile(filepath.Join(pub, "a.txt"), []byte("ALPHA"), 0o644)
+	if _, body := s.get("/static/a.txt"); body != "ALPHA" {
+		t.Errorf("after a change: %q", body)
+	}
+	// Replaced by a link out of the directory: 404, not the kept content.
+	s.get("/static/sub/b.css")
+	os.Remove(filepath.Join(pub, "sub", "b.css"))
+	os.Symlink(filepath.Join(top, "private.txt"), filepath.Join(pub, "sub", "b.css"))
+	if resp, body := s.get("/static/sub/b.css"); resp.StatusCode != 404 || strings.Contains(body, "private") {
+		t.Errorf("a kept file replaced by a link out: %d %q", resp.StatusCode, body)
+	}
+	// Removed: 404.
+	s.get("/static/with%20space.txt")
+	os.Remove(filepath.Join(pub, "with space.txt"))
+	if resp, _ := s.get("/static/with%20space.txt"); resp.StatusCode != 404 {
+		t.Errorf("a kept file removed: %d", resp.StatusCode)
+	}
+	// A request that accepts a coding is not answered from the cache: a
+	// sibling added later is found.
+	s.get("/static/a.txt")
+	os.WriteFile(filepath.Join(pub, "a.txt.gz"), []byte("gz"), 0o644)
+	if resp, body := s.get("/static/a.txt", "Accept-Encoding", "gzip"); body != "gz" || resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("sibling next to a kept file: %q %q", body, resp.Header.Get("Content-Encoding"))
+	}
+}
+
+// TestStaticCacheSettle checks that a file changed less than the settle
+// time ago is not kept: its next change could keep its identity.
+func TestStaticCacheSettle(t *testing.T) {
+	web.SetCacheSettle(t, time.Hour)
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f.txt")
+	os.WriteFile(p, []byte("one"), 0o644)
+	app := newApp()
+	app.Router.Static("/static", dir, web.StaticOptions{})
+	s := startApp(t, app, web.ServerOptions{})
+	s.get("/static/f.txt")
+	os.WriteFile(p, []byte("two"), 0o644) // quite possibly within the same clock tick
+	if _, body := s.get("/static/f.txt"); body != "two" {
+		t.Errorf("after a quick change: %q", body)
 	}
 }
