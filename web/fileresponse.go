@@ -163,6 +163,9 @@ func (r *FileResponse) finish(req *Request) error {
 	}
 	size, etag, lastModified := v.size, v.etag, v.lastModified
 	h := &r.header
+	if h.Len() == 0 { // room for the fields added below, in one allocation
+		*h = *multidict.NewCI(make([]multidict.Item, 0, 6)...)
+	}
 	if coding != "" {
 		h.Set("Content-Encoding", coding)
 		if vary := h.Get("Vary"); vary == "" {

@@ -212,8 +212,11 @@ type part struct {
 
 // match reports whether v is a value the parameter accepts.
 func (p *part) match(v string) bool {
-	if p.rx == nil {
+	switch {
+	case p.rx == nil:
 		return isSegmentPart(v)
+	case p.re == ".*": // the common {tail:.*}: what the regexp matches, without running it
+		return strings.IndexByte(v, '\n') < 0
 	}
 	return p.rx.MatchString(v)
 }
