@@ -5,6 +5,7 @@ package web
 import (
 	"io/fs"
 	"os"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 )
@@ -25,20 +26,29 @@ func openFile(name string) (*os.File, error) {
 // openBeneath opens name below the directory dirfd (of root) with
 // openat2's RESOLVE_BENEATH, which refuses, as os.Root does, ".." and
 // symbolic links that lead out of the directory and absolute links, in
-// one system call. Kernels without openat2 (before 5.6) get root.Open.
+// one system call. Where openat2 is missing (kernels before 5.6) or
+// refused (container seccomp profiles older than it answer EPERM), it
+// uses root.Open from then on.
 func openBeneath(root *os.Root, dirfd int, name string) (*os.File, error) {
+	if noOpenat2.Load() {
+		return root.Open(name)
+	}
 	how := unix.OpenHow{Flags: unix.O_RDONLY | unix.O_CLOEXEC, Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_MAGICLINKS}
 	for {
 		fd, err := unix.Openat2(dirfd, name, &how)
 		switch err {
 		case unix.EINTR, unix.EAGAIN: // EAGAIN: a rename raced the lookup
 			continue
-		case unix.ENOSYS:
+		case unix.ENOSYS, unix.EPERM:
+			noOpenat2.Store(true)
 			return root.Open(name)
 		}
 		return wrapFD(name, fd, err)
 	}
 }
+
+// noOpenat2 is set once openat2 failed as unsupported.
+var noOpenat2 atomic.Bool
 
 // wrapFD makes an *os.File of a descriptor just opened, or an
 // *fs.PathError of the error.

@@ -50,6 +50,14 @@ func staticTree(t *testing.T) string {
 }
 
 func TestStaticTraversal(t *testing.T) {
+	t.Run("openat2", testStaticTraversal)
+	t.Run("os.Root", func(t *testing.T) {
+		web.DisableOpenat2(t)
+		testStaticTraversal(t)
+	})
+}
+
+func testStaticTraversal(t *testing.T) {
 	web.SetCacheSettle(t, 0) // the second round is answered from the cache
 	top := staticTree(t)
 	pub := filepath.Join(top, "pub")
