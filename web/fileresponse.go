@@ -27,8 +27,8 @@ import (
 //   - If-Match and If-Unmodified-Since that fail → 412; If-None-Match and
 //     If-Modified-Since that match → 304;
 //   - a Range of one range → 206 with Content-Range; of several →
-//     206 multipart/byteranges; one no range of which overlaps the file,
-//     or a malformed one → 416 with Content-Range "bytes */size".
+//     206 multipart/byteranges; a malformed Range, or one none of whose
+//     ranges overlaps the file → 416 with Content-Range "bytes */size".
 //     If-Range that does not match the file sends the whole file. Ranges
 //     that together ask for more than the file, or more than [MaxRanges]
 //     ranges, send the whole file too, as net/http and nginx do;
@@ -39,9 +39,10 @@ import (
 //   - a file that does not exist → 404, one the server may not read or
 //     that is not a regular file → 403.
 //
-// On a plain TCP connection the body goes from the file to the socket
-// with sendfile; over TLS and the net/http bridge it is copied. A read
-// error in the middle of the body closes the connection.
+// On a plain TCP connection a body from 64 KiB goes from the file to the
+// socket with sendfile (a smaller one leaves with the head, in one
+// write); over TLS and the net/http bridge it is copied. A read error in
+// the middle of the body closes the connection.
 //
 // A FileResponse answers one request: build one per request, as with
 // [StreamResponse]. One from a static route holds its file open from the
