@@ -20,6 +20,7 @@ type fileCache struct {
 	mu    sync.RWMutex
 	files map[string]*cachedFile // by clean relative name
 	bytes int                    // content held
+	limit int                    // most content held: maxCacheBytes
 }
 
 // cachedFile is the content of a file a static route keeps, with what
@@ -49,7 +50,7 @@ func newFileCache() *fileCache {
 	if !fileIDSupported {
 		return nil
 	}
-	return &fileCache{files: make(map[string]*cachedFile)}
+	return &fileCache{files: make(map[string]*cachedFile), limit: maxCacheBytes}
 }
 
 // get returns the kept content of name, below the directory dirfd, if the
@@ -99,7 +100,7 @@ func (c *fileCache) load(name string, f *os.File, fi fs.FileInfo) *cachedFile {
 		c.bytes -= len(old.data)
 	}
 	for other, ocf := range c.files { // map order is random: a random victim
-		if c.bytes+len(data) <= maxCacheBytes {
+		if c.bytes+len(data) <= c.limit {
 			break
 		}
 		delete(c.files, other)

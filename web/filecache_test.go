@@ -44,3 +44,37 @@ func TestFileCacheKeeps(t *testing.T) {
 		t.Errorf("%d files kept", len(cache.files))
 	}
 }
+
+// TestFileCacheBound checks that the cache drops files to stay within its
+// limit.
+func TestFileCacheBound(t *testing.T) {
+	if !fileIDSupported {
+		t.Skip("no file cache on this platform")
+	}
+	old := cacheSettle
+	cacheSettle = 0
+	defer func() { cacheSettle = old }()
+	dir := t.TempDir()
+	c := newFileCache()
+	c.limit = 2500
+	for i := range 10 {
+		name := strings.Repeat("f", i+1)
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, make([]byte, 1000), 0o644)
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fi, _ := f.Stat()
+		if c.load(name, f, fi) == nil {
+			t.Fatalf("%s not kept", name)
+		}
+		f.Close()
+		if c.bytes > c.limit || c.bytes != 1000*len(c.files) {
+			t.Fatalf("after %d files: %d bytes in %d files", i+1, c.bytes, len(c.files))
+		}
+	}
+	if len(c.files) != 2 || c.files["ffffffffff"] == nil {
+		t.Errorf("kept %d files; the last one loaded: %v", len(c.files), c.files["ffffffffff"] != nil)
+	}
+}
