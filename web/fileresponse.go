@@ -292,7 +292,8 @@ func contentTypeByName(name string) string {
 }
 
 // codingQuality returns the q-value Accept-Encoding value ae gives
-// coding: its own entry's, else that of "*", else 0 (not acceptable).
+// coding: its own entry's (the best of several), else that of "*", else 0
+// (not acceptable).
 // "x-gzip" stands for gzip (RFC 9110 section 8.4.1.3). An entry whose
 // q-value is malformed counts as q=0.
 func codingQuality(ae, coding string) float64 {
