@@ -292,10 +292,9 @@ func contentTypeByName(name string) string {
 }
 
 // codingQuality returns the q-value Accept-Encoding value ae gives
-// coding: its own entry's (the best of several), else that of "*", else 0
-// (not acceptable).
-// "x-gzip" stands for gzip (RFC 9110 section 8.4.1.3). An entry whose
-// q-value is malformed counts as q=0.
+// coding: its own entry's (the best of several), else that of "*", else
+// 0 (not acceptable). "x-gzip" stands for gzip (RFC 9110 section
+// 8.4.1.3). An entry whose q-value is malformed counts as q=0.
 func codingQuality(ae, coding string) float64 {
 	q, star := -1.0, -1.0
 	for ae != "" {
