@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/internal/testcert"
 )
 
 // pipeListener is an in-memory listener: its DialContext connects to it
@@ -59,7 +60,7 @@ func (l *pipeListener) DialContext(ctx context.Context, _, _ string) (net.Conn, 
 func TestDialContextInMemory(t *testing.T) {
 	plain, secure := newPipeListener(), newPipeListener()
 	serveOn(t, plain, echoApp)
-	cert := selfSigned(t, "app.internal")
+	cert, _ := testcert.New(t, "app.internal")
 	serveOn(t, tls.NewListener(secure, &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2", "http/1.1"}}), echoApp)
 	var dialed []string
 	var mu sync.Mutex

@@ -3,19 +3,12 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"log"
-	"math/big"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/pprof"
@@ -28,6 +21,7 @@ import (
 	"golang.org/x/net/http2/hpack"
 
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
+	"github.com/aiohttp-go/aiohttp/internal/testcert"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
@@ -282,39 +276,6 @@ func TestWrapHandler(t *testing.T) {
 	}
 }
 
-// selfSigned returns a certificate for 127.0.0.1 and localhost, and a
-// pool that trusts it.
-func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "aiohttp-go test"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		DNSNames:              []string{"localhost"},
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pool
-}
-
 // startTLSSite serves bridgeApp on a TLS site and returns its address.
 func startTLSSite(t *testing.T, cert tls.Certificate, opts web.ServerOptions) string {
 	t.Helper()
@@ -336,7 +297,7 @@ func startTLSSite(t *testing.T, cert tls.Certificate, opts web.ServerOptions) st
 
 // The TLS site serves HTTP/1.1 and HTTP/2 on one port, chosen by ALPN.
 func TestTLSSiteHTTP1AndH2(t *testing.T) {
-	cert, pool := selfSigned(t)
+	cert, pool := testcert.New(t)
 	addr := startTLSSite(t, cert, web.ServerOptions{})
 
 	for _, proto := range []string{"h2", "http/1.1"} {
@@ -375,7 +336,7 @@ func TestTLSSiteHTTP1AndH2(t *testing.T) {
 }
 
 func TestTLSSiteWithoutHTTP2(t *testing.T) {
-	cert, pool := selfSigned(t)
+	cert, pool := testcert.New(t)
 	addr := startTLSSite(t, cert, web.ServerOptions{DisableHTTP2: true})
 	conn, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: pool, NextProtos: []string{"h2", "http/1.1"}})
 	if err != nil {

@@ -55,7 +55,8 @@ func RunApp(app *Application, opts RunOptions) error {
 }
 
 // RunAppContext serves app until ctx ends (or a signal arrives), then shuts
-// it down gracefully. A serving error that is not a shutdown is returned.
+// it down gracefully, saying so on Out. A serving error that is not a
+// shutdown is returned.
 func RunAppContext(ctx context.Context, app *Application, opts RunOptions) error {
 	if !opts.NoSignals {
 		var stop context.CancelFunc
@@ -87,9 +88,15 @@ func RunAppContext(ctx context.Context, app *Application, opts RunOptions) error
 	case <-ctx.Done():
 	case serveErr = <-firstDone(sites):
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), runner.Server().opts.ShutdownTimeout+5*time.Second)
+	timeout := runner.Server().opts.ShutdownTimeout
+	fmt.Fprintf(out, "======== Shutting down: requests in flight get up to %v ========\n", timeout)
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout+5*time.Second)
 	defer cancel()
-	return errors.Join(serveErr, runner.Cleanup(shutdownCtx))
+	err := errors.Join(serveErr, runner.Cleanup(shutdownCtx))
+	if err == nil {
+		fmt.Fprintln(out, "======== Stopped ========")
+	}
+	return err
 }
 
 // sites returns the sites the options ask for: the listener, or a TCP

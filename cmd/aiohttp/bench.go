@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -85,9 +83,8 @@ Examples:
 
 // benchParse parses the bench command line; a nil config comes with the
 // exit status to return (0 for -h).
-func benchParse(args []string, stderr io.Writer) (*benchConfig, int) {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func benchParse(args []string, stdout, stderr io.Writer) (*benchConfig, int) {
+	fs := newFlagSet("bench", benchUsage, stdout)
 	cfg := benchConfig{}
 	var headers stringList
 	var body string
@@ -106,19 +103,12 @@ func benchParse(args []string, stderr io.Writer) (*benchConfig, int) {
 	fs.BoolVar(&cfg.insecure, "insecure", false, "do not verify the server's TLS certificate")
 	fs.BoolVar(&cfg.json, "json", false, "print the summary as one JSON object")
 	fs.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "bound on each request (`D`, a Go duration; 0 for none)")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), benchUsage)
-		fs.PrintDefaults()
-	}
-	rest, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, 0
-		}
-		return nil, 2
+	rest, code, ok := fs.parse(args, stderr)
+	if !ok {
+		return nil, code
 	}
 	bad := func(format string, a ...any) (*benchConfig, int) {
-		fmt.Fprintf(stderr, "aiohttp bench: "+format+"\n", a...)
+		usageError(stderr, "bench", format, a...)
 		return nil, 2
 	}
 	switch {
@@ -190,7 +180,7 @@ func (cfg *benchConfig) workers() int {
 
 // bench is the "aiohttp bench" command run by the subcommand table.
 func bench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cfg, code := benchParse(args, stderr)
+	cfg, code := benchParse(args, stdout, stderr)
 	if cfg == nil {
 		return code
 	}

@@ -27,8 +27,8 @@ import (
 func TestBenchUsageErrors(t *testing.T) {
 	body := filepath.Join(t.TempDir(), "missing")
 	runUsageCases(t, []usageCase{
-		{args: []string{"bench", "-h"}, code: 0, wantStderr: "aiohttp bench --rate 2000"},
-		{args: []string{"help", "bench"}, code: 0, wantStderr: "usage: aiohttp bench [flags] URL"},
+		{args: []string{"bench", "-h"}, code: 0, wantStdout: "aiohttp bench --rate 2000"},
+		{args: []string{"help", "bench"}, code: 0, wantStdout: "usage: aiohttp bench [flags] URL"},
 		{args: []string{"-h"}, code: 0, wantStdout: "bench"},
 		{args: []string{"bench"}, code: 2, wantStderr: "aiohttp bench: no URL"},
 		{args: []string{"bench", "http://a/", "http://b/"}, code: 2, wantStderr: "2 URLs: give one"},

@@ -3,8 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -66,9 +64,8 @@ Examples:
 
 // fetchParse parses the fetch command line; a nil config comes with the
 // exit status to return (0 for -h).
-func fetchParse(args []string, stderr io.Writer) (*fetchConfig, int) {
-	fs := flag.NewFlagSet("fetch", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func fetchParse(args []string, stdout, stderr io.Writer) (*fetchConfig, int) {
+	fs := newFlagSet("fetch", fetchUsage, stdout)
 	var cfg fetchConfig
 	var headers stringList
 	fs.StringVar(&cfg.input, "i", "", "read URLs from `FILE`, one a line (- for standard input)")
@@ -88,20 +85,13 @@ func fetchParse(args []string, stderr io.Writer) (*fetchConfig, int) {
 	})
 	fs.StringVar(&cfg.output, "output", "jsonl", "output `FORMAT`: jsonl or table")
 	fs.StringVar(&cfg.save, "save", "", "save each body under `DIR`/host/path")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), fetchUsage)
-		fs.PrintDefaults()
-	}
-	urls, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, 0
-		}
-		return nil, 2
+	urls, code, ok := fs.parse(args, stderr)
+	if !ok {
+		return nil, code
 	}
 	cfg.urls, cfg.headers = urls, headers
 	bad := func(format string, a ...any) (*fetchConfig, int) {
-		fmt.Fprintf(stderr, "aiohttp fetch: "+format+"\n", a...)
+		usageError(stderr, "fetch", format, a...)
 		return nil, 2
 	}
 	switch {
@@ -138,7 +128,7 @@ func fetchParse(args []string, stderr io.Writer) (*fetchConfig, int) {
 // fetch is the "aiohttp fetch" command run by the subcommand table; -i -
 // reads standard input.
 func fetch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cfg, code := fetchParse(args, stderr)
+	cfg, code := fetchParse(args, stdout, stderr)
 	if cfg == nil {
 		return code
 	}

@@ -27,7 +27,7 @@ import (
 
 func TestFetchUsageErrors(t *testing.T) {
 	runUsageCases(t, []usageCase{
-		{args: []string{"fetch", "-h"}, code: 0, wantStderr: "usage: aiohttp fetch"},
+		{args: []string{"fetch", "-h"}, code: 0, wantStdout: "usage: aiohttp fetch"},
 		{args: []string{"fetch"}, code: 2, wantStderr: "no URL"},
 		{args: []string{"fetch", "--limit", "0", "http://x/"}, code: 2, wantStderr: "--limit 0: must be at least 1"},
 		{args: []string{"fetch", "--limit-per-host", "-1", "http://x/"}, code: 2, wantStderr: "--limit-per-host -1"},

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"errors"
 	"flag"
+	"fmt"
+	"io"
 	"strings"
 )
 
@@ -33,4 +36,44 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 		rest, args = append(rest, left[0]), left[1:]
 	}
+}
+
+// commandFlags is the flag set of a subcommand and its usage text.
+type commandFlags struct {
+	*flag.FlagSet
+	usage  string // above the flags in -h
+	stdout io.Writer
+}
+
+// newFlagSet returns the flag set of the subcommand name, with the usage
+// text that -h prints above the flags.
+func newFlagSet(name, usage string, stdout io.Writer) *commandFlags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {} // parse prints it, for -h only
+	return &commandFlags{FlagSet: fs, usage: usage, stdout: stdout}
+}
+
+// parse parses args, flags and arguments in any order, and returns the
+// arguments. When ok is false the command returns code: 0 after -h,
+// whose usage goes to stdout, 2 after a bad flag, reported on stderr in
+// one line.
+func (f *commandFlags) parse(args []string, stderr io.Writer) (rest []string, code int, ok bool) {
+	rest, err := parseInterspersed(f.FlagSet, args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(f.stdout, f.usage)
+		f.SetOutput(f.stdout)
+		f.PrintDefaults()
+		return nil, 0, false
+	case err != nil:
+		usageError(stderr, f.Name(), "%v", err)
+		return nil, 2, false
+	}
+	return rest, 0, true
+}
+
+// usageError reports a usage error of the subcommand name in one line.
+func usageError(stderr io.Writer, name, format string, a ...any) {
+	fmt.Fprintf(stderr, "aiohttp %s: %s (aiohttp %s -h for help)\n", name, fmt.Sprintf(format, a...), name)
 }

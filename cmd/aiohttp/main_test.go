@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"io"
 	"net"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/internal/demo"
+	"github.com/aiohttp-go/aiohttp/internal/testcert"
 )
 
 // usageCase is a command line and what it must print and exit with.
@@ -52,11 +55,13 @@ func TestUsageErrors(t *testing.T) {
 		{args: []string{"frobnicate"}, code: 2, wantStderr: `unknown command "frobnicate"`},
 		{args: []string{"-h"}, code: 0, wantStdout: "serve"},
 		{args: []string{"help"}, code: 0, wantStdout: "usage: aiohttp <command>"},
-		{args: []string{"help", "serve"}, code: 0, wantStderr: "usage: aiohttp serve"},
-		{args: []string{"serve", "-h"}, code: 0, wantStderr: "-access-log"},
+		{args: []string{"help", "serve"}, code: 0, wantStdout: "usage: aiohttp serve"},
+		{args: []string{"serve", "-h"}, code: 0, wantStdout: "-access-log"},
 		{args: []string{"serve", "--port", "x"}, code: 2, wantStderr: `invalid value "x" for flag -port`},
 		{args: []string{"serve", "--port", "70000"}, code: 2, wantStderr: "port 70000 out of range"},
-		{args: []string{"serve", "--nope"}, code: 2, wantStderr: "flag provided but not defined: -nope"},
+		{args: []string{"serve", "--nope"}, code: 2, wantStderr: "aiohttp serve: flag provided but not defined: -nope (aiohttp serve -h for help)\n"},
+		{args: []string{"serve", "--tls-cert", "c.pem"}, code: 2, wantStderr: "--tls-cert and --tls-key go together"},
+		{args: []string{"serve", "--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key"}, code: 2, wantStderr: "no such file"},
 		{args: []string{"serve", "extra"}, code: 2, wantStderr: `unexpected argument "extra"`},
 	})
 }
@@ -67,7 +72,7 @@ func TestServeUsageListsEveryRoute(t *testing.T) {
 	if code := run(context.Background(), []string{"serve", "-h"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit status %d", code)
 	}
-	lines := strings.Split(stderr.String(), "\n")
+	lines := strings.Split(stdout.String(), "\n")
 	routes := demo.NewApp().Router.Routes()
 	if len(routes) < 10 {
 		t.Fatalf("the demo has %d routes; expected dozens", len(routes))
@@ -75,7 +80,7 @@ func TestServeUsageListsEveryRoute(t *testing.T) {
 	for _, r := range routes {
 		want := regexp.MustCompile(`^\s+` + regexp.QuoteMeta(routeMethod(r)) + `\s+` + regexp.QuoteMeta(r.Pattern()) + `$`)
 		if !slices.ContainsFunc(lines, want.MatchString) {
-			t.Errorf("usage lacks %s %s:\n%s", r.Method(), r.Pattern(), stderr.String())
+			t.Errorf("usage lacks %s %s:\n%s", r.Method(), r.Pattern(), stdout.String())
 		}
 	}
 }
@@ -103,25 +108,114 @@ func TestServe(t *testing.T) {
 	if want := `"GET /health HTTP/1.1" 200 2`; !strings.Contains(log, want) {
 		t.Errorf("stdout lacks the access log line %q:\n%s", want, log)
 	}
+	for _, want := range []string{"======== Shutting down: requests in flight get up to 1m0s ========", "======== Stopped ========"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, log)
+		}
+	}
+}
+
+// TestBadFlagIsOneLine: every subcommand reports a bad flag in one line,
+// without its usage, and exits 2.
+func TestBadFlagIsOneLine(t *testing.T) {
+	for _, cmd := range commands {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), []string{cmd.name, "--nope", "x"}, &stdout, &stderr); code != 2 {
+			t.Errorf("%s: exit status %d, want 2", cmd.name, code)
+		}
+		want := "aiohttp " + cmd.name + ": flag provided but not defined: -nope (aiohttp " + cmd.name + " -h for help)\n"
+		if stderr.String() != want || stdout.Len() != 0 {
+			t.Errorf("%s: stderr %q and stdout %q, want stderr %q alone", cmd.name, stderr.String(), stdout.String(), want)
+		}
+	}
+}
+
+// TestServeAccessLogFormat: --access-log=FORMAT logs in that format.
+func TestServeAccessLogFormat(t *testing.T) {
+	out, stop := startServe(t, "--port", "0", "--access-log=%s %r %{User-Agent}i")
+	base := waitBanner(t, out, `Running on (http://127\.0\.0\.1:\d+) `)
+	waitHealthy(t, base)
+	stop()
+	if want := "200 GET /health HTTP/1.1 Go-http-client/1.1"; !strings.Contains(out.String(), want) {
+		t.Errorf("stdout lacks %q:\n%s", want, out.String())
+	}
+}
+
+// TestServeUnix: --unix alone serves on the socket only.
+func TestServeUnix(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.sock")
+	out, stop := startServe(t, "--unix", path)
+	waitBanner(t, out, `Running on (unix:.*s\.sock) `)
+	client := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return new(net.Dialer).DialContext(ctx, "unix", path)
+	}}, Timeout: 5 * time.Second}
+	resp, err := client.Get("http://unix/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "OK" {
+		t.Errorf("GET /health over the socket: %q", body)
+	}
+	if strings.Contains(out.String(), "127.0.0.1") {
+		t.Errorf("--unix alone also served TCP:\n%s", out.String())
+	}
+	if code := stop(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+// TestServeTLS: --tls-cert and --tls-key serve HTTPS, HTTP/2 by ALPN.
+func TestServeTLS(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	cert, _ := testcert.New(t)
+	testcert.WritePEM(t, cert, certFile, keyFile)
+	out, stop := startServe(t, "--port", "0", "--tls-cert", certFile, "--tls-key", keyFile)
+	base := waitBanner(t, out, `Running on (https://127\.0\.0\.1:\d+) `)
+	client := &http.Client{Transport: &http.Transport{
+		TLSClientConfig:   &tls.Config{InsecureSkipVerify: true},
+		ForceAttemptHTTP2: true,
+	}, Timeout: 5 * time.Second}
+	resp, err := client.Get(base + "/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "OK" || resp.Proto != "HTTP/2.0" {
+		t.Errorf("GET /health: %s %q, want HTTP/2.0 \"OK\"", resp.Proto, body)
+	}
+	client.CloseIdleConnections()
+	if code := stop(); code != 0 {
+		t.Errorf("exit status %d", code)
+	}
+}
+
+// waitBanner waits for the serve banner to match pattern and returns its
+// first group.
+func waitBanner(t *testing.T, out *apptest.SyncBuffer, pattern string) string {
+	t.Helper()
+	re := regexp.MustCompile(pattern)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			return m[1]
+		}
+	}
+	t.Fatalf("no banner matching %s in stdout:\n%s", pattern, out.String())
+	return ""
 }
 
 // TestServePortZero checks that --port 0 serves on a free port, named in
 // the banner, rather than on the default 8080.
 func TestServePortZero(t *testing.T) {
 	out, stop := startServe(t, "--port", "0")
-	banner := regexp.MustCompile(`Running on (http://127\.0\.0\.1:(\d+)) `)
-	var m []string
-	for deadline := time.Now().Add(10 * time.Second); m == nil && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
-		m = banner.FindStringSubmatch(out.String())
+	base := waitBanner(t, out, `Running on (http://127\.0\.0\.1:\d+) `)
+	if port := base[strings.LastIndexByte(base, ':')+1:]; port == "0" || port == "8080" {
+		t.Errorf("serving on port %s, want a free port", port)
 	}
-	if m == nil {
-		t.Fatalf("no banner in stdout:\n%s", out.String())
-	}
-	if m[2] == "0" || m[2] == "8080" {
-		t.Errorf("serving on port %s, want a free port", m[2])
-	}
-	if got := waitHealthy(t, m[1]); got != "OK" {
+	if got := waitHealthy(t, base); got != "OK" {
 		t.Errorf("GET /health = %q, want %q", got, "OK")
 	}
 	if strings.Contains(out.String(), "/health") {

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"io"
@@ -15,49 +15,99 @@ import (
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
+// serveUsage is the text of "aiohttp serve -h" above the flags.
+func serveUsage() string {
+	return "usage: aiohttp serve [--host address] [--port port] [--unix path] [--tls-cert file --tls-key file]\n" +
+		"                     [--access-log[=format]] [--static directory]\n\n" +
+		"Serve the demo application until interrupted, then shut down gracefully\n" +
+		"(requests in flight finish; WebSockets and event streams are closed).\n" +
+		"GET routes answer HEAD too:\n\n" + demoRoutes() + `
+Examples:
+  aiohttp serve
+  aiohttp serve --port 0 --access-log
+  aiohttp serve --access-log='%a "%r" %s %b %Tf'
+  aiohttp serve --tls-cert cert.pem --tls-key key.pem --port 8443   # HTTPS and HTTP/2
+  aiohttp serve --unix /tmp/aiohttp.sock                             # curl --unix-socket
+  aiohttp serve --static ./public                                    # GET /static/...
+
+`
+}
+
+// accessLogFlag is --access-log: alone, aiohttp's default format;
+// --access-log=FORMAT, that format.
+type accessLogFlag struct {
+	on     bool
+	format string
+}
+
+func (f *accessLogFlag) String() string   { return f.format }
+func (f *accessLogFlag) IsBoolFlag() bool { return true }
+
+func (f *accessLogFlag) Set(v string) error {
+	switch v {
+	case "true":
+		f.on, f.format = true, web.DefaultAccessLogFormat
+	case "false":
+		f.on = false
+	default:
+		f.on, f.format = true, v
+	}
+	return nil
+}
+
 // serve runs the demo application (package internal/demo) until ctx ends.
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("serve", serveUsage(), stdout)
 	host := fs.String("host", "127.0.0.1", "`address` to listen on (empty for every interface)")
 	port := fs.Int("port", 8080, "TCP `port` to listen on; 0 picks a free one")
-	accessLog := fs.Bool("access-log", false, "log every request to standard output")
+	unix := fs.String("unix", "", "serve on the Unix socket at `path` (alone: only there)")
+	cert := fs.String("tls-cert", "", "serve HTTPS (and HTTP/2) with the PEM certificate chain in `file`")
+	key := fs.String("tls-key", "", "the PEM private key `file` of --tls-cert")
+	var accessLog accessLogFlag
+	fs.Var(&accessLog, "access-log", "log every request to standard output, in aiohttp's default `format` or the one given with =")
 	static := fs.String("static", "", "also serve the files of `directory` under /static/, with an index of each directory")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "usage: aiohttp serve [--host address] [--port port] [--access-log] [--static directory]\n\n"+
-			"Serve the demo application; GET routes answer HEAD too:\n\n"+demoRoutes()+"\n")
-		fs.PrintDefaults()
+	rest, code, ok := fs.parse(args, stderr)
+	if !ok {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
+	explicit := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { explicit[f.Name] = true })
+	bad := func(format string, a ...any) int {
+		usageError(stderr, "serve", format, a...)
 		return 2
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "aiohttp serve: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return 2
-	}
-	if *port < 0 || *port > 65535 {
-		fmt.Fprintf(stderr, "aiohttp serve: port %d out of range 0-65535\n", *port)
-		fs.Usage()
-		return 2
+	switch {
+	case len(rest) > 0:
+		return bad("unexpected argument %q", rest[0])
+	case *port < 0 || *port > 65535:
+		return bad("port %d out of range 0-65535", *port)
+	case (*cert == "") != (*key == ""):
+		return bad("--tls-cert and --tls-key go together")
 	}
 
 	app := demo.NewApp()
 	if *static != "" {
 		if fi, err := os.Stat(*static); err != nil || !fi.IsDir() {
-			fmt.Fprintf(stderr, "aiohttp serve: --static %s: not a directory\n", *static)
-			return 2
+			return bad("--static %s: not a directory", *static)
 		}
 		app.Router.Static("/static", *static, web.StaticOptions{Name: "static", ShowIndex: true})
 	}
 
-	// Addr rather than Host and Port: port 0 then picks a free port.
-	opts := web.RunOptions{Addr: net.JoinHostPort(*host, strconv.Itoa(*port)), NoSignals: true, Out: stdout}
-	if *accessLog {
-		opts.AccessLog = stdout
+	opts := web.RunOptions{NoSignals: true, Out: stdout, Path: *unix}
+	// Addr rather than Host and Port: port 0 then picks a free port. A
+	// Unix socket alone is the only place served.
+	if *unix == "" || explicit["host"] || explicit["port"] {
+		opts.Addr = net.JoinHostPort(*host, strconv.Itoa(*port))
+	}
+	if *cert != "" {
+		pair, err := tls.LoadX509KeyPair(*cert, *key)
+		if err != nil {
+			return bad("--tls-cert/--tls-key: %v", err)
+		}
+		opts.TLSConfig = &tls.Config{Certificates: []tls.Certificate{pair}}
+	}
+	if accessLog.on {
+		opts.AccessLog, opts.AccessLogFormat = stdout, accessLog.format
 	}
 	if err := web.RunAppContext(ctx, app, opts); err != nil {
 		fmt.Fprintf(stderr, "aiohttp serve: %v\n", err)

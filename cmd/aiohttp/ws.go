@@ -93,12 +93,35 @@ func wsMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	return wsInteractive(ctx, conn.Socket, stdin, stdout, stderr)
 }
 
+// wsUsage is the text of "aiohttp ws -h" above the flags.
+const wsUsage = `usage: aiohttp ws URL [--send TEXT] [--count N] [--timeout D] [--protocol P] [--compress]
+
+Open a WebSocket to URL (ws://, wss://, http:// or https://).
+
+Interactive (no --send, no --count): each line of standard input is sent
+as a text message and each message received is printed (binary ones as
+"<binary N bytes>"). End of input closes the connection with 1000; when
+the server closes it, its close code is printed to standard error.
+
+Scripted: --send TEXT sends TEXT, then --count N messages (default 1) are
+awaited and printed before closing. Fewer than N messages is a failure.
+
+Exit status: 0 ok, 1 connection, handshake or protocol failure (or a
+close code other than 1000 or 1001), 2 usage error.
+
+Examples:
+  aiohttp ws ws://127.0.0.1:8080/ws
+  aiohttp ws ws://127.0.0.1:8080/ws --send hello
+  aiohttp ws ws://127.0.0.1:8080/chat --count 3 --timeout 1m
+  aiohttp ws wss://example.com/socket --protocol chat.v1 --compress
+
+`
+
 // wsParse parses the command line; a nil config comes with the exit
 // status (0 for -h, 2 for a usage error). The URL may come before, after
 // or between the flags.
 func wsParse(args []string, stdout, stderr io.Writer) (*wsConfig, int) {
-	fs := flag.NewFlagSet("ws", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("ws", wsUsage, stdout)
 	var cfg wsConfig
 	var protocols stringList
 	fs.StringVar(&cfg.send, "send", "", "send `TEXT` as a text message, then print --count messages and close")
@@ -106,43 +129,23 @@ func wsParse(args []string, stdout, stderr io.Writer) (*wsConfig, int) {
 	fs.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "bound on the handshake and, with --send or --count, on the wait for the messages; 0 for none")
 	fs.Var(&protocols, "protocol", "offer the subprotocol `P` (may be repeated)")
 	fs.BoolVar(&cfg.compress, "compress", false, "offer permessage-deflate compression")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "usage: aiohttp ws URL [--send TEXT] [--count N] [--timeout D] [--protocol P] [--compress]\n\n"+
-			"Open a WebSocket to URL (ws://, wss://, http:// or https://).\n\n"+
-			"Interactive (no --send, no --count): each line of standard input is sent\n"+
-			"as a text message and each message received is printed (binary ones as\n"+
-			"\"<binary N bytes>\"). End of input closes the connection with 1000; when\n"+
-			"the server closes it, its close code is printed to standard error.\n\n"+
-			"Scripted: --send TEXT sends TEXT, then --count N messages (default 1) are\n"+
-			"awaited and printed before closing. Fewer than N messages is a failure.\n\n"+
-			"Exit status: 0 ok, 1 connection, handshake or protocol failure (or a\n"+
-			"close code other than 1000 or 1001), 2 usage error.\n\n")
-		fs.PrintDefaults()
+	urls, code, ok := fs.parse(args, stderr)
+	if !ok {
+		return nil, code
 	}
-	urls, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, 0
-		}
+	bad := func(format string, a ...any) (*wsConfig, int) {
+		usageError(stderr, "ws", format, a...)
 		return nil, 2
 	}
 	switch {
 	case len(urls) == 0:
-		fmt.Fprint(stderr, "aiohttp ws: missing URL\n")
-		fs.Usage()
-		return nil, 2
+		return bad("missing URL")
 	case len(urls) > 1:
-		fmt.Fprintf(stderr, "aiohttp ws: unexpected argument %q\n", urls[1])
-		fs.Usage()
-		return nil, 2
+		return bad("unexpected argument %q", urls[1])
 	case cfg.count < 0:
-		fmt.Fprintf(stderr, "aiohttp ws: --count %d is negative\n", cfg.count)
-		fs.Usage()
-		return nil, 2
+		return bad("--count %d is negative", cfg.count)
 	case cfg.timeout < 0:
-		fmt.Fprintf(stderr, "aiohttp ws: --timeout %v is negative\n", cfg.timeout)
-		fs.Usage()
-		return nil, 2
+		return bad("--timeout %v is negative", cfg.timeout)
 	}
 	cfg.url = urls[0]
 	cfg.protocols = protocols

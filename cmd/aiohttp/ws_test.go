@@ -317,8 +317,8 @@ func TestWSUsage(t *testing.T) {
 		{args: []string{"ws", "ws://a/", "--timeout", "-1s"}, code: 2, wantStderr: "is negative"},
 		{args: []string{"ws", "--nope", "ws://a/"}, code: 2, wantStderr: "flag provided but not defined: -nope"},
 		{args: []string{"ws", "ws://a/", "--send"}, code: 2, wantStderr: "flag needs an argument: -send"},
-		{args: []string{"ws", "-h"}, code: 0, wantStderr: "usage: aiohttp ws URL"},
-		{args: []string{"help", "ws"}, code: 0, wantStderr: "--send TEXT"},
+		{args: []string{"ws", "-h"}, code: 0, wantStdout: "usage: aiohttp ws URL"},
+		{args: []string{"help", "ws"}, code: 0, wantStdout: "--send TEXT"},
 		{args: []string{"-h"}, code: 0, wantStdout: "ws      talk to a WebSocket server"},
 	})
 }
