@@ -32,6 +32,25 @@ func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (a *Application) serveStd(w http.ResponseWriter, r *http.Request, access AccessLogger) {
 	a.freeze()
 	out := &stdOutbound{w: w, head: responseHead{header: &noHeader}}
+	req := newStdRequest(r, out)
+	if access != nil {
+		req.start = time.Now()
+	}
+	if resp := a.handle(req); resp != nil {
+		if err := resp.finish(req); err != nil {
+			logError(req.app, req, err)
+		}
+	}
+	req.removeSpooled()
+	if access != nil && !out.taken {
+		access.Log(req, SentResponse{req: req, head: &out.head, size: out.size}, time.Since(req.start))
+	}
+	req.ctx.cancel(context.Canceled)
+}
+
+// newStdRequest returns the Request of a net/http request, answered
+// through out.
+func newStdRequest(r *http.Request, out outbound) *Request {
 	req := &Request{
 		out:        out,
 		netAddr:    r.RemoteAddr,
@@ -54,19 +73,7 @@ func (a *Application) serveStd(w http.ResponseWriter, r *http.Request, access Ac
 		req.target = r.URL.RequestURI()
 	}
 	req.ctx.watcher = stdWatcher{r.Context()}
-	if access != nil {
-		req.start = time.Now()
-	}
-	if resp := a.handle(req); resp != nil {
-		if err := resp.finish(req); err != nil {
-			logError(req.app, req, err)
-		}
-	}
-	req.removeSpooled()
-	if access != nil && !out.taken {
-		access.Log(req, SentResponse{req: req, head: &out.head, size: out.size}, time.Since(req.start))
-	}
-	req.ctx.cancel(context.Canceled)
+	return req
 }
 
 // routingPath returns the path the router matches for an escaped path.
