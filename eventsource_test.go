@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
-	"github.com/aiohttp-go/aiohttp/internal/apptest"
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/sse"
 	"github.com/aiohttp-go/aiohttp/web"
 )
@@ -55,7 +55,7 @@ func startSSE(t *testing.T) (*sseApp, string) {
 	app.Router.Get("/sse", a.handler)
 	app.Router.Get("/text", func(*web.Request) (web.Response, error) { return web.Text("data: x\n\n"), nil })
 	app.Router.Get("/missing", func(*web.Request) (web.Response, error) { return nil, web.HTTPNotFound() })
-	return a, apptest.Start(t, app).URL
+	return a, aiotest.NewServer(t, app).URL
 }
 
 func TestResponseEvents(t *testing.T) {
@@ -178,7 +178,7 @@ func TestEventSourceClose(t *testing.T) {
 		<-es.Context().Done()
 		return es, nil
 	})
-	base := apptest.Start(t, app).URL
+	base := aiotest.NewServer(t, app).URL
 	s := newSession(t, aiohttp.SessionOptions{Timeout: aiohttp.ClientTimeout{Total: 50 * time.Millisecond}})
 	es := s.EventSource(context.Background(), base+"/quiet", aiohttp.EventSourceOptions{})
 	n := 0

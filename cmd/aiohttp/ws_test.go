@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"github.com/aiohttp-go/aiohttp/web"
@@ -19,7 +20,7 @@ import (
 // base URL with the ws scheme.
 func startApp(t *testing.T, app *web.Application) string {
 	t.Helper()
-	return "ws" + strings.TrimPrefix(apptest.Start(t, app).URL, "http")
+	return "ws" + strings.TrimPrefix(aiotest.NewServer(t, app).URL, "http")
 }
 
 // runWS runs the ws command with stdin and returns its exit status,

@@ -2,18 +2,20 @@ package main
 
 import (
 	"context"
-	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/aiohttp-go/aiohttp/internal/demo"
+
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
 func TestBodies(t *testing.T) {
-	srv := apptest.Start(t, demo.NewApp())
+	srv := aiotest.NewServer(t, demo.NewApp())
 	for _, tt := range []struct {
 		download, size string
 	}{
@@ -53,7 +55,7 @@ func TestBodiesDownloadSize(t *testing.T) {
 		}
 		return resp, nil
 	})
-	srv := apptest.Start(t, app)
+	srv := aiotest.NewServer(t, app)
 	var out strings.Builder
 	if err := run(context.Background(), &out, srv.URL, srv.URL+"/big"); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"github.com/aiohttp-go/aiohttp/web"
@@ -57,7 +58,7 @@ func newsApp(gauge *apptest.Gauge) *web.Application {
 
 func TestCrawler(t *testing.T) {
 	var gauge apptest.Gauge
-	srv := apptest.Start(t, newsApp(&gauge))
+	srv := aiotest.NewServer(t, newsApp(&gauge))
 	urls := []string{
 		srv.URL + "/",
 		srv.URL + "/a/rather/long/path/to/an/article",
@@ -152,7 +153,7 @@ func TestCrawlerLimitPerHost(t *testing.T) {
 }
 
 func TestCrawlerDemo(t *testing.T) {
-	srv := apptest.Start(t, demo.NewApp())
+	srv := aiotest.NewServer(t, demo.NewApp())
 	var urls []string
 	for _, p := range []string{"/", "/news", "/health", "/api/data", "/no/such/page"} {
 		urls = append(urls, srv.URL+p)

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
-	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/internal/demo"
+
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/web"
 )
@@ -34,7 +36,7 @@ func TestErrors(t *testing.T) {
 			return resp, nil
 		}
 	})
-	srv := apptest.Start(t, app)
+	srv := aiotest.NewServer(t, app)
 
 	// The seed's three calls, with a timeout the slow answer exceeds. (The
 	// unknown host has a long one, so that a slow resolver still gives a

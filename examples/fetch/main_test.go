@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/web"
 )
@@ -21,7 +22,7 @@ func TestFetch(t *testing.T) {
 	app.Router.Get("/gbk", func(*web.Request) (web.Response, error) {
 		return web.Bytes([]byte{0xc4, 0xe3, 0xba, 0xc3}).SetContentType("text/plain").SetCharset("gbk"), nil // 你好
 	})
-	srv := apptest.Start(t, app)
+	srv := aiotest.NewServer(t, app)
 
 	for _, tt := range []struct {
 		path string

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
-	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"log"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/internal/demo"
+
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/web"
 )
@@ -20,7 +22,7 @@ func TestFetcher(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 		return web.Text(strings.Repeat("数据", 600)), nil // 1200 characters
 	})
-	srv := apptest.Start(t, app)
+	srv := aiotest.NewServer(t, app)
 
 	// The seed's URLs, with a total timeout /delay/2 exceeds, and more.
 	urls := []string{
@@ -67,7 +69,7 @@ func TestFetcher(t *testing.T) {
 }
 
 func TestFetchResult(t *testing.T) {
-	srv := apptest.Start(t, demo.NewApp())
+	srv := aiotest.NewServer(t, demo.NewApp())
 	f, err := NewAsyncFetcher(2, 10*time.Second, log.New(new(strings.Builder), "", 0))
 	if err != nil {
 		t.Fatal(err)

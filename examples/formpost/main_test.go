@@ -3,12 +3,13 @@ package main
 import (
 	"testing"
 
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
 )
 
 func TestFormPost(t *testing.T) {
 	const form = "application/x-www-form-urlencoded"
-	apptest.Check(t, apptest.Start(t, newApp()).URL, []apptest.Exchange{
+	apptest.Check(t, aiotest.NewServer(t, newApp()).URL, []apptest.Exchange{
 		{Method: "POST", Path: "/", ContentType: form, Body: "name=John", Status: 200, WantType: "text/plain; charset=utf-8", WantBody: "Hello, John!"},
 		{Method: "POST", Path: "/", ContentType: form, Body: "age=3&name=%E5%BC%A0+%E4%B8%89", Status: 200, WantBody: "Hello, 张 三!"},
 		{Method: "POST", Path: "/", ContentType: form, Body: "name=", Status: 200, WantBody: "Hello, !"},

@@ -3,12 +3,13 @@ package main
 import (
 	"testing"
 
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
 )
 
 func TestJSONAPI(t *testing.T) {
 	const js = "application/json"
-	apptest.Check(t, apptest.Start(t, newApp()).URL, []apptest.Exchange{
+	apptest.Check(t, aiotest.NewServer(t, newApp()).URL, []apptest.Exchange{
 		{
 			Method: "POST", Path: "/api/data", ContentType: js, Body: `{"key": "value", "big": 12345678901234567890}`,
 			Status: 200, WantType: js, WantBody: `{"status":"success","received":{"key":"value","big":12345678901234567890}}`,

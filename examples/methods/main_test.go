@@ -3,17 +3,19 @@ package main
 import (
 	"context"
 	"errors"
-	"github.com/aiohttp-go/aiohttp/internal/demo"
-	"github.com/aiohttp-go/aiohttp/web"
 	"strings"
 	"testing"
 
+	"github.com/aiohttp-go/aiohttp/internal/demo"
+	"github.com/aiohttp-go/aiohttp/web"
+
 	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
 )
 
 func TestMethods(t *testing.T) {
-	srv := apptest.Start(t, demo.NewApp())
+	srv := aiotest.NewServer(t, demo.NewApp())
 	var out strings.Builder
 	if err := run(context.Background(), &out, srv.URL); err != nil {
 		t.Fatal(err)
@@ -41,7 +43,7 @@ func TestMethodsNotJSON(t *testing.T) {
 	// aiohttp's does, and the example stops there.
 	app := web.NewApplication()
 	app.Router.Get("/get", func(*web.Request) (web.Response, error) { return web.Text("Hello, get"), nil })
-	srv := apptest.Start(t, app)
+	srv := aiotest.NewServer(t, app)
 	var out strings.Builder
 	err := run(context.Background(), &out, srv.URL)
 	if !errors.Is(err, aiohttp.ErrContentType) {

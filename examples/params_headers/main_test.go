@@ -2,16 +2,18 @@ package main
 
 import (
 	"context"
-	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"strings"
 	"testing"
 
+	"github.com/aiohttp-go/aiohttp/internal/demo"
+
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
 func TestParamsHeaders(t *testing.T) {
-	srv := apptest.Start(t, demo.NewApp())
+	srv := aiotest.NewServer(t, demo.NewApp())
 	var out strings.Builder
 	if err := run(context.Background(), &out, srv.URL); err != nil {
 		t.Fatal(err)
@@ -29,7 +31,7 @@ func TestParamsHeadersMissingKey(t *testing.T) {
 	app.Router.Get("/get", func(*web.Request) (web.Response, error) {
 		return web.JSON(map[string]string{"url": "http://example.com/"})
 	})
-	srv := apptest.Start(t, app)
+	srv := aiotest.NewServer(t, app)
 	var out strings.Builder
 	err := run(context.Background(), &out, srv.URL)
 	if err == nil || err.Error() != "KeyError: 'headers'" {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/web"
 )
@@ -86,7 +87,7 @@ const delay = 50 * time.Millisecond
 
 func TestRetry(t *testing.T) {
 	h := &hits{at: map[string][]time.Time{}}
-	srv := apptest.Start(t, retryApp(h))
+	srv := aiotest.NewServer(t, retryApp(h))
 
 	for _, tt := range []struct {
 		path string
@@ -127,7 +128,7 @@ func TestRetry(t *testing.T) {
 func TestRetryCancel(t *testing.T) {
 	// Retry-After: 3600 is cut to 30 seconds; the caller gives up sooner.
 	h := &hits{at: map[string][]time.Time{}}
-	srv := apptest.Start(t, retryApp(h))
+	srv := aiotest.NewServer(t, retryApp(h))
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	err := run(ctx, new(strings.Builder), srv.URL+"/slowdown", delay)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"github.com/aiohttp-go/aiohttp/web"
@@ -54,7 +55,7 @@ func TestSemaphore(t *testing.T) {
 }
 
 func TestSemaphoreDemo(t *testing.T) {
-	srv := apptest.Start(t, demo.NewApp())
+	srv := aiotest.NewServer(t, demo.NewApp())
 	var out strings.Builder
 	if err := run(context.Background(), &out, []string{srv.URL + "/page1", srv.URL + "/page20"}, 5); err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/internal/demo"
 )
@@ -30,7 +31,7 @@ func decodeLines(t *testing.T, out string) []line {
 // TestClientReconnects reads the demo's /sse, which ends after two
 // events: the client reconnects with Last-Event-ID and goes on counting.
 func TestClientReconnects(t *testing.T) {
-	srv := apptest.Start(t, demo.NewApp())
+	srv := aiotest.NewServer(t, demo.NewApp())
 	var out, errOut bytes.Buffer
 	url := srv.URL + "/sse?count=2&interval=1&retry=10"
 	if code := run(context.Background(), []string{"-url", url, "-count", "5"}, &out, &errOut); code != 0 {
@@ -46,7 +47,7 @@ func TestClientReconnects(t *testing.T) {
 }
 
 func TestClientAgainstServer(t *testing.T) {
-	srv := apptest.Start(t, newApp(time.Millisecond))
+	srv := aiotest.NewServer(t, newApp(time.Millisecond))
 	var out, errOut bytes.Buffer
 	if code := run(context.Background(), []string{"-url", srv.URL + "/sse", "-count", "3"}, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errOut.String())
@@ -100,7 +101,7 @@ func TestServerMode(t *testing.T) {
 }
 
 func TestClientFailures(t *testing.T) {
-	srv := apptest.Start(t, demo.NewApp())
+	srv := aiotest.NewServer(t, demo.NewApp())
 	for _, tt := range []struct {
 		args []string
 		code int

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aiohttp-go/aiohttp/internal/apptest"
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"github.com/aiohttp-go/aiohttp/web"
 )
@@ -36,7 +36,7 @@ func TestUpload(t *testing.T) {
 		}
 		return web.Text(fmt.Sprintf("%d %d %x %s", req.ContentLength(), n, h.Sum(nil), req.ContentType())), nil
 	})
-	srv := apptest.Start(t, app)
+	srv := aiotest.NewServer(t, app)
 	content := []byte(strings.Repeat("季度,销量\n", 300000)) // 4.2 MB, over the 1 MiB of other routes
 	sum := sha256.Sum256(content)
 	path := filepath.Join(t.TempDir(), "report.xls")

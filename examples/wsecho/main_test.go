@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/internal/demo"
 )
@@ -24,7 +25,7 @@ func waitFor(t *testing.T, b *apptest.SyncBuffer, want string) {
 
 func TestClientAgainstServer(t *testing.T) {
 	var log apptest.SyncBuffer
-	srv := apptest.Start(t, newApp(&log))
+	srv := aiotest.NewServer(t, newApp(&log))
 	url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"
 
 	var out, errOut bytes.Buffer
@@ -48,7 +49,7 @@ func TestClientAgainstServer(t *testing.T) {
 
 func TestClientBinary(t *testing.T) {
 	var log apptest.SyncBuffer
-	srv := apptest.Start(t, newApp(&log))
+	srv := aiotest.NewServer(t, newApp(&log))
 	url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"
 
 	var out, errOut bytes.Buffer
@@ -70,7 +71,7 @@ func TestClientBinary(t *testing.T) {
 // TestClientDefaultMessages runs the client with no arguments against the
 // demo server's /ws, which it must work with too.
 func TestClientDefaultMessages(t *testing.T) {
-	srv := apptest.Start(t, demo.NewApp())
+	srv := aiotest.NewServer(t, demo.NewApp())
 	url := srv.URL + "/ws" // http URLs work too, as in aiohttp
 	var out, errOut bytes.Buffer
 	if code := run(context.Background(), []string{"-mode", "client", "-url", url}, &out, &errOut); code != 0 {
@@ -137,7 +138,7 @@ func TestServerMode(t *testing.T) {
 }
 
 func TestClientFailures(t *testing.T) {
-	srv := apptest.Start(t, newApp(&apptest.SyncBuffer{}))
+	srv := aiotest.NewServer(t, newApp(&apptest.SyncBuffer{}))
 	for _, url := range []string{srv.URL + "/nope", "ws://[::1/ws"} {
 		var out, errOut bytes.Buffer
 		if code := run(context.Background(), []string{"-url", url}, &out, &errOut); code != 1 || !strings.HasPrefix(errOut.String(), "wsecho: ") {

@@ -1,8 +1,9 @@
-// Package apptest helps the examples, the demo application and the
-// command line test themselves: [Start] serves a web.Application on
-// 127.0.0.1 for the length of a test and counts the connections clients
-// open to it, [Gauge] counts work in progress, [CompareLines] compares what
-// a program printed with what it should print, line by line, [Check] runs
+// Package apptest holds what the tests of the examples, the demo
+// application and the command line need beyond package aiotest: [Start]
+// serves a web.Application on 127.0.0.1 for the length of a test, as
+// aiotest.NewServer does, and counts the connections clients open to it;
+// [Gauge] counts work in progress, [CompareLines] compares what a program
+// printed with what it should print, line by line, [Check] runs
 // request/response exchanges against a server, and [SyncBuffer] collects
 // output written from several goroutines.
 package apptest

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiohttp-go/aiohttp/internal/apptest"
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/web"
 	"github.com/aiohttp-go/aiohttp/websocket"
 )
@@ -20,7 +20,7 @@ import (
 // returns its base URL and a client for it.
 func serve(t *testing.T, app *web.Application) (string, *http.Client) {
 	t.Helper()
-	srv := apptest.Start(t, app)
+	srv := aiotest.NewServer(t, app)
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
 	return srv.URL, &http.Client{Transport: tr, Timeout: 10 * time.Second}
