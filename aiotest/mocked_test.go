@@ -423,3 +423,13 @@ func TestRecorderOfOtherRequests(t *testing.T) {
 	}()
 	_, _ = aiotest.Serve(&web.Request{}, nil)
 }
+
+func TestWebSocketNeedsAConnection(t *testing.T) {
+	req := aiotest.NewMockedRequest("GET", "/ws",
+		aiotest.WithHeader("Connection", "Upgrade"), aiotest.WithHeader("Upgrade", "websocket"),
+		aiotest.WithHeader("Sec-WebSocket-Version", "13"), aiotest.WithHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="))
+	ws := web.NewWebSocketResponse(web.WebSocketOptions{})
+	if _, err := ws.Prepare(req); !errors.Is(err, aiotest.ErrNoConnection) {
+		t.Fatalf("Prepare = %v, want ErrNoConnection", err)
+	}
+}

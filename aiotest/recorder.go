@@ -1,8 +1,11 @@
 package aiotest
 
 import (
+	"bufio"
 	"bytes"
+	"errors"
 	"maps"
+	"net"
 	"net/http"
 	"slices"
 	"sync"
@@ -110,4 +113,14 @@ func (w *recorderWriter) Flush() {
 	defer w.rec.mu.Unlock()
 	w.writeHeader(http.StatusOK)
 	w.rec.flushes++
+}
+
+// ErrNoConnection reports a Hijack of a mocked request, which has no
+// connection to take over: a WebSocketResponse's Prepare fails with it.
+// Test WebSocket handlers through a [Server].
+var ErrNoConnection = errors.New("aiotest: a mocked request has no connection to hijack; serve WebSockets with NewServer")
+
+// Hijack fails with ErrNoConnection (http.Hijacker).
+func (w *recorderWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return nil, nil, ErrNoConnection
 }
