@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aiohttp-go/aiohttp/internal/apptest"
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
@@ -28,7 +28,7 @@ func TestDownload(t *testing.T) {
 		}
 		return resp, nil
 	})
-	srv := apptest.Start(t, app)
+	srv := aiotest.NewServer(t, app)
 	out := t.TempDir()
 
 	var progress strings.Builder
@@ -68,7 +68,7 @@ func TestDownload(t *testing.T) {
 }
 
 func TestDownloadFails(t *testing.T) {
-	srv := apptest.Start(t, web.NewApplication())
+	srv := aiotest.NewServer(t, web.NewApplication())
 	dst := filepath.Join(t.TempDir(), "x")
 	if err := run(context.Background(), new(strings.Builder), srv.URL+"/missing", dst); err == nil || !strings.Contains(err.Error(), "404") {
 		t.Errorf("404: %v", err)
