@@ -80,6 +80,9 @@ func NewServer(t testing.TB, app *web.Application, opts ...ServerOption) *Server
 	}
 	s := &Server{t: t, app: app, timeout: 2 * c.opts.ShutdownTimeout}
 	if err := s.start(&c); err != nil {
+		if s.runner != nil {
+			_ = s.Close() // runs the cleanup handlers of a started application
+		}
 		t.Fatalf("aiotest: starting the server: %v", err)
 	}
 	t.Cleanup(func() {

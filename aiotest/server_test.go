@@ -4,10 +4,14 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"runtime"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -181,4 +185,36 @@ func tlsConfigTrusting(cert *x509.Certificate) *tls.Config {
 	roots := x509.NewCertPool()
 	roots.AddCert(cert)
 	return &tls.Config{RootCAs: roots}
+}
+
+func TestServerStartupFailureFailsTheTest(t *testing.T) {
+	var cleaned atomic.Int32
+	app := web.NewApplication()
+	app.OnStartup.Append(func(context.Context, *web.Application) error { return errors.New("no database") })
+	app.OnCleanup.Append(func(context.Context, *web.Application) error { cleaned.Add(1); return nil })
+	ft := &fatalRecorder{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		aiotest.NewServer(ft, app)
+	}()
+	<-done
+	if !strings.Contains(ft.msg, "no database") {
+		t.Errorf("the test failed with %q", ft.msg)
+	}
+	if cleaned.Load() != 1 {
+		t.Errorf("cleanup handlers ran %d times, want 1", cleaned.Load())
+	}
+}
+
+// fatalRecorder records the message of Fatalf and ends the goroutine, as
+// a test's Fatalf does.
+type fatalRecorder struct {
+	testing.TB
+	msg string
+}
+
+func (f *fatalRecorder) Fatalf(format string, args ...any) {
+	f.msg = fmt.Sprintf(format, args...)
+	runtime.Goexit()
 }
