@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/internal/testcert"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
@@ -106,17 +107,19 @@ func NewRawServer(t testing.TB, h web.Handler, opts ...ServerOption) *Server {
 }
 
 func (s *Server) start(c *serverConfig) error {
+	var cfg *tls.Config
+	if c.useTLS {
+		var err error
+		if cfg, err = s.tlsConfig(c); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
 	scheme := "http"
-	if c.useTLS {
-		cfg, err := s.tlsConfig(c)
-		if err != nil {
-			ln.Close()
-			return err
-		}
+	if cfg != nil {
 		ln, scheme = tls.NewListener(ln, cfg), "https"
 	}
 	ctx := context.Background()
@@ -143,10 +146,7 @@ func (s *Server) tlsConfig(c *serverConfig) (*tls.Config, error) {
 	if c.tls != nil {
 		cfg = c.tls.Clone()
 	} else {
-		cert, err := selfSignedCertificate()
-		if err != nil {
-			return nil, err
-		}
+		cert, _ := testcert.New(s.t, "127.0.0.1", "::1", "localhost")
 		cfg = &tls.Config{Certificates: []tls.Certificate{cert}}
 	}
 	if len(cfg.NextProtos) == 0 {
