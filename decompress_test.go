@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"github.com/aiohttp-go/aiohttp/internal/compress"
+
 	"github.com/andybalholm/brotli"
 	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/gzip"
@@ -140,7 +142,7 @@ func TestDecompressHeaders(t *testing.T) {
 	}
 	// Too many layers is an error, not a resource sink.
 	r, d := newBodyResponse(bytes.NewReader(gz), "Content-Encoding", "gzip, gzip, gzip, gzip, gzip")
-	if _, err := r.Bytes(); !errors.Is(err, ErrClientPayload) || !errors.Is(err, errTooManyCodings) {
+	if _, err := r.Bytes(); !errors.Is(err, ErrClientPayload) || !errors.Is(err, compress.ErrTooManyCodings) {
 		t.Errorf("five codings: %v", err)
 	}
 	d.once(t, true)
@@ -281,7 +283,7 @@ func TestDecompressBomb(t *testing.T) {
 			}
 			// Streaming holds no decoded body: what is allocated is the
 			// decoders' state (a zstd window is up to 8 MiB).
-			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > zstdMaxWindow+4<<20 {
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > compress.ZstdMaxWindow+4<<20 {
 				t.Errorf("allocated %d bytes while decoding %d", alloc, limit)
 			}
 			d.once(t, true)
@@ -321,8 +323,8 @@ func TestDecompressLimitExact(t *testing.T) {
 	// The default bound applies when none is set.
 	r, _ := newBodyResponse(bytes.NewReader(gzipBody(t, plain)), "Content-Encoding", "gzip")
 	r.Content().AtEOF() // sets the stream up
-	if r.stream.dec.left != defaultMaxDecompressed {
-		t.Errorf("default bound %d", r.stream.dec.left)
+	if r.stream.dec.Left() != defaultMaxDecompressed {
+		t.Errorf("default bound %d", r.stream.dec.Left())
 	}
 }
 
@@ -336,18 +338,6 @@ func TestDecompressNoGoroutines(t *testing.T) {
 		}
 		if n := runtime.NumGoroutine(); n > before {
 			t.Errorf("%d goroutines while decoding, %d before", n, before)
-		}
-	}
-}
-
-func TestIsZlibHeader(t *testing.T) {
-	zl := encodeBody(t, "zlib", []byte("x"))
-	if !isZlibHeader(zl[:2]) {
-		t.Errorf("zlib header %x not recognised", zl[:2])
-	}
-	for _, h := range [][]byte{nil, {0x78}, {0x78, 0x00}, {0x78, 0xbb}, {0x88, 0x98}, {0x79, 0x9c}} {
-		if isZlibHeader(h) {
-			t.Errorf("%x taken for a zlib header", h)
 		}
 	}
 }

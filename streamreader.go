@@ -7,6 +7,8 @@ import (
 	"io"
 	"iter"
 	"slices"
+
+	"github.com/aiohttp-go/aiohttp/internal/compress"
 )
 
 // ErrChunkTooBig is returned by [StreamReader.ReadUntil] and
@@ -33,7 +35,7 @@ var errEmptySeparator = errors.New("aiohttp: empty separator")
 type StreamReader struct {
 	resp    *Response
 	src     io.Reader        // the body as delivered: the raw body or dec
-	dec     decoder          // the decoder, when the body has a content coding
+	dec     compress.Reader  // the decoder, when the body has a content coding
 	chunks  rawChunkBoundary // the raw body, when it tells chunk ends and is not decoded
 	maxLine int              // bound on a line or separator search
 
@@ -80,15 +82,18 @@ func (s *StreamReader) init(r *Response) {
 		if limit <= 0 {
 			limit = defaultMaxDecompressed
 		}
-		decoding, err := s.dec.reset(r.Header.GetAll("Content-Encoding"), s.src, limit)
+		decoding, err := s.dec.Reset(r.Header.GetAll("Content-Encoding"), s.src, limit)
+		var unknown *compress.UnknownCodingError
 		switch {
+		case errors.As(err, &unknown):
+			// An unknown coding leaves the body as sent, as in aiohttp.
 		case err != nil:
 			s.end(err)
 		case decoding:
 			s.src = &s.dec
 		}
 	}
-	if s.dec.n == 0 {
+	if !s.dec.Decoding() {
 		if r.raw == nil && s.err == nil {
 			s.end(io.EOF) // no body: nothing to read, nothing to allocate
 		}
@@ -133,7 +138,7 @@ func (s *StreamReader) end(err error) {
 			r.finish()
 		}
 	}
-	s.dec.release()
+	s.dec.Release()
 	s.src = nil
 }
 
@@ -144,7 +149,7 @@ func (s *StreamReader) close() {
 		s.err = s.resp.newError(ErrClientConnection, errResponseClosed)
 		s.off = len(s.buf)
 	}
-	s.dec.release()
+	s.dec.Release()
 	s.src = nil
 	s.consumed()
 }
@@ -498,7 +503,7 @@ func (s *StreamReader) readAll() ([]byte, error) {
 		}
 	}
 	hint := 512
-	if s.dec.n == 0 {
+	if !s.dec.Decoding() {
 		if n := s.resp.bodyLength(); n >= 0 {
 			if rest := n - s.resp.rawN; rest >= 0 && rest < maxPrealloc {
 				hint = int(rest) + 1 // the byte more lets the read that finds the end make no copy
