@@ -83,7 +83,9 @@ func (r *Request) Clone(opts CloneOptions) (*Request, error) {
 		scheme:     r.scheme,
 		netAddr:    r.remoteAddr(),
 		state:      slices.Clone(r.state),
-		body:       r.body,
+		body:       r.bodyReader(), // decoded once, by r
+		coding:     codingNone,
+		compress:   r.compress,
 		bodyLength: r.bodyLength,
 		bodyExists: r.bodyExists,
 		ctx:        r.ctx,

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"strings"
 
 	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/aiohttp-go/aiohttp/internal/http1"
@@ -15,7 +16,9 @@ type responseHead struct {
 	header      *multidict.CIMultiDict
 	contentType string // from the response's content type and charset
 	cookies     []Cookie
-	length      int64 // -1 when unknown
+	length      int64  // -1 when unknown
+	coding      string // the Content-Encoding the server applies, or ""
+	vary        bool   // the body depends on Accept-Encoding: Vary must say so
 }
 
 // serverLine is the Server field every response carries unless its
@@ -42,7 +45,9 @@ func bodyAllowed(status int) bool {
 //     the head;
 //   - Server and Date, unless the handler set its own;
 //   - on a status that has a body: the response's Content-Type when the
-//     handler set none, then Content-Length when the length is known, or
+//     handler set none, "Vary: Accept-Encoding" when compression was
+//     considered and the handler's Vary does not cover it, the
+//     Content-Encoding compression applied, then Content-Length when the length is known, or
 //     else chunked Transfer-Encoding on HTTP/1.1 (HTTP/2 frames bodies
 //     itself); an HTTP/1.0 body of unknown length ends with the
 //     connection, so keep-alive is turned off (req.keepAlive);
@@ -56,7 +61,7 @@ func appendHead(w []byte, req *Request, h *responseHead) []byte {
 	w = http1.AppendStatusLine(w, req.minor, h.status, h.sentReason())
 	framing := h.framing(req)
 	allowed := framing != noBody
-	ownServer, ownDate, ownContentType := false, false, false
+	ownServer, ownDate, ownContentType, ownVary := false, false, false, false
 	for _, it := range h.header.Items() {
 		if isFramingField(it.Key) || !field.IsToken(it.Key) || !http1.ValidFieldValue(it.Value) {
 			continue
@@ -71,6 +76,8 @@ func appendHead(w []byte, req *Request, h *responseHead) []byte {
 			ownServer = true
 		case multidict.EqualFold(it.Key, "Date"):
 			ownDate = true
+		case h.vary && multidict.EqualFold(it.Key, "Vary"):
+			ownVary = ownVary || variesByAcceptEncoding(it.Value)
 		}
 		w = http1.AppendField(w, it.Key, it.Value)
 	}
@@ -83,6 +90,12 @@ func appendHead(w []byte, req *Request, h *responseHead) []byte {
 	if allowed {
 		if !ownContentType && h.contentType != "" {
 			w = http1.AppendField(w, "Content-Type", h.contentType)
+		}
+		if h.vary && !ownVary {
+			w = append(w, "Vary: Accept-Encoding\r\n"...)
+		}
+		if h.coding != "" {
+			w = http1.AppendField(w, "Content-Encoding", h.coding)
 		}
 		if framing == byLength { // an if chain, the usual case first: cheaper than a switch here
 			w = append(w, "Content-Length: "...)
@@ -108,6 +121,18 @@ func appendHead(w []byte, req *Request, h *responseHead) []byte {
 		w = append(w, "Connection: keep-alive\r\n"...)
 	}
 	return append(w, '\r', '\n')
+}
+
+// variesByAcceptEncoding reports whether a Vary value already covers
+// Accept-Encoding: it names it, or is "*".
+func variesByAcceptEncoding(v string) bool {
+	for name := range strings.SplitSeq(v, ",") {
+		name = strings.TrimSpace(name)
+		if name == "*" || multidict.EqualFold(name, "Accept-Encoding") {
+			return true
+		}
+	}
+	return false
 }
 
 // sentReason returns the reason phrase the status line carries: the

@@ -60,13 +60,17 @@ type Request struct {
 	body       io.Reader
 	bodyLength int64 // -1 when unknown
 	bodyExists bool
-	read       []byte // the body once Bytes consumed it
+	coding     bodyCoding  // whether the body is read through decoded
+	decoded    decodedBody // the body decoded from its Content-Encoding
+	read       []byte      // the body once Bytes consumed it
 	readErr    error
 	readDone   bool
 	maxSize    int64 // SetClientMaxSize's, when hasMaxSize
 	hasMaxSize bool
 	post       *postForm // a multipart/form-data body read by Post or Files
 	spooled    []string  // temporary files of uploads, removed when the request ends
+
+	compress *compression // what CompressionMiddleware set, or nil
 
 	own   *BodyResponse // the response Respond hands out, reused by the connection
 	ctx   *reqContext
@@ -96,6 +100,11 @@ func (r *Request) reset() {
 		r.owned = ownedStrings{}
 		r.read, r.readErr, r.readDone = nil, nil, false
 		r.hasMaxSize, r.post = false, nil
+		if r.coding == codingDecoded {
+			r.decoded.release()
+		}
+		r.coding = codingUnchecked
+		r.compress = nil
 		clear(r.state)
 		r.state = r.state[:0]
 		r.dirty = false
@@ -352,7 +361,14 @@ func (r *Request) BodyExists() bool { return r.bodyExists }
 // Body returns the body as a stream (aiohttp's request.content). It has no
 // size limit; Bytes, Text, JSON and Post enforce the application's
 // client_max_size.
-func (r *Request) Body() io.Reader { return r.body }
+//
+// A body sent with a Content-Encoding (gzip, deflate, br, zstd, stacked
+// or not) is decoded, for Body as for Bytes, Text, JSON and Post, and its
+// decoded size is bounded by client_max_size whatever the accessor: past
+// it reads fail with a [*BodyError] wrapping 413 and
+// [ErrDecompressTooLarge]. An unknown coding fails reads with 415, a body
+// that does not decode with 400. ContentLength stays the length as sent.
+func (r *Request) Body() io.Reader { return r.bodyReader() }
 
 // Bytes returns the whole body (aiohttp's read). A body over the
 // request's ClientMaxSize (the application's client_max_size unless
@@ -365,19 +381,21 @@ func (r *Request) Bytes() ([]byte, error) {
 	}
 	r.readDone, r.dirty = true, true
 	limit := r.ClientMaxSize()
-	if limit >= 0 && r.bodyLength > limit {
+	body := r.bodyReader()
+	decoded := r.coding == codingDecoded // bounded by its decoder, whatever it was sent as
+	if limit >= 0 && r.bodyLength > limit && !decoded {
 		r.readErr = HTTPRequestEntityTooLarge(limit, r.bodyLength)
 		return nil, r.readErr
 	}
 	var buf []byte
 	if r.bodyLength > 0 {
-		buf = make([]byte, 0, r.bodyLength)
+		buf = make([]byte, 0, preallocSize(r.bodyLength, limit))
 	}
 	for {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
 		}
-		n, err := r.body.Read(buf[len(buf):cap(buf)])
+		n, err := body.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if limit >= 0 && int64(len(buf)) > limit {
 			r.readErr = HTTPRequestEntityTooLarge(limit, int64(len(buf)))
@@ -393,6 +411,16 @@ func (r *Request) Bytes() ([]byte, error) {
 	}
 	r.read = buf
 	return buf, nil
+}
+
+// preallocSize is how much Bytes allocates for a body of the given
+// Content-Length: all of it, but no more than the limit (a compressed
+// body may announce more than it decodes to).
+func preallocSize(length, limit int64) int64 {
+	if limit >= 0 && length > limit {
+		return limit + 1
+	}
+	return length
 }
 
 // Text returns the body decoded to a string by its charset (UTF-8 when the

@@ -31,6 +31,7 @@ type BodyResponse struct {
 	status      int
 	isText      bool
 	forceClose  bool
+	compression compressMode
 	contentType string
 	charset     string
 	body        []byte
@@ -298,6 +299,9 @@ func (r *BodyResponse) finish(req *Request) error {
 	}
 	if r.forceClose {
 		req.keepAlive = false
+	}
+	if req.compressing(r.compression) {
+		return req.writeCompressible(r)
 	}
 	return req.out.writeResponse(req, r)
 }

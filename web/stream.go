@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 
+	"github.com/aiohttp-go/aiohttp/internal/compress"
 	"github.com/aiohttp-go/aiohttp/multidict"
 )
 
@@ -16,7 +17,9 @@ var ErrAlreadyPrepared = errors.New("web: response already prepared")
 // web.StreamResponse): set its status and headers, call Prepare to send the
 // head, then Write body bytes (chunked when no Content-Length was set),
 // Flush to push them to the client, and return it from the handler, which
-// ends the body.
+// ends the body. A compressed stream ([CompressionMiddleware],
+// EnableCompression) is written through the encoder, which Flush flushes,
+// and sent chunked.
 //
 //	resp := web.NewStreamResponse()
 //	resp.Header().Set("Content-Type", "text/plain")
@@ -32,6 +35,9 @@ type StreamResponse struct {
 	forceClose bool
 	req        *Request
 	eof        bool
+
+	compression compressMode
+	enc         *compress.Writer // the encoder of a compressed body, until the end
 }
 
 // NewStreamResponse returns a 200 response to be streamed.
@@ -89,19 +95,31 @@ func (s *StreamResponse) Prepare(req *Request) error {
 	if s.forceClose {
 		req.keepAlive = false
 	}
-	return req.out.writeHead(req, &responseHead{
+	h := responseHead{
 		status:  s.status,
 		reason:  s.reason,
 		header:  &s.header,
 		cookies: s.cookies,
 		length:  s.length,
-	})
+	}
+	if req.compressing(s.compression) {
+		c, compressed, vary := req.chooseCoding(s.compression, &h)
+		h.vary = vary
+		if compressed {
+			h.coding, h.length = c.String(), -1
+			s.enc = compress.NewWriter(c, outWriter{req.out})
+		}
+	}
+	return req.out.writeHead(req, &h)
 }
 
 // Write sends body bytes.
 func (s *StreamResponse) Write(p []byte) (int, error) {
 	if s.req == nil {
 		return 0, ErrNotPrepared
+	}
+	if s.enc != nil {
+		return s.enc.Write(p)
 	}
 	if err := s.req.out.write(p); err != nil {
 		return 0, err
@@ -119,6 +137,11 @@ func (s *StreamResponse) Flush() error {
 	if s.req == nil {
 		return ErrNotPrepared
 	}
+	if s.enc != nil {
+		if err := s.enc.Flush(); err != nil {
+			return err
+		}
+	}
 	return s.req.out.flush()
 }
 
@@ -132,6 +155,14 @@ func (s *StreamResponse) WriteEOF() error {
 		return nil
 	}
 	s.eof = true
+	if s.enc != nil {
+		err := s.enc.Close()
+		s.enc.Release()
+		s.enc = nil
+		if err != nil {
+			return err
+		}
+	}
 	return s.req.out.end()
 }
 
