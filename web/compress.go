@@ -236,6 +236,13 @@ func (req *Request) writeCompressible(r *BodyResponse) error {
 		return req.out.writeResponse(req, r)
 	}
 	h.vary = vary
+	return req.writeVarying(r, h, c, compressed)
+}
+
+// writeVarying sends a BodyResponse that varies by Accept-Encoding, its
+// body compressed with c when compressed is set and that makes it smaller.
+// It takes the head by value: only this path pays for it escaping.
+func (req *Request) writeVarying(r *BodyResponse, h responseHead, c compress.Coding, compressed bool) error {
 	body := r.body
 	if r.isText {
 		body = unsafe.Slice(unsafe.StringData(r.text), len(r.text)) // only read
@@ -246,7 +253,7 @@ func (req *Request) writeCompressible(r *BodyResponse) error {
 		if err := compressBody(c, body, buf); err != nil {
 			return err
 		}
-		if len(buf.b) < len(body) || !vary { // forced: sent compressed whatever the size
+		if len(buf.b) < len(body) || !h.vary { // forced: sent compressed whatever the size
 			body, h.coding, h.length = buf.b, c.String(), int64(len(buf.b))
 		}
 	}

@@ -191,7 +191,9 @@ func TestCompressSkips(t *testing.T) {
 	})
 	route("/off", func(*web.Request) web.Response { return web.Text(big).DisableCompression() })
 	route("/vary", func(*web.Request) web.Response { return web.Text(big, web.WithHeader("Vary", "Origin")) })
-	route("/vary-ae", func(*web.Request) web.Response { return web.Text(big, web.WithHeader("Vary", "origin, accept-encoding")) })
+	route("/vary-ae", func(*web.Request) web.Response {
+		return web.Text(big, web.WithHeader("Vary", "origin, accept-encoding"))
+	})
 	route("/incompressible", func(*web.Request) web.Response {
 		b := make([]byte, 4096)
 		for i := range b {

@@ -1,10 +1,13 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"math"
 	"strconv"
+	"strings"
+	"sync"
 
 	"github.com/aiohttp-go/aiohttp/internal/compress"
 )
@@ -55,11 +58,15 @@ func (r *Request) bodyReader() io.Reader {
 	}
 	d := &r.decoded
 	d.limit, d.err = limit, nil
-	decoding, err := d.dec.Reset(r.Header().GetAll("Content-Encoding"), r.body, limit)
+	var values [4]string
+	fields := values[:0]
+	r.eachHeaderValue("Content-Encoding", func(v string) { fields = append(fields, v) })
+	decoding, err := d.dec.Reset(fields, r.body, limit) // keeps no view of the fields
 	if err != nil {
 		text := "Unsupported Content-Encoding"
 		var unknown *compress.UnknownCodingError
 		if errors.As(err, &unknown) {
+			unknown.Coding = strings.Clone(unknown.Coding) // a view of the read buffer
 			text += ": " + unknown.Coding
 		}
 		d.err = &BodyError{Err: err, HTTP: HTTPUnsupportedMediaType().WithText(text)}
@@ -99,6 +106,38 @@ func (d *decodedBody) end(err error) {
 	d.err = err
 	d.dec.Release()
 }
+
+// readAll reads the rest of the body into pooled scratch space and
+// returns a copy of exactly its size: one allocation, however the
+// decoded size compares with what was sent.
+func (d *decodedBody) readAll() ([]byte, error) {
+	scratch := readScratch.Get().(*appendWriter)
+	defer func() {
+		if cap(scratch.b) <= maxPooledCompressBuffer {
+			scratch.b = scratch.b[:0]
+			readScratch.Put(scratch)
+		}
+	}()
+	b := scratch.b[:0]
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := d.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			scratch.b = b
+			return bytes.Clone(b), nil
+		}
+		if err != nil {
+			scratch.b = b
+			return nil, err
+		}
+	}
+}
+
+// readScratch holds the buffers readAll decodes into.
+var readScratch = sync.Pool{New: func() any { return new(appendWriter) }}
 
 // release gives the decoders back to their pools, whether or not the body
 // was read to its end.

@@ -382,14 +382,17 @@ func (r *Request) Bytes() ([]byte, error) {
 	r.readDone, r.dirty = true, true
 	limit := r.ClientMaxSize()
 	body := r.bodyReader()
-	decoded := r.coding == codingDecoded // bounded by its decoder, whatever it was sent as
-	if limit >= 0 && r.bodyLength > limit && !decoded {
+	if r.coding == codingDecoded { // bounded by its decoder, whatever it was sent as
+		r.read, r.readErr = r.decoded.readAll()
+		return r.read, r.readErr
+	}
+	if limit >= 0 && r.bodyLength > limit {
 		r.readErr = HTTPRequestEntityTooLarge(limit, r.bodyLength)
 		return nil, r.readErr
 	}
 	var buf []byte
 	if r.bodyLength > 0 {
-		buf = make([]byte, 0, preallocSize(r.bodyLength, limit))
+		buf = make([]byte, 0, r.bodyLength)
 	}
 	for {
 		if len(buf) == cap(buf) {
@@ -411,16 +414,6 @@ func (r *Request) Bytes() ([]byte, error) {
 	}
 	r.read = buf
 	return buf, nil
-}
-
-// preallocSize is how much Bytes allocates for a body of the given
-// Content-Length: all of it, but no more than the limit (a compressed
-// body may announce more than it decodes to).
-func preallocSize(length, limit int64) int64 {
-	if limit >= 0 && length > limit {
-		return limit + 1
-	}
-	return length
 }
 
 // Text returns the body decoded to a string by its charset (UTF-8 when the
