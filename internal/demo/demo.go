@@ -17,7 +17,9 @@
 // and the httpbin.org look-alikes of httpbin.go (/get, /post, /status/{code},
 // /delay/{n}, ...) that the client examples call.
 //
-// GET routes answer HEAD too. The router tries literal paths before
+// Responses are compressed as web.CompressionMiddleware's defaults say
+// (zstd, br, gzip or deflate, by Accept-Encoding) and compressed request
+// bodies decoded. GET routes answer HEAD too. The router tries literal paths before
 // parameters, so /health is never taken for a name. POST /api/data answers
 // a body that is not JSON with 400 and {"status":"error","message":...}.
 // Paths that match no route get 404, and a known path asked with another
@@ -40,7 +42,7 @@ import (
 
 // NewApp returns the demo application, ready to run.
 func NewApp() *web.Application {
-	app := web.NewApplication()
+	app := web.NewApplication(web.WithMiddlewares(web.CompressionMiddleware(web.CompressionOptions{})))
 	r := app.Router
 	r.Get("/", hello)
 	r.Get("/health", health)
