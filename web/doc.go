@@ -26,6 +26,10 @@
 //     runs, [*FileResponse] for a file from disk ([NewFileResponse],
 //     and [Router.Static] for a directory), [*WebSocketResponse] and
 //     [*EventSourceResponse] (Server-Sent Events).
+//   - Compression: [CompressionMiddleware] compresses responses (zstd, br,
+//     gzip, deflate, by Accept-Encoding), a response may opt in or out
+//     (EnableCompression, DisableCompression); request bodies sent with a
+//     Content-Encoding are decoded, bounded by client_max_size.
 //   - Running: [RunApp] serves until SIGINT or SIGTERM; an [AppRunner]
 //     with sites ([Site]: [NewTCPSite], [NewUnixSite], [NewListenerSite])
 //     and the [Server] are the parts it is made of, for programs that run
@@ -99,6 +103,7 @@
 //	aiohttp_sse.EventSourceResponse       NewEventSourceResponse(opts)
 //	raise web.HTTPNotFound()              return nil, HTTPNotFound()
 //	@web.middleware                       Middleware, WithMiddlewares
+//	resp.enable_compression(force=...)    resp.EnableCompression(...), CompressionMiddleware
 //	error middleware                      WithErrorHandler, Application.ErrorResponse
 //	app[key] with web.AppKey              AppKey[T].Get(app), .Set(app, v)
 //	app.on_startup.append(f)              app.OnStartup.Append(f)
