@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"net"
 	"strconv"
 	"strings"
 	"sync"
@@ -94,9 +95,11 @@ func (d *decodedBody) Read(p []byte) (int, error) {
 // end records why the body ended and gives the decoders back.
 func (d *decodedBody) end(err error) {
 	var be *BodyError
+	var ne net.Error
 	switch {
-	case err == io.EOF, errors.As(err, &be):
-		// The end, or the raw body broke its framing: as it is.
+	case err == io.EOF, errors.As(err, &be), errors.As(err, &ne):
+		// The end, the raw body broke its framing, or the connection
+		// failed: as it is.
 	case errors.Is(err, compress.ErrTooLarge):
 		err = &BodyError{Err: err, HTTP: NewHTTPError(413).WithText(
 			"Maximum request body size " + strconv.FormatInt(d.limit, 10) + " exceeded by the decompressed body")}
