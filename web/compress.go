@@ -236,13 +236,17 @@ func (req *Request) writeCompressible(r *BodyResponse) error {
 		return req.out.writeResponse(req, r)
 	}
 	h.vary = vary
-	return req.writeVarying(r, h, c, compressed)
+	// The outbound takes the head by pointer through an interface: kept
+	// in the request, which outlives the call, it need not be allocated.
+	req.sendHead = h
+	defer func() { req.sendHead = responseHead{} }() // keeps nothing of r
+	return req.writeVarying(r, &req.sendHead, c, compressed)
 }
 
-// writeVarying sends a BodyResponse that varies by Accept-Encoding, its
-// body compressed with c when compressed is set and that makes it smaller.
-// It takes the head by value: only this path pays for it escaping.
-func (req *Request) writeVarying(r *BodyResponse, h responseHead, c compress.Coding, compressed bool) error {
+// writeVarying sends a BodyResponse that varies by Accept-Encoding with
+// head h, its body compressed with c when compressed is set and that
+// makes it smaller.
+func (req *Request) writeVarying(r *BodyResponse, h *responseHead, c compress.Coding, compressed bool) error {
 	body := r.body
 	if r.isText {
 		body = unsafe.Slice(unsafe.StringData(r.text), len(r.text)) // only read
@@ -257,7 +261,7 @@ func (req *Request) writeVarying(r *BodyResponse, h responseHead, c compress.Cod
 			body, h.coding, h.length = buf.b, c.String(), int64(len(buf.b))
 		}
 	}
-	if err := req.out.writeHead(req, &h); err != nil {
+	if err := req.out.writeHead(req, h); err != nil {
 		return err
 	}
 	if err := req.out.write(body); err != nil {

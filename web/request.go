@@ -71,6 +71,7 @@ type Request struct {
 	spooled    []string  // temporary files of uploads, removed when the request ends
 
 	compress *compression // what CompressionMiddleware set, or nil
+	sendHead responseHead // the head of a response sent through writeVarying
 
 	own   *BodyResponse // the response Respond hands out, reused by the connection
 	ctx   *reqContext
