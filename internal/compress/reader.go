@@ -105,9 +105,10 @@ func (d *Reader) Release() {
 // codecReader decodes one content coding. It is pooled per coding, with
 // the decoder it created on first use.
 type codecReader struct {
-	c  Coding
-	in *bufio.Reader // the encoded input; an io.ByteReader, so flate reads no further than it needs
-	r  io.Reader     // the decoder, once started
+	c    Coding
+	in   *bufio.Reader // the encoded input; an io.ByteReader, so flate reads no further than it needs
+	r    io.Reader     // the decoder, once started
+	done bool          // r reached the end of its stream cleanly
 
 	gz   *gzip.Reader
 	zl   io.ReadCloser // zlib, also a zlib.Resetter
@@ -127,14 +128,22 @@ func getCodec(c Coding, src io.Reader) *codecReader {
 	return cr
 }
 
-// release drops the references to the input and pools cr.
+// release drops the references to the input and pools cr, unless its
+// decoder was left mid-stream or failed: not every decoder's Reset
+// recovers from that (brotli's does not), so such a one is dropped.
 func (cr *codecReader) release() {
+	unfinished := cr.r != nil && !cr.done
 	cr.in.Reset(nil)
-	cr.r = nil
+	cr.r, cr.done = nil, false
 	if cr.zstd != nil {
 		_ = cr.zstd.Reset(nil) // always nil: it only forgets its input
+		if unfinished {
+			cr.zstd.Close() // ends its goroutines, if any
+		}
 	}
-	codecPools[cr.c].Put(cr)
+	if !unfinished {
+		codecPools[cr.c].Put(cr)
+	}
 }
 
 func (cr *codecReader) Read(p []byte) (int, error) {
@@ -143,7 +152,11 @@ func (cr *codecReader) Read(p []byte) (int, error) {
 			return 0, err
 		}
 	}
-	return cr.r.Read(p)
+	n, err := cr.r.Read(p)
+	if err == io.EOF {
+		cr.done = true
+	}
+	return n, err
 }
 
 // start sets up the decoder on the input. An empty input is an empty
@@ -151,7 +164,7 @@ func (cr *codecReader) Read(p []byte) (int, error) {
 func (cr *codecReader) start() error {
 	if _, err := cr.in.Peek(1); err != nil {
 		if err == io.EOF {
-			cr.r = eofReader{}
+			cr.r, cr.done = eofReader{}, true
 		}
 		return err
 	}
