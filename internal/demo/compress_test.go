@@ -52,3 +52,20 @@ func TestCompression(t *testing.T) {
 		t.Errorf("4 MiB of zeros, gzipped: %d %q", resp.StatusCode, body)
 	}
 }
+
+// TestCompressionLeavesSSE: an event stream is never compressed, so that
+// each event reaches the client when it is sent.
+func TestCompressionLeavesSSE(t *testing.T) {
+	base, client := serve(t, NewApp())
+	req, _ := http.NewRequest("GET", base+"/sse?count=2&interval=10", nil)
+	req.Header.Set("Accept-Encoding", "gzip, br, zstd")
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if ce := resp.Header.Get("Content-Encoding"); ce != "" || !strings.Contains(string(body), "id: 2\n") {
+		t.Errorf("/sse: Content-Encoding %q, body %q", ce, body)
+	}
+}
