@@ -47,9 +47,9 @@ func bodyAllowed(status int) bool {
 //   - on a status that has a body: the response's Content-Type when the
 //     handler set none, "Vary: Accept-Encoding" when compression was
 //     considered and the handler's Vary does not cover it, the
-//     Content-Encoding compression applied, then Content-Length when the length is known, or
-//     else chunked Transfer-Encoding on HTTP/1.1 (HTTP/2 frames bodies
-//     itself); an HTTP/1.0 body of unknown length ends with the
+//     Content-Encoding compression applied, then Content-Length when the
+//     length is known, or else chunked Transfer-Encoding on HTTP/1.1
+//     (HTTP/2 frames bodies itself); an HTTP/1.0 body of unknown length ends with the
 //     connection, so keep-alive is turned off (req.keepAlive);
 //   - a Set-Cookie for each valid cookie;
 //   - for a 101, "Connection: upgrade" (its Upgrade field comes with the

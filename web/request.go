@@ -359,9 +359,9 @@ func (r *Request) CanReadBody() bool { return r.bodyExists && !r.readDone }
 // BodyExists reports whether the request has a body at all.
 func (r *Request) BodyExists() bool { return r.bodyExists }
 
-// Body returns the body as a stream (aiohttp's request.content). It has no
-// size limit; Bytes, Text, JSON and Post enforce the application's
-// client_max_size.
+// Body returns the body as a stream (aiohttp's request.content). A body
+// sent as it is has no size limit here; Bytes, Text, JSON and Post enforce
+// the application's client_max_size.
 //
 // A body sent with a Content-Encoding (gzip, deflate, br, zstd, stacked
 // or not) is decoded, for Body as for Bytes, Text, JSON and Post, and its
