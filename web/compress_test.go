@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -424,6 +425,15 @@ func TestRequestDecompress(t *testing.T) {
 			"Content-Encoding", "gzip", "Content-Type", "application/x-www-form-urlencoded")
 		if resp.StatusCode != 200 || got != "你好" {
 			t.Errorf("%s form: %d %q", name, resp.StatusCode, got)
+		}
+		var mp bytes.Buffer
+		mw := multipart.NewWriter(&mp)
+		mw.WriteField("name", "multipart, gzipped")
+		mw.Close()
+		resp, got = s.do("POST", "/form", bytes.NewReader(encodeAs(t, "gzip", mp.Bytes())),
+			"Content-Encoding", "gzip", "Content-Type", mw.FormDataContentType())
+		if resp.StatusCode != 200 || got != "multipart, gzipped" {
+			t.Errorf("%s multipart form: %d %q", name, resp.StatusCode, got)
 		}
 		resp, got = s.do("POST", "/json", bytes.NewReader(encodeAs(t, "zstd", jsonBody)), "Content-Encoding", "zstd")
 		if resp.StatusCode != 200 || got != "110" {

@@ -97,10 +97,10 @@ func (r *Request) Multipart() (*multipart.Reader, error) {
 		return nil, &BodyError{Err: err, HTTP: HTTPBadRequest().WithText(err.Error())}
 	}
 	limit := r.ClientMaxSize()
-	if limit >= 0 && r.bodyLength > limit {
+	body := r.bodyReader() // decoded from its Content-Encoding, if any
+	if limit >= 0 && r.bodyLength > limit && r.coding != codingDecoded {
 		return nil, HTTPRequestEntityTooLarge(limit, r.bodyLength)
 	}
-	body := r.body
 	if r.readDone {
 		if r.readErr != nil {
 			return nil, r.readErr
