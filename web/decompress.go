@@ -15,7 +15,7 @@ import (
 
 // ErrDecompressTooLarge is the cause of the 413 a request body with a
 // content coding fails with once its decoded size passes the
-// application's client_max_size (a decompression bomb): reading stops
+// request's ClientMaxSize (a decompression bomb): reading stops
 // there, nothing more is inflated. It is aiohttp.ErrDecompressTooLarge,
 // the client's error for the same thing.
 var ErrDecompressTooLarge = compress.ErrTooLarge
@@ -31,7 +31,7 @@ const (
 
 // decodedBody is a request body read through the decoders of its content
 // codings (Content-Encoding gzip, deflate, br, zstd), bounded by the
-// application's client_max_size on the decoded size.
+// request's ClientMaxSize on the decoded size.
 type decodedBody struct {
 	dec   compress.Reader
 	limit int64 // the bound dec enforces, for the 413's text
@@ -41,7 +41,7 @@ type decodedBody struct {
 // bodyReader returns the body as handlers read it: decoded when the
 // request has a Content-Encoding, as sent otherwise. A coding the server
 // does not know fails every read with 415, a body that does not decode
-// with 400 and one that decodes past client_max_size with 413.
+// with 400 and one that decodes past ClientMaxSize with 413.
 func (r *Request) bodyReader() io.Reader {
 	switch r.coding {
 	case codingNone:

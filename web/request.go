@@ -364,9 +364,9 @@ func (r *Request) BodyExists() bool { return r.bodyExists }
 // the application's client_max_size.
 //
 // A body sent with a Content-Encoding (gzip, deflate, br, zstd, stacked
-// or not) is decoded, for Body as for Bytes, Text, JSON and Post, and its
-// decoded size is bounded by client_max_size whatever the accessor: past
-// it reads fail with a [*BodyError] wrapping 413 and
+// or not) is decoded, for Body as for Bytes, Text, JSON, Post and
+// Multipart, and its decoded size is bounded by ClientMaxSize whatever the
+// accessor: past it reads fail with a [*BodyError] wrapping 413 and
 // [ErrDecompressTooLarge]. An unknown coding fails reads with 415, a body
 // that does not decode with 400. ContentLength stays the length as sent.
 func (r *Request) Body() io.Reader { return r.bodyReader() }

@@ -5,7 +5,7 @@ Usage: /usr/bin/python3 aiohttp_compress.py BASE_URL [CHECK ...]
 The server runs the demo application (responses compressed, request
 bodies decoded) plus the test-only routes GET /compress/text (the lines
 "line 0" to "line 1999"), GET /compress/stream (the same lines, streamed
-and flushed in batches) and POST /upload ("<length> <sha256>" of the body
+and flushed in batches) and POST /digest ("<length> <sha256>" of the body
 as the handler read it). Each passing check prints one JSON line
 {"check": NAME, "ok": true, ...}; the first failure raises.
 """
@@ -75,7 +75,7 @@ async def check_upload(base):
     answers = {}
     async with aiohttp.ClientSession(base, timeout=TIMEOUT) as s:
         for compress in (True, "gzip"):
-            async with s.post("/upload", data=body, compress=compress) as r:
+            async with s.post("/digest", data=body, compress=compress) as r:
                 text = await r.text()
             expect(r.status == 200 and text == digest(body),
                    "compress=%r: %d %r, want %r" % (compress, r.status, text, digest(body)))
