@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"strings"
 
 	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/aiohttp-go/aiohttp/internal/http1"
@@ -126,13 +125,7 @@ func appendHead(w []byte, req *Request, h *responseHead) []byte {
 // variesByAcceptEncoding reports whether a Vary value already covers
 // Accept-Encoding: it names it, or is "*".
 func variesByAcceptEncoding(v string) bool {
-	for name := range strings.SplitSeq(v, ",") {
-		name = strings.TrimSpace(name)
-		if name == "*" || multidict.EqualFold(name, "Accept-Encoding") {
-			return true
-		}
-	}
-	return false
+	return field.HasToken(v, "Accept-Encoding") || field.HasToken(v, "*")
 }
 
 // sentReason returns the reason phrase the status line carries: the
