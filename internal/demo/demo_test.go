@@ -130,7 +130,7 @@ func TestRouteList(t *testing.T) {
 	want := []string{"GET /", "GET /health", "POST /api/data", "GET /ws", "GET /chat", "GET /chat.html", "GET /sse", "POST /upload", "GET /{name}",
 		"GET /get", "POST /post", "PUT /put", "PATCH /patch", "DELETE /delete",
 		"* /anything", "* /anything/{path:.*}", "GET /headers", "GET /ip", "GET /user-agent", "GET /uuid",
-		"GET /base64/{value}", "* /status/{codes}", "* /redirect-to", "GET /response-headers",
+		"GET /base64/{value}", "GET /gzip", "GET /deflate", "GET /brotli", "* /status/{codes}", "* /redirect-to", "GET /response-headers",
 		"POST /response-headers", "GET /redirect/{n}", "GET /relative-redirect/{n}",
 		"GET /absolute-redirect/{n}", "GET /cookies", "GET /cookies/set", "GET /cookies/set/{name}/{value}",
 		"GET /cookies/delete", "GET /basic-auth/{user}/{passwd}", "GET /hidden-basic-auth/{user}/{passwd}",

@@ -23,6 +23,9 @@ import (
 //	GET /headers, /ip, /user-agent {"headers"}, {"origin"}, {"user-agent"}
 //	GET /uuid                      {"uuid"}
 //	GET /base64/{value}            the URL-safe base64 value, decoded
+//	GET /gzip, /deflate, /brotli   {"headers", "method", "origin", "gzipped"
+//	                               (or "deflated", "brotli"): true}, in that
+//	                               coding whatever the client accepts
 //
 // statuses, redirects, cookies, authentication and caching
 // (httpbin_status.go), and generated bodies (httpbin_data.go).
@@ -44,6 +47,9 @@ func addHTTPBin(r *web.Router) {
 	r.Get("/user-agent", binUserAgent)
 	r.Get("/uuid", binUUID)
 	r.Get("/base64/{value}", binBase64)
+	r.Get("/gzip", binEncoded("gzip", "gzipped"))
+	r.Get("/deflate", binEncoded("deflate", "deflated"))
+	r.Get("/brotli", binEncoded("br", "brotli"))
 	addHTTPBinStatus(r)
 	addHTTPBinData(r)
 }
@@ -171,6 +177,20 @@ func userAgent(req *web.Request) any {
 
 func binUUID(*web.Request) (web.Response, error) {
 	return web.JSON(map[string]string{"uuid": newUUID()})
+}
+
+// binEncoded answers httpbin's /gzip, /deflate or /brotli: the request's
+// origin, headers and method, and flag set to true, in the coding named.
+func binEncoded(coding, flag string) web.Handler {
+	return func(req *web.Request) (web.Response, error) {
+		resp, err := web.JSON(map[string]any{
+			"origin": origin(req), "headers": headers(req), "method": req.Method(), flag: true,
+		})
+		if err != nil {
+			return nil, err
+		}
+		return resp.EnableCompression(coding), nil
+	}
 }
 
 // binBase64 answers the URL-safe base64 {value} decoded, as text.
