@@ -38,6 +38,14 @@
 //		fmt.Println(ev.ID, ev.Event, ev.Data)
 //	}
 //
+// Bodies are request options too: JSON, Form, String, Bytes, Body (any
+// io.Reader, streamed, chunked when its length is unknown), FormData and
+// Multipart (package multipart, files streamed from their readers).
+// Responses in gzip, deflate, br and zstd are decoded as they are read,
+// bounded against decompression bombs. Session.WSConnect opens a
+// WebSocket (package websocket), and Session.HTTPClient hands code written
+// for net/http an *http.Client that sends through the session.
+//
 // Options follow one rule. A constructor of something that lives on
 // (NewSession, NewTCPConnector, NewUnixConnector, NewCookieJar,
 // RetryMiddleware, RateLimitMiddleware) takes one options struct whose

@@ -82,6 +82,13 @@
 // is 400: return the error of Post, Files, Multipart or the reader's
 // NextPart and Read from the handler as it is.
 //
+// # Testing
+//
+// Package aiotest serves an application on 127.0.0.1 for the length of a
+// test, with a client bound to it, and makes requests without a socket
+// for unit tests of handlers and middlewares (pytest-aiohttp's
+// TestServer, TestClient and make_mocked_request).
+//
 // # From aiohttp
 //
 //	aiohttp                               web
