@@ -42,6 +42,7 @@ func addHTTPBinData(r *web.Router) {
 const HTMLPage = `<!DOCTYPE html>
 <html>
   <head>
+    <title>An example page</title>
   </head>
   <body>
       <h1>An example page</h1>
