@@ -45,7 +45,6 @@ func (c *crawl) run(ctx context.Context, urls <-chan string) {
 		case u, ok := <-urls:
 			if !ok {
 				urls = nil
-				c.bar.inputDone()
 				break
 			}
 			c.bar.add()

@@ -11,45 +11,42 @@ import (
 )
 
 // progress is the live progress bar of the fetch command on a terminal:
-// URLs done out of those known, the rate, the errors and, once every URL
-// is known, the time left. On anything but a terminal it shows nothing.
+// URLs done out of those known so far, the rate, the errors and the time
+// left. On anything but a terminal it shows nothing.
 type progress struct {
-	bar    *progressbar.ProgressBar // nil: not a terminal
-	w      io.Writer
-	total  int64
+	w      io.Writer // the terminal; nil: show nothing
+	bar    *progressbar.ProgressBar
 	errors int
 }
 
 // newProgress returns the progress bar for w, which shows only when w is
 // a terminal.
 func newProgress(w io.Writer) *progress {
-	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
+	if f, ok := w.(*os.File); !ok || !term.IsTerminal(int(f.Fd())) {
 		return &progress{}
 	}
-	bar := progressbar.NewOptions64(-1,
-		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription("fetch"),
-		progressbar.OptionShowCount(),
-		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString("URL"),
-		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionSetElapsedTime(true),
-		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionFullWidth(),
-		progressbar.OptionSetRenderBlankState(true),
-	)
-	return &progress{bar: bar, w: w}
+	return &progress{w: w}
 }
 
-// add counts one more URL to fetch.
-func (p *progress) add() { p.total++ }
-
-// inputDone says that every URL is known: the bar shows the total and
-// the time left from now on.
-func (p *progress) inputDone() {
-	if p.bar != nil {
-		p.bar.ChangeMax64(p.total)
+// add counts one more URL to fetch: the bar, made with the first one,
+// grows as URLs come in.
+func (p *progress) add() {
+	switch {
+	case p.w == nil:
+	case p.bar == nil:
+		p.bar = progressbar.NewOptions64(1,
+			progressbar.OptionSetWriter(p.w),
+			progressbar.OptionSetDescription("fetch"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("URL"),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionSetElapsedTime(true),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionFullWidth(),
+		)
+	default:
+		p.bar.AddMax(1)
 	}
 }
 
