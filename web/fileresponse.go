@@ -8,10 +8,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/internal/compress"
 	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/aiohttp-go/aiohttp/multidict"
 )
@@ -137,13 +139,13 @@ func (r *FileResponse) ForceClose() *FileResponse {
 	return r
 }
 
-// fileCodings are the precompressed siblings a FileResponse looks for, in
-// the order it prefers them among equal q-values.
-var fileCodings = [...]struct{ coding, ext string }{
-	{"br", ".br"},
-	{"zstd", ".zst"},
-	{"gzip", ".gz"},
-}
+// fileCodings are the codings of the precompressed siblings a
+// FileResponse looks for, in the order it prefers them among equal
+// q-values, and siblingExt their file name extensions.
+var (
+	fileCodings = []compress.Coding{compress.Brotli, compress.Zstd, compress.Gzip}
+	siblingExt  = map[compress.Coding]string{compress.Brotli: ".br", compress.Zstd: ".zst", compress.Gzip: ".gz"}
+)
 
 func (r *FileResponse) finish(req *Request) error {
 	if r.forceClose {
@@ -204,27 +206,21 @@ func (r *FileResponse) finish(req *Request) error {
 // request accepts, or the file itself.
 func (r *FileResponse) openFile(req *Request) (*os.File, fs.FileInfo, string, error) {
 	if ae := req.headerView("Accept-Encoding"); ae != "" {
-		var q [len(fileCodings)]float64
-		for i, c := range fileCodings {
-			q[i] = codingQuality(ae, c.coding)
-		}
+		var accepted compress.Accepted
+		accepted.Parse(ae)
+		offered := fileCodings
 		for { // the acceptable siblings, from the best down
-			best := -1
-			for i := range q {
-				if q[i] > 0 && (best < 0 || q[i] > q[best]) {
-					best = i
-				}
-			}
-			if best < 0 {
+			c, ok := accepted.Choose(offered)
+			if !ok {
 				break
 			}
-			if f, fi, err := r.openRegular(r.path + fileCodings[best].ext); err == nil {
+			if f, fi, err := r.openRegular(r.path + siblingExt[c]); err == nil {
 				if r.file != nil {
 					r.file.Close()
 				}
-				return f, fi, fileCodings[best].coding, nil
+				return f, fi, c.String(), nil
 			}
-			q[best] = 0
+			offered = slices.DeleteFunc(slices.Clone(offered), func(o compress.Coding) bool { return o == c })
 		}
 	}
 	if r.file != nil {
@@ -238,11 +234,10 @@ func (r *FileResponse) openFile(req *Request) (*os.File, fs.FileInfo, string, er
 // of any precompressed sibling.
 func acceptsSibling(req *Request) bool {
 	if ae := req.headerView("Accept-Encoding"); ae != "" {
-		for _, c := range fileCodings {
-			if codingQuality(ae, c.coding) > 0 {
-				return true
-			}
-		}
+		var accepted compress.Accepted
+		accepted.Parse(ae)
+		_, ok := accepted.Choose(fileCodings)
+		return ok
 	}
 	return false
 }
@@ -289,55 +284,6 @@ func contentTypeByName(name string) string {
 		return ct + "; charset=utf-8"
 	}
 	return ct
-}
-
-// codingQuality returns the q-value Accept-Encoding value ae gives
-// coding: its own entry's (the best of several), else that of "*", else
-// 0 (not acceptable). "x-gzip" stands for gzip (RFC 9110 section
-// 8.4.1.3). An entry whose q-value is malformed counts as q=0.
-func codingQuality(ae, coding string) float64 {
-	q, star := -1.0, -1.0
-	for ae != "" {
-		var entry string
-		entry, ae, _ = strings.Cut(ae, ",")
-		name, params, _ := strings.Cut(entry, ";")
-		name = field.TrimOWS(name)
-		eq := 1.0
-		for params != "" {
-			var p string
-			p, params, _ = strings.Cut(params, ";")
-			k, v, _ := strings.Cut(field.TrimOWS(p), "=")
-			if strings.EqualFold(field.TrimOWS(k), "q") {
-				eq = parseQValue(field.TrimOWS(v))
-			}
-		}
-		switch {
-		case strings.EqualFold(name, coding), coding == "gzip" && strings.EqualFold(name, "x-gzip"):
-			q = max(q, eq)
-		case name == "*":
-			star = eq
-		}
-	}
-	switch {
-	case q >= 0:
-		return q
-	case star >= 0:
-		return star
-	}
-	return 0
-}
-
-// parseQValue parses a qvalue, "0" to "1" with up to three decimals; a
-// malformed one is 0.
-func parseQValue(v string) float64 {
-	if len(v) == 0 || len(v) > 5 || (v[0] != '0' && v[0] != '1') || len(v) > 1 && v[1] != '.' {
-		return 0
-	}
-	q, err := strconv.ParseFloat(v, 64)
-	if err != nil || q > 1 {
-		return 0
-	}
-	return q
 }
 
 // precondition is the outcome of a request's conditional header fields.

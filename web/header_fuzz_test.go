@@ -175,27 +175,6 @@ func FuzzParseRanges(f *testing.F) {
 	})
 }
 
-func FuzzCodingQuality(f *testing.F) {
-	for _, s := range []string{"gzip, br;q=0.5", "*;q=0.1, gzip;q=0", "x-gzip", "br;q=1.000, zstd;q=0.999", "gzip;q=bad", ";;,,", "gzip;q=1.5"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, ae string) {
-		for _, c := range fileCodings {
-			q := codingQuality(ae, c.coding)
-			if q < 0 || q > 1 {
-				t.Fatalf("%q: %s q=%v", ae, c.coding, q)
-			}
-		}
-		// An entry of its own counts (the best of several does).
-		if q := codingQuality(ae+", br;q=0.7", "br"); q < 0.7 {
-			t.Fatalf("%q with br;q=0.7 appended: br q=%v", ae, q)
-		}
-		if !strings.Contains(strings.ToLower(ae), "br") && !strings.Contains(ae, "*") && codingQuality(ae, "br") != 0 {
-			t.Fatalf("%q names neither br nor *, but accepts br", ae)
-		}
-	})
-}
-
 func FuzzCleanName(f *testing.F) {
 	for _, s := range []string{"a.txt", "../x", "sub/../../x", "/etc/passwd", `..\x`, "a\x00b", "./a//b/", "..", "...", "a/..", ""} {
 		f.Add(s)
