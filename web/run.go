@@ -36,8 +36,15 @@ type RunOptions struct {
 	Listener net.Listener
 	// TLSConfig serves HTTPS (with HTTP/2 by ALPN).
 	TLSConfig *tls.Config
-	// ReusePort sets SO_REUSEPORT on the TCP sockets.
+	// ReusePort sets SO_REUSEPORT on the TCP sockets, so that a new
+	// process can serve the port before the old one shuts down.
 	ReusePort bool
+	// SocketActivation serves on the sockets systemd (or another
+	// supervisor) passed by socket activation (see [ListenersFromEnv])
+	// instead of Host, Hosts, Port, Addr and Path, when there are any;
+	// otherwise RunApp listens as usual. The listening sockets then outlive
+	// restarts of the process.
+	SocketActivation bool
 	// Backlog is the listen backlog of the sockets RunApp opens (see
 	// [SiteOptions]); zero leaves the system's maximum.
 	Backlog int
@@ -67,14 +74,23 @@ func RunAppContext(ctx context.Context, app *Application, opts RunOptions) error
 	if out == nil {
 		out = io.Discard
 	}
+	var activated []net.Listener
+	if opts.SocketActivation && opts.Listener == nil {
+		var err error
+		if activated, err = ListenersFromEnv(); err != nil {
+			return err
+		}
+	}
 	runner := NewAppRunner(app, opts.ServerOptions)
 	if err := runner.Setup(ctx); err != nil {
-		if opts.Listener != nil {
-			opts.Listener.Close()
+		for _, l := range append(activated, opts.Listener) {
+			if l != nil {
+				l.Close()
+			}
 		}
 		return errors.Join(err, runner.Cleanup(context.WithoutCancel(ctx)))
 	}
-	sites := opts.sites(runner)
+	sites := opts.sites(runner, activated)
 	for _, s := range sites {
 		if err := s.Start(ctx); err != nil {
 			return errors.Join(err, runner.Cleanup(context.WithoutCancel(ctx)))
@@ -99,15 +115,23 @@ func RunAppContext(ctx context.Context, app *Application, opts RunOptions) error
 	return err
 }
 
-// sites returns the sites the options ask for: the listener, or a TCP
-// site for each host and for Addr (0.0.0.0:8080 when there is none and no
-// Path), and the Unix socket.
-func (o *RunOptions) sites(runner *AppRunner) []*Site {
+// sites returns the sites the options ask for: the listener, the
+// socket-activated listeners (each with TLSConfig), or a TCP site for each
+// host and for Addr (0.0.0.0:8080 when there is none and no Path), and the
+// Unix socket.
+func (o *RunOptions) sites(runner *AppRunner, activated []net.Listener) []*Site {
 	var sites []*Site
 	siteOpts := SiteOptions{TLSConfig: o.TLSConfig, ReusePort: o.ReusePort, Backlog: o.Backlog}
 	switch {
 	case o.Listener != nil:
 		sites = append(sites, NewListenerSite(runner, o.Listener))
+	case len(activated) > 0:
+		for _, l := range activated {
+			site := NewListenerSite(runner, l)
+			site.opts.TLSConfig = o.TLSConfig
+			sites = append(sites, site)
+		}
+		return sites
 	default:
 		hosts := o.Hosts
 		if o.Host != "" {

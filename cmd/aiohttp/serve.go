@@ -18,9 +18,11 @@ import (
 // serveUsage is the text of "aiohttp serve -h" above the flags.
 func serveUsage() string {
 	return "usage: aiohttp serve [--host address] [--port port] [--unix path] [--tls-cert file --tls-key file]\n" +
-		"                     [--access-log[=format]] [--static directory]\n\n" +
+		"                     [--access-log[=format]] [--static directory] [--reuse-port]\n\n" +
 		"Serve the demo application until interrupted, then shut down gracefully\n" +
 		"(requests in flight finish; WebSockets and event streams are closed).\n" +
+		"Started by systemd socket activation (LISTEN_FDS), it serves on the\n" +
+		"sockets passed instead of --host, --port and --unix.\n" +
 		"GET routes answer HEAD too:\n\n" + demoRoutes() + `
 Examples:
   aiohttp serve
@@ -29,6 +31,7 @@ Examples:
   aiohttp serve --tls-cert cert.pem --tls-key key.pem --port 8443   # HTTPS and HTTP/2
   aiohttp serve --unix /tmp/aiohttp.sock                             # curl --unix-socket
   aiohttp serve --static ./public                                    # GET /static/...
+  aiohttp serve --reuse-port --port 8080   # a second one, then SIGTERM the first: a restart
 
 `
 }
@@ -66,6 +69,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var accessLog accessLogFlag
 	fs.Var(&accessLog, "access-log", "log every request to standard output, in aiohttp's default `format` or the one given with =")
 	static := fs.String("static", "", "also serve the files of `directory` under /static/, with an index of each directory")
+	reusePort := fs.Bool("reuse-port", false, "set SO_REUSEPORT, so that a new serve can share the port before this one is stopped")
 	rest, code, ok := fs.parse(args, stderr)
 	if !ok {
 		return code
@@ -93,7 +97,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		app.Router.Static("/static", *static, web.StaticOptions{Name: "static", ShowIndex: true})
 	}
 
-	opts := web.RunOptions{NoSignals: true, Out: stdout, Path: *unix}
+	opts := web.RunOptions{NoSignals: true, Out: stdout, Path: *unix, ReusePort: *reusePort, SocketActivation: true}
 	// Addr rather than Host and Port: port 0 then picks a free port. A
 	// Unix socket alone is the only place served.
 	if *unix == "" || explicit["host"] || explicit["port"] {
