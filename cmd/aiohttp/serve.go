@@ -18,7 +18,7 @@ import (
 // serveUsage is the text of "aiohttp serve -h" above the flags.
 func serveUsage() string {
 	return "usage: aiohttp serve [--host address] [--port port] [--unix path] [--tls-cert file --tls-key file]\n" +
-		"                     [--access-log[=format]] [--static directory] [--reuse-port]\n\n" +
+		"                     [--access-log[=format]] [--static directory] [--reuse-port] [--pprof address]\n\n" +
 		"Serve the demo application until interrupted, then shut down gracefully\n" +
 		"(requests in flight finish; WebSockets and event streams are closed).\n" +
 		"Started by systemd socket activation (LISTEN_FDS), it serves on the\n" +
@@ -70,6 +70,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&accessLog, "access-log", "log every request to standard output, in aiohttp's default `format` or the one given with =")
 	static := fs.String("static", "", "also serve the files of `directory` under /static/, with an index of each directory")
 	reusePort := fs.Bool("reuse-port", false, "set SO_REUSEPORT, so that a new serve can share the port before this one is stopped")
+	pprofAddr := fs.String("pprof", "", "serve Go's profiles (net/http/pprof) under /debug/pprof/ on `address`, apart from the demo; keep it private")
 	rest, code, ok := fs.parse(args, stderr)
 	if !ok {
 		return code
@@ -112,6 +113,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if accessLog.on {
 		opts.AccessLog, opts.AccessLogFormat = stdout, accessLog.format
+	}
+	if *pprofAddr != "" {
+		url, stopPprof, err := startPprof(*pprofAddr)
+		if err != nil {
+			return bad("--pprof: %v", err)
+		}
+		defer stopPprof()
+		fmt.Fprintf(stdout, "======== Profiles on %s ========\n", url)
 	}
 	if err := web.RunAppContext(ctx, app, opts); err != nil {
 		fmt.Fprintf(stderr, "aiohttp serve: %v\n", err)
