@@ -1,6 +1,7 @@
 // Soak runs "aiohttp serve" under mixed load for a long while and samples
 // the server process every interval: resident memory (VmRSS), threads and
-// open file descriptors, read from /proc (Linux). What a leak would show
+// open file descriptors, read from /proc (Linux), and goroutines, from the
+// profiles of "aiohttp serve --pprof". What a leak would show
 // is growth under a steady load; the table ends with a verdict comparing
 // the last sample under load with the first one after warm-up, and a
 // sample once the load has stopped.
@@ -76,7 +77,7 @@ func main() {
 			log.Fatalf("building the aiohttp command: %v", err)
 		}
 	}
-	srv, base, err := startServer(*bin)
+	srv, base, profiles, err := startServer(*bin)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -86,16 +87,16 @@ func main() {
 	defer stop()
 	loads := startLoads(ctx, base, *conns)
 
-	fmt.Printf("%9s %9s %7s %5s %10s %7s\n", "elapsed", "rss_MiB", "threads", "fds", "done", "errors")
+	fmt.Printf("%9s %9s %7s %5s %10s %10s %7s\n", "elapsed", "rss_MiB", "threads", "fds", "goroutines", "done", "errors")
 	start := time.Now()
 	var samples []sample
 	row := func(label string) sample {
-		s, err := sampleProcess(srv.cmd.Process.Pid)
+		s, err := sampleProcess(srv.cmd.Process.Pid, profiles)
 		if err != nil {
 			log.Fatalf("sampling the server: %v", err)
 		}
 		reqs, errs := loads.totals()
-		fmt.Printf("%9s %9.1f %7d %5d %10d %7d\n", label, float64(s.rss)/(1<<20), s.threads, s.fds, reqs, errs)
+		fmt.Printf("%9s %9.1f %7d %5d %10d %10d %7d\n", label, float64(s.rss)/(1<<20), s.threads, s.fds, s.goroutines, reqs, errs)
 		return s
 	}
 	tick := time.NewTicker(*interval)
@@ -117,8 +118,9 @@ func main() {
 	failed := loads.failed()
 	if len(samples) >= 2 {
 		first, last := samples[0], samples[len(samples)-1]
-		fmt.Printf("\nfrom the first sample to the last under load: rss %+.1f MiB, threads %+d, fds %+d; idle after: rss %.1f MiB, fds %d\n",
-			float64(last.rss-first.rss)/(1<<20), last.threads-first.threads, last.fds-first.fds, float64(idle.rss)/(1<<20), idle.fds)
+		fmt.Printf("\nfrom the first sample to the last under load: rss %+.1f MiB, threads %+d, fds %+d, goroutines %+d; idle after: rss %.1f MiB, fds %d, goroutines %d\n",
+			float64(last.rss-first.rss)/(1<<20), last.threads-first.threads, last.fds-first.fds, last.goroutines-first.goroutines,
+			float64(idle.rss)/(1<<20), idle.fds, idle.goroutines)
 		if growth := first.growth(last); growth != "" {
 			fmt.Println("GROWTH:", growth)
 			failed = true
@@ -146,11 +148,11 @@ type server struct {
 	done   chan error
 }
 
-// startServer starts "bin serve --port 0" and returns it once its banner
-// names the URL it serves.
-func startServer(bin string) (*server, string, error) {
-	s := &server{done: make(chan error, 1)}
-	s.cmd = exec.Command(bin, "serve", "--port", "0")
+// startServer starts "bin serve --port 0 --pprof 127.0.0.1:0" and returns
+// it once its banners name the URLs of the demo and of the profiles.
+func startServer(bin string) (s *server, base, profiles string, err error) {
+	s = &server{done: make(chan error, 1)}
+	s.cmd = exec.Command(bin, "serve", "--port", "0", "--pprof", "127.0.0.1:0")
 	s.cmd.Stderr = writerFunc(func(p []byte) (int, error) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -158,25 +160,30 @@ func startServer(bin string) (*server, string, error) {
 	})
 	stdout, err := s.cmd.StdoutPipe()
 	if err != nil {
-		return nil, "", err
+		return nil, "", "", err
 	}
 	if err := s.cmd.Start(); err != nil {
-		return nil, "", err
+		return nil, "", "", err
 	}
-	banner := regexp.MustCompile(`Running on (http://\S+) `)
+	running := regexp.MustCompile(`Running on (http://\S+) `)
+	profilesOn := regexp.MustCompile(`Profiles on (http://\S+) `)
 	br := bufio.NewReader(stdout)
-	for {
+	for base == "" {
 		line, err := br.ReadString('\n')
 		if err != nil {
 			s.cmd.Process.Kill()
-			return nil, "", fmt.Errorf("aiohttp serve printed no banner: %v", err)
+			return nil, "", "", fmt.Errorf("aiohttp serve printed no banner: %v", err)
 		}
-		if m := banner.FindStringSubmatch(line); m != nil {
-			go io.Copy(io.Discard, br)
-			go func() { s.done <- s.cmd.Wait() }()
-			return s, m[1], nil
+		if m := profilesOn.FindStringSubmatch(line); m != nil {
+			profiles = m[1]
+		}
+		if m := running.FindStringSubmatch(line); m != nil {
+			base = m[1]
 		}
 	}
+	go io.Copy(io.Discard, br)
+	go func() { s.done <- s.cmd.Wait() }()
+	return s, base, profiles, nil
 }
 
 // logLines returns what the server wrote on standard error.
@@ -202,15 +209,22 @@ type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
-// sample is what /proc says of a process at one moment.
+// sample is what /proc and the goroutine profile say of the server at one
+// moment.
 type sample struct {
-	rss     int64 // bytes
-	threads int
-	fds     int
+	rss        int64 // bytes
+	threads    int
+	fds        int
+	goroutines int
 }
 
-func sampleProcess(pid int) (sample, error) {
+// sampleProcess samples the process pid, whose profiles are at profiles.
+func sampleProcess(pid int, profiles string) (sample, error) {
 	var s sample
+	var err error
+	if s.goroutines, err = goroutines(profiles); err != nil {
+		return s, err
+	}
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return s, err
@@ -232,10 +246,32 @@ func sampleProcess(pid int) (sample, error) {
 	return s, err
 }
 
+// goroutines returns the count of goroutines that the goroutine profile at
+// profiles gives.
+func goroutines(profiles string) (int, error) {
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Get(profiles + "goroutine?debug=1")
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	line, err := bufio.NewReader(resp.Body).ReadString('\n')
+	total, ok := strings.CutPrefix(strings.TrimSpace(line), "goroutine profile: total ")
+	n, err2 := strconv.Atoi(total)
+	if err != nil || !ok || err2 != nil {
+		return 0, fmt.Errorf("goroutine profile: %q %v", line, err)
+	}
+	return n, nil
+}
+
 // growth describes how last outgrew s beyond the noise of a steady load
-// (a quarter more memory and 8 MiB, 8 threads, 16 descriptors), or is "".
+// (a quarter more memory and 8 MiB, 8 threads, 16 descriptors, half as
+// many goroutines again and 32), or is "".
 func (s sample) growth(last sample) string {
 	var out []string
+	if last.goroutines > s.goroutines+s.goroutines/2+32 {
+		out = append(out, fmt.Sprintf("goroutines %d -> %d", s.goroutines, last.goroutines))
+	}
 	if last.rss > s.rss+s.rss/4+8<<20 {
 		out = append(out, fmt.Sprintf("rss %d -> %d KiB", s.rss>>10, last.rss>>10))
 	}
