@@ -34,7 +34,10 @@
 //     with sites ([Site]: [NewTCPSite], [NewUnixSite], [NewListenerSite])
 //     and the [Server] are the parts it is made of, for programs that run
 //     more than a web server. [ServerOptions] set timeouts, limits and the access log
-//     ([AccessLogger]).
+//     ([AccessLogger]). Restarts without a refused connection: a second
+//     process with [RunOptions] ReusePort before SIGTERM to the first, or
+//     systemd socket activation ([RunOptions] SocketActivation,
+//     [ListenersFromEnv]).
 //
 // # Lifetimes
 //
