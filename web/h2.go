@@ -21,9 +21,33 @@ type h2Server struct {
 	base *http.Server // its Shutdown sends GOAWAY to the HTTP/2 connections
 }
 
-func newH2Server(app *Application, access AccessLogger) *h2Server {
+// HTTP/2 defaults, tighter than golang.org/x/net/http2's (250 streams,
+// 1 MiB frames, no idle timeout) and close to Kestrel's and nginx's.
+const (
+	// h2MaxConcurrentStreams bounds the handlers one connection runs at
+	// once; the streams a rapid-reset attacker opens and cancels wait for
+	// one of them, and a connection that queues four times as many is
+	// closed with ENHANCE_YOUR_CALM.
+	h2MaxConcurrentStreams = 100
+	// h2MaxReadFrameSize is the largest frame a peer may send (the
+	// protocol's initial value): it bounds the read buffer each connection
+	// keeps.
+	h2MaxReadFrameSize = 16 << 10
+)
+
+func newH2Server(app *Application, access AccessLogger, opts *ServerOptions) *h2Server {
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { app.serveStd(w, r, access) })
-	h := &h2Server{srv: &http2.Server{}, base: &http.Server{Handler: handler}}
+	srv := &http2.Server{
+		MaxConcurrentStreams: h2MaxConcurrentStreams,
+		MaxReadFrameSize:     h2MaxReadFrameSize,
+	}
+	if opts.KeepAliveTimeout > 0 {
+		// A connection without open streams is idle, as an HTTP/1.1
+		// connection between requests; this also ends a header block that
+		// never ends (CONTINUATION frames without END_HEADERS).
+		srv.IdleTimeout = opts.KeepAliveTimeout
+	}
+	h := &h2Server{srv: srv, base: &http.Server{Handler: handler, HTTP2: opts.HTTP2}}
 	if err := http2.ConfigureServer(h.base, h.srv); err != nil {
 		panic(err) // fails only for a TLS configuration, and there is none
 	}

@@ -393,7 +393,10 @@ func (r *Request) Bytes() ([]byte, error) {
 	}
 	var buf []byte
 	if r.bodyLength > 0 {
-		buf = make([]byte, 0, r.bodyLength)
+		// Past 64 KiB, what a client announces is allocated as it
+		// arrives: many streams announcing a megabyte each and sending
+		// nothing hold little.
+		buf = make([]byte, 0, min(r.bodyLength, 64<<10))
 	}
 	for {
 		if len(buf) == cap(buf) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -56,6 +57,14 @@ type ServerOptions struct {
 	BaseContext context.Context
 	// DisableHTTP2 turns off HTTP/2 (h2 over TLS and h2c).
 	DisableHTTP2 bool
+	// HTTP2 tunes HTTP/2 with net/http's settings; its non-zero fields
+	// replace our defaults: MaxConcurrentStreams 100 (the handlers a
+	// connection runs at once), MaxReadFrameSize 16 KiB, receive buffers
+	// of 1 MiB per connection and per stream, and CountError to count the
+	// protocol errors (floods among them) that close connections. An
+	// HTTP/2 connection without open streams closes after
+	// KeepAliveTimeout.
+	HTTP2 *http.HTTP2Config
 }
 
 func (o *ServerOptions) setDefaults() {
@@ -121,7 +130,7 @@ func NewServer(app *Application, opts ServerOptions) *Server {
 		s.access = NewFormatAccessLogger(opts.AccessLog, opts.AccessLogFormat)
 	}
 	if !opts.DisableHTTP2 {
-		s.h2 = newH2Server(app, s.access)
+		s.h2 = newH2Server(app, s.access, &opts)
 	}
 	if opts.MaxConnections > 0 {
 		s.slots = make(chan struct{}, opts.MaxConnections)
