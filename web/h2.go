@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"crypto/tls"
 	"encoding/base64"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -47,7 +48,11 @@ func newH2Server(app *Application, access AccessLogger, opts *ServerOptions) *h2
 		// never ends (CONTINUATION frames without END_HEADERS).
 		srv.IdleTimeout = opts.KeepAliveTimeout
 	}
-	h := &h2Server{srv: srv, base: &http.Server{Handler: handler, HTTP2: opts.HTTP2}}
+	// What x/net logs are connections a client broke (floods among them):
+	// debug lines in the application's log, not lines any client can
+	// make a server print.
+	errorLog := slog.NewLogLogger(app.Logger().Handler(), slog.LevelDebug)
+	h := &h2Server{srv: srv, base: &http.Server{Handler: handler, HTTP2: opts.HTTP2, ErrorLog: errorLog}}
 	if err := http2.ConfigureServer(h.base, h.srv); err != nil {
 		panic(err) // fails only for a TLS configuration, and there is none
 	}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"runtime"
@@ -384,16 +385,16 @@ func TestH2ContinuationFlood(t *testing.T) {
 	if testing.Short() {
 		t.Skip("flood test")
 	}
-	f := newFloodApp()
-	s := startApp(t, f.Application, web.ServerOptions{KeepAliveTimeout: time.Second})
 	for _, tc := range []struct {
 		name string
 		frag []byte
+		idle time.Duration
 	}{
-		{"fields", hpackLiteral(16 << 10)},
-		{"empty", nil},
+		{"fields", hpackLiteral(16 << 10), 0},
+		{"empty", nil, time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			s := startApp(t, newFloodApp().Application, web.ServerOptions{KeepAliveTimeout: tc.idle})
 			var sent int
 			var cut bool
 			var took time.Duration
@@ -545,4 +546,21 @@ func TestH2MaxConcurrentStreamsOption(t *testing.T) {
 	}
 	a.nc.Close()
 	waitFor(t, "the upload handlers to end", func() bool { return f.inflight.Load() == 0 })
+}
+
+// What golang.org/x/net/http2 logs, connections clients broke, is a debug
+// line in the application's log.
+func TestH2ErrorsLogAtDebug(t *testing.T) {
+	var log logBuffer
+	logger := slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	s := startApp(t, newApp(web.WithLogger(logger)), web.ServerOptions{})
+	a := dialH2Attacker(t, s.addr, true)
+	a.fr.WriteRSTStream(7, http2.ErrCodeCancel) // on an idle stream: a connection error
+	a.flush()
+	if code := a.goAwayCode(); code != http2.ErrCodeProtocol {
+		t.Fatalf("GOAWAY %v", code)
+	}
+	if line := log.line(t, 0); !strings.Contains(line, `level=DEBUG msg="http2: server connection error`) {
+		t.Errorf("log line %q", line)
+	}
 }
