@@ -42,11 +42,13 @@ func newH2Server(app *Application, access AccessLogger, opts *ServerOptions) *h2
 		MaxConcurrentStreams: h2MaxConcurrentStreams,
 		MaxReadFrameSize:     h2MaxReadFrameSize,
 	}
-	if opts.KeepAliveTimeout > 0 {
-		// A connection without open streams is idle, as an HTTP/1.1
-		// connection between requests; this also ends a header block that
-		// never ends (CONTINUATION frames without END_HEADERS).
-		srv.IdleTimeout = opts.KeepAliveTimeout
+	// A connection without open streams is idle, as an HTTP/1.1 connection
+	// between requests; this also ends a header block that never ends
+	// (CONTINUATION frames without END_HEADERS). With HTTP/1.1 keep-alive
+	// off, HTTP/2 connections still idle out after the default.
+	srv.IdleTimeout = opts.KeepAliveTimeout
+	if srv.IdleTimeout < 0 {
+		srv.IdleTimeout = defaultKeepAliveTimeout
 	}
 	// What x/net logs are connections a client broke (floods among them):
 	// debug lines in the application's log, not lines any client can

@@ -63,13 +63,16 @@ type ServerOptions struct {
 	// of 1 MiB per connection and per stream, and CountError to count the
 	// protocol errors (floods among them) that close connections. An
 	// HTTP/2 connection without open streams closes after
-	// KeepAliveTimeout.
+	// KeepAliveTimeout (75 s when keep-alive is off).
 	HTTP2 *http.HTTP2Config
 }
 
+// defaultKeepAliveTimeout is aiohttp's keepalive_timeout.
+const defaultKeepAliveTimeout = 75 * time.Second
+
 func (o *ServerOptions) setDefaults() {
 	if o.KeepAliveTimeout == 0 {
-		o.KeepAliveTimeout = 75 * time.Second
+		o.KeepAliveTimeout = defaultKeepAliveTimeout
 	}
 	if o.HeaderTimeout == 0 {
 		o.HeaderTimeout = 60 * time.Second
