@@ -51,7 +51,15 @@ type serverConn struct {
 	// linger once the connection must close with input left unread.
 	continued, linger bool
 	stream            streamState
-	path              []byte // scratch for unescaping the path
+	// inBody is set while the request body is read: bodyTimer then
+	// enforces the minimum request body rate. writeDeadline is the
+	// write deadline in unix seconds armWrite set, 0 for none; a write
+	// it cut leaves the connection unable to write, with writeErr.
+	inBody        bool
+	bodyTimer     bodyTimer
+	writeDeadline int64
+	writeErr      error
+	path          []byte // scratch for unescaping the path
 
 	state atomic.Int32
 	since atomic.Int64 // coarse unix time of the last state change
@@ -105,6 +113,9 @@ func (c *serverConn) Read(p []byte) (int, error) {
 			return 1, nil
 		}
 		return 0, c.bgErr
+	}
+	if c.inBody {
+		return c.readBody(p)
 	}
 	n, err := c.nc.Read(p)
 	if n > 0 && c.state.CompareAndSwap(stateIdle, stateHead) {
@@ -259,7 +270,9 @@ func (c *serverConn) drainBody() bool {
 		c.linger = true
 		return false
 	}
+	c.inBody = true
 	drained, err := c.body.Discard(maxDiscard)
+	c.inBody = false
 	if !drained || err != nil {
 		c.linger = true
 		return false
@@ -289,6 +302,7 @@ const (
 // endRequest stops what watching the request's context started and cancels
 // a context a handler may still hold.
 func (c *serverConn) endRequest() {
+	c.endBody()
 	c.stopBackgroundRead()
 	if c.req.ctx.handedOut {
 		c.req.ctx.cancel(context.Canceled)
@@ -394,12 +408,19 @@ type requestBody struct{ c *serverConn }
 
 func (b *requestBody) Read(p []byte) (int, error) {
 	c := b.c
+	c.inBody = true
 	n, err := c.body.Read(p)
+	c.inBody = false
+	if c.body.Done() {
+		c.endBody()
+	}
 	if err != nil {
 		if err == io.EOF {
 			if c.req.ctx.done != nil {
 				c.startBackgroundRead()
 			}
+		} else if errors.Is(err, ErrRequestBodyTooSlow) {
+			err = bodyReadError(err)
 		} else {
 			c.bgMu.Lock()
 			c.markPeerGone()
@@ -417,6 +438,7 @@ func (b *requestBody) Read(p []byte) (int, error) {
 // hijackConn returns the connection with the bytes already buffered in
 // front, for another protocol to take over.
 func (c *serverConn) hijackConn() net.Conn {
+	c.clearWriteDeadline()
 	c.state.Store(stateHijacked)
 	if tc, ok := c.nc.(*tls.Conn); ok {
 		return &bufferedTLSConn{bufferedConn{Conn: c.nc, r: c.r}, tc}

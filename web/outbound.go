@@ -92,7 +92,8 @@ func (c *serverConn) write(p []byte) error {
 // while a response was being written: the connection ends, but that is
 // no server error to log.
 func clientGone(err error) bool {
-	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
+	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, ErrResponseTooSlow)
 }
 
 // sendfileMin is the size from which a file's bytes go to a TCP socket
@@ -146,9 +147,17 @@ func (c *serverConn) flush() error {
 	if len(c.w) == 0 {
 		return nil
 	}
+	if c.writeErr != nil {
+		c.w = c.w[:0]
+		return c.writeErr
+	}
+	c.armWrite(len(c.w))
 	_, err := c.nc.Write(c.w)
 	c.w = c.w[:0]
-	return err
+	if err != nil {
+		return c.writeFailed(err)
+	}
+	return nil
 }
 
 func (c *serverConn) end() error {
@@ -174,6 +183,7 @@ func (c *serverConn) hijack() (net.Conn, io.Reader, error) {
 	if err := c.flush(); err != nil {
 		return nil, nil, err
 	}
+	c.clearWriteDeadline()
 	c.state.Store(stateHijacked)
 	return c.nc, c.r, nil
 }

@@ -67,8 +67,11 @@ type Request struct {
 	readDone   bool
 	maxSize    int64 // SetClientMaxSize's, when hasMaxSize
 	hasMaxSize bool
-	post       *postForm // a multipart/form-data body read by Post or Files
-	spooled    []string  // temporary files of uploads, removed when the request ends
+	// bodyRate and responseRate are the minimum data rates the handler
+	// set; zero for its route's.
+	bodyRate, responseRate MinDataRate
+	post                   *postForm // a multipart/form-data body read by Post or Files
+	spooled                []string  // temporary files of uploads, removed when the request ends
 
 	compress *compression // what CompressionMiddleware set, or nil
 	sendHead responseHead // the head of a response sent through writeVarying
@@ -101,6 +104,7 @@ func (r *Request) reset() {
 		r.owned = ownedStrings{}
 		r.read, r.readErr, r.readDone = nil, nil, false
 		r.hasMaxSize, r.post = false, nil
+		r.bodyRate, r.responseRate = MinDataRate{}, MinDataRate{}
 		if r.coding == codingDecoded {
 			r.decoded.release()
 		}

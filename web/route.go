@@ -24,8 +24,11 @@ type Route struct {
 	handler       Handler
 	expectHandler Handler // answers "Expect:" requests before handler runs; nil for the default
 	allowHead     bool    // a GET route that also answers HEAD
-	parts         []part
-	params        []string // parameter names, in pattern order
+	// bodyRate and responseRate are the route's minimum data rates, zero
+	// for the server's.
+	bodyRate, responseRate MinDataRate
+	parts                  []part
+	params                 []string // parameter names, in pattern order
 
 	// app is the application whose router the route was registered on;
 	// mounting the router elsewhere does not change it.
@@ -168,6 +171,9 @@ type routeOptions struct {
 	name          string
 	allowHead     bool
 	expectHandler Handler
+	// bodyRate and responseRate are the minimum data rates of the
+	// route's requests; zero for the server's.
+	bodyRate, responseRate MinDataRate
 }
 
 func collectOptions(opts []RouteOption) routeOptions {

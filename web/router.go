@@ -161,6 +161,8 @@ func (rt *Router) add(method, pattern string, h Handler, o routeOptions) *Route 
 		name:          o.name,
 		handler:       h,
 		expectHandler: o.expectHandler,
+		bodyRate:      o.bodyRate,
+		responseRate:  o.responseRate,
 		allowHead:     m == "GET" && o.allowHead,
 		parts:         parts,
 		app:           rt.app,

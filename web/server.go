@@ -65,6 +65,21 @@ type ServerOptions struct {
 	// HTTP/2 connection without open streams closes after
 	// KeepAliveTimeout (75 s when keep-alive is off).
 	HTTP2 *http.HTTP2Config
+	// MinRequestBodyRate is the slowest a client may send a request body
+	// (Kestrel's MinRequestBodyDataRate): a body read that falls below it
+	// fails with ErrRequestBodyTooSlow, the client gets 408 and the
+	// connection closes. The zero value means 240 bytes/s after a 5 s
+	// grace period; NoMinDataRate turns it off. Routes and requests may
+	// set their own (MinRequestBodyRate, Request.SetMinRequestBodyRate).
+	MinRequestBodyRate MinDataRate
+	// MinResponseRate is the slowest a client may take a response
+	// (Kestrel's MinResponseDataRate): a write of n bytes may block for
+	// the grace period plus n bytes' time at the rate (give or take two
+	// seconds), then fails with ErrResponseTooSlow and the connection
+	// closes. The zero value means 240 bytes/s after a 5 s grace period;
+	// NoMinDataRate turns it off. Routes and requests may set their own
+	// (MinResponseRate, Request.SetMinResponseRate).
+	MinResponseRate MinDataRate
 }
 
 // defaultKeepAliveTimeout is aiohttp's keepalive_timeout.
@@ -83,6 +98,8 @@ func (o *ServerOptions) setDefaults() {
 	if o.BaseContext == nil {
 		o.BaseContext = context.Background()
 	}
+	o.MinRequestBodyRate = o.MinRequestBodyRate.or(MinDataRate{})
+	o.MinResponseRate = o.MinResponseRate.or(MinDataRate{})
 }
 
 // Server serves an application over HTTP/1.x (our engine) and HTTP/2. Make

@@ -1,0 +1,197 @@
+package web_test
+
+import (
+	"errors"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aiohttp-go/aiohttp/web"
+)
+
+// testRate is the minimum data rate of these tests: a short grace period
+// keeps them fast.
+var testRate = web.MinDataRate{BytesPerSecond: 1 << 20, Grace: 200 * time.Millisecond}
+
+// rateBound is how long after its grace period a slow peer may hold on.
+const rateBound = 3 * time.Second
+
+// trickle sends body one byte every interval until the body is sent or
+// stop is closed.
+func trickle(c *rawConn, body string, interval time.Duration, stop <-chan struct{}) {
+	for i := range len(body) {
+		select {
+		case <-stop:
+			return
+		case <-time.After(interval):
+		}
+		if _, err := io.WriteString(c.nc, body[i:i+1]); err != nil {
+			return
+		}
+	}
+}
+
+// countBody answers with the length of the request body.
+func countBody(req *web.Request) (web.Response, error) {
+	b, err := req.Bytes()
+	if err != nil {
+		return nil, err
+	}
+	return web.Text(strconv.Itoa(len(b))), nil
+}
+
+func TestMinRequestBodyRate(t *testing.T) {
+	t.Parallel()
+	app := newApp()
+	app.Router.Post("/upload", countBody)
+	app.Router.Post("/slow-route", countBody, web.MinRequestBodyRate(web.NoMinDataRate))
+	app.Router.Post("/slow-request", func(req *web.Request) (web.Response, error) {
+		req.SetMinRequestBodyRate(web.NoMinDataRate)
+		return countBody(req)
+	})
+	app.Router.Post("/ignore", func(*web.Request) (web.Response, error) { return web.Text("ignored"), nil })
+	s := startApp(t, app, web.ServerOptions{MinRequestBodyRate: testRate})
+
+	t.Run("trickle gets 408 and a close", func(t *testing.T) {
+		t.Parallel()
+		c := s.dial(t)
+		stop := make(chan struct{})
+		defer close(stop)
+		start := time.Now()
+		c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
+		go trickle(c, strings.Repeat("a", 100000), 20*time.Millisecond, stop)
+		resp := c.readResponse("POST")
+		if resp.status != 408 {
+			t.Fatalf("status %d, want 408", resp.status)
+		}
+		if took := time.Since(start); took > testRate.Grace+rateBound {
+			t.Errorf("408 after %v", took)
+		}
+		if resp.get("Connection") != "close" {
+			t.Errorf("Connection: %q, want close", resp.get("Connection"))
+		}
+		c.deadline()
+		if _, err := io.Copy(io.Discard, c.br); err != nil && isTimeout(err) {
+			t.Errorf("connection still open after the 408: %v", err)
+		}
+	})
+	t.Run("unread trickle closes the connection", func(t *testing.T) {
+		t.Parallel()
+		c := s.dial(t)
+		stop := make(chan struct{})
+		defer close(stop)
+		c.send("POST /ignore HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
+		go trickle(c, strings.Repeat("a", 100000), 20*time.Millisecond, stop)
+		resp := c.readResponse("POST")
+		if resp.status != 200 || resp.get("Connection") != "close" {
+			t.Fatalf("status %d, Connection %q; want 200 and close", resp.status, resp.get("Connection"))
+		}
+	})
+	for _, path := range []string{"/slow-route", "/slow-request"} {
+		t.Run("opted out "+path, func(t *testing.T) {
+			t.Parallel()
+			c := s.dial(t)
+			c.send("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\n")
+			trickle(c, strings.Repeat("a", 20), 30*time.Millisecond, nil) // 600 ms, past the grace
+			resp := c.readResponse("POST")
+			if resp.status != 200 || string(resp.body) != "20" {
+				t.Fatalf("status %d, body %q; want 200 and 20", resp.status, resp.body)
+			}
+		})
+	}
+	t.Run("fast body", func(t *testing.T) {
+		t.Parallel()
+		resp, body := s.do("POST", "/upload", strings.NewReader(strings.Repeat("a", 1<<20)))
+		if resp.StatusCode != 200 || body != strconv.Itoa(1<<20) {
+			t.Fatalf("status %d, body %q", resp.StatusCode, body)
+		}
+	})
+}
+
+// writeUntilError streams chunks to the client until a write fails, and
+// reports the error.
+func writeUntilError(errc chan<- error) web.Handler {
+	return func(req *web.Request) (web.Response, error) {
+		s := web.NewStreamResponse()
+		if err := s.Prepare(req); err != nil {
+			errc <- err
+			return nil, err
+		}
+		chunk := make([]byte, 64<<10)
+		for {
+			if _, err := s.Write(chunk); err != nil {
+				errc <- err
+				return s, err
+			}
+		}
+	}
+}
+
+func TestMinResponseRate(t *testing.T) {
+	t.Parallel()
+	errc := make(chan error, 1)
+	sseErr := make(chan error, 1)
+	app := newApp()
+	app.Router.Get("/endless", writeUntilError(errc))
+	app.Router.Get("/events", func(req *web.Request) (web.Response, error) {
+		es := web.NewEventSourceResponse(web.EventSourceOptions{})
+		if err := es.Prepare(req); err != nil {
+			return nil, err
+		}
+		data := strings.Repeat("x", 64<<10)
+		for {
+			if err := es.Send(data); err != nil {
+				sseErr <- err
+				return es, err
+			}
+		}
+	})
+	const size = 8 << 20
+	app.Router.Get("/patient", func(req *web.Request) (web.Response, error) {
+		return web.Bytes(make([]byte, size)), nil
+	}, web.MinResponseRate(web.NoMinDataRate))
+	s := startApp(t, app, web.ServerOptions{MinResponseRate: testRate})
+
+	for path, errc := range map[string]chan error{"/endless": errc, "/events": sseErr} {
+		t.Run("client stops reading "+path, func(t *testing.T) {
+			t.Parallel()
+			c := s.dial(t)
+			start := time.Now()
+			c.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n")
+			select {
+			case err := <-errc:
+				if !errors.Is(err, web.ErrResponseTooSlow) {
+					t.Errorf("write error %v, want ErrResponseTooSlow", err)
+				}
+				if took := time.Since(start); took > testRate.Grace+rateBound {
+					t.Errorf("write failed after %v", took)
+				}
+			case <-time.After(2 * ioTimeout):
+				t.Fatal("the handler's write still blocks")
+			}
+			c.deadline()
+			if _, err := io.Copy(io.Discard, c.br); err != nil && isTimeout(err) {
+				t.Errorf("connection still open: %v", err)
+			}
+		})
+	}
+	t.Run("opted out", func(t *testing.T) {
+		t.Parallel()
+		c := s.dial(t)
+		c.send("GET /patient HTTP/1.1\r\nHost: x\r\n\r\n")
+		time.Sleep(testRate.Grace + rateBound)
+		resp := c.readResponse("GET")
+		if resp.status != 200 || len(resp.body) != size {
+			t.Fatalf("status %d, %d bytes; want 200 and %d", resp.status, len(resp.body), size)
+		}
+	})
+}
+
+// isTimeout reports whether err is a deadline that passed.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
