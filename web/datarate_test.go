@@ -73,10 +73,7 @@ func TestMinRequestBodyRate(t *testing.T) {
 		if resp.get("Connection") != "close" {
 			t.Errorf("Connection: %q, want close", resp.get("Connection"))
 		}
-		c.deadline()
-		if _, err := io.Copy(io.Discard, c.br); err != nil && isTimeout(err) {
-			t.Errorf("connection still open after the 408: %v", err)
-		}
+		expectClosed(t, c)
 	})
 	t.Run("unread trickle closes the connection", func(t *testing.T) {
 		t.Parallel()
@@ -172,10 +169,7 @@ func TestMinResponseRate(t *testing.T) {
 			case <-time.After(2 * ioTimeout):
 				t.Fatal("the handler's write still blocks")
 			}
-			c.deadline()
-			if _, err := io.Copy(io.Discard, c.br); err != nil && isTimeout(err) {
-				t.Errorf("connection still open: %v", err)
-			}
+			expectClosed(t, c)
 		})
 	}
 	t.Run("opted out", func(t *testing.T) {
@@ -188,6 +182,15 @@ func TestMinResponseRate(t *testing.T) {
 			t.Fatalf("status %d, %d bytes; want 200 and %d", resp.status, len(resp.body), size)
 		}
 	})
+}
+
+// expectClosed fails t unless the server closes c soon.
+func expectClosed(t *testing.T, c *rawConn) {
+	t.Helper()
+	c.deadline()
+	if _, err := io.Copy(io.Discard, c.br); err != nil && isTimeout(err) {
+		t.Errorf("connection still open: %v", err)
+	}
 }
 
 // isTimeout reports whether err is a deadline that passed.
