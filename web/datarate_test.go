@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp/web"
+	"github.com/aiohttp-go/aiohttp/websocket"
 )
 
 // testRate is the minimum data rate of these tests: a short grace period
@@ -197,4 +199,39 @@ func expectClosed(t *testing.T, c *rawConn) {
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func TestWebSocketWriteTimeout(t *testing.T) {
+	t.Parallel()
+	const timeout = 300 * time.Millisecond
+	errc := make(chan error, 1)
+	app := newApp()
+	app.Router.Get("/ws", func(req *web.Request) (web.Response, error) {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{Options: websocket.Options{WriteTimeout: timeout}})
+		sock, err := ws.Prepare(req)
+		if err != nil {
+			return nil, err
+		}
+		msg := make([]byte, 1<<20)
+		for {
+			if err := sock.SendBytes(context.Background(), msg); err != nil {
+				errc <- err
+				return ws, nil
+			}
+		}
+	})
+	s := startApp(t, app, web.ServerOptions{})
+	nc, br, _ := wsHandshake(t, s.addr, "/ws") // and never read
+	select {
+	case err := <-errc:
+		if !errors.Is(err, websocket.ErrWriteTimeout) {
+			t.Errorf("send error %v, want websocket.ErrWriteTimeout", err)
+		}
+	case <-time.After(2 * ioTimeout):
+		t.Fatal("the send still blocks")
+	}
+	_ = nc.SetReadDeadline(time.Now().Add(ioTimeout))
+	if _, err := io.Copy(io.Discard, br); err != nil && isTimeout(err) {
+		t.Errorf("connection still open: %v", err)
+	}
 }

@@ -13,7 +13,7 @@ import (
 // WebSocketResponse arguments): the [websocket.Options] the server shares
 // with the client, and the server's own. The zero value gives aiohttp's
 // defaults: compression accepted, 4 MiB messages, autoclose and autoping
-// on, no heartbeat, a 10-second close timeout.
+// on, no heartbeat, a 10-second close timeout, a 30-second write timeout.
 type WebSocketOptions struct {
 	websocket.Options
 	// CheckOrigin, when set, vets the Origin header ("" when absent); a

@@ -62,6 +62,7 @@ type Conn struct {
 
 	maxMessage   int64
 	closeTimeout time.Duration
+	writeTimeout time.Duration // <= 0 for none
 
 	// Reading; owned by whoever holds readSem.
 	readSem chan struct{}
@@ -102,6 +103,7 @@ func NewConn(nc net.Conn, br io.Reader, role Role, hs Handshake, opts Options) *
 		protocol:     hs.Protocol,
 		maxMessage:   opts.MaxMessageSize,
 		closeTimeout: opts.CloseTimeout,
+		writeTimeout: opts.WriteTimeout,
 		readSem:      make(chan struct{}, 1),
 		msgSem:       make(chan struct{}, 1),
 		closeRecv:    make(chan struct{}),
@@ -113,6 +115,9 @@ func NewConn(nc net.Conn, br io.Reader, role Role, hs Handshake, opts Options) *
 	}
 	if c.closeTimeout <= 0 {
 		c.closeTimeout = DefaultCloseTimeout
+	}
+	if c.writeTimeout == 0 {
+		c.writeTimeout = DefaultWriteTimeout
 	}
 	rsize := opts.ReadBufferSize
 	if rsize <= 0 {
@@ -129,7 +134,7 @@ func NewConn(nc net.Conn, br io.Reader, role Role, hs Handshake, opts Options) *
 	default:
 		c.br = bufio.NewReaderSize(b, rsize)
 	}
-	c.bw = bufio.NewWriterSize(nc, c.wframe+maxHeaderSize)
+	c.bw = bufio.NewWriterSize(timedWriter{c}, c.wframe+maxHeaderSize)
 	if role == Client {
 		var seed [32]byte
 		_, _ = rand.Read(seed[:])
@@ -192,12 +197,15 @@ type deadlines struct {
 	mu sync.Mutex
 	r  watch
 	w  watch
+	// wAt is the write deadline extendWrite set, zero for none.
+	wAt time.Time
 }
 
 type watch struct {
-	done <-chan struct{}
-	gen  uint64
-	stop func() bool
+	done  <-chan struct{}
+	gen   uint64
+	stop  func() bool
+	fired bool // the context ended and set a deadline in the past
 }
 
 var longAgo = time.Unix(1, 0)
@@ -219,15 +227,19 @@ func (d *deadlines) arm(nc net.Conn, ctx context.Context, write bool) {
 		fired = !w.stop()
 	}
 	w.gen++
-	w.done, w.stop = done, nil
+	w.done, w.stop, w.fired = done, nil, false
 	if fired {
 		setDeadline(nc, write, time.Time{})
+		if write {
+			d.wAt = time.Time{}
+		}
 	}
 	if done != nil {
 		gen := w.gen
 		w.stop = context.AfterFunc(ctx, func() {
 			d.mu.Lock()
 			if w.gen == gen {
+				w.fired = true
 				setDeadline(nc, write, longAgo)
 			}
 			d.mu.Unlock()
@@ -242,6 +254,20 @@ func setDeadline(nc net.Conn, write bool, t time.Time) {
 	} else {
 		_ = nc.SetReadDeadline(t)
 	}
+}
+
+// extendWrite makes sure the write deadline of nc leaves at least timeout,
+// moving it to one and a half timeouts ahead when less is left: a stream
+// of writes re-arms it only once per half timeout. A deadline set because
+// the write's context ended stays.
+func (d *deadlines) extendWrite(nc net.Conn, timeout time.Duration) {
+	now := time.Now()
+	d.mu.Lock()
+	if !d.w.fired && d.wAt.Sub(now) < timeout {
+		d.wAt = now.Add(timeout + timeout/2)
+		_ = nc.SetWriteDeadline(d.wAt)
+	}
+	d.mu.Unlock()
 }
 
 // stop ends both watches.

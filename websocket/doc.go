@@ -41,6 +41,9 @@
 // one as fragments; [Conn.Ping] and [Conn.Pong] send control frames. Any
 // number of goroutines may write at once: messages never interleave, and
 // control frames may slip between the fragments of a streamed message.
+// A peer that stops reading cannot hold a writer up: a write it takes no
+// data of for [Options.WriteTimeout] (30 s by default) fails with an error
+// matching [ErrWriteTimeout] and the connection is dropped.
 //
 // Closing: [Conn.Close] sends a close frame with a [StatusCode] and reason
 // and waits up to [Options.CloseTimeout] for the peer's; [Conn.CloseNow]

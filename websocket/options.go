@@ -10,16 +10,22 @@ const (
 	// DefaultCloseTimeout is the default [Options.CloseTimeout], 10
 	// seconds as in aiohttp.
 	DefaultCloseTimeout = 10 * time.Second
+	// DefaultWriteTimeout is the default [Options.WriteTimeout], 30
+	// seconds: far more than a peer that reads needs to take a write
+	// buffer's worth of data, and the most a peer that stopped reading
+	// holds a writer up.
+	DefaultWriteTimeout = 30 * time.Second
 	defaultBufferSize   = 4096
 )
 
 // Options configure a WebSocket, on either side: the server's
 // web.WebSocketOptions and the client's aiohttp.WSOptions embed them, and
-// [NewConn] and [NewSocket] take them. Each field is one of aiohttp's
-// arguments to both WebSocketResponse and ws_connect, and the zero value
-// gives aiohttp's defaults: 4 MiB messages, a 10-second close timeout,
-// autoclose and autoping on, no heartbeat, no receive timeout, and
-// compression accepted by a server but not offered by a client.
+// [NewConn] and [NewSocket] take them. Each field but WriteTimeout is one
+// of aiohttp's arguments to both WebSocketResponse and ws_connect, and the
+// zero value gives aiohttp's defaults: 4 MiB messages, a 10-second close
+// timeout, autoclose and autoping on, no heartbeat, no receive timeout,
+// and compression accepted by a server but not offered by a client; and
+// a 30-second write timeout, which aiohttp lacks.
 type Options struct {
 	// Protocols are the subprotocols of the opening handshake (aiohttp's
 	// protocols): for a server, those it speaks, and the first one the
@@ -51,6 +57,15 @@ type Options struct {
 	// it the connection is dropped with close code 1006. Zero means
 	// [DefaultCloseTimeout].
 	CloseTimeout time.Duration
+	// WriteTimeout bounds how long a write may wait for a peer that does
+	// not read (Kestrel's and net/http's WriteTimeout for WebSockets): when
+	// the peer takes no data for this long (up to half as long again, as
+	// the deadline is moved lazily), the write fails with an error that
+	// matches [ErrWriteTimeout] and the connection is dropped, so no sender
+	// blocks forever. Data goes out in pieces of at most 64 KiB, each
+	// given the whole timeout, so a slow peer that keeps reading is not
+	// cut. Zero means [DefaultWriteTimeout]; a negative value means none.
+	WriteTimeout time.Duration
 	// ReceiveTimeout, when positive, bounds each [Socket.Receive] (aiohttp's
 	// receive_timeout, ws_receive on the client): past it Receive returns a
 	// [MessageError] whose Err wraps [ErrReceiveTimeout] and

@@ -5,8 +5,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // errControlTooLong reports a ping or pong payload over 125 bytes.
@@ -242,3 +244,51 @@ func (w *messageWriter) Close() error {
 	<-w.c.msgSem
 	return w.err
 }
+
+// ErrWriteTimeout is matched by the error of a write the peer took no data
+// of for [Options.WriteTimeout]: it stopped reading. The connection is
+// dropped.
+var ErrWriteTimeout = errors.New("websocket: write timed out: the peer does not read")
+
+// maxTimedWrite is the most a write to the network is given one write
+// timeout for.
+const maxTimedWrite = 64 << 10
+
+// timedWriter is what a Conn's write buffer flushes to: the net.Conn under
+// the write timeout. It runs with frameMu held.
+type timedWriter struct{ c *Conn }
+
+func (w timedWriter) Write(p []byte) (int, error) {
+	c := w.c
+	if c.writeTimeout <= 0 || c.closeSent {
+		return c.nc.Write(p) // a close frame has a deadline of its own
+	}
+	written := 0
+	for written < len(p) {
+		c.dl.extendWrite(c.nc, c.writeTimeout)
+		n, err := c.nc.Write(p[written:min(len(p), written+maxTimedWrite)])
+		written += n
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				err = &writeTimeoutError{timeout: c.writeTimeout, err: err}
+			}
+			return written, err
+		}
+	}
+	return written, nil
+}
+
+// writeTimeoutError is the error of a write cut by the write timeout; it
+// matches ErrWriteTimeout and wraps the net.Conn's error.
+type writeTimeoutError struct {
+	timeout time.Duration
+	err     error
+}
+
+func (e *writeTimeoutError) Error() string {
+	return ErrWriteTimeout.Error() + " for " + e.timeout.String() + ": " + e.err.Error()
+}
+
+func (e *writeTimeoutError) Is(target error) bool { return target == ErrWriteTimeout }
+func (e *writeTimeoutError) Unwrap() error        { return e.err }
