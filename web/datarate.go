@@ -3,7 +3,9 @@ package web
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"os"
 	"time"
 )
 
@@ -219,4 +221,93 @@ func (c *serverConn) writeFailed(err error) error {
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// stdRatedBody is a net/http request body read under the minimum request
+// body data rate. A net/http connection cannot go on reading after a read
+// deadline passed, so each read gets the exact deadline the rate allows;
+// the deadline is cleared when the body ends, before net/http's own
+// background read could trip on it, and kept when it passed, so that
+// net/http does not wait for the rest of the body before it answers.
+// Servers whose ResponseWriter cannot set deadlines go without.
+type stdRatedBody struct {
+	body io.Reader
+	out  *stdOutbound
+	t    bodyTimer
+	end  bool // the body ended or failed
+}
+
+// start resolves the rate the body is read under.
+func (b *stdRatedBody) start() {
+	if !b.t.started {
+		b.t.started = true
+		req := b.out.req
+		b.t.rate = req.minRate(req.bodyRate, routeBodyRate, MinDataRate{})
+	}
+}
+
+func (b *stdRatedBody) Read(p []byte) (int, error) {
+	t, rc := &b.t, b.out.controller()
+	b.start()
+	if !t.rate.on() {
+		return b.body.Read(p)
+	}
+	start := time.Now()
+	if rc.SetReadDeadline(start.Add(t.budget())) != nil {
+		t.rate = NoMinDataRate
+		return b.body.Read(p)
+	}
+	n, err := b.body.Read(p)
+	t.waited += time.Since(start)
+	t.received += int64(n)
+	if err != nil {
+		b.end = true
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return n, bodyReadError(ErrRequestBodyTooSlow)
+		}
+		_ = rc.SetReadDeadline(time.Time{})
+	}
+	return n, err
+}
+
+// boundDiscard bounds the read net/http makes of a body the handler left
+// unread (up to 256 KiB, before it answers) by the minimum rate.
+func (b *stdRatedBody) boundDiscard() {
+	b.start()
+	if !b.end && b.t.rate.on() {
+		_ = b.out.controller().SetReadDeadline(time.Now().Add(b.t.rate.Grace + b.t.rate.duration(maxDiscard)))
+	}
+}
+
+// armWrite gives a write of n bytes through net/http the grace period
+// plus n bytes' time at the minimum response data rate, moving the write
+// deadline only when it leaves less.
+func (o *stdOutbound) armWrite(n int) {
+	if o.req == nil {
+		return
+	}
+	r := o.req.minRate(o.req.responseRate, routeResponseRate, MinDataRate{})
+	if !r.on() {
+		if !o.writeDeadline.IsZero() {
+			o.writeDeadline = time.Time{}
+			_ = o.controller().SetWriteDeadline(time.Time{})
+		}
+		return
+	}
+	need := time.Now().Add(r.Grace + r.duration(int64(n)))
+	if o.writeDeadline.Before(need) {
+		o.writeDeadline = need.Add(time.Second)
+		if o.controller().SetWriteDeadline(o.writeDeadline) != nil {
+			o.req = nil // the writer cannot: go without
+		}
+	}
+}
+
+// writeFailed names a write through net/http the minimum response data
+// rate cut.
+func (o *stdOutbound) writeFailed(err error) error {
+	if err != nil && !o.writeDeadline.IsZero() && errors.Is(err, os.ErrDeadlineExceeded) {
+		return fmt.Errorf("%w: %w", ErrResponseTooSlow, err)
+	}
+	return err
 }

@@ -36,6 +36,37 @@ func trickle(c *rawConn, body string, interval time.Duration, stop <-chan struct
 	}
 }
 
+// trickleBody trickles a 100 kB body to path on s and returns the
+// connection and the response, which must come before the trickle ends.
+func trickleBody(t *testing.T, s *testServer, path string) (*rawConn, *wireResponse) {
+	t.Helper()
+	c := s.dial(t)
+	stop := make(chan struct{})
+	defer close(stop)
+	c.send("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
+	go trickle(c, strings.Repeat("a", 100000), 20*time.Millisecond, stop)
+	return c, c.readResponse("POST")
+}
+
+// trickleTo408 trickles a body to s's /upload, which must answer 408 with
+// Connection: close once the grace period is over, and returns the
+// connection.
+func trickleTo408(t *testing.T, s *testServer) *rawConn {
+	t.Helper()
+	start := time.Now()
+	c, resp := trickleBody(t, s, "/upload")
+	if resp.status != 408 {
+		t.Fatalf("status %d, want 408", resp.status)
+	}
+	if took := time.Since(start); took > testRate.Grace+rateBound {
+		t.Errorf("408 after %v", took)
+	}
+	if resp.get("Connection") != "close" {
+		t.Errorf("Connection: %q, want close", resp.get("Connection"))
+	}
+	return c
+}
+
 // countBody answers with the length of the request body.
 func countBody(req *web.Request) (web.Response, error) {
 	b, err := req.Bytes()
@@ -59,32 +90,12 @@ func TestMinRequestBodyRate(t *testing.T) {
 
 	t.Run("trickle gets 408 and a close", func(t *testing.T) {
 		t.Parallel()
-		c := s.dial(t)
-		stop := make(chan struct{})
-		defer close(stop)
-		start := time.Now()
-		c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
-		go trickle(c, strings.Repeat("a", 100000), 20*time.Millisecond, stop)
-		resp := c.readResponse("POST")
-		if resp.status != 408 {
-			t.Fatalf("status %d, want 408", resp.status)
-		}
-		if took := time.Since(start); took > testRate.Grace+rateBound {
-			t.Errorf("408 after %v", took)
-		}
-		if resp.get("Connection") != "close" {
-			t.Errorf("Connection: %q, want close", resp.get("Connection"))
-		}
+		c := trickleTo408(t, s)
 		expectClosed(t, c)
 	})
 	t.Run("unread trickle closes the connection", func(t *testing.T) {
 		t.Parallel()
-		c := s.dial(t)
-		stop := make(chan struct{})
-		defer close(stop)
-		c.send("POST /ignore HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
-		go trickle(c, strings.Repeat("a", 100000), 20*time.Millisecond, stop)
-		resp := c.readResponse("POST")
+		_, resp := trickleBody(t, s, "/ignore")
 		if resp.status != 200 || resp.get("Connection") != "close" {
 			t.Fatalf("status %d, Connection %q; want 200 and close", resp.status, resp.get("Connection"))
 		}
@@ -234,4 +245,41 @@ func TestWebSocketWriteTimeout(t *testing.T) {
 	if _, err := io.Copy(io.Discard, br); err != nil && isTimeout(err) {
 		t.Errorf("connection still open: %v", err)
 	}
+}
+
+func TestMinDataRatesBridged(t *testing.T) {
+	t.Parallel()
+	errc := make(chan error, 1)
+	app := newApp()
+	app.Router.Post("/upload", countBody, web.MinRequestBodyRate(testRate))
+	app.Router.Get("/endless", writeUntilError(errc), web.MinResponseRate(testRate))
+	app.Router.Post("/ignore", func(*web.Request) (web.Response, error) { return web.Text("ignored"), nil },
+		web.MinRequestBodyRate(testRate))
+	s := startBridged(t, app)
+
+	t.Run("unread trickle is answered", func(t *testing.T) {
+		t.Parallel()
+		if _, resp := trickleBody(t, s, "/ignore"); resp.status != 200 {
+			t.Fatalf("status %d, want 200", resp.status)
+		}
+	})
+
+	t.Run("trickle gets 408", func(t *testing.T) {
+		t.Parallel()
+		trickleTo408(t, s)
+	})
+	t.Run("client stops reading", func(t *testing.T) {
+		t.Parallel()
+		c := s.dial(t)
+		c.send("GET /endless HTTP/1.1\r\nHost: x\r\n\r\n")
+		select {
+		case err := <-errc:
+			if !errors.Is(err, web.ErrResponseTooSlow) {
+				t.Errorf("write error %v, want ErrResponseTooSlow", err)
+			}
+		case <-time.After(2 * ioTimeout):
+			t.Fatal("the handler's write still blocks")
+		}
+		expectClosed(t, c)
+	})
 }

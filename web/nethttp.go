@@ -33,10 +33,20 @@ func (a *Application) serveStd(w http.ResponseWriter, r *http.Request, access Ac
 	a.freeze()
 	out := &stdOutbound{w: w, head: responseHead{header: &noHeader}}
 	req := newStdRequest(r, out)
+	out.req = req
+	var body *stdRatedBody
+	if req.bodyExists {
+		body = &stdRatedBody{body: r.Body, out: out}
+		req.body = body
+	}
 	if access != nil {
 		req.start = time.Now()
 	}
-	if resp := a.handle(req); resp != nil {
+	resp := a.handle(req)
+	if body != nil && !out.taken {
+		body.boundDiscard()
+	}
+	if resp != nil {
 		if err := resp.finish(req); err != nil {
 			logError(req.app, req, err)
 		}
@@ -130,6 +140,12 @@ type stdOutbound struct {
 	// what the access log reports
 	head responseHead
 	size int64
+	// the minimum data rates: the request they are the rates of (nil
+	// for none), the controller that sets the deadlines (once needed)
+	// and the write deadline set
+	req           *Request
+	rc            *http.ResponseController
+	writeDeadline time.Time
 }
 
 // setHead sends the head through net/http: the fields [appendHead] sends,
@@ -163,13 +179,14 @@ func (o *stdOutbound) writeResponse(req *Request, r *BodyResponse) error {
 	}
 	var n int
 	var err error
+	o.armWrite(len(r.body) + len(r.text))
 	if r.isText {
 		n, err = io.WriteString(o.w, r.text)
 	} else {
 		n, err = o.w.Write(r.body)
 	}
 	o.size += int64(n)
-	return err
+	return o.writeFailed(err)
 }
 
 func (o *stdOutbound) writeHead(req *Request, h *responseHead) error {
@@ -181,24 +198,34 @@ func (o *stdOutbound) write(p []byte) error {
 	if o.noBody {
 		return nil
 	}
+	o.armWrite(len(p))
 	n, err := o.w.Write(p)
 	o.size += int64(n)
-	return err
+	return o.writeFailed(err)
 }
 
 func (o *stdOutbound) sendFile(f *os.File, off, n int64) error {
 	if o.noBody {
 		return nil
 	}
+	o.armWrite(int(n))
 	sent, err := io.Copy(o.w, io.NewSectionReader(f, off, n))
 	o.size += sent
 	if err == nil && sent < n {
 		err = io.ErrUnexpectedEOF // the file shrank
 	}
-	return err
+	return o.writeFailed(err)
 }
 
-func (o *stdOutbound) flush() error { return http.NewResponseController(o.w).Flush() }
+func (o *stdOutbound) flush() error { return o.controller().Flush() }
+
+// controller returns the ResponseController of o's writer.
+func (o *stdOutbound) controller() *http.ResponseController {
+	if o.rc == nil {
+		o.rc = http.NewResponseController(o.w)
+	}
+	return o.rc
+}
 
 func (o *stdOutbound) end() error { return nil }
 
@@ -210,11 +237,14 @@ func (o *stdOutbound) hijack() (net.Conn, io.Reader, error) {
 	if o.taken {
 		return nil, nil, ErrHijacked
 	}
-	nc, rw, err := http.NewResponseController(o.w).Hijack()
+	nc, rw, err := o.controller().Hijack()
 	if err != nil {
 		return nil, nil, err
 	}
 	o.taken = true
+	if !o.writeDeadline.IsZero() {
+		_ = nc.SetWriteDeadline(time.Time{})
+	}
 	return nc, rw.Reader, nil
 }
 
