@@ -38,6 +38,15 @@
 //     process with [RunOptions] ReusePort before SIGTERM to the first, or
 //     systemd socket activation ([RunOptions] SocketActivation,
 //     [ListenersFromEnv]).
+//   - Slow peers: a request body must arrive, and a response be taken, at
+//     a minimum data rate ([MinDataRate]; Kestrel's 240 bytes/s after a
+//     5 s grace period by default): a body below it fails with
+//     [ErrRequestBodyTooSlow] (408), a client that stops reading fails the
+//     handler's write with [ErrResponseTooSlow], and the connection
+//     closes. [ServerOptions], the route options [MinRequestBodyRate] and
+//     [MinResponseRate], and [Request.SetMinRequestBodyRate] and
+//     [Request.SetMinResponseRate] set or turn them off ([NoMinDataRate]),
+//     as for long polling and slow uploads.
 //
 // # Lifetimes
 //
