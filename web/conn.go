@@ -438,6 +438,7 @@ func (b *requestBody) Read(p []byte) (int, error) {
 // hijackConn returns the connection with the bytes already buffered in
 // front, for another protocol to take over.
 func (c *serverConn) hijackConn() net.Conn {
+	c.endBody()
 	c.clearWriteDeadline()
 	c.state.Store(stateHijacked)
 	if tc, ok := c.nc.(*tls.Conn); ok {

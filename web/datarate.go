@@ -153,7 +153,8 @@ func (c *serverConn) readBody(p []byte) (int, error) {
 	}
 }
 
-// endBody stops the body timer once the body is read.
+// endBody stops the body timer once the body is read, the request ends
+// or another protocol takes the connection over.
 func (c *serverConn) endBody() {
 	if !c.bodyTimer.started {
 		return
@@ -199,7 +200,7 @@ func (c *serverConn) armWrite(n int) {
 
 // clearWriteDeadline removes the deadline armWrite set, before the
 // connection serves a request without a minimum response rate or is
-// handed to another protocol.
+// handed to another protocol (which also ends the body timer).
 func (c *serverConn) clearWriteDeadline() {
 	if c.writeDeadline != 0 {
 		c.writeDeadline = 0

@@ -183,6 +183,7 @@ func (c *serverConn) hijack() (net.Conn, io.Reader, error) {
 	if err := c.flush(); err != nil {
 		return nil, nil, err
 	}
+	c.endBody()
 	c.clearWriteDeadline()
 	c.state.Store(stateHijacked)
 	return c.nc, c.r, nil
