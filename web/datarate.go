@@ -242,8 +242,11 @@ type stdRatedBody struct {
 func (b *stdRatedBody) start() {
 	if !b.t.started {
 		b.t.started = true
-		req := b.out.req
-		b.t.rate = req.minRate(req.bodyRate, routeBodyRate, MinDataRate{})
+		req, def := b.out.req, MinDataRate{}
+		if b.out.opts != nil {
+			def = b.out.opts.MinRequestBodyRate
+		}
+		b.t.rate = req.minRate(req.bodyRate, routeBodyRate, def)
 	}
 }
 
@@ -287,7 +290,11 @@ func (o *stdOutbound) armWrite(n int) {
 	if o.req == nil {
 		return
 	}
-	r := o.req.minRate(o.req.responseRate, routeResponseRate, MinDataRate{})
+	def := MinDataRate{}
+	if o.opts != nil {
+		def = o.opts.MinResponseRate
+	}
+	r := o.req.minRate(o.req.responseRate, routeResponseRate, def)
 	if !r.on() {
 		if !o.writeDeadline.IsZero() {
 			o.writeDeadline = time.Time{}

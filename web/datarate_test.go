@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -282,4 +283,41 @@ func TestMinDataRatesBridged(t *testing.T) {
 		}
 		expectClosed(t, c)
 	})
+}
+
+// TestMinRequestBodyRateH2C checks that HTTP/2 requests get the server's
+// minimum request body rate, and that NoMinDataRate turns it off.
+func TestMinRequestBodyRateH2C(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		rate   web.MinDataRate
+		status int
+	}{{testRate, 408}, {web.NoMinDataRate, 200}} {
+		app := newApp()
+		app.Router.Post("/upload", countBody)
+		s := startApp(t, app, web.ServerOptions{MinRequestBodyRate: tc.rate})
+		tr := h2cTransport()
+		defer tr.CloseIdleConnections()
+		pr, pw := io.Pipe()
+		go func() {
+			for range 25 { // 500 ms, past the grace period
+				time.Sleep(20 * time.Millisecond)
+				if _, err := pw.Write([]byte("a")); err != nil {
+					return
+				}
+			}
+			pw.Close()
+		}()
+		req, _ := http.NewRequest("POST", s.url+"/upload", pr)
+		req.ContentLength = 25
+		resp, err := (&http.Client{Transport: tr, Timeout: ioTimeout}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		pw.CloseWithError(io.ErrClosedPipe)
+		if resp.ProtoMajor != 2 || resp.StatusCode != tc.status {
+			t.Errorf("rate %+v: %s %d, want HTTP/2 %d", tc.rate, resp.Proto, resp.StatusCode, tc.status)
+		}
+	}
 }

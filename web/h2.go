@@ -37,7 +37,7 @@ const (
 )
 
 func newH2Server(app *Application, access AccessLogger, opts *ServerOptions) *h2Server {
-	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { app.serveStd(w, r, access) })
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { app.serveStd(w, r, access, opts) })
 	srv := &http2.Server{
 		MaxConcurrentStreams: h2MaxConcurrentStreams,
 		MaxReadFrameSize:     h2MaxReadFrameSize,

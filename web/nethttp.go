@@ -24,14 +24,15 @@ import (
 // the background: its Shutdown returns without waiting for the closing
 // handshakes, each bounded by the socket's close timeout.
 func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	a.serveStd(w, r, nil)
+	a.serveStd(w, r, nil, nil)
 }
 
 // serveStd serves a net/http request, writing its access log line to
-// access when there is one (our server's HTTP/2 connections).
-func (a *Application) serveStd(w http.ResponseWriter, r *http.Request, access AccessLogger) {
+// access when there is one, under the minimum data rates of opts when
+// there are some (both for our server's HTTP/2 connections).
+func (a *Application) serveStd(w http.ResponseWriter, r *http.Request, access AccessLogger, opts *ServerOptions) {
 	a.freeze()
-	out := &stdOutbound{w: w, head: responseHead{header: &noHeader}}
+	out := &stdOutbound{w: w, head: responseHead{header: &noHeader}, opts: opts}
 	req := newStdRequest(r, out)
 	out.req = req
 	var body *stdRatedBody
@@ -144,6 +145,7 @@ type stdOutbound struct {
 	// for none), the controller that sets the deadlines (once needed)
 	// and the write deadline set
 	req           *Request
+	opts          *ServerOptions // the server's rates; nil for the defaults
 	rc            *http.ResponseController
 	writeDeadline time.Time
 }
