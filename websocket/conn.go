@@ -9,6 +9,7 @@ import (
 	mrand "math/rand/v2"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -197,8 +198,9 @@ type deadlines struct {
 	mu sync.Mutex
 	r  watch
 	w  watch
-	// wAt is the write deadline extendWrite set, zero for none.
-	wAt time.Time
+	// wAt is the write deadline extendWrite set in unix nanoseconds, 0
+	// for none; written with mu held, read without it.
+	wAt atomic.Int64
 }
 
 type watch struct {
@@ -231,7 +233,7 @@ func (d *deadlines) arm(nc net.Conn, ctx context.Context, write bool) {
 	if fired {
 		setDeadline(nc, write, time.Time{})
 		if write {
-			d.wAt = time.Time{}
+			d.wAt.Store(0)
 		}
 	}
 	if done != nil {
@@ -261,11 +263,15 @@ func setDeadline(nc net.Conn, write bool, t time.Time) {
 // of writes re-arms it only once per half timeout. A deadline set because
 // the write's context ended stays.
 func (d *deadlines) extendWrite(nc net.Conn, timeout time.Duration) {
-	now := time.Now()
+	now := time.Now().UnixNano()
+	if d.wAt.Load()-now >= int64(timeout) {
+		return
+	}
 	d.mu.Lock()
-	if !d.w.fired && d.wAt.Sub(now) < timeout {
-		d.wAt = now.Add(timeout + timeout/2)
-		_ = nc.SetWriteDeadline(d.wAt)
+	if !d.w.fired && d.wAt.Load()-now < int64(timeout) {
+		at := now + int64(timeout+timeout/2)
+		d.wAt.Store(at)
+		_ = nc.SetWriteDeadline(time.Unix(0, at))
 	}
 	d.mu.Unlock()
 }
