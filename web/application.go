@@ -42,6 +42,7 @@ type Application struct {
 	debug         bool
 	logger        *slog.Logger
 	errorHandler  ErrorHandler // nil: DefaultErrorHandler
+	logs          requestLog   // counts and rate-limits the lines about failed requests
 
 	parent  *Application
 	subapps []*Application
@@ -90,7 +91,9 @@ func WithDebug(debug bool) AppOption {
 	return func(a *Application) { a.debug = debug }
 }
 
-// WithLogger sets the logger for errors and panics (slog.Default otherwise).
+// WithLogger sets the logger for failed requests (slog.Default otherwise):
+// handler errors and panics at error level, clients that went away at
+// debug level, identical lines rate-limited (see [LogStats]).
 func WithLogger(l *slog.Logger) AppOption {
 	return func(a *Application) { a.logger = l }
 }

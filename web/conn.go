@@ -243,9 +243,7 @@ func (c *serverConn) serveRequest() bool {
 	}
 	if resp != nil {
 		if err := resp.finish(req); err != nil {
-			if !clientGone(err) {
-				logError(req.app, req, err)
-			}
+			logFailure(req.app, req, err)
 			req.keepAlive = false
 		}
 	}

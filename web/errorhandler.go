@@ -65,7 +65,7 @@ func recovering(h Handler) Handler {
 // error. An error that is no [*HTTPError] is logged, once, here.
 func (a *Application) ErrorResponse(req *Request, err error) Response {
 	if httpErrorOf(err) == nil {
-		logError(a, req, err)
+		logFailure(a, req, err)
 	}
 	if a.errorHandler != nil {
 		if resp := a.customErrorResponse(req, err); resp != nil {
@@ -80,7 +80,7 @@ func (a *Application) ErrorResponse(req *Request, err error) Response {
 func (a *Application) customErrorResponse(req *Request, err error) (resp Response) {
 	defer func() {
 		if v := recover(); v != nil {
-			logError(a, req, &PanicError{Value: v, Stack: debug.Stack()})
+			logFailure(a, req, &PanicError{Value: v, Stack: debug.Stack()})
 			resp = nil
 		}
 	}()
@@ -131,16 +131,6 @@ func httpErrorOf(err error) *HTTPError {
 		return he
 	}
 	return multipartHTTPError(err)
-}
-
-// logError logs a failed request on a's logger, with the stack of a panic.
-func logError(a *Application, req *Request, err error) {
-	args := []any{"method", req.method, "path", strings.Clone(req.path), "error", err}
-	var pe *PanicError
-	if errors.As(err, &pe) {
-		args = append(args, "stack", string(pe.Stack))
-	}
-	a.logger.Error("web: request failed", args...)
 }
 
 func htmlEscape(s string) string {

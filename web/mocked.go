@@ -14,7 +14,7 @@ import (
 func init() { mockreq.New = newMockedRequest }
 
 func newMockedRequest(spec mockreq.Spec) mockreq.Request {
-	req := newStdRequest(spec.Request, &stdOutbound{w: spec.Writer, head: responseHead{header: &noHeader}})
+	req := newStdRequest(spec.Request, &stdOutbound{w: spec.Writer, ctx: spec.Request.Context(), head: responseHead{header: &noHeader}})
 	if spec.Request.Context().Done() == nil {
 		req.ctx.watcher = nil // a context that never ends needs no watching
 	}

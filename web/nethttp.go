@@ -32,7 +32,7 @@ func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // there are some (both for our server's HTTP/2 connections).
 func (a *Application) serveStd(w http.ResponseWriter, r *http.Request, access AccessLogger, opts *ServerOptions) {
 	a.freeze()
-	out := &stdOutbound{w: w, head: responseHead{header: &noHeader}, opts: opts}
+	out := &stdOutbound{w: w, ctx: r.Context(), head: responseHead{header: &noHeader}, opts: opts}
 	req := newStdRequest(r, out)
 	out.req = req
 	var body *stdRatedBody
@@ -49,7 +49,7 @@ func (a *Application) serveStd(w http.ResponseWriter, r *http.Request, access Ac
 	}
 	if resp != nil {
 		if err := resp.finish(req); err != nil {
-			logError(req.app, req, err)
+			logFailure(req.app, req, err)
 		}
 	}
 	req.removeSpooled()
@@ -137,7 +137,8 @@ func mapKeys(h http.Header) func(func(string) bool) {
 type stdOutbound struct {
 	taken  bool // the handler hijacked the connection
 	w      http.ResponseWriter
-	noBody bool // HEAD, 1xx, 204 or 304: body writes are dropped, as on the engine
+	ctx    context.Context // the request's: done when the client left
+	noBody bool            // HEAD, 1xx, 204 or 304: body writes are dropped, as on the engine
 	// what the access log reports
 	head responseHead
 	size int64
@@ -234,6 +235,8 @@ func (o *stdOutbound) end() error { return nil }
 func (o *stdOutbound) writeContinue() {} // net/http sends 100 Continue when the body is read
 
 func (o *stdOutbound) hijacked() bool { return o.taken }
+
+func (o *stdOutbound) clientLeft() bool { return o.ctx.Err() != nil }
 
 func (o *stdOutbound) hijack() (net.Conn, io.Reader, error) {
 	if o.taken {

@@ -1,12 +1,10 @@
 package web
 
 import (
-	"errors"
 	"io"
 	"net"
 	"os"
 	"slices"
-	"syscall"
 	"time"
 
 	"github.com/aiohttp-go/aiohttp/internal/http1"
@@ -38,6 +36,9 @@ type outbound interface {
 	// reader that first returns the bytes already received after the
 	// request's head.
 	hijack() (net.Conn, io.Reader, error)
+	// clientLeft reports whether the client closed or reset its
+	// connection (or its HTTP/2 stream) before the request ended.
+	clientLeft() bool
 }
 
 // writeResponse appends a whole response to the connection's output. A HEAD
@@ -86,14 +87,6 @@ func (c *serverConn) write(p []byte) error {
 		return c.flush()
 	}
 	return nil
-}
-
-// clientGone reports whether err is the client closing its connection
-// while a response was being written: the connection ends, but that is
-// no server error to log.
-func clientGone(err error) bool {
-	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) ||
-		errors.Is(err, ErrResponseTooSlow)
 }
 
 // sendfileMin is the size from which a file's bytes go to a TCP socket
@@ -174,6 +167,12 @@ func (c *serverConn) writeContinue() {
 }
 
 func (c *serverConn) hijacked() bool { return c.state.Load() == stateHijacked }
+
+func (c *serverConn) clientLeft() bool {
+	c.bgMu.Lock()
+	defer c.bgMu.Unlock()
+	return c.peerClosed
+}
 
 func (c *serverConn) hijack() (net.Conn, io.Reader, error) {
 	if c.hijacked() {
