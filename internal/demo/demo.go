@@ -6,6 +6,8 @@
 // Routes, in registration order, each answered by one handler below:
 //
 //	GET  /          "Hello, Anonymous"                         (hello)
+//	ANY  /          other methods: httpbin's /anything echo, so that
+//	                protocol probes that POST to / test the engine (binAnything)
 //	GET  /health    "OK"                                       (health)
 //	POST /api/data  {"status":"success","received":<the JSON>} (apiData)
 //	GET  /ws        WebSocket echo; the text "close" closes    (wsEcho)
@@ -45,6 +47,7 @@ func NewApp() *web.Application {
 	app := web.NewApplication(web.WithMiddlewares(web.CompressionMiddleware(web.CompressionOptions{})))
 	r := app.Router
 	r.Get("/", hello)
+	r.Any("/", binAnything)
 	r.Get("/health", health)
 	r.Post("/api/data", apiData)
 	r.Get("/ws", wsEcho)

@@ -71,7 +71,6 @@ func TestRoutes(t *testing.T) {
 		{method: "GET", path: "/api/data", status: 405, wantAllow: "POST"},
 		{method: "POST", path: "/health", status: 405, wantAllow: "GET,HEAD"},
 		{method: "POST", path: "/John", status: 405, wantAllow: "GET,HEAD"},
-		{method: "PUT", path: "/", status: 405, wantAllow: "GET,HEAD"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
@@ -127,7 +126,7 @@ func TestRouteList(t *testing.T) {
 	for _, r := range NewApp().Router.Routes() {
 		got = append(got, r.Method()+" "+r.Pattern())
 	}
-	want := []string{"GET /", "GET /health", "POST /api/data", "GET /ws", "GET /chat", "GET /chat.html", "GET /sse", "POST /upload", "GET /{name}",
+	want := []string{"GET /", "* /", "GET /health", "POST /api/data", "GET /ws", "GET /chat", "GET /chat.html", "GET /sse", "POST /upload", "GET /{name}",
 		"GET /get", "POST /post", "PUT /put", "PATCH /patch", "DELETE /delete",
 		"* /anything", "* /anything/{path:.*}", "GET /headers", "GET /ip", "GET /user-agent", "GET /uuid",
 		"GET /base64/{value}", "GET /gzip", "GET /deflate", "GET /brotli", "* /status/{codes}", "* /redirect-to", "GET /response-headers",
@@ -241,5 +240,24 @@ func TestChat(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
 		!strings.Contains(string(body), `"/chat"`) {
 		t.Fatalf("%d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}
+
+// "/" answers GET with the greeting and every other method with the
+// /anything echo, so that protocol probes that POST to "/" reach a handler.
+func TestRootEchoesOtherMethods(t *testing.T) {
+	base, client := serve(t, NewApp())
+	for _, method := range []string{"POST", "PUT", "DELETE", "PATCH", "OPTIONS"} {
+		req, _ := http.NewRequest(method, base+"/", strings.NewReader("probe"))
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), `"method":"`+method+`"`) ||
+			!strings.Contains(string(body), `"data":"probe"`) {
+			t.Errorf("%s /: %d %s", method, resp.StatusCode, body)
+		}
 	}
 }
