@@ -2,7 +2,8 @@
 // curl, Python's aiohttp client (Debian's python3-aiohttp), h2load and a
 // raw socket; and our client against third-party servers and proxies
 // (Python aiohttp, httpbin, websockets, tinyproxy, microsocks). A peer that is missing skips its tests with the command
-// that installs it; CI installs them all.
+// that installs it; CI installs them all. TestH2spec runs h2spec's HTTP/2
+// conformance cases against the demo and net/http.
 //
 // Every test starts its own server on 127.0.0.1:0, talks to it only over
 // loopback and bounds every peer process with a timeout.

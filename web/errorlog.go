@@ -60,6 +60,8 @@ func clientGone(req *Request, err error) bool {
 	case errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNABORTED),
 		errors.Is(err, ErrResponseTooSlow):
 		return true
+	case errors.As(err, new(clientLeftError)):
+		return true
 	case errors.Is(err, context.Canceled), errors.Is(err, io.ErrUnexpectedEOF),
 		errors.Is(err, net.ErrClosed), errors.Is(err, os.ErrDeadlineExceeded):
 		var pe *PanicError
@@ -67,6 +69,12 @@ func clientGone(req *Request, err error) bool {
 	}
 	return false
 }
+
+// clientLeftError is an error a request got because its client left.
+type clientLeftError struct{ err error }
+
+func (e clientLeftError) Error() string { return e.err.Error() }
+func (e clientLeftError) Unwrap() error { return e.err }
 
 // logFailure logs a request that failed with err on a's logger: at debug
 // level when the client went away, at error level (with the stack of a

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"context"
 	"io"
 	"net"
@@ -75,7 +76,7 @@ func newStdRequest(r *http.Request, out outbound) *Request {
 		keepAlive:  !r.Close,
 		tls:        r.TLS,
 		std:        stdHeader{r},
-		body:       r.Body,
+		body:       stdBody{r},
 		bodyLength: r.ContentLength,
 		bodyExists: r.Body != nil && r.Body != http.NoBody,
 		ctx:        &reqContext{parent: r.Context()},
@@ -85,6 +86,29 @@ func newStdRequest(r *http.Request, out outbound) *Request {
 	}
 	req.ctx.watcher = stdWatcher{r.Context()}
 	return req
+}
+
+// stdBody is a bridged request's body. A read error other than its end
+// is the client's doing: its leaving (a reset stream, a closed
+// connection), or else a body that breaks its framing (longer than its
+// Content-Length), answered 400 as the engine answers framing errors.
+type stdBody struct{ r *http.Request }
+
+func (b stdBody) Read(p []byte) (int, error) {
+	if b.r.Body == nil {
+		return 0, io.EOF
+	}
+	n, err := b.r.Body.Read(p)
+	if err != nil && err != io.EOF {
+		var mb *http.MaxBytesError
+		switch {
+		case b.r.Context().Err() != nil:
+			err = clientLeftError{err}
+		case !errors.As(err, &mb):
+			err = &BodyError{Err: err, HTTP: HTTPBadRequest().WithText(formatErrorText(400, err.Error()))}
+		}
+	}
+	return n, err
 }
 
 // routingPath returns the path the router matches for an escaped path.
