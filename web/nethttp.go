@@ -1,8 +1,8 @@
 package web
 
 import (
-	"errors"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
