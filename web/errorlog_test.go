@@ -33,8 +33,19 @@ func TestDisconnectStormLogsNoErrors(t *testing.T) {
 		}
 		return web.Text(fmt.Sprint(len(body))), nil
 	})
-	big := strings.Repeat("x", 1<<20)
-	app.Router.Get("/big", func(*web.Request) (web.Response, error) { return web.Text(big), nil })
+	chunk := []byte(strings.Repeat("x", 64<<10))
+	app.Router.Get("/big", func(req *web.Request) (web.Response, error) {
+		resp := web.NewStreamResponse()
+		if err := resp.Prepare(req); err != nil {
+			return nil, err
+		}
+		for range 1024 { // 64 MiB, more than the socket buffers hold
+			if _, err := resp.Write(chunk); err != nil {
+				return nil, err
+			}
+		}
+		return resp, nil
+	})
 	s := startApp(t, app, web.ServerOptions{})
 
 	const clients = 300
