@@ -155,3 +155,31 @@ func TestRepeatedErrorsAreRateLimited(t *testing.T) {
 		t.Errorf("%d lines after a quiet second, want %d", got, web.LogLinesPerSecond+1)
 	}
 }
+
+// Under net/http too, a body cut short by a client that leaves is no
+// server error.
+func TestBridgedBodyCutShortIsNoError(t *testing.T) {
+	logged := new(apptest.SyncBuffer)
+	app := web.NewApplication(debugLogger(logged))
+	done := make(chan error, 1)
+	app.Router.Post("/upload", func(req *web.Request) (web.Response, error) {
+		_, err := req.Bytes()
+		done <- err
+		return nil, err
+	})
+	s := startBridged(t, app)
+	c := s.dial(t)
+	c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nshort")
+	c.nc.(*net.TCPConn).CloseWrite()
+	if err := <-done; err == nil {
+		t.Fatal("a body cut short read without error")
+	}
+	c.nc.Close()
+	time.Sleep(100 * time.Millisecond) // the handler's error reaches the log
+	if log := logged.String(); strings.Contains(log, "level=ERROR") {
+		t.Errorf("ERROR logged for a client's short body:\n%s", log)
+	}
+	if stats := app.LogStats(); stats.Errors != 0 {
+		t.Errorf("LogStats %+v, want no Errors", stats)
+	}
+}
