@@ -38,7 +38,7 @@ func (a *Application) serveStd(w http.ResponseWriter, r *http.Request, access Ac
 	out.req = req
 	var body *stdRatedBody
 	if req.bodyExists {
-		body = &stdRatedBody{body: r.Body, out: out}
+		body = &stdRatedBody{body: req.body, out: out} // stdBody: read errors are the client's
 		req.body = body
 	}
 	if access != nil {
