@@ -3,6 +3,7 @@ package aiohttp_test
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"net"
 	"strings"
 	"sync"
@@ -136,4 +137,17 @@ func TestDialContextCountsDials(t *testing.T) {
 	if !strings.Contains(err.Error(), "http://nowhere.internal/") {
 		t.Errorf("error %v does not name the request", err)
 	}
+	if errors.Is(err, aiohttp.ErrClientConnectorDNS) {
+		t.Errorf("a failed dial is a DNS error: %v", err)
+	}
+
+	// A name the hook could not resolve is a DNS error.
+	conn = aiohttp.NewTCPConnector(aiohttp.TCPConnectorOptions{
+		DialContext: func(context.Context, string, string) (net.Conn, error) {
+			return nil, &net.DNSError{Err: "no such host", Name: "nowhere.internal", IsNotFound: true}
+		},
+	})
+	s = newSession(t, aiohttp.SessionOptions{Connector: conn})
+	_, err = s.Get(testCtx(t), "http://nowhere.internal/")
+	wantErrKind(t, err, aiohttp.ErrClientConnectorDNS)
 }

@@ -176,6 +176,9 @@ func dialWithin(ctx context.Context, dial netDialFunc, network, address string, 
 		err = errNilConn
 	}
 	if err != nil {
+		if _, ok := errors.AsType[*net.DNSError](err); ok && kind == ErrClientConnector {
+			kind = ErrClientConnectorDNS // the hook resolved the name itself
+		}
 		return nil, connectError(ctx, kind, url, err)
 	}
 	return nc, nil

@@ -190,7 +190,7 @@ func (w *worker) run() {
 		w.requests++
 		if err != nil {
 			w.failed++
-			w.errors[benchErrorKind(err)]++
+			w.errors[errorKind(context.Background(), err)]++
 			continue
 		}
 		w.hist.Record(int64(done.Sub(due)))
@@ -199,16 +199,6 @@ func (w *worker) run() {
 			w.http2++
 		}
 	}
-}
-
-// benchErrorKind names the failure of a request: errorKind's names, and
-// dns for a name that did not resolve (connSet dials, so the client
-// sees that as a failed connection).
-func benchErrorKind(err error) string {
-	if _, ok := errors.AsType[*net.DNSError](err); ok {
-		return "dns"
-	}
-	return errorKind(context.Background(), err)
 }
 
 // errInterrupted fails the dials that come after an interrupt.
