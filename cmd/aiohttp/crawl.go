@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net/url"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/frontier"
 )
 
 // crawl fetches URLs as fast as its limits allow: at most cfg.limit at
@@ -48,7 +48,7 @@ func (c *crawl) run(ctx context.Context, urls <-chan string) {
 				break
 			}
 			c.bar.add()
-			host, err := hostOf(u)
+			host, err := frontier.Host(u)
 			if err != nil {
 				c.report(result{URL: u, Error: "invalid_url"})
 				break
@@ -106,19 +106,6 @@ func (c *crawl) report(r result) {
 	}
 	c.out.write(&r)
 	c.bar.done(r.Error != "")
-}
-
-// hostOf returns the scheme and host of an absolute http or https URL,
-// the unit of --limit-per-host.
-func hostOf(raw string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", err
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", errors.New("not an absolute http or https URL")
-	}
-	return u.Scheme + "://" + strings.ToLower(u.Host), nil
 }
 
 // titleScanLimit bounds the part of an HTML body searched for its title.

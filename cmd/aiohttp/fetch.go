@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/frontier"
 )
 
 // fetchDialContext opens the fetch command's connections; nil is the
@@ -33,6 +34,16 @@ type fetchConfig struct {
 	hasJSON      bool
 	output       string
 	save         string
+
+	// a shared frontier (fetchfrontier.go)
+	frontier     string
+	frontierName string
+	seed         string
+	results      bool
+	status       bool
+	follow       bool
+	rate         float64
+	lease        time.Duration
 }
 
 // fetchUsage is the text of "aiohttp fetch -h" above the flags.
@@ -54,11 +65,24 @@ error when it is a terminal.
 Exit status: 0 when every URL was fetched, 1 when any failed, 2 on a usage
 error, 130 when interrupted (what finished is printed).
 
+With --frontier redis://HOST:PORT/DB, any number of fetch processes, on any
+machines, share one crawl in Redis: --seed FILE (or URL arguments) adds the
+URLs never seen before and exits; without it the process is a worker that
+takes URLs until the frontier is empty and no worker has any in flight,
+then exits 0 (--follow keeps waiting), printing the results it recorded.
+--limit-per-host and --rate hold across all workers. A worker that dies
+loses nothing: its URLs and host slots are taken again after --lease, and
+each URL's result is recorded once. --results prints every recorded
+result once; --status prints the counts and the completion rate.
+
 Examples:
   aiohttp fetch http://127.0.0.1:8080/get http://127.0.0.1:8080/html
   seq 1000 | sed 's|^|http://127.0.0.1:8080/bytes/|' | aiohttp fetch -i - --output table
   aiohttp fetch --limit 20 --limit-per-host 4 --retries 2 --timeout 10s -i urls.txt > results.jsonl
   aiohttp fetch -X POST --json '{"k": 1}' -H 'X-Token: t' http://127.0.0.1:8080/post
+  aiohttp fetch --frontier redis://127.0.0.1:6379/0 --seed urls.txt
+  aiohttp fetch --frontier redis://127.0.0.1:6379/0 --limit 50 --limit-per-host 4 --rate 10 > part.jsonl
+  aiohttp fetch --frontier redis://127.0.0.1:6379/0 --status
 
 `
 
@@ -85,6 +109,14 @@ func fetchParse(args []string, stdout, stderr io.Writer) (*fetchConfig, int) {
 	})
 	fs.StringVar(&cfg.output, "output", "jsonl", "output `FORMAT`: jsonl or table")
 	fs.StringVar(&cfg.save, "save", "", "save each body under `DIR`/host/path")
+	fs.StringVar(&cfg.frontier, "frontier", "", "work on the shared frontier in Redis at `URL` (redis://host:port/db)")
+	fs.StringVar(&cfg.frontierName, "name", "aiohttp-fetch", "the frontier's `NAME` in Redis: one per crawl")
+	fs.StringVar(&cfg.seed, "seed", "", "add the URLs of `FILE` (one a line, - for standard input) to the frontier and exit")
+	fs.BoolVar(&cfg.results, "results", false, "print the frontier's recorded results, each URL once, and exit")
+	fs.BoolVar(&cfg.status, "status", false, "print the frontier's counts and completion rate and exit")
+	fs.BoolVar(&cfg.follow, "follow", false, "keep waiting for new URLs once the frontier is drained")
+	fs.Float64Var(&cfg.rate, "rate", 0, "start at most `R` fetches a second to one host, across all workers (0 for no limit)")
+	fs.DurationVar(&cfg.lease, "lease", frontier.DefaultVisibilityTimeout, "how long the URLs and host slots of a worker that went silent stay taken (`D`)")
 	urls, code, ok := fs.parse(args, stderr)
 	if !ok {
 		return nil, code
@@ -94,8 +126,11 @@ func fetchParse(args []string, stdout, stderr io.Writer) (*fetchConfig, int) {
 		usageError(stderr, "fetch", format, a...)
 		return nil, 2
 	}
+	if msg := cfg.frontierModes(); msg != "" {
+		return bad("%s", msg)
+	}
 	switch {
-	case len(cfg.urls) == 0 && cfg.input == "":
+	case len(cfg.urls) == 0 && cfg.input == "" && cfg.frontier == "":
 		return bad("no URL: give URLs as arguments or -i FILE")
 	case cfg.limit <= 0:
 		return bad("--limit %d: must be at least 1", cfg.limit)
@@ -131,6 +166,9 @@ func fetch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg, code := fetchParse(args, stdout, stderr)
 	if cfg == nil {
 		return code
+	}
+	if cfg.frontier != "" {
+		return fetchFrontier(ctx, cfg, stdout, stderr)
 	}
 	var input io.Reader
 	switch cfg.input {
