@@ -12,8 +12,6 @@ import (
 
 	"github.com/aiohttp-go/aiohttp"
 	"github.com/aiohttp-go/aiohttp/frontier"
-	"github.com/redis/go-redis/v9"
-	"github.com/redis/go-redis/v9/logging"
 )
 
 // fetchFrontier runs the fetch command on a shared Redis frontier: it
@@ -21,9 +19,6 @@ import (
 // (--status), or works on it until it is drained.
 func fetchFrontier(ctx context.Context, cfg *fetchConfig, stdout, stderr io.Writer) int {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	// The worker says when Redis goes away and comes back, once; the
-	// client's own lines on every failed dial would only repeat it.
-	redis.SetLogger(&logging.VoidLogger{})
 	f, err := frontier.OpenRedis(ctx, cfg.frontier, frontier.RedisOptions{
 		Name: cfg.frontierName, VisibilityTimeout: cfg.lease, Follow: cfg.follow, Logger: log,
 	})

@@ -22,7 +22,15 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/logging"
 )
+
+// The commands say when Redis goes away and comes back, once (package
+// frontier's worker, package hub); the Redis client's own line on every
+// failed dial would only repeat it.
+func init() { redis.SetLogger(&logging.VoidLogger{}) }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -62,6 +62,7 @@ func TestUsageErrors(t *testing.T) {
 		{args: []string{"serve", "--nope"}, code: 2, wantStderr: "aiohttp serve: flag provided but not defined: -nope (aiohttp serve -h for help)\n"},
 		{args: []string{"serve", "--tls-cert", "c.pem"}, code: 2, wantStderr: "--tls-cert and --tls-key go together"},
 		{args: []string{"serve", "--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key"}, code: 2, wantStderr: "no such file"},
+		{args: []string{"serve", "--port", "0", "--redis", "redis://127.0.0.1:1/0"}, code: 1, wantStderr: "--redis: hub: redis: dial tcp 127.0.0.1:1"},
 		{args: []string{"serve", "extra"}, code: 2, wantStderr: `unexpected argument "extra"`},
 	})
 }

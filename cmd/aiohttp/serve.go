@@ -11,8 +11,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aiohttp-go/aiohttp/hub"
 	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"github.com/aiohttp-go/aiohttp/web"
+	"github.com/redis/go-redis/v9"
 )
 
 // serveUsage is the text of "aiohttp serve -h" above the flags.
@@ -70,6 +72,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&accessLog, "access-log", "log every request to standard output, in aiohttp's default `format` or the one given with =")
 	static := fs.String("static", "", "also serve the files of `directory` under /static/, with an index of each directory")
 	reusePort := fs.Bool("reuse-port", false, "set SO_REUSEPORT, so that a new serve can share the port before this one is stopped")
+	redisURL := fs.String("redis", "", "share the chat (/chat, /chat/events) with every instance on the Redis server at `URL` (redis://host:port/db)")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiles (net/http/pprof) under /debug/pprof/ on `address`, apart from the demo; keep it private")
 	rest, code, ok := fs.parse(args, stderr)
 	if !ok {
@@ -90,7 +93,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return bad("--tls-cert and --tls-key go together")
 	}
 
-	app := demo.NewApp()
+	var demoOpts []demo.Option
+	if *redisURL != "" {
+		rdb, h, err := openHub(ctx, *redisURL)
+		if err != nil {
+			fmt.Fprintf(stderr, "aiohttp serve: --redis: %v\n", err)
+			return 1
+		}
+		defer rdb.Close()
+		demoOpts = append(demoOpts, demo.WithHub(h))
+	}
+	app := demo.NewApp(demoOpts...)
 	if *static != "" {
 		if fi, err := os.Stat(*static); err != nil || !fi.IsDir() {
 			return bad("--static %s: not a directory", *static)
@@ -146,4 +159,20 @@ func routeMethod(r *web.Route) string {
 		return "ANY"
 	}
 	return r.Method()
+}
+
+// openHub connects to the Redis server of rawURL and returns the client
+// and a hub on it.
+func openHub(ctx context.Context, rawURL string) (*redis.Client, *hub.Redis, error) {
+	o, err := redis.ParseURL(rawURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	rdb := redis.NewClient(o)
+	h, err := hub.NewRedis(ctx, rdb, hub.RedisOptions{})
+	if err != nil {
+		rdb.Close()
+		return nil, nil, err
+	}
+	return rdb, h, nil
 }

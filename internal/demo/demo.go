@@ -11,7 +11,9 @@
 //	GET  /health    "OK"                                       (health)
 //	POST /api/data  {"status":"success","received":<the JSON>} (apiData)
 //	GET  /ws        WebSocket echo; the text "close" closes    (wsEcho)
-//	GET  /chat      WebSocket chat: text goes to every client  (hub.serve)
+//	GET  /chat      WebSocket chat: text goes to every client  (chat.serve)
+//	POST /chat      the body is said in the chat               (chat.post)
+//	GET  /chat/events the chat as Server-Sent Events           (chat.events)
 //	GET  /chat.html a page that talks to /chat                 (chatPage)
 //	POST /upload    multipart up to 64 MiB: files hashed as they stream (upload)
 //	GET  /{name}    "Hello, {name}"                            (hello)
@@ -35,23 +37,47 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
-	"sync"
-	"time"
 
+	"github.com/aiohttp-go/aiohttp/hub"
 	"github.com/aiohttp-go/aiohttp/web"
 	"github.com/aiohttp-go/aiohttp/websocket"
 )
 
+// Option changes the demo application.
+type Option func(*config)
+
+type config struct {
+	hub hub.Hub
+}
+
+// WithHub carries the chat over h, for example a hub.Redis shared by
+// several instances, instead of an in-memory hub; the application closes
+// h at cleanup.
+func WithHub(h hub.Hub) Option {
+	return func(c *config) { c.hub = h }
+}
+
 // NewApp returns the demo application, ready to run.
-func NewApp() *web.Application {
+func NewApp(opts ...Option) *web.Application {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.hub == nil {
+		cfg.hub = hub.NewMemory(0)
+	}
 	app := web.NewApplication(web.WithMiddlewares(web.CompressionMiddleware(web.CompressionOptions{})))
+	app.OnCleanup.Append(func(context.Context, *web.Application) error { return cfg.hub.Close() })
+	chat := &chat{hub: cfg.hub}
 	r := app.Router
 	r.Get("/", hello)
 	r.Any("/", binAnything)
 	r.Get("/health", health)
 	r.Post("/api/data", apiData)
 	r.Get("/ws", wsEcho)
-	r.Get("/chat", newHub().serve)
+	r.Get("/chat", chat.serve)
+	r.Post("/chat", chat.post)
+	r.Get("/chat/events", chat.events)
 	r.Get("/chat.html", chatPage)
 	r.Get("/sse", eventStream)
 	r.Post("/upload", upload)
@@ -136,66 +162,6 @@ func wsEcho(req *web.Request) (web.Response, error) {
 		}
 	}
 	return ws, nil // returning it closes it
-}
-
-// chatSendTimeout bounds a broadcast to one client, so that a client that
-// stopped reading does not hold the others up for long.
-const chatSendTimeout = 5 * time.Second
-
-// hub is the chat room of /chat: every text message a client sends goes
-// to every connected client, the sender included.
-type hub struct {
-	mu      sync.Mutex
-	clients map[*websocket.Socket]struct{}
-}
-
-func newHub() *hub {
-	return &hub{clients: make(map[*websocket.Socket]struct{})}
-}
-
-// serve joins a client to the room until it leaves.
-func (h *hub) serve(req *web.Request) (web.Response, error) {
-	ws := web.NewWebSocketResponse(web.WebSocketOptions{Options: websocket.Options{Heartbeat: 30 * time.Second}})
-	sock, err := ws.Prepare(req)
-	if err != nil {
-		return nil, err
-	}
-	h.mu.Lock()
-	h.clients[sock] = struct{}{}
-	h.mu.Unlock()
-	defer func() {
-		h.mu.Lock()
-		delete(h.clients, sock)
-		h.mu.Unlock()
-	}()
-	ctx := req.Context()
-	for msg := range sock.Messages(ctx) {
-		if msg.Type == websocket.MessageText {
-			h.broadcast(ctx, msg.Text())
-		}
-	}
-	return ws, nil
-}
-
-// broadcast sends text to every client, at once.
-func (h *hub) broadcast(ctx context.Context, text string) {
-	h.mu.Lock()
-	clients := make([]*websocket.Socket, 0, len(h.clients))
-	for c := range h.clients {
-		clients = append(clients, c)
-	}
-	h.mu.Unlock()
-	ctx, cancel := context.WithTimeout(ctx, chatSendTimeout)
-	defer cancel()
-	var wg sync.WaitGroup
-	for _, c := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_ = c.SendStr(ctx, text) // a client that is gone is removed by its own handler
-		}()
-	}
-	wg.Wait()
 }
 
 // chatHTML is the page of /chat.html.
