@@ -14,6 +14,7 @@ import (
 	"github.com/aiohttp-go/aiohttp/hub"
 	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"github.com/aiohttp-go/aiohttp/web"
+	"github.com/aiohttp-go/aiohttp/web/session"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -72,7 +73,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&accessLog, "access-log", "log every request to standard output, in aiohttp's default `format` or the one given with =")
 	static := fs.String("static", "", "also serve the files of `directory` under /static/, with an index of each directory")
 	reusePort := fs.Bool("reuse-port", false, "set SO_REUSEPORT, so that a new serve can share the port before this one is stopped")
-	redisURL := fs.String("redis", "", "share the chat (/chat, /chat/events) with every instance on the Redis server at `URL` (redis://host:port/db)")
+	redisURL := fs.String("redis", "", "share the chat (/chat, /chat/events) and the sessions (/session) with every instance on the Redis server at `URL` (redis://host:port/db)")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiles (net/http/pprof) under /debug/pprof/ on `address`, apart from the demo; keep it private")
 	rest, code, ok := fs.parse(args, stderr)
 	if !ok {
@@ -101,7 +102,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		defer rdb.Close()
-		demoOpts = append(demoOpts, demo.WithHub(h))
+		demoOpts = append(demoOpts, demo.WithHub(h), demo.WithSessions(session.NewRedisStorage(rdb, "")))
 	}
 	app := demo.NewApp(demoOpts...)
 	if *static != "" {

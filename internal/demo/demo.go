@@ -15,6 +15,9 @@
 //	POST /chat      the body is said in the chat               (chat.post)
 //	GET  /chat/events the chat as Server-Sent Events           (chat.events)
 //	GET  /chat.html a page that talks to /chat                 (chatPage)
+//	GET  /session   counts visits in a session: {"visits","new","user"} (sessionShow)
+//	POST /session/login?user=NAME  a new session for NAME      (sessionLogin)
+//	POST /session/logout           ends the session            (sessionLogout)
 //	POST /upload    multipart up to 64 MiB: files hashed as they stream (upload)
 //	GET  /{name}    "Hello, {name}"                            (hello)
 //
@@ -40,6 +43,7 @@ import (
 
 	"github.com/aiohttp-go/aiohttp/hub"
 	"github.com/aiohttp-go/aiohttp/web"
+	"github.com/aiohttp-go/aiohttp/web/session"
 	"github.com/aiohttp-go/aiohttp/websocket"
 )
 
@@ -47,7 +51,8 @@ import (
 type Option func(*config)
 
 type config struct {
-	hub hub.Hub
+	hub      hub.Hub
+	sessions session.Storage
 }
 
 // WithHub carries the chat over h, for example a hub.Redis shared by
@@ -55,6 +60,13 @@ type config struct {
 // h at cleanup.
 func WithHub(h hub.Hub) Option {
 	return func(c *config) { c.hub = h }
+}
+
+// WithSessions keeps the sessions of /session in storage, for example a
+// session.RedisStorage shared by several instances, instead of cookies
+// sealed with a key made at start.
+func WithSessions(storage session.Storage) Option {
+	return func(c *config) { c.sessions = storage }
 }
 
 // NewApp returns the demo application, ready to run.
@@ -65,6 +77,9 @@ func NewApp(opts ...Option) *web.Application {
 	}
 	if cfg.hub == nil {
 		cfg.hub = hub.NewMemory(0)
+	}
+	if cfg.sessions == nil {
+		cfg.sessions = newCookieSessions()
 	}
 	app := web.NewApplication(web.WithMiddlewares(web.CompressionMiddleware(web.CompressionOptions{})))
 	app.OnCleanup.Append(func(context.Context, *web.Application) error { return cfg.hub.Close() })
@@ -80,6 +95,7 @@ func NewApp(opts ...Option) *web.Application {
 	r.Get("/chat/events", chat.events)
 	r.Get("/chat.html", chatPage)
 	r.Get("/sse", eventStream)
+	addSessionRoutes(r, cfg.sessions)
 	r.Post("/upload", upload)
 	r.Get("/{name}", hello)
 	addHTTPBin(r)

@@ -126,7 +126,7 @@ func TestRouteList(t *testing.T) {
 	for _, r := range NewApp().Router.Routes() {
 		got = append(got, r.Method()+" "+r.Pattern())
 	}
-	want := []string{"GET /", "* /", "GET /health", "POST /api/data", "GET /ws", "GET /chat", "POST /chat", "GET /chat/events", "GET /chat.html", "GET /sse", "POST /upload", "GET /{name}",
+	want := []string{"GET /", "* /", "GET /health", "POST /api/data", "GET /ws", "GET /chat", "POST /chat", "GET /chat/events", "GET /chat.html", "GET /sse", "GET /session", "POST /session/login", "POST /session/logout", "POST /upload", "GET /{name}",
 		"GET /get", "POST /post", "PUT /put", "PATCH /patch", "DELETE /delete",
 		"* /anything", "* /anything/{path:.*}", "GET /headers", "GET /ip", "GET /user-agent", "GET /uuid",
 		"GET /base64/{value}", "GET /gzip", "GET /deflate", "GET /brotli", "* /status/{codes}", "* /redirect-to", "GET /response-headers",
