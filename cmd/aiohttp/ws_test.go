@@ -101,9 +101,10 @@ func pushApp(code websocket.StatusCode, reason string) *web.Application {
 	})
 	app.Router.Get("/beat", func(req *web.Request) (web.Response, error) {
 		// Without autoping the pongs come to the handler, which counts
-		// them, and it answers pings itself.
+		// them, and it answers pings itself. A pong is due within half
+		// the heartbeat: 75 ms, which a loaded machine still meets.
 		ws := web.NewWebSocketResponse(web.WebSocketOptions{Options: websocket.Options{
-			Heartbeat: 40 * time.Millisecond, NoAutoping: true,
+			Heartbeat: 150 * time.Millisecond, NoAutoping: true,
 		}})
 		sock, err := ws.Prepare(req)
 		if err != nil {
