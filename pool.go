@@ -662,6 +662,7 @@ func (p *pool) release(c *clientConn, reuse bool) {
 		}
 	} else if reuse && p.keepAlive > 0 && !p.closed && c.h2 == nil && c.r.Buffered() == 0 {
 		c.r.Release()
+		c.head.Forget()
 		c.idleSince = monotime()
 		if c.ks == nil || c.ks.dropped {
 			c.ks = p.keyState(c.key)

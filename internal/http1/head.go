@@ -76,3 +76,11 @@ func (h *RequestHead) Reset() {
 func (h *ResponseHead) Reset() {
 	*h = ResponseHead{Fields: h.Fields[:0], ContentLength: -1}
 }
+
+// Forget clears h as Reset does and also drops the slices of the buffer
+// it was parsed from that Fields' spare capacity still holds, so that h
+// pins no buffer that Reader.Release returned to its pool.
+func (h *ResponseHead) Forget() {
+	clear(h.Fields[:cap(h.Fields)])
+	h.Reset()
+}
