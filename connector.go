@@ -102,6 +102,9 @@ type clientConn struct {
 	// Proxy-Authorization.
 	proxied   bool
 	proxyAuth string
+	// tls is the state of the TLS connection nc, nil for plain HTTP;
+	// every Response on the connection shares it.
+	tls *tls.ConnectionState
 	// h2 is set when the server chose HTTP/2 by ALPN; the session then
 	// sends requests through it instead of nc (r is nil). Several
 	// acquisitions share one HTTP/2 connection: each gets its own

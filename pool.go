@@ -631,7 +631,7 @@ func (p *pool) adopt(c *clientConn, key poolKey, hs *hostState, queued time.Dura
 // users count already includes it.
 func (p *pool) share(b *clientConn, hs *hostState, queued time.Duration, reused bool) *clientConn {
 	return &clientConn{
-		nc: b.nc, h2: b.h2, key: b.key, host: hs, connector: p.owner,
+		nc: b.nc, h2: b.h2, tls: b.tls, key: b.key, host: hs, connector: p.owner,
 		h2base: b, held: true, reused: reused, queued: queued,
 	}
 }

@@ -58,7 +58,7 @@ func (c *TCPConnector) connectHTTPProxy(ctx context.Context, t *dialTarget, host
 		// proxy too; its pin and server name do not.
 		o := c.tlsOptions(t)
 		po := &TLSOptions{Config: o.Config, InsecureSkipVerify: o.InsecureSkipVerify}
-		if nc, err = tlsHandshake(ctx, nc, host, port, po, true, purl); err != nil {
+		if nc, err = tlsHandshake(ctx, nc, host, port, po, c.sessions, true, purl); err != nil {
 			return nil, err
 		}
 	}
@@ -69,7 +69,7 @@ func (c *TCPConnector) connectHTTPProxy(ctx context.Context, t *dialTarget, host
 		nc.Close()
 		return nil, err
 	}
-	return secure(ctx, nc, t, c.tlsOptions(t), origin)
+	return secure(ctx, nc, t, c.tlsOptions(t), c.sessions, origin)
 }
 
 // errProxyExtraData reports bytes from a proxy after its CONNECT response

@@ -296,3 +296,30 @@ func TestDialContextProxyAndUnix(t *testing.T) {
 		t.Errorf("UnixConnector dialed %q", dialed[len(dialed)-1])
 	}
 }
+
+// TLS sessions resume through a CONNECT tunnel, with the target and with
+// an https proxy alike.
+func TestProxyTLSSessionResumption(t *testing.T) {
+	pki := newConnTestPKI(t, "127.0.0.1")
+	target := newTLSTestServer(t, pki.cert)
+	proxy := newTestHTTPProxy(t, "", &pki.cert)
+	c := NewTCPConnector(TCPConnectorOptions{TLS: TLSOptions{Config: &tls.Config{RootCAs: pki.pool}}})
+	defer c.Close()
+	tgt := target.target("https")
+	tgt.proxy = &proxyTarget{url: proxy.url("https")}
+	for i, want := range []bool{false, true} {
+		cc, err := c.acquire(context.Background(), tgt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := roundTripHTTP1(t, cc, "127.0.0.1", "/"); got != "200 OK tls http/1.1" {
+			t.Errorf("response %q", got)
+		}
+		inner := cc.nc.(*tls.Conn)
+		outer := inner.NetConn().(*tls.Conn)
+		if cc.tls.DidResume != want || outer.ConnectionState().DidResume != want {
+			t.Errorf("connection %d: target resumed %v, proxy resumed %v; want %v", i+1, cc.tls.DidResume, outer.ConnectionState().DidResume, want)
+		}
+		c.release(cc, false)
+	}
+}

@@ -2,6 +2,7 @@ package aiohttp
 
 import (
 	"bytes"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"io"
@@ -57,6 +58,13 @@ type Response struct {
 	// attempt answered here included; 0 when no RetryMiddleware ran.
 	Attempts int
 	Request  RequestInfo // the request answered
+	// TLS is the state of the TLS connection the response came over (its
+	// version, cipher suite, certificates, and DidResume when the
+	// handshake resumed an earlier session), as net/http's Response.TLS
+	// and aiohttp's connection.transport.get_extra_info("ssl_object");
+	// nil for plain HTTP and for a response a middleware made. Every
+	// response of one connection shares it: do not modify it.
+	TLS *tls.ConnectionState
 
 	// Body plumbing, set by the session when it builds the response.
 	//

@@ -54,6 +54,7 @@ func (s *Session) send(req *ClientRequest) (*Response, error) {
 		if err != nil {
 			return nil, err
 		}
+		resp.TLS = conn.tls
 		if resp.setsCookies() {
 			s.jar.UpdateCookies(resp.Header.GetAll("Set-Cookie"), resp.URL)
 		}

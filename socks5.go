@@ -58,7 +58,7 @@ func (c *TCPConnector) connectSOCKS5(ctx context.Context, t *dialTarget, host, p
 		return nil, connectError(ctx, ErrClientProxyConnection, purl, err)
 	}
 	if t.scheme == "https" {
-		return secure(ctx, nc, t, c.tlsOptions(t), origin)
+		return secure(ctx, nc, t, c.tlsOptions(t), c.sessions, origin)
 	}
 	return &clientConn{nc: nc}, nil
 }

@@ -54,6 +54,18 @@ type TCPConnectorOptions struct {
 	// TLS are the TLS settings of https requests that bring none of their
 	// own.
 	TLS TLSOptions
+	// TLSSessionCacheSize is how many TLS sessions the connector keeps,
+	// one per server (host and port), the least recently used going
+	// first, so that a new connection to a server connected to before
+	// resumes the session: an abbreviated handshake, without the
+	// certificate chain and its verification. 0 means 256, a negative
+	// value no resumption. The cache serves the handshakes made with
+	// TLS.Config (a request's TLSOptions with another Config do not
+	// resume, as a session is bound to the client certificate and the
+	// verification it was made with); a Config that has a
+	// ClientSessionCache of its own uses that one. Two connectors never
+	// share sessions.
+	TLSSessionCacheSize int
 	// DialContext, when set, opens the connections in place of the
 	// connector's resolver and dialer, as http.Transport.DialContext: it
 	// is called with network "tcp" and the host:port of the server, or
@@ -78,11 +90,12 @@ type TCPConnectorOptions struct {
 // still taking a slot of the limits.
 type TCPConnector struct {
 	*pool
-	dns    *dnsCache
-	family int           // 0, 4 or 6, from Family or LocalAddr
-	delay  time.Duration // Happy Eyeballs delay
-	tls    TLSOptions
-	dial   netDialFunc // dials one resolved address: net.Dialer.DialContext; tests replace it
+	dns      *dnsCache
+	family   int           // 0, 4 or 6, from Family or LocalAddr
+	delay    time.Duration // Happy Eyeballs delay
+	tls      TLSOptions
+	sessions *tlsSessions
+	dial     netDialFunc // dials one resolved address: net.Dialer.DialContext; tests replace it
 	// dialHook is TCPConnectorOptions.DialContext, which replaces
 	// resolving and dialing.
 	dialHook netDialFunc
@@ -95,6 +108,7 @@ func NewTCPConnector(opts TCPConnectorOptions) *TCPConnector {
 		family:   opts.Family,
 		delay:    opts.HappyEyeballsDelay,
 		tls:      opts.TLS,
+		sessions: newTLSSessions(opts),
 		dialHook: opts.DialContext,
 	}
 	if c.delay == 0 {
@@ -130,7 +144,7 @@ func (c *TCPConnector) connect(ctx context.Context, t *dialTarget) (*clientConn,
 		return nil, err
 	}
 	if t.scheme == "https" {
-		return secure(ctx, nc, t, c.tlsOptions(t), origin)
+		return secure(ctx, nc, t, c.tlsOptions(t), c.sessions, origin)
 	}
 	return &clientConn{nc: nc}, nil
 }

@@ -19,23 +19,25 @@ var (
 	alpnHTTP1 = []string{"http/1.1"}
 )
 
-// secure runs the TLS handshake for t on nc with the options o and, when
-// the server picks HTTP/2, wraps the connection in an *http.ClientConn. It
-// closes nc when it fails.
-func secure(ctx context.Context, nc net.Conn, t *dialTarget, o *TLSOptions, origin string) (*clientConn, error) {
-	tc, err := tlsHandshake(ctx, nc, t.host, t.port, o, t.forceHTTP1, origin)
+// secure runs the TLS handshake for t on nc with the options o, resuming
+// a session of sessions when it can, and, when the server picks HTTP/2,
+// wraps the connection in an *http.ClientConn. It closes nc when it
+// fails.
+func secure(ctx context.Context, nc net.Conn, t *dialTarget, o *TLSOptions, sessions *tlsSessions, origin string) (*clientConn, error) {
+	tc, err := tlsHandshake(ctx, nc, t.host, t.port, o, sessions, t.forceHTTP1, origin)
 	if err != nil {
 		return nil, err
 	}
-	if tc.ConnectionState().NegotiatedProtocol != "h2" {
-		return &clientConn{nc: tc}, nil
+	state := tc.ConnectionState()
+	if state.NegotiatedProtocol != "h2" {
+		return &clientConn{nc: tc, tls: &state}, nil
 	}
 	h2, err := newH2Conn(ctx, tc, net.JoinHostPort(t.host, t.port))
 	if err != nil {
 		tc.Close()
 		return nil, connectError(ctx, ErrClientConnector, origin, err)
 	}
-	return &clientConn{nc: tc, h2: h2}, nil
+	return &clientConn{nc: tc, h2: h2, tls: &state}, nil
 }
 
 // tlsHandshake runs a TLS handshake as client of host on nc within ctx,
@@ -45,13 +47,15 @@ func secure(ctx context.Context, nc net.Conn, t *dialTarget, o *TLSOptions, orig
 //   - the server name is o.ServerName, else the Config's, else host;
 //   - verification is off with o.InsecureSkipVerify, and with
 //     o.Fingerprint, whose pin replaces it (as in aiohttp);
-//   - ALPN offers h2 and http/1.1, or http/1.1 alone when http1Only.
+//   - ALPN offers h2 and http/1.1, or http/1.1 alone when http1Only;
+//   - sessions are resumed from, and kept in, sessions when it serves the
+//     Config (see tlsSessions).
 //
 // Certificate failures are ErrClientConnectorCertificate errors (the x509
 // error is reachable with errors.As), other failures
 // ErrClientConnectorSSL ones, a pin that does not match a
 // *ServerFingerprintMismatch inside an ErrServerFingerprintMismatch one.
-func tlsHandshake(ctx context.Context, nc net.Conn, host, port string, o *TLSOptions, http1Only bool, origin string) (*tls.Conn, error) {
+func tlsHandshake(ctx context.Context, nc net.Conn, host, port string, o *TLSOptions, sessions *tlsSessions, http1Only bool, origin string) (*tls.Conn, error) {
 	cfg := &tls.Config{}
 	if o.Config != nil {
 		cfg = o.Config.Clone()
@@ -69,6 +73,7 @@ func tlsHandshake(ctx context.Context, nc net.Conn, host, port string, o *TLSOpt
 	if http1Only {
 		cfg.NextProtos = alpnHTTP1
 	}
+	sessions.use(cfg, o, port)
 	if len(pin) > 0 && len(pin) != sha256.Size {
 		nc.Close()
 		return nil, &Error{Kind: ErrClientConnectorSSL, URL: origin, Err: errors.New("fingerprint is " + strconv.Itoa(len(pin)) + " bytes long, not the 32 of a SHA-256 digest")}

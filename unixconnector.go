@@ -12,18 +12,20 @@ import (
 // request runs TLS over the socket; proxies do not apply.
 type UnixConnector struct {
 	*pool
-	path string
-	tls  TLSOptions
-	dial netDialFunc
+	path     string
+	tls      TLSOptions
+	sessions *tlsSessions
+	dial     netDialFunc
 }
 
 // NewUnixConnector returns a UnixConnector for the socket at path. Of
-// opts it uses the limits, the keep-alive settings, TLS and DialContext
+// opts it uses the limits, the keep-alive settings, TLS,
+// TLSSessionCacheSize and DialContext
 // (called with "unix" and path); the DNS and address settings have
 // nothing to do.
 func NewUnixConnector(path string, opts TCPConnectorOptions) *UnixConnector {
 	var d net.Dialer
-	c := &UnixConnector{path: path, tls: opts.TLS, dial: d.DialContext}
+	c := &UnixConnector{path: path, tls: opts.TLS, sessions: newTLSSessions(opts), dial: d.DialContext}
 	if opts.DialContext != nil {
 		c.dial = opts.DialContext
 	}
@@ -47,7 +49,7 @@ func (c *UnixConnector) connect(ctx context.Context, t *dialTarget) (*clientConn
 		if o == nil {
 			o = &c.tls
 		}
-		return secure(ctx, nc, t, o, origin)
+		return secure(ctx, nc, t, o, c.sessions, origin)
 	}
 	return &clientConn{nc: nc}, nil
 }

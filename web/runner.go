@@ -21,6 +21,9 @@ type AppRunner struct {
 	mu    sync.Mutex
 	srv   *Server
 	sites []*Site
+	// tls holds the Config each site serves with, by the Config given in
+	// its SiteOptions; see tlsConfig.
+	tls map[*tls.Config]*tls.Config
 }
 
 // NewAppRunner returns a runner for app.
@@ -160,14 +163,7 @@ func (s *Site) Start(ctx context.Context) error {
 		s.ln = ln
 	}
 	if s.opts.TLSConfig != nil {
-		cfg := s.opts.TLSConfig.Clone()
-		if len(cfg.NextProtos) == 0 {
-			if srv.h2 != nil {
-				cfg.NextProtos = append(cfg.NextProtos, http2.NextProtoTLS)
-			}
-			cfg.NextProtos = append(cfg.NextProtos, "http/1.1")
-		}
-		s.ln = tls.NewListener(s.ln, cfg)
+		s.ln = tls.NewListener(s.ln, s.runner.tlsConfig(s.opts.TLSConfig, srv.h2 != nil))
 	}
 	done := make(chan error, 1)
 	s.done = done
@@ -176,6 +172,32 @@ func (s *Site) Start(ctx context.Context) error {
 	s.runner.mu.Unlock()
 	go func(ln net.Listener) { done <- srv.Serve(ln) }(s.ln)
 	return nil
+}
+
+// tlsConfig returns the Config to serve cfg with: a clone offering h2
+// (when h2) and http/1.1 by ALPN when cfg offers nothing, made once per
+// runner, so that all sites given cfg share the keys of their session
+// tickets and a client resumes on any site a session another one began.
+// The keys are crypto/tls's own, rotated daily, unless cfg has keys set
+// with SetSessionTicketKeys, which the clone keeps.
+func (r *AppRunner) tlsConfig(cfg *tls.Config, h2 bool) *tls.Config {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if c := r.tls[cfg]; c != nil {
+		return c
+	}
+	c := cfg.Clone()
+	if len(c.NextProtos) == 0 {
+		if h2 {
+			c.NextProtos = append(c.NextProtos, http2.NextProtoTLS)
+		}
+		c.NextProtos = append(c.NextProtos, "http/1.1")
+	}
+	if r.tls == nil {
+		r.tls = make(map[*tls.Config]*tls.Config)
+	}
+	r.tls[cfg] = c
+	return c
 }
 
 // Addr returns the address the site listens on, once started.
