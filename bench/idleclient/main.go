@@ -171,6 +171,7 @@ func serve(n int, useTLS bool) (*http.Server, string, *atomic.Int64, error) {
 			}
 		},
 		IdleTimeout: 10 * time.Minute,
+		ErrorLog:    log.New(io.Discard, "", 0),
 	}
 	url := "http://" + ln.Addr().String()
 	if useTLS {
@@ -246,7 +247,10 @@ func newClient(name string, n int) (getFunc, error) {
 			return err
 		}, nil
 	case "fasthttp":
-		c := &fasthttp.Client{MaxConnsPerHost: n, MaxIdleConnDuration: 10 * time.Minute, TLSConfig: insecure}
+		c := &fasthttp.Client{
+			MaxConnsPerHost: n, MaxIdleConnDuration: 10 * time.Minute, TLSConfig: insecure,
+			Dial: func(addr string) (net.Conn, error) { return fasthttp.DialTimeout(addr, time.Minute) },
+		}
 		return func(url string) error {
 			status, _, err := c.Get(nil, url)
 			if err == nil && status != 200 {
