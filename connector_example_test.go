@@ -1,7 +1,9 @@
 package aiohttp_test
 
 import (
+	"context"
 	"fmt"
+	"log"
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
@@ -36,4 +38,29 @@ func ExampleNewUnixConnector() {
 	defer conn.Close()
 	fmt.Println(conn.Path(), conn.Limit())
 	// Output: /var/run/docker.sock 100
+}
+
+// A crawler that reconnects to the same hosts pays a full TLS handshake
+// once per host: later connections resume the session, which
+// Response.TLS shows. The connector keeps the sessions of up to
+// TLSSessionCacheSize servers (256 when zero; negative for none).
+func ExampleTCPConnectorOptions_tlsSessionCacheSize() {
+	conn := aiohttp.NewTCPConnector(aiohttp.TCPConnectorOptions{
+		KeepAliveTimeout:    5 * time.Second,
+		TLSSessionCacheSize: 10000, // one per site crawled
+	})
+	s, err := aiohttp.NewSession(aiohttp.SessionOptions{Connector: conn})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+
+	resp, err := s.Get(context.Background(), "https://example.com/")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer resp.Close()
+	if resp.TLS != nil {
+		fmt.Println("resumed:", resp.TLS.DidResume)
+	}
 }
