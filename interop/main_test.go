@@ -1,7 +1,8 @@
 // Package interop drives the demo server with real third-party peers:
 // curl, Python's aiohttp client (Debian's python3-aiohttp), h2load and a
 // raw socket; and our client against third-party servers and proxies
-// (Python aiohttp, httpbin, websockets, tinyproxy, microsocks). A peer that is missing skips its tests with the command
+// (Python aiohttp, httpbin, websockets, tinyproxy, microsocks), and TLS
+// session resumption both ways with OpenSSL (Python's ssl). A peer that is missing skips its tests with the command
 // that installs it; CI installs them all. TestH2spec runs h2spec's HTTP/2
 // conformance cases against the demo and net/http.
 //
