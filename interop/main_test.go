@@ -58,19 +58,26 @@ func startServer(t testing.TB) *server {
 // serveApp serves app on 127.0.0.1:0 until the test ends.
 func serveApp(t testing.TB, app *web.Application) *server {
 	t.Helper()
-	runner := web.NewAppRunner(app, web.ServerOptions{})
-	ctx := context.Background()
-	if err := runner.Setup(ctx); err != nil {
-		t.Fatalf("runner setup: %v", err)
-	}
+	runner := setUpRunner(t, app)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("listen: %v", err)
 	}
 	site := web.NewListenerSite(runner, ln)
-	if err := site.Start(ctx); err != nil {
+	if err := site.Start(context.Background()); err != nil {
 		ln.Close()
 		t.Fatalf("site start: %v", err)
+	}
+	return &server{URL: site.URL(), Addr: ln.Addr().String()}
+}
+
+// setUpRunner returns a runner of app, set up, that cleans up when the
+// test ends.
+func setUpRunner(t testing.TB, app *web.Application) *web.AppRunner {
+	t.Helper()
+	runner := web.NewAppRunner(app, web.ServerOptions{})
+	if err := runner.Setup(context.Background()); err != nil {
+		t.Fatalf("runner setup: %v", err)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -79,7 +86,7 @@ func serveApp(t testing.TB, app *web.Application) *server {
 			t.Errorf("runner cleanup: %v", err)
 		}
 	})
-	return &server{URL: site.URL(), Addr: ln.Addr().String()}
+	return runner
 }
 
 // addTestRoutes adds what the demo lacks for the body tests:

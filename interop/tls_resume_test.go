@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aiohttp-go/aiohttp"
 	"github.com/aiohttp-go/aiohttp/internal/demo"
@@ -70,20 +69,10 @@ func TestServerTicketsResumeWithOpenSSL(t *testing.T) {
 	testcert.WritePEM(t, cert, caFile, caFile+".key")
 	for _, v := range tlsVersions {
 		t.Run("TLS"+v.name, func(t *testing.T) {
-			runner := web.NewAppRunner(demo.NewApp(), web.ServerOptions{})
-			ctx := context.Background()
-			if err := runner.Setup(ctx); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() {
-				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-				defer cancel()
-				runner.Cleanup(ctx)
-			})
-			site := web.NewTCPSite(runner, "127.0.0.1", freePort(t), web.SiteOptions{TLSConfig: &tls.Config{
+			site := web.NewTCPSite(setUpRunner(t, demo.NewApp()), "127.0.0.1", freePort(t), web.SiteOptions{TLSConfig: &tls.Config{
 				Certificates: []tls.Certificate{cert}, MaxVersion: v.version,
 			}})
-			if err := site.Start(ctx); err != nil {
+			if err := site.Start(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			_, port, _ := strings.Cut(site.Addr().String(), ":")
