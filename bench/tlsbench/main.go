@@ -88,6 +88,11 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	// The certificate file tells the run that this server listens.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
 	if *certFile != "" {
 		pemCert := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]})
 		if err := os.WriteFile(*certFile, pemCert, 0o644); err != nil {
@@ -99,10 +104,9 @@ func serve(args []string) error {
 	case "aiohttp":
 		app := web.NewApplication()
 		app.Router.Get("/", func(*web.Request) (web.Response, error) { return web.Text("Hello, World!"), nil })
-		return web.RunApp(app, web.RunOptions{Addr: *addr, TLSConfig: cfg, Out: io.Discard})
+		return web.RunApp(app, web.RunOptions{Listener: ln, TLSConfig: cfg, Out: io.Discard})
 	case "nethttp":
 		srv := &http.Server{
-			Addr:      *addr,
 			TLSConfig: cfg,
 			Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -110,7 +114,7 @@ func serve(args []string) error {
 			}),
 			ErrorLog: log.New(io.Discard, "", 0),
 		}
-		return srv.ListenAndServeTLS("", "")
+		return srv.ServeTLS(ln, "", "")
 	}
 	return fmt.Errorf("unknown server %q", *impl)
 }
@@ -373,8 +377,10 @@ func run(args []string) error {
 		if c.err = srv.Start(); c.err != nil {
 			return
 		}
-		defer func() { srv.Process.Kill(); srv.Wait() }()
-		if c.err = waitPort(addr, certFile); c.err != nil {
+		done := make(chan struct{})
+		go func() { srv.Wait(); close(done) }()
+		defer func() { srv.Process.Kill(); <-done }()
+		if c.err = waitServer(done, addr, certFile); c.err != nil {
 			return
 		}
 		cpu0 := procCPU(srv.Process.Pid)
@@ -483,16 +489,18 @@ func command(pin []string, name string, args ...string) *exec.Cmd {
 	return exec.Command(argv[0], argv[1:]...)
 }
 
-// waitPort waits until the server wrote its certificate and listens.
-func waitPort(addr, certFile string) error {
-	for range 100 {
+// waitServer waits until the server listens, which it tells by writing
+// its certificate, or exits (done closed).
+func waitServer(done <-chan struct{}, addr, certFile string) error {
+	for range 200 {
 		if _, err := os.Stat(certFile); err == nil {
-			if c, err := net.Dial("tcp", addr); err == nil {
-				c.Close()
-				return nil
-			}
+			return nil
 		}
-		time.Sleep(50 * time.Millisecond)
+		select {
+		case <-done:
+			return errors.New("the server exited: is " + addr + " in use?")
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
 	return errors.New("the server did not start on " + addr)
 }
