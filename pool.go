@@ -661,8 +661,12 @@ func (p *pool) release(c *clientConn, reuse bool) {
 			}
 		}
 	} else if reuse && p.keepAlive > 0 && !p.closed && c.h2 == nil && c.r.Buffered() == 0 {
+		// An idle connection keeps no part of its last exchange: the
+		// read buffer, the slices of the head into it, and the request's
+		// method and path (which may pin the URL string it came in).
 		c.r.Release()
 		c.head.Forget()
+		c.unclosed = unclosedWatch{}
 		c.idleSince = monotime()
 		if c.ks == nil || c.ks.dropped {
 			c.ks = p.keyState(c.key)

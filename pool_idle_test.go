@@ -17,8 +17,9 @@ import (
 const idleConnBudget = 3 << 10
 
 // TestIdlePooledConnMemory opens idle pooled connections, one request
-// each, and checks what they hold: no read buffer, no goroutine, and in
-// all no more than idleConnBudget of heap each.
+// each, and checks what they hold: no read buffer, nothing of the last
+// exchange, no goroutine, and in all no more than idleConnBudget of heap
+// each.
 func TestIdlePooledConnMemory(t *testing.T) {
 	const n = 256
 	addr, held := serveHeld(t, n)
@@ -73,6 +74,9 @@ func TestIdlePooledConnMemory(t *testing.T) {
 		for _, c := range ks.idle {
 			if cap(c.head.Raw) > 0 {
 				t.Error("an idle connection's last head pins its released read buffer")
+			}
+			if c.unclosed.path != "" {
+				t.Error("an idle connection keeps its last request's path")
 			}
 		}
 	}
