@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/testcert"
 	"github.com/aiohttp-go/aiohttp/web"
 	"go.uber.org/goleak"
@@ -23,15 +24,20 @@ func serveTLSApp(t *testing.T, setup func(app *web.Application)) string {
 	cert, _ := testcert.New(t, "127.0.0.1")
 	app := web.NewApplication(web.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	setup(app)
+	return serveTLS(t, app, &tls.Config{Certificates: []tls.Certificate{cert}})
+}
+
+// serveTLS serves app over TLS with cfg on a free port of 127.0.0.1 until
+// the test ends and returns its base URL.
+func serveTLS(t *testing.T, app *web.Application, cfg *tls.Config) string {
+	t.Helper()
 	runner := web.NewAppRunner(app, web.ServerOptions{})
 	if err := runner.Setup(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	site := web.NewTCPSite(runner, "127.0.0.1", 0, web.SiteOptions{TLSConfig: &tls.Config{
-		Certificates: []tls.Certificate{cert},
-	}})
+	site := web.NewTCPSite(runner, "127.0.0.1", aiotest.UnusedPort(t), web.SiteOptions{TLSConfig: cfg})
 	if err := site.Start(context.Background()); err != nil {
-		t.Skipf("cannot listen: %v", err)
+		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

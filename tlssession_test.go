@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"go.uber.org/goleak"
 
@@ -153,20 +152,7 @@ func serveTLSWith(t *testing.T, cfg *tls.Config) string {
 	t.Helper()
 	app := web.NewApplication(web.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	app.Router.Get("/", func(*web.Request) (web.Response, error) { return web.Text("hello"), nil })
-	runner := web.NewAppRunner(app, web.ServerOptions{})
-	if err := runner.Setup(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	site := web.NewTCPSite(runner, "127.0.0.1", 0, web.SiteOptions{TLSConfig: cfg})
-	if err := site.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		runner.Cleanup(ctx)
-	})
-	return site.URL()
+	return serveTLS(t, app, cfg)
 }
 
 // serveNetHTTPTLS serves "hello" with net/http's server over TLS with
