@@ -1,0 +1,186 @@
+package ratelimit_test
+
+import (
+	"bytes"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/aiotest"
+	"github.com/aiohttp-go/aiohttp/web"
+	"github.com/aiohttp-go/aiohttp/web/ratelimit"
+)
+
+func ok(req *web.Request) (web.Response, error) { return web.Text("ok"), nil }
+
+// get sends a GET and returns the response, its body read.
+func get(t *testing.T, c *aiotest.Client, path string, opts ...aiohttp.RequestOption) *aiohttp.Response {
+	t.Helper()
+	resp, err := c.Get(t.Context(), path, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := resp.Bytes(); err != nil {
+		t.Fatal(err)
+	}
+	resp.Close()
+	return resp
+}
+
+// want checks a response's status and fields ("" for absent).
+func want(t *testing.T, resp *aiohttp.Response, status int, fields ...string) {
+	t.Helper()
+	if resp.Status != status {
+		t.Errorf("%s: status %d, want %d", resp.URL.Path, resp.Status, status)
+	}
+	for i := 0; i < len(fields); i += 2 {
+		if got := resp.Header.Get(fields[i]); got != fields[i+1] {
+			t.Errorf("%s: %s = %q, want %q", resp.URL.Path, fields[i], got, fields[i+1])
+		}
+	}
+}
+
+func TestLimiterAnswers429(t *testing.T) {
+	app := web.NewApplication()
+	l := ratelimit.Setup(app, ratelimit.Options{Limit: ratelimit.PerMinute(2)})
+	app.Router.Get("/", ok)
+	l.Exempt(app.Router.Get("/healthz", ok))
+	l.Route(app.Router.Post("/login", ok), ratelimit.Rule{Limit: ratelimit.PerHour(1), Scope: "auth"})
+	l.Route(app.Router.Post("/reset", ok), ratelimit.Rule{Limit: ratelimit.PerHour(1), Scope: "auth"})
+	app.Router.Get("/stream", func(req *web.Request) (web.Response, error) {
+		s := web.NewStreamResponse()
+		if err := s.Prepare(req); err != nil {
+			return nil, err
+		}
+		_, err := s.Write([]byte("streamed"))
+		return s, err
+	})
+	c := aiotest.NewClient(t, app)
+
+	want(t, get(t, c, "/"), 200, "RateLimit-Limit", "2", "RateLimit-Remaining", "1", "RateLimit-Reset", "30")
+	want(t, get(t, c, "/"), 200, "RateLimit-Remaining", "0", "RateLimit-Reset", "60")
+	refused := get(t, c, "/")
+	want(t, refused, 429, "Retry-After", "30", "RateLimit-Limit", "2", "RateLimit-Remaining", "0", "RateLimit-Reset", "60")
+	for range 3 {
+		want(t, get(t, c, "/healthz"), 200, "RateLimit-Limit", "")
+	}
+	// The streamed route shares the application's bucket, which is empty.
+	want(t, get(t, c, "/stream"), 429)
+
+	post := func(path string) *aiohttp.Response {
+		resp, err := c.Post(t.Context(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Close()
+		return resp
+	}
+	want(t, post("/login"), 200, "RateLimit-Limit", "1", "RateLimit-Remaining", "0", "RateLimit-Reset", "3600")
+	want(t, post("/reset"), 429, "Retry-After", "3600")
+}
+
+func TestLimiterFieldsOnStreams(t *testing.T) {
+	app := web.NewApplication()
+	ratelimit.Setup(app, ratelimit.Options{Limit: ratelimit.PerSecond(5)})
+	app.Router.Get("/stream", func(req *web.Request) (web.Response, error) {
+		s := web.NewStreamResponse()
+		if err := s.Prepare(req); err != nil {
+			return nil, err
+		}
+		_, err := s.Write([]byte("streamed"))
+		return s, err
+	})
+	c := aiotest.NewClient(t, app)
+	want(t, get(t, c, "/stream"), 200, "RateLimit-Limit", "5", "RateLimit-Remaining", "4", "RateLimit-Reset", "1")
+}
+
+func TestLimiterKeys(t *testing.T) {
+	app := web.NewApplication()
+	ratelimit.Setup(app, ratelimit.Options{
+		Limit: ratelimit.PerMinute(1),
+		Key:   func(req *web.Request) string { return req.Header().Get("X-Api-Key") },
+	})
+	app.Router.Get("/", ok)
+	c := aiotest.NewClient(t, app)
+	key := func(k string) aiohttp.RequestOption { return aiohttp.Header("X-Api-Key", k) }
+	want(t, get(t, c, "/", key("a")), 200)
+	want(t, get(t, c, "/", key("b")), 200)
+	want(t, get(t, c, "/", key("a")), 429)
+	for range 3 { // no key: not limited
+		want(t, get(t, c, "/"), 200, "RateLimit-Limit", "")
+	}
+}
+
+func TestClientIP(t *testing.T) {
+	for remote, key := range map[string]string{
+		"192.0.2.7:4242":            "192.0.2.7",
+		"[2001:db8:1:2:3:4:5:6]:80": "2001:db8:1:2::/64",
+		"[::1]:80":                  "::/64",
+		"/run/app.sock":             "/run/app.sock",
+	} {
+		req := aiotest.NewMockedRequest("GET", "/", aiotest.WithRemote(remote))
+		if got := ratelimit.ClientIP(req); got != key {
+			t.Errorf("ClientIP(%s) = %q, want %q", remote, got, key)
+		}
+	}
+}
+
+func TestLimiterConcurrent(t *testing.T) {
+	app := web.NewApplication()
+	ratelimit.Setup(app, ratelimit.Options{Limit: ratelimit.PerHour(50)})
+	app.Router.Get("/", ok)
+	c := aiotest.NewClient(t, app)
+	var mu sync.Mutex
+	counts := map[int]int{}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 20 {
+				resp := get(t, c, "/")
+				mu.Lock()
+				counts[resp.Status]++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if counts[200] != 50 || counts[429] != 110 {
+		t.Errorf("statuses %v, want 50 × 200 and 110 × 429", counts)
+	}
+}
+
+// logBuffer is a logger whose lines a test reads.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func (b *logBuffer) logger() *slog.Logger { return slog.New(slog.NewTextHandler(b, nil)) }
+
+// count returns how many lines of the log contain s.
+func (b *logBuffer) count(s string) int { return strings.Count(b.String(), s) }
+
+// eventually waits up to 10 s for cond.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
