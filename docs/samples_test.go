@@ -106,6 +106,8 @@ var imports = map[string]string{
 	"strings": "strings", "strconv": "strconv", "sync": "sync", "time": "time", "regexp": "regexp",
 	"testing": "testing", "http": "net/http", "url": "net/url", "tls": "crypto/tls", "json": "encoding/json",
 	"sql": "database/sql", "slog": "log/slog", "utf8": "unicode/utf8",
+	"cors": "github.com/aiohttp-go/aiohttp/web/cors", "ratelimit": "github.com/aiohttp-go/aiohttp/web/ratelimit",
+	"metrics": "github.com/aiohttp-go/aiohttp/metrics", "prometheus": "github.com/prometheus/client_golang/prometheus",
 }
 
 // sampleFile makes a Go file of a sample: declarations as they are, or

@@ -27,9 +27,9 @@ func NewServer(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		requests: f.counter("requests_total", "Requests answered, by method, route pattern and status.", "method", "route", "status"),
-		duration: f.histogram("request_duration_seconds", "Time from the metrics middleware to the handler's return, by method and route pattern.", "method", "route"),
-		inFlight: f.gauge("requests_in_flight", "Requests being handled."),
+		requests:   f.counter("requests_total", "Requests answered, by method, route pattern and status.", "method", "route", "status"),
+		duration:   f.histogram("request_duration_seconds", "Time from the metrics middleware to the handler's return, by method and route pattern.", "method", "route"),
+		inFlight:   f.gauge("requests_in_flight", "Requests being handled."),
 		websockets: f.gauge("websockets_open", "WebSockets open."),
 	}
 	return s, f.register()

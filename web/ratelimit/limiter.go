@@ -50,7 +50,7 @@ type Limiter struct {
 	base  Rule
 	store Store
 
-	mu     sync.Mutex                          // serializes changes to rules
+	mu     sync.Mutex                           // serializes changes to rules
 	rules  atomic.Pointer[map[*web.Route]*Rule] // copied on change; nil Rule: exempt
 	health health
 }
