@@ -139,6 +139,9 @@ func (l *Limiter) middleware(req *web.Request, next web.Handler) (web.Response, 
 		return l.storeDown(req, next)
 	}
 	res, err := l.store.Take(req.Context(), rule.Scope+"|"+key, rule.Limit)
+	if err != nil && req.Context().Err() != nil {
+		return nil, req.Context().Err() // the client went away: no fault of the store
+	}
 	if err != nil {
 		l.health.failed(l.logger(req), err, l.opts.FailClosed)
 		return l.storeDown(req, next)

@@ -2,6 +2,7 @@ package ratelimit_test
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"strings"
 	"sync"
@@ -182,5 +183,47 @@ func eventually(t *testing.T, what string, cond func() bool) {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
+	}
+}
+
+// stallingStore is a store whose first call waits for its context.
+type stallingStore struct {
+	ratelimit.Store
+	once    sync.Once
+	stalled chan struct{}
+}
+
+func (s *stallingStore) Take(ctx context.Context, key string, l ratelimit.Limit) (ratelimit.Result, error) {
+	stall := false
+	s.once.Do(func() { stall = true })
+	if stall {
+		close(s.stalled)
+		<-ctx.Done()
+		return ratelimit.Result{}, ctx.Err()
+	}
+	return s.Store.Take(ctx, key, l)
+}
+
+func TestClientGoneIsNoStoreFailure(t *testing.T) {
+	var log logBuffer
+	store := &stallingStore{Store: ratelimit.NewMemoryStore(ratelimit.MemoryOptions{}), stalled: make(chan struct{})}
+	app := web.NewApplication(web.WithLogger(log.logger()))
+	ratelimit.Setup(app, ratelimit.Options{Limit: ratelimit.PerHour(1), Store: store})
+	app.Router.Get("/", ok)
+	c := aiotest.NewClient(t, app)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() {
+		<-store.stalled
+		cancel() // the client gives up while the store is asked
+	}()
+	if resp, err := c.Get(ctx, "/"); err == nil {
+		resp.Close()
+		t.Fatal("the request outlived its context")
+	}
+	want(t, get(t, c, "/"), 200, "RateLimit-Remaining", "0")
+	want(t, get(t, c, "/"), 429)
+	if strings.Contains(log.String(), "store unavailable") {
+		t.Errorf("a client that went away was taken for a store failure:\n%s", log.String())
 	}
 }
