@@ -121,14 +121,20 @@ func (s *MemoryStore) Dropped() int {
 // used buckets that refilled, and one that did not when the shard is
 // still full.
 func (sh *memoryShard) add(key string, now int64) *bucket {
+	var b *bucket // a bucket dropped, reused
 	for old := sh.lru.prev; old != &sh.lru && old.tat <= now; old = sh.lru.prev {
 		sh.remove(old)
+		b = old
 	}
 	if len(sh.buckets) >= sh.max {
-		sh.remove(sh.lru.prev)
+		b = sh.lru.prev
+		sh.remove(b)
 		sh.dropped++
 	}
-	b := &bucket{key: key, tat: now}
+	if b == nil {
+		b = new(bucket)
+	}
+	b.key, b.tat = key, now
 	sh.buckets[key] = b
 	sh.pushFront(b)
 	return b
