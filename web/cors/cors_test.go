@@ -209,6 +209,17 @@ func TestSubApplication(t *testing.T) {
 	check(t, "actual", resp, 200, "Access-Control-Allow-Origin", site)
 }
 
+func TestSetupOnSubApplication(t *testing.T) {
+	app, admin := web.NewApplication(), web.NewApplication()
+	cors.Setup(admin, cors.Origins{site: {}}).Add(admin.Router.Get("/users", ok))
+	app.AddSubapp("/admin", admin)
+	c := aiotest.NewClient(t, app)
+	resp, _ := exchange(t, c, "OPTIONS", "/admin/users", "Origin", site, "Access-Control-Request-Method", "GET")
+	check(t, "preflight", resp, 200, "Access-Control-Allow-Origin", site)
+	resp, _ = exchange(t, c, "GET", "/admin/users", "Origin", site)
+	check(t, "actual", resp, 200, "Access-Control-Allow-Origin", site)
+}
+
 func TestAddPanics(t *testing.T) {
 	mustPanic := func(name, want string, f func()) {
 		t.Helper()
