@@ -15,31 +15,41 @@ const (
 )
 
 // health tracks whether the store answers, so that a failed store is
-// tried again only after a backoff and its failure and recovery are
-// logged once each.
+// tried again by one request after a backoff, and its failure and
+// recovery are logged once each.
 type health struct {
 	down    atomic.Bool // set and cleared with mu held
 	mu      sync.Mutex
 	since   time.Time // when the store failed
 	retryAt time.Time // until then, the store is not asked
 	backoff time.Duration
+	probing bool // a request asks the failed store
 }
 
-// up reports whether the store may be asked.
+// up reports whether the store may be asked: while it is down, by one
+// request at a time once the backoff has passed.
 func (h *health) up() bool {
 	if !h.down.Load() {
 		return true
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return !time.Now().Before(h.retryAt)
+	if !h.down.Load() {
+		return true
+	}
+	if h.probing || time.Now().Before(h.retryAt) {
+		return false
+	}
+	h.probing = true
+	return true
 }
 
-// retryIn is how long until the store is asked again.
+// retryIn is how long until the store is asked again, a second at
+// least.
 func (h *health) retryIn() time.Duration {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return max(time.Until(h.retryAt), 0)
+	return max(time.Until(h.retryAt), time.Second)
 }
 
 // failed records a failure of the store.
@@ -47,10 +57,13 @@ func (h *health) failed(log *slog.Logger, err error, closed bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	now := time.Now()
-	if h.down.Load() && now.Before(h.retryAt) {
+	switch {
+	case h.down.Load() && !h.probing:
 		return // a request that asked before another's failure
-	}
-	if !h.down.Load() {
+	case h.down.Load():
+		h.probing = false
+		h.backoff = min(2*h.backoff, maxBackoff)
+	default:
 		h.down.Store(true)
 		h.since, h.backoff = now, minBackoff
 		policy := "letting requests through unlimited (fail open)"
@@ -58,8 +71,6 @@ func (h *health) failed(log *slog.Logger, err error, closed bool) {
 			policy = "answering 503 (fail closed)"
 		}
 		log.Warn("ratelimit: store unavailable; "+policy+" until it answers again", "err", err)
-	} else {
-		h.backoff = min(2*h.backoff, maxBackoff)
 	}
 	h.retryAt = now.Add(h.backoff)
 }
@@ -73,6 +84,18 @@ func (h *health) answered(log *slog.Logger) {
 	defer h.mu.Unlock()
 	if h.down.Load() {
 		h.down.Store(false)
+		h.probing = false
 		log.Info("ratelimit: store answers again; limiting requests", "down", time.Since(h.since).Round(time.Millisecond))
 	}
+}
+
+// abandoned records a request that stopped asking the store before it
+// answered (its client went away): another may ask.
+func (h *health) abandoned() {
+	if !h.down.Load() {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.probing = false
 }

@@ -140,6 +140,7 @@ func (l *Limiter) middleware(req *web.Request, next web.Handler) (web.Response, 
 	}
 	res, err := l.store.Take(req.Context(), rule.Scope+"|"+key, rule.Limit)
 	if err != nil && req.Context().Err() != nil {
+		l.health.abandoned()
 		return nil, req.Context().Err() // the client went away: no fault of the store
 	}
 	if err != nil {

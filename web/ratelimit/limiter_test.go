@@ -3,9 +3,11 @@ package ratelimit_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -225,5 +227,41 @@ func TestClientGoneIsNoStoreFailure(t *testing.T) {
 	want(t, get(t, c, "/"), 429)
 	if strings.Contains(log.String(), "store unavailable") {
 		t.Errorf("a client that went away was taken for a store failure:\n%s", log.String())
+	}
+}
+
+// failingStore fails every call, slowly, and counts them.
+type failingStore struct{ calls atomic.Int32 }
+
+func (s *failingStore) Take(ctx context.Context, key string, l ratelimit.Limit) (ratelimit.Result, error) {
+	s.calls.Add(1)
+	time.Sleep(100 * time.Millisecond)
+	return ratelimit.Result{}, errors.New("no store here")
+}
+
+func TestFailedStoreIsProbedByOneRequest(t *testing.T) {
+	var log logBuffer
+	store := new(failingStore)
+	app := web.NewApplication()
+	ratelimit.Setup(app, ratelimit.Options{Limit: ratelimit.PerHour(1), Store: store, FailClosed: true, Logger: log.logger()})
+	app.Router.Get("/", ok)
+	c := aiotest.NewClient(t, app)
+	want(t, get(t, c, "/"), 503, "Retry-After", "1")
+	want(t, get(t, c, "/"), 503) // within the backoff: not asked
+	if n := store.calls.Load(); n != 1 {
+		t.Fatalf("the store was asked %d times, want 1", n)
+	}
+	time.Sleep(time.Second) // the backoff
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() { want(t, get(t, c, "/"), 503) })
+	}
+	wg.Wait()
+	if n := store.calls.Load(); n != 2 {
+		t.Errorf("the store was asked %d times, want 2: one request probes it after the backoff", n)
+	}
+	want(t, get(t, c, "/"), 503, "Retry-After", "2") // the backoff doubled
+	if n := log.count("store unavailable"); n != 1 {
+		t.Errorf("%d warnings, want 1:\n%s", n, log.String())
 	}
 }
