@@ -34,6 +34,7 @@
 // let through unlimited (fail open) unless Options.FailClosed asks for a
 // 503 Service Unavailable instead. The limiter logs one warning when the
 // store fails and one line when it answers again; meanwhile it leaves the
-// store alone for a backoff that grows from one second to thirty, so that
-// a dead Redis costs requests nothing but the policy.
+// store alone for a backoff that grows from one second to thirty (then
+// one request tries it), so that a dead Redis costs requests nothing but
+// the policy.
 package ratelimit

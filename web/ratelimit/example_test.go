@@ -33,6 +33,6 @@ func ExampleNewRedisStore() {
 	ratelimit.Setup(app, ratelimit.Options{
 		Limit: ratelimit.Limit{Rate: 10, Burst: 20}, // 10 a second, bursts of 20
 		Store: ratelimit.NewRedisStore(rdb, ratelimit.RedisOptions{}),
-		Key:   func(req *web.Request) string { return req.Header().Get("X-Real-IP") },
+		Key:   ratelimit.ForwardedIP("X-Real-IP"), // nginx: proxy_set_header X-Real-IP $remote_addr;
 	})
 }

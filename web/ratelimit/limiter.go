@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,7 +22,7 @@ type Options struct {
 	Store Store
 	// Key names the client a request counts against; nil means
 	// [ClientIP]. A request whose key is "" is not limited. Behind a
-	// reverse proxy, read the address it forwards (and only from it).
+	// reverse proxy, read the address it forwards ([ForwardedIP]).
 	Key func(req *web.Request) string
 	// FailClosed answers 503 Service Unavailable while the store cannot
 	// answer; by default requests are let through unlimited then.
@@ -194,8 +195,33 @@ func seconds(d time.Duration) string {
 // ClientIP is the default key: the client's address (Request.Remote),
 // IPv6 addresses by their /64 network, which one host or home usually
 // has whole.
-func ClientIP(req *web.Request) string {
-	addr := req.Remote()
+func ClientIP(req *web.Request) string { return ipKey(req.Remote()) }
+
+// ForwardedIP returns a key for an application behind a reverse proxy:
+// the last address of the header field name ("X-Forwarded-For", which
+// the proxy appends to, or "X-Real-IP", which it sets), by ClientIP's
+// rules; the peer's address when the field is missing. Use it only when
+// every request comes through the proxy: a client that reaches the
+// application directly could send any address in the field.
+func ForwardedIP(name string) func(req *web.Request) string {
+	return func(req *web.Request) string {
+		v := req.Header().GetAll(name)
+		if len(v) == 0 {
+			return ClientIP(req)
+		}
+		last := v[len(v)-1]
+		if i := strings.LastIndexByte(last, ','); i >= 0 {
+			last = last[i+1:]
+		}
+		if addr := strings.TrimSpace(last); addr != "" {
+			return ipKey(addr)
+		}
+		return ClientIP(req)
+	}
+}
+
+// ipKey returns addr, an IPv6 address as its /64 network.
+func ipKey(addr string) string {
 	ip := net.ParseIP(addr)
 	if ip == nil || ip.To4() != nil {
 		return addr

@@ -131,6 +131,29 @@ func TestClientIP(t *testing.T) {
 	}
 }
 
+func TestForwardedIP(t *testing.T) {
+	key := ratelimit.ForwardedIP("X-Forwarded-For")
+	for _, tc := range []struct {
+		fields []string
+		key    string
+	}{
+		{nil, "192.0.2.7"},
+		{[]string{"203.0.113.9"}, "203.0.113.9"},
+		{[]string{"10.1.1.1, 203.0.113.9"}, "203.0.113.9"},
+		{[]string{"10.1.1.1", "198.51.100.2 , 203.0.113.9"}, "203.0.113.9"},
+		{[]string{"2001:db8:1:2::7"}, "2001:db8:1:2::/64"},
+		{[]string{"10.1.1.1, "}, "192.0.2.7"},
+	} {
+		opts := []aiotest.RequestOption{aiotest.WithRemote("192.0.2.7:4242")}
+		for _, f := range tc.fields {
+			opts = append(opts, aiotest.WithHeader("X-Forwarded-For", f))
+		}
+		if got := key(aiotest.NewMockedRequest("GET", "/", opts...)); got != tc.key {
+			t.Errorf("X-Forwarded-For %q: key %q, want %q", tc.fields, got, tc.key)
+		}
+	}
+}
+
 func TestLimiterConcurrent(t *testing.T) {
 	app := web.NewApplication()
 	ratelimit.Setup(app, ratelimit.Options{Limit: ratelimit.PerHour(50)})
