@@ -130,7 +130,7 @@ func (h *Redis) receive() {
 	backoff := 100 * time.Millisecond
 	for {
 		msg, err := h.ps.ReceiveTimeout(ctx, receiveTimeout)
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || h.isClosed() {
 			return
 		}
 		if err != nil {

@@ -101,6 +101,7 @@ http {
 			proxy_set_header Upgrade $http_upgrade;
 			proxy_set_header Connection $connection_upgrade;
 			proxy_set_header X-Forwarded-For $remote_addr;
+			proxy_set_header X-Real-IP $remote_addr;
 			proxy_buffering off;
 			proxy_read_timeout 1h;
 		}
@@ -149,7 +150,8 @@ func startNginx(t *testing.T, a, b string) string {
 
 // TestTwoInstancesBehindNginx runs two "aiohttp serve --redis" instances
 // behind nginx, round-robin: a session made through one is known to the
-// other, and chat messages reach WebSocket and SSE clients of both.
+// other, chat messages reach WebSocket and SSE clients of both, and the
+// rate limit of /limited holds across both.
 func TestTwoInstancesBehindNginx(t *testing.T) {
 	needNginx(t)
 	redisSrv := redistest.Start(t)
@@ -184,6 +186,20 @@ func TestTwoInstancesBehindNginx(t *testing.T) {
 		if info.Visits != want || info.User != "alice" {
 			t.Fatalf("visit %v: %+v", want, info)
 		}
+	}
+
+	// Rate limit: ten a minute for a client, whichever instance answers.
+	codes := map[int]int{}
+	for range 16 {
+		resp, err := client.Get(lb + "/limited")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		codes[resp.StatusCode]++
+	}
+	if codes[200] != 10 || codes[429] != 6 {
+		t.Errorf("16 requests to /limited through nginx: %v, want 10 × 200 and 6 × 429", codes)
 	}
 
 	// Chat: a WebSocket client on a, an SSE client on b, one more

@@ -13,8 +13,11 @@ import (
 
 	"github.com/aiohttp-go/aiohttp/hub"
 	"github.com/aiohttp-go/aiohttp/internal/demo"
+	"github.com/aiohttp-go/aiohttp/metrics"
 	"github.com/aiohttp-go/aiohttp/web"
+	"github.com/aiohttp-go/aiohttp/web/ratelimit"
 	"github.com/aiohttp-go/aiohttp/web/session"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -73,7 +76,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&accessLog, "access-log", "log every request to standard output, in aiohttp's default `format` or the one given with =")
 	static := fs.String("static", "", "also serve the files of `directory` under /static/, with an index of each directory")
 	reusePort := fs.Bool("reuse-port", false, "set SO_REUSEPORT, so that a new serve can share the port before this one is stopped")
-	redisURL := fs.String("redis", "", "share the chat (/chat, /chat/events) and the sessions (/session) with every instance on the Redis server at `URL` (redis://host:port/db)")
+	redisURL := fs.String("redis", "", "share the chat (/chat, /chat/events), the sessions (/session) and the rate limit of /limited with every instance on the Redis server at `URL` (redis://host:port/db)")
+	withMetrics := fs.Bool("metrics", false, "serve Prometheus metrics of the server at /metrics")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiles (net/http/pprof) under /debug/pprof/ on `address`, apart from the demo; keep it private")
 	rest, code, ok := fs.parse(args, stderr)
 	if !ok {
@@ -102,9 +106,20 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		defer rdb.Close()
-		demoOpts = append(demoOpts, demo.WithHub(h), demo.WithSessions(session.NewRedisStorage(rdb, "")))
+		demoOpts = append(demoOpts, demo.WithHub(h), demo.WithSessions(session.NewRedisStorage(rdb, "")),
+			demo.WithRateLimitStore(ratelimit.NewRedisStore(rdb, ratelimit.RedisOptions{})))
 	}
 	app := demo.NewApp(demoOpts...)
+	if *withMetrics {
+		reg := prometheus.NewRegistry()
+		m, err := metrics.NewServer(metrics.Options{Registerer: reg})
+		if err != nil {
+			fmt.Fprintf(stderr, "aiohttp serve: --metrics: %v\n", err)
+			return 1
+		}
+		m.Instrument(app)
+		app.Router.Get("/metrics", metrics.Handler(reg))
+	}
 	if *static != "" {
 		if fi, err := os.Stat(*static); err != nil || !fi.IsDir() {
 			return bad("--static %s: not a directory", *static)

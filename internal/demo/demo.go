@@ -18,6 +18,7 @@
 //	GET  /session   counts visits in a session: {"visits","new","user"} (sessionShow)
 //	POST /session/login?user=NAME  a new session for NAME      (sessionLogin)
 //	POST /session/logout           ends the session            (sessionLogout)
+//	GET  /limited   "ok", ten times a minute a client, then 429 (addLimited)
 //	POST /upload    multipart up to 64 MiB: files hashed as they stream (upload)
 //	GET  /{name}    "Hello, {name}"                            (hello)
 //
@@ -43,6 +44,7 @@ import (
 
 	"github.com/aiohttp-go/aiohttp/hub"
 	"github.com/aiohttp-go/aiohttp/web"
+	"github.com/aiohttp-go/aiohttp/web/ratelimit"
 	"github.com/aiohttp-go/aiohttp/web/session"
 	"github.com/aiohttp-go/aiohttp/websocket"
 )
@@ -53,6 +55,7 @@ type Option func(*config)
 type config struct {
 	hub      hub.Hub
 	sessions session.Storage
+	limits   ratelimit.Store
 }
 
 // WithHub carries the chat over h, for example a hub.Redis shared by
@@ -67,6 +70,13 @@ func WithHub(h hub.Hub) Option {
 // sealed with a key made at start.
 func WithSessions(storage session.Storage) Option {
 	return func(c *config) { c.sessions = storage }
+}
+
+// WithRateLimitStore counts the requests to /limited in store, for
+// example a ratelimit.RedisStore shared by several instances, instead of
+// in memory.
+func WithRateLimitStore(store ratelimit.Store) Option {
+	return func(c *config) { c.limits = store }
 }
 
 // NewApp returns the demo application, ready to run.
@@ -99,6 +109,7 @@ func NewApp(opts ...Option) *web.Application {
 	r.Post("/upload", upload)
 	r.Get("/{name}", hello)
 	addHTTPBin(r)
+	addLimited(app, cfg.limits)
 	return app
 }
 

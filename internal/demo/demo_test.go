@@ -135,7 +135,7 @@ func TestRouteList(t *testing.T) {
 		"GET /cookies/delete", "GET /basic-auth/{user}/{passwd}", "GET /hidden-basic-auth/{user}/{passwd}",
 		"GET /bearer", "GET /cache", "GET /cache/{n}", "GET /etag/{etag}",
 		"GET /html", "GET /xml", "GET /json", "GET /bytes/{n}", "GET /stream-bytes/{n}", "GET /stream/{n}",
-		"GET /range/{n}", "GET /drip", "GET /delay/{n}"}
+		"GET /range/{n}", "GET /drip", "GET /delay/{n}", "GET /limited"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("routes = %q, want %q", got, want)
 	}
