@@ -1,7 +1,6 @@
 package frontier_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp/frontier"
+	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/internal/redistest"
 	"github.com/redis/go-redis/v9"
 )
@@ -162,7 +162,7 @@ func TestWorkerRidesOutARedisOutage(t *testing.T) {
 	k := newCrawlCheck(t, 10*time.Millisecond)
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
 	defer rdb.Close()
-	var logs syncBuffer
+	var logs apptest.SyncBuffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	f, err := frontier.NewRedis(ctx, rdb, frontier.RedisOptions{Name: "crawl", Logger: log})
 	if err != nil {
@@ -193,21 +193,4 @@ func TestWorkerRidesOutARedisOutage(t *testing.T) {
 	if testing.Verbose() {
 		t.Log(out)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
