@@ -44,13 +44,15 @@ func (ex *exchange) roundTripH2() (*Response, error) {
 		return nil, b.error(err, ErrServerDisconnected)
 	}
 	b.rc = hresp.Body
-	items := make([]multidict.Item, 0, len(hresp.Header))
-	for _, k := range headerKeys(hresp.Header) {
+	a := st.responseAlloc()
+	items := a.items[:0]
+	var keys [16]string
+	for _, k := range appendHeaderKeys(keys[:0], hresp.Header) {
 		for _, v := range hresp.Header[k] {
 			items = append(items, multidict.Item{Key: k, Value: v})
 		}
 	}
-	a := &responseAlloc{header: *multidict.NewCI(items...)}
+	a.header = *multidict.NewCI(items...)
 	r := &a.resp
 	r.Status = hresp.StatusCode
 	r.Reason = strings.TrimSpace(strings.TrimPrefix(hresp.Status, strconv.Itoa(hresp.StatusCode)))
@@ -67,19 +69,26 @@ func (ex *exchange) roundTripH2() (*Response, error) {
 // h2Request builds the net/http request of an HTTP/2 exchange.
 func (ex *exchange) h2Request(ctx context.Context) (*http.Request, error) {
 	req, st := ex.req, ex.st
+	items := req.Header.Items()
 	hreq := &http.Request{
-		Method: req.Method, URL: req.URL, Header: make(http.Header, req.Header.Len()),
+		Method: req.Method, URL: req.URL, Header: make(http.Header, len(items)),
 		Host: req.Header.Get("Host"), ProtoMajor: 2, Proto: "HTTP/2.0",
 	}
-	for _, it := range req.Header.Items() {
-		switch strings.ToLower(it.Key) {
-		case "host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "content-length":
+	values := make([]string, len(items)) // the value lists of one element share it
+	for i, it := range items {
+		if isConnectionField(it.Key) {
 			continue
 		}
 		if !field.IsToken(it.Key) || !http1.ValidFieldValue(it.Value) {
 			return nil, errors.New("invalid header field " + strconv.Quote(it.Key))
 		}
-		hreq.Header.Add(it.Key, it.Value)
+		key := http.CanonicalHeaderKey(it.Key) // allocates only a name not in canonical form
+		if vs := hreq.Header[key]; len(vs) > 0 {
+			hreq.Header[key] = append(vs, it.Value)
+		} else {
+			values[i] = it.Value
+			hreq.Header[key] = values[i : i+1 : i+1]
+		}
 	}
 	length, chunked, err := ex.framing()
 	if err != nil || req.body == nil {
@@ -112,13 +121,29 @@ func (ex *exchange) h2Request(ctx context.Context) (*http.Request, error) {
 	return hreq.WithContext(ctx), nil
 }
 
-// headerKeys returns the keys of h in order.
-func headerKeys(h http.Header) []string {
-	keys := make([]string, 0, len(h))
+// connectionFields are the header fields HTTP/2 does not carry (RFC 9113
+// 8.2.2), or carries otherwise (Host as :authority, Content-Length from
+// the body).
+var connectionFields = []string{"Host", "Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding", "Upgrade", "Content-Length"}
+
+// isConnectionField reports whether name is one of connectionFields, in
+// any case.
+func isConnectionField(name string) bool {
+	for _, f := range connectionFields {
+		if multidict.EqualFold(name, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// appendHeaderKeys appends the keys of h to keys in order.
+func appendHeaderKeys(keys []string, h http.Header) []string {
+	n := len(keys)
 	for k := range h {
 		keys = append(keys, k)
 	}
-	slices.Sort(keys)
+	slices.Sort(keys[n:])
 	return keys
 }
 

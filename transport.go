@@ -24,7 +24,7 @@ type transport struct{ s *Session }
 // head arrived; its Body reads the session's Response.
 func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	opts := []RequestOption{AllowRedirects(false), RaiseForStatus(false)}
-	for _, k := range headerKeys(r.Header) {
+	for _, k := range appendHeaderKeys(nil, r.Header) {
 		if k == "Content-Length" || k == "Transfer-Encoding" {
 			continue // as net/http, the body's framing is not the caller's to set
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aiohttp-go/aiohttp/multidict"
@@ -78,7 +80,7 @@ func newStdRequest(r *http.Request, out outbound) *Request {
 		std:        stdHeader{r},
 		body:       stdBody{r},
 		bodyLength: r.ContentLength,
-		bodyExists: r.Body != nil && r.Body != http.NoBody,
+		bodyExists: r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0, // HTTP/2 gives a body to every request
 		ctx:        &reqContext{parent: r.Context()},
 	}
 	if req.target == "" {
@@ -170,8 +172,9 @@ type stdOutbound struct {
 	// for none), the controller that sets the deadlines (once needed)
 	// and the write deadline set
 	req           *Request
-	opts          *ServerOptions // the server's rates; nil for the defaults
-	rc            *http.ResponseController
+	opts          *ServerOptions          // the server's rates; nil for the defaults
+	rc            http.ResponseController // once hasRC
+	hasRC         bool
 	writeDeadline time.Time
 }
 
@@ -182,14 +185,32 @@ type stdOutbound struct {
 // connection has its head sent at once, before net/http could count a
 // short body and add a Content-Length. So the engine and the bridge send
 // the same head.
+//
+// The fields cost two allocations whatever their number: one string holds
+// every name and value, one slice every value list of one element.
 func (o *stdOutbound) setHead(req *Request, h *responseHead) {
+	var buf [512]byte
+	head := appendHead(buf[:0], req, h)
+	_, head, _ = bytes.Cut(head, crlf) // the status line
+	fields := string(head)
+	values := make([]string, strings.Count(fields, "\r\n"))
 	dst := o.w.Header()
 	dst["Content-Type"] = nil
-	eachSentField(appendHead(nil, req, h), func(name, value []byte) bool {
-		key := http.CanonicalHeaderKey(string(name))
-		dst[key] = append(dst[key], string(value))
-		return true
-	})
+	for i := 0; ; i++ {
+		line, rest, _ := strings.Cut(fields, "\r\n")
+		name, value, ok := strings.Cut(line, ": ")
+		if !ok {
+			break
+		}
+		fields = rest
+		key := http.CanonicalHeaderKey(name) // allocates only a name not in canonical form
+		if vs := dst[key]; len(vs) > 0 {
+			dst[key] = append(vs, value)
+		} else {
+			values[i] = value
+			dst[key] = values[i : i+1 : i+1]
+		}
+	}
 	o.head = *h
 	o.noBody = req.method == "HEAD" || !bodyAllowed(h.status)
 	o.w.WriteHeader(h.status)
@@ -248,10 +269,10 @@ func (o *stdOutbound) flush() error { return o.controller().Flush() }
 
 // controller returns the ResponseController of o's writer.
 func (o *stdOutbound) controller() *http.ResponseController {
-	if o.rc == nil {
-		o.rc = http.NewResponseController(o.w)
+	if !o.hasRC {
+		o.rc, o.hasRC = *http.NewResponseController(o.w), true
 	}
-	return o.rc
+	return &o.rc
 }
 
 func (o *stdOutbound) end() error { return nil }
