@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aiohttp-go/aiohttp/web"
 )
@@ -204,5 +205,33 @@ func BenchmarkServeH2(b *testing.B) {
 				}
 			})
 		})
+	}
+}
+
+// discardWriter is an http.ResponseWriter that keeps nothing, its header
+// map cleared for every request; it takes deadlines, as HTTP/2's does.
+type discardWriter struct{ h http.Header }
+
+func (w *discardWriter) SetReadDeadline(time.Time) error  { return nil }
+func (w *discardWriter) SetWriteDeadline(time.Time) error { return nil }
+
+func (w *discardWriter) Header() http.Header         { return w.h }
+func (w *discardWriter) WriteHeader(int)             {}
+func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+
+// BenchmarkServeHTTPBridge measures what the net/http bridge (the
+// HTTP/2 path) costs a small GET on its own: the request made from
+// net/http's, routing, the handler and the head set on net/http's
+// writer.
+func BenchmarkServeHTTPBridge(b *testing.B) {
+	app := newApp()
+	app.Router.Get("/", func(*web.Request) (web.Response, error) { return web.Text("Hello, World!"), nil })
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Proto, r.ProtoMajor, r.ProtoMinor = "HTTP/2.0", 2, 0
+	w := &discardWriter{h: make(http.Header)}
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.h)
+		app.ServeHTTP(w, r)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aiohttp-go/aiohttp/multidict"
@@ -35,8 +36,11 @@ func (a *Application) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // there are some (both for our server's HTTP/2 connections).
 func (a *Application) serveStd(w http.ResponseWriter, r *http.Request, access AccessLogger, opts *ServerOptions) {
 	a.freeze()
-	out := &stdOutbound{w: w, ctx: r.Context(), head: responseHead{header: &noHeader}, opts: opts}
-	req := newStdRequest(r, out)
+	x := stdExchanges.Get().(*stdExchange)
+	out := &x.out
+	*out = stdOutbound{w: w, ctx: r.Context(), head: responseHead{header: &noHeader}, opts: opts}
+	req := &x.req
+	initStdRequest(req, r, out)
 	out.req = req
 	var body *stdRatedBody
 	if req.bodyExists {
@@ -60,12 +64,51 @@ func (a *Application) serveStd(w http.ResponseWriter, r *http.Request, access Ac
 		access.Log(req, SentResponse{req: req, head: &out.head, size: out.size}, time.Since(req.start))
 	}
 	req.ctx.cancel(context.Canceled)
+	if !out.taken {
+		x.recycle()
+	}
+}
+
+// stdExchange holds what the bridge needs for one request. The Request
+// belongs to the handler only until it returns (as on the engine, which
+// reuses it for the connection's next request), so an exchange serves
+// request after request from stdExchanges; one whose connection was
+// hijacked is left to the garbage collector.
+type stdExchange struct {
+	req Request
+	out stdOutbound
+}
+
+var stdExchanges = sync.Pool{New: func() any { return new(stdExchange) }}
+
+// recycle returns x to stdExchanges, keeping the response Respond hands
+// out and a request context nobody obtained or watched; serveStd sets
+// every other field anew.
+func (x *stdExchange) recycle() {
+	if ctx := x.req.ctx; ctx.handedOut || ctx.done != nil {
+		x.req.ctx = nil
+	}
+	stdExchanges.Put(x)
 }
 
 // newStdRequest returns the Request of a net/http request, answered
 // through out.
 func newStdRequest(r *http.Request, out outbound) *Request {
-	req := &Request{
+	req := new(Request)
+	initStdRequest(req, r, out)
+	return req
+}
+
+// initStdRequest makes req the Request of a net/http request, answered
+// through out, keeping only the response Respond hands out and a context
+// (nil for a new one) of what req held.
+func initStdRequest(req *Request, r *http.Request, out outbound) {
+	own, ctx := req.own, req.ctx
+	if ctx == nil {
+		ctx = new(reqContext)
+	}
+	*ctx = reqContext{parent: r.Context()}
+	*req = Request{
 		out:        out,
 		netAddr:    r.RemoteAddr,
 		method:     r.Method,
@@ -81,13 +124,13 @@ func newStdRequest(r *http.Request, out outbound) *Request {
 		body:       stdBody{r},
 		bodyLength: r.ContentLength,
 		bodyExists: r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0, // HTTP/2 gives a body to every request
-		ctx:        &reqContext{parent: r.Context()},
+		ctx:        ctx,
+		own:        own,
 	}
 	if req.target == "" {
 		req.target = r.URL.RequestURI()
 	}
 	req.ctx.watcher = stdWatcher{r.Context()}
-	return req
 }
 
 // stdBody is a bridged request's body. A read error other than its end
@@ -189,11 +232,15 @@ type stdOutbound struct {
 // The fields cost two allocations whatever their number: one string holds
 // every name and value, one slice every value list of one element.
 func (o *stdOutbound) setHead(req *Request, h *responseHead) {
-	var buf [512]byte
-	head := appendHead(buf[:0], req, h)
-	_, head, _ = bytes.Cut(head, crlf) // the status line
-	fields := string(head)
-	values := make([]string, strings.Count(fields, "\r\n"))
+	// The head is built in a pooled buffer, not on the stack: HTTP/2 runs
+	// each request on a new goroutine, whose stack would have to grow.
+	buf := headBuffers.Get().(*[]byte)
+	head := appendHead((*buf)[:0], req, h)
+	_, fieldBytes, _ := bytes.Cut(head, crlf) // the status line
+	fields := string(fieldBytes)
+	*buf = head
+	headBuffers.Put(buf)
+	values := make([]string, h.header.Len()+len(h.cookies)+8) // room for every line appendHead adds
 	dst := o.w.Header()
 	dst["Content-Type"] = nil
 	for i := 0; ; i++ {
@@ -204,7 +251,7 @@ func (o *stdOutbound) setHead(req *Request, h *responseHead) {
 		}
 		fields = rest
 		key := http.CanonicalHeaderKey(name) // allocates only a name not in canonical form
-		if vs := dst[key]; len(vs) > 0 {
+		if vs := dst[key]; len(vs) > 0 || i == len(values) {
 			dst[key] = append(vs, value)
 		} else {
 			values[i] = value
@@ -218,6 +265,9 @@ func (o *stdOutbound) setHead(req *Request, h *responseHead) {
 		_ = o.flush()
 	}
 }
+
+// headBuffers holds the buffers setHead builds heads in.
+var headBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 func (o *stdOutbound) writeResponse(req *Request, r *BodyResponse) error {
 	h := r.head()

@@ -2,8 +2,8 @@
 // server, ours or net/http's, and a client, ours or net/http's, over h2c
 // (HTTP/2 over plain TCP by prior knowledge) or h2 over TLS (ALPN).
 //
-//	h2 -serve aiohttp -addr 127.0.0.1:8083 [-tls -cert cert.pem]
-//	h2 -client aiohttp -url https://127.0.0.1:8083/ -ca cert.pem -n 50000 -c 64
+//	h2 -serve aiohttp -addr 127.0.0.1:8120 [-tls -cert cert.pem]
+//	h2 -client aiohttp -url https://127.0.0.1:8120/ -ca cert.pem -n 50000 -c 64
 //
 // Servers (-serve) answer GET / with "Hello, World!" and GET /64k with
 // 64 KiB of bytes:
@@ -11,6 +11,8 @@
 //	aiohttp  ours: web.Server (x/net/http2 behind our net/http bridge)
 //	nethttp  net/http: http.Server with its own HTTP/2 (Protocols with
 //	         HTTP/1.1, HTTP/2 over TLS and unencrypted HTTP/2)
+//	xnet     net/http's handler on golang.org/x/net/http2's server, the
+//	         one ours runs (http2.ConfigureServer over TLS, h2c.NewHandler)
 //
 // With -tls the server makes a self-signed certificate for 127.0.0.1 and
 // writes it as PEM to -cert, for the clients and h2load.
@@ -68,18 +70,20 @@ import (
 
 	"github.com/aiohttp-go/aiohttp"
 	"github.com/aiohttp-go/aiohttp/web"
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/h2c"
 )
 
 // large is the body of GET /64k.
 var large = bytes.Repeat([]byte("0123456789abcdef"), 64<<10/16)
 
 func main() {
-	serve := flag.String("serve", "", "run a server: aiohttp or nethttp")
-	addr := flag.String("addr", "127.0.0.1:8083", "server: listen address")
+	serve := flag.String("serve", "", "run a server: aiohttp, nethttp or xnet")
+	addr := flag.String("addr", "127.0.0.1:8120", "server: listen address")
 	useTLS := flag.Bool("tls", false, "server: serve h2 over TLS instead of h2c")
 	certFile := flag.String("cert", "", "server with -tls: write the certificate (PEM) here")
 	client := flag.String("client", "", "run a client: aiohttp or nethttp")
-	url := flag.String("url", "http://127.0.0.1:8083/", "client: URL to GET (https: h2 over TLS, http: h2c)")
+	url := flag.String("url", "http://127.0.0.1:8120/", "client: URL to GET (https: h2 over TLS, http: h2c)")
 	caFile := flag.String("ca", "", "client over TLS: the server's certificate (PEM)")
 	n := flag.Int("n", 50000, "client: requests to measure")
 	conc := flag.Int("c", 64, "client: concurrent workers (streams on one connection)")
@@ -135,7 +139,7 @@ func runServer(ctx context.Context, name, addr string, useTLS bool, certFile str
 		app.Router.Get("/", func(*web.Request) (web.Response, error) { return web.Text("Hello, World!"), nil })
 		app.Router.Get("/64k", func(*web.Request) (web.Response, error) { return web.Bytes(large), nil })
 		return web.RunAppContext(ctx, app, web.RunOptions{Addr: addr, TLSConfig: cfg, Out: io.Discard})
-	case "nethttp":
+	case "nethttp", "xnet":
 		mux := http.NewServeMux()
 		mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -145,11 +149,23 @@ func runServer(ctx context.Context, name, addr string, useTLS bool, certFile str
 			w.Header().Set("Content-Type", "application/octet-stream")
 			w.Write(large)
 		})
-		var protos http.Protocols
-		protos.SetHTTP1(true)
-		protos.SetHTTP2(true)
-		protos.SetUnencryptedHTTP2(true)
-		srv := &http.Server{Addr: addr, Handler: mux, Protocols: &protos, TLSConfig: cfg}
+		srv := &http.Server{Addr: addr, Handler: mux, TLSConfig: cfg}
+		if name == "xnet" {
+			h2 := &http2.Server{}
+			if cfg != nil {
+				if err := http2.ConfigureServer(srv, h2); err != nil {
+					return err
+				}
+			} else {
+				srv.Handler = h2c.NewHandler(mux, h2)
+			}
+		} else {
+			var protos http.Protocols
+			protos.SetHTTP1(true)
+			protos.SetHTTP2(true)
+			protos.SetUnencryptedHTTP2(true)
+			srv.Protocols = &protos
+		}
 		go func() {
 			<-ctx.Done()
 			srv.Close()
@@ -165,7 +181,7 @@ func runServer(ctx context.Context, name, addr string, useTLS bool, certFile str
 		}
 		return err
 	}
-	return fmt.Errorf("unknown server %q (known: aiohttp, nethttp)", name)
+	return fmt.Errorf("unknown server %q (known: aiohttp, nethttp, xnet)", name)
 }
 
 // selfSigned makes a certificate for 127.0.0.1 and writes it to file as
