@@ -3,6 +3,7 @@
 package web
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/tls"
 	"encoding/base64"
@@ -34,6 +35,8 @@ const (
 	// protocol's initial value): it bounds the read buffer each connection
 	// keeps.
 	h2MaxReadFrameSize = 16 << 10
+	// h2ReadBufferSize is the read buffer of an h2c connection.
+	h2ReadBufferSize = 4 << 10
 )
 
 func newH2Server(app *Application, access AccessLogger, opts *ServerOptions) *h2Server {
@@ -74,6 +77,12 @@ func (s *Server) serveHTTP2(nc net.Conn, upgrade *http.Request, settings []byte)
 		s.mu.Unlock()
 		nc.Close()
 	}()
+	if bc, ok := nc.(*bufferedConn); ok {
+		// x/net reads each frame's 9-byte header, then its payload, from
+		// the connection: over plain TCP a buffer makes that one read of
+		// the socket instead of two (TLS buffers its records itself).
+		bc.r = bufio.NewReaderSize(bc.r, h2ReadBufferSize)
+	}
 	opts := &http2.ServeConnOpts{
 		Context:        s.baseCtx,
 		BaseConfig:     s.h2.base,
