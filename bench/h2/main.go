@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 the xnet server is x/net's deprecated http2.Server (and h2c) on purpose: the HTTP/2 code our server runs, measured without our bridge.
+
 // Command h2 is both sides of the HTTP/2 benchmark (bench/run-h2): a
 // server, ours or net/http's, and a client, ours or net/http's, over h2c
 // (HTTP/2 over plain TCP by prior knowledge) or h2 over TLS (ALPN).
