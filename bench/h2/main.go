@@ -22,9 +22,10 @@
 // Clients (-client) make -n GETs of -url with -c concurrent workers, all
 // multiplexed on one HTTP/2 connection:
 //
-//	aiohttp  ours: one aiohttp.Session (TLS: h2 by ALPN)
-//	nethttp  net/http: http.Client on an http.Transport with HTTP/2 (TLS:
-//	         ALPN; h2c: Protocols with unencrypted HTTP/2 only)
+//	aiohttp       ours: one aiohttp.Session (TLS: h2 by ALPN), Get
+//	aiohttp-with  the same through Session.With, which recycles responses
+//	nethttp       net/http: http.Client on an http.Transport with HTTP/2
+//	              (TLS: ALPN; h2c: Protocols with unencrypted HTTP/2 only)
 //
 // Each request reads the whole body and checks status 200 and the length
 // (-size). A warm-up of -warmup requests, not counted, opens the
@@ -84,7 +85,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:8120", "server: listen address")
 	useTLS := flag.Bool("tls", false, "server: serve h2 over TLS instead of h2c")
 	certFile := flag.String("cert", "", "server with -tls: write the certificate (PEM) here")
-	client := flag.String("client", "", "run a client: aiohttp or nethttp")
+	client := flag.String("client", "", "run a client: aiohttp, aiohttp-with or nethttp")
 	url := flag.String("url", "http://127.0.0.1:8120/", "client: URL to GET (https: h2 over TLS, http: h2c)")
 	caFile := flag.String("ca", "", "client over TLS: the server's certificate (PEM)")
 	n := flag.Int("n", 50000, "client: requests to measure")
@@ -256,10 +257,15 @@ func runClient(name, url, caFile string, n, conc, warmup, size int, cpuProfile s
 	switch name {
 	case "aiohttp":
 		g, err = newAiohttp(url, roots, dials)
+	case "aiohttp-with":
+		g, err = newAiohttp(url, roots, dials)
+		if err == nil {
+			g = aiohttpWithClient{g.(*aiohttpClient)}
+		}
 	case "nethttp":
 		g, err = newNetHTTP(url, roots, dials)
 	default:
-		return fmt.Errorf("unknown client %q (known: aiohttp, nethttp)", name)
+		return fmt.Errorf("unknown client %q (known: aiohttp, aiohttp-with, nethttp)", name)
 	}
 	if err != nil {
 		return err
@@ -381,6 +387,23 @@ func (c *aiohttpClient) get() (int, int, error) {
 }
 
 func (c *aiohttpClient) close() { c.s.Close() }
+
+// aiohttpWithClient is ours through Session.With, which recycles each
+// response once the callback returns.
+type aiohttpWithClient struct{ *aiohttpClient }
+
+func (c aiohttpWithClient) get() (int, int, error) {
+	var status, n int
+	err := c.s.With(context.Background(), "GET", c.url, func(resp *aiohttp.Response) error {
+		if resp.Version.Major != 2 {
+			return fmt.Errorf("%s, not HTTP/2", resp.Version)
+		}
+		body, err := resp.Bytes()
+		status, n = resp.Status, len(body)
+		return err
+	})
+	return status, n, err
+}
 
 // netHTTPClient is net/http's http.Client with HTTP/2: by ALPN over TLS,
 // unencrypted HTTP/2 only (prior knowledge) for http URLs.
