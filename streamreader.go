@@ -519,7 +519,14 @@ func (s *StreamReader) readAll() ([]byte, error) {
 	s.off = len(s.buf)
 	for s.ended() == nil {
 		if len(out) == cap(out) {
-			out = slices.Grow(out, max(cap(out), 512)) // doubling: few copies
+			// A body of unknown length that fills out exactly is common
+			// (a power of two): look for its end before doubling out.
+			var probe [512]byte
+			n, _ := s.readSrc(probe[:])
+			if n > 0 {
+				out = append(slices.Grow(out, max(cap(out), 512)), probe[:n]...) // doubling: few copies
+			}
+			continue
 		}
 		n, _ := s.readSrc(out[len(out):cap(out)])
 		out = out[:len(out)+n]
