@@ -286,6 +286,13 @@ func (b *stdRatedBody) boundDiscard() {
 // armWrite gives a write of n bytes through net/http the grace period
 // plus n bytes' time at the minimum response data rate, moving the write
 // deadline only when it leaves less.
+//
+// The deadline is kept by a watchdog timer, not set on the writer: a
+// write deadline costs HTTP/2 a message to the connection's serve loop
+// and a timer of its own on every request, while a response almost always
+// goes out long before it. Only when the deadline passes does the watchdog
+// set a past write deadline, which fails the write under way (x/net
+// resets the stream), as the deadline itself would have.
 func (o *stdOutbound) armWrite(n int) {
 	if o.req == nil {
 		return
@@ -297,18 +304,52 @@ func (o *stdOutbound) armWrite(n int) {
 	r := o.req.minRate(o.req.responseRate, routeResponseRate, def)
 	if !r.on() {
 		if !o.writeDeadline.IsZero() {
+			o.stopWatchdog()
+			o.wdMu.Lock()
 			o.writeDeadline = time.Time{}
-			_ = o.controller().SetWriteDeadline(time.Time{})
+			o.wdMu.Unlock()
 		}
 		return
 	}
-	need := time.Now().Add(r.Grace + r.duration(int64(n)))
-	if o.writeDeadline.Before(need) {
-		o.writeDeadline = need.Add(time.Second)
-		if o.controller().SetWriteDeadline(o.writeDeadline) != nil {
-			o.req = nil // the writer cannot: go without
-		}
+	now := time.Now()
+	need := now.Add(r.Grace + r.duration(int64(n)))
+	if !o.writeDeadline.Before(need) {
+		return
 	}
+	o.controller() // made here, before the watchdog may use it
+	o.wdMu.Lock()
+	o.writeDeadline, o.wdDone = need.Add(time.Second), false
+	o.wdMu.Unlock()
+	if o.watchdog == nil {
+		o.watchdog = time.AfterFunc(o.writeDeadline.Sub(now), o.writeTimedOut)
+	} else {
+		o.watchdog.Reset(o.writeDeadline.Sub(now))
+	}
+}
+
+// writeTimedOut is the watchdog: past the write deadline of a handler
+// still running, it fails the write under way. A late run left from an
+// earlier request of the exchange finds the deadline ahead, or the
+// handler done, and does nothing.
+func (o *stdOutbound) writeTimedOut() {
+	o.wdMu.Lock()
+	defer o.wdMu.Unlock()
+	if o.wdDone || o.writeDeadline.IsZero() || time.Now().Before(o.writeDeadline) {
+		return
+	}
+	_ = o.rc.SetWriteDeadline(time.Unix(1, 0))
+}
+
+// stopWatchdog ends the watchdog's hold on the writer, when the handler
+// returned or the rate was turned off.
+func (o *stdOutbound) stopWatchdog() {
+	if o.watchdog == nil {
+		return
+	}
+	o.wdMu.Lock()
+	o.wdDone = true
+	o.wdMu.Unlock()
+	o.watchdog.Stop()
 }
 
 // writeFailed names a write through net/http the minimum response data

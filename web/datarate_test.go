@@ -321,3 +321,32 @@ func TestMinRequestBodyRateH2C(t *testing.T) {
 		}
 	}
 }
+
+// TestMinResponseRateH2C checks an HTTP/2 client that never opens its
+// flow-control window again: the handler's write fails with
+// ErrResponseTooSlow, past the grace and the bound, and the stream is
+// reset.
+func TestMinResponseRateH2C(t *testing.T) {
+	t.Parallel()
+	errc := make(chan error, 1)
+	app := newApp()
+	app.Router.Get("/endless", writeUntilError(errc))
+	s := startApp(t, app, web.ServerOptions{MinResponseRate: testRate})
+	a := dialH2Attacker(t, s.addr, true) // reads frames, never sends WINDOW_UPDATE
+	start := time.Now()
+	if err := a.headers(1, "GET", "/endless", 0, true); err != nil || a.flush() != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-errc:
+		if !errors.Is(err, web.ErrResponseTooSlow) {
+			t.Errorf("write error %v, want ErrResponseTooSlow", err)
+		}
+		if took := time.Since(start); took < testRate.Grace || took > testRate.Grace+rateBound {
+			t.Errorf("write failed after %v", took)
+		}
+	case <-time.After(2 * ioTimeout):
+		t.Fatal("the handler's write still blocks")
+	}
+	waitFor(t, "the stream's reset", func() bool { return a.resets.Load() == 1 })
+}

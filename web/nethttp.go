@@ -38,7 +38,8 @@ func (a *Application) serveStd(w http.ResponseWriter, r *http.Request, access Ac
 	a.freeze()
 	x := stdExchanges.Get().(*stdExchange)
 	out := &x.out
-	*out = stdOutbound{w: w, ctx: r.Context(), head: responseHead{header: &noHeader}, opts: opts}
+	wd := out.watchdog
+	*out = stdOutbound{w: w, ctx: r.Context(), head: responseHead{header: &noHeader}, opts: opts, watchdog: wd}
 	req := &x.req
 	initStdRequest(req, r, out)
 	out.req = req
@@ -59,6 +60,7 @@ func (a *Application) serveStd(w http.ResponseWriter, r *http.Request, access Ac
 			logFailure(req.app, req, err)
 		}
 	}
+	out.stopWatchdog()
 	req.removeSpooled()
 	if access != nil && !out.taken {
 		access.Log(req, SentResponse{req: req, head: &out.head, size: out.size}, time.Since(req.start))
@@ -219,6 +221,11 @@ type stdOutbound struct {
 	rc            http.ResponseController // once hasRC
 	hasRC         bool
 	writeDeadline time.Time
+	// watchdog enforces writeDeadline, kept with the exchange from
+	// request to request (see armWrite).
+	watchdog *time.Timer
+	wdMu     sync.Mutex // guards writeDeadline for the watchdog, and wdDone
+	wdDone   bool       // the handler returned: the writer is net/http's again
 }
 
 // setHead sends the head through net/http: the fields [appendHead] sends,
@@ -342,6 +349,7 @@ func (o *stdOutbound) hijack() (net.Conn, io.Reader, error) {
 		return nil, nil, err
 	}
 	o.taken = true
+	o.stopWatchdog()
 	if !o.writeDeadline.IsZero() {
 		_ = nc.SetWriteDeadline(time.Time{})
 	}
