@@ -17,6 +17,6 @@
 //
 // Go's poller forgets a socket's readiness when a wait begins, so waiting
 // without reading would miss input that arrived just before. Wait therefore
-// peeks at one byte before it waits and after every wake-up: input is
-// never consumed, and none is missed.
+// peeks at one byte before it waits: input is never consumed, and none is
+// missed.
 package park

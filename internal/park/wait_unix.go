@@ -30,7 +30,16 @@ func Wait(nc net.Conn) error {
 	if err != nil {
 		return err
 	}
-	return rc.Read(peek)
+	// The poller calls f again only once the socket is readable (a closed
+	// connection or a passed deadline end the wait with an error instead).
+	waited := false
+	return rc.Read(func(fd uintptr) bool {
+		if waited {
+			return true
+		}
+		waited = true
+		return peek(fd)
+	})
 }
 
 // peek reports whether the socket fd has something to read, without
