@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp/internal/http1"
+	"github.com/aiohttp-go/aiohttp/internal/park"
 )
 
 // Connection states, watched by the server's sweeper for timeouts and by
@@ -22,7 +23,13 @@ const (
 	stateActive                // a request is being served
 	stateHijacked              // another protocol owns the connection
 	stateClosed
+	stateParking // idle, asked to park: its read ends at a past deadline
+	stateParked  // idle and parked: only its connRecord is left
 )
+
+// parkAfter is how long, in the sweeper's coarse seconds, a keep-alive
+// connection stays idle before it parks: between one and two seconds.
+const parkAfter = 2
 
 // maxDiscard is how much of an unread request body the server reads and
 // drops to keep the connection alive; past it the connection closes.
@@ -32,12 +39,25 @@ const maxDiscard = 256 << 10
 // more pipelined requests are waiting.
 const flushThreshold = 64 << 10
 
+// connRecord is what the server keeps of a connection for its whole life:
+// the sweeper and shutdown find connections by it, and it is all that is
+// left of a parked one.
+type connRecord struct {
+	srv   *Server
+	nc    net.Conn
+	state atomic.Int32
+	since atomic.Int64 // coarse unix time of the last state change
+	// parkable is set for plain sockets, which an idle connection can wait
+	// on without a buffer (package park); TLS connections never park.
+	parkable bool
+}
+
 // serverConn serves one HTTP/1.x connection: a goroutine per connection is
 // the event loop. Its buffers, request and response state are reused for
-// every request of the connection.
+// every request of the connection. While the connection is parked, its
+// serverConn is back in the pool and no goroutine serves it.
 type serverConn struct {
-	srv *Server
-	nc  net.Conn
+	*connRecord
 	tls *tls.ConnectionState
 
 	r    *http1.Reader
@@ -61,9 +81,6 @@ type serverConn struct {
 	writeErr      error
 	path          []byte // scratch for unescaping the path
 
-	state atomic.Int32
-	since atomic.Int64 // coarse unix time of the last state change
-
 	// background read, started only when a handler watches its context
 	bgMu       sync.Mutex
 	bgActive   bool
@@ -84,11 +101,17 @@ var connPool = sync.Pool{New: func() any {
 }}
 
 func newServerConn(srv *Server, nc net.Conn) *serverConn {
+	rec := &connRecord{srv: srv, nc: nc, parkable: park.Supported(nc)}
+	rec.state.Store(stateNew)
+	rec.since.Store(srv.clock.Load())
+	return takeServerConn(rec)
+}
+
+// takeServerConn takes a serverConn from the pool to serve rec.
+func takeServerConn(rec *connRecord) *serverConn {
 	c := connPool.Get().(*serverConn)
-	c.srv, c.nc = srv, nc
+	c.connRecord = rec
 	c.r.Reset(c)
-	c.state.Store(stateNew)
-	c.since.Store(srv.clock.Load())
 	c.rb.c = c
 	return c
 }
@@ -118,58 +141,136 @@ func (c *serverConn) Read(p []byte) (int, error) {
 		return c.readBody(p)
 	}
 	n, err := c.nc.Read(p)
-	if n > 0 && c.state.CompareAndSwap(stateIdle, stateHead) {
-		c.since.Store(c.srv.clock.Load())
+	if n > 0 {
+		if c.state.CompareAndSwap(stateIdle, stateHead) {
+			c.since.Store(c.srv.clock.Load())
+		} else if c.state.Load() == stateParking {
+			c.unpark()
+		}
 	}
 	return n, err
 }
 
-// serve runs the connection until it closes.
+// serve runs the connection until it closes or parks.
 func (c *serverConn) serve() {
-	defer c.srv.forget(c)
+	switch c.run() {
+	case parks:
+		c.park(false)
+	case parksAtDeadline:
+		c.park(true)
+	default:
+		c.srv.forget(c)
+	}
+}
+
+// runEnd is how run ends.
+type runEnd int
+
+const (
+	closes          runEnd = iota
+	parks                  // idle among many connections
+	parksAtDeadline        // the sweeper's deadline ended its idle read
+)
+
+// run serves requests until the connection must close or park.
+func (c *serverConn) run() runEnd {
 	if tc, ok := c.nc.(*tls.Conn); ok {
 		h2, err := c.handshake(tc)
 		if err != nil {
-			return
+			return closes
 		}
 		if h2 && c.srv.h2 != nil {
 			c.state.Store(stateHijacked)
 			c.srv.serveHTTP2(c.nc, nil, nil)
-			return
+			return closes
 		}
 	}
+	// A connection woken from parking is idle (or asked to park again)
+	// and has input: it reads at once.
+	st := c.state.Load()
+	woken := st == stateIdle || st == stateParking
 	for {
-		if c.r.Buffered() == 0 {
+		if c.r.Buffered() == 0 && !woken {
 			if c.flush() != nil {
-				return
+				return closes
 			}
 			c.r.Release()
 			c.since.Store(c.srv.clock.Load()) // the keep-alive timeout starts now
 			if !c.state.CompareAndSwap(stateActive, stateIdle) && c.state.Load() != stateNew {
-				return // closed by the sweeper or by shutdown
+				return closes // closed by the sweeper or by shutdown
 			}
 			if c.srv.closing.Load() {
-				return // idle once a shutdown closed the idle connections
+				return closes // idle once a shutdown closed the idle connections
+			}
+			if c.parkable && c.srv.open.Load() >= c.srv.parkAt && !c.bgHas && c.bgErr == nil &&
+				c.state.CompareAndSwap(stateIdle, stateParking) {
+				return parks // many connections: idle ones park at once
 			}
 		}
+		woken = false
 		err := c.r.ReadRequestHead(&c.head, c.srv.limits)
 		if err != nil {
+			if c.state.Load() == stateParking {
+				return parksAtDeadline
+			}
 			c.readFailed(err)
-			return
+			return closes
 		}
 		if !c.state.CompareAndSwap(stateHead, stateActive) && !c.state.CompareAndSwap(stateNew, stateActive) {
 			if c.state.Load() == stateClosed {
-				return
+				return closes
 			}
 			c.state.Store(stateActive) // pipelined: already active
 		}
 		if !c.serveRequest() {
 			c.flush()
-			return
+			return closes
 		}
 		if len(c.w) >= flushThreshold && c.flush() != nil {
-			return
+			return closes
 		}
+	}
+}
+
+// park ends the goroutine serving an idle connection: the serverConn goes
+// back to the pool and a fresh goroutine, with a small stack, waits for the
+// next request without a buffer (wake). deadline clears the past read
+// deadline the sweeper set to make it park.
+func (c *serverConn) park(deadline bool) {
+	rec := c.connRecord
+	if !rec.state.CompareAndSwap(stateParking, stateParked) {
+		c.srv.forget(c) // closed meanwhile
+		return
+	}
+	c.release()
+	if deadline {
+		_ = rec.nc.SetReadDeadline(time.Time{})
+	}
+	park.Park(rec.nc, rec.wake)
+}
+
+// wake serves a parked connection again once it has input, or forgets it
+// when it was closed (keep-alive timeout, shutdown) while parked.
+func (rec *connRecord) wake(err error) {
+	rec.since.Store(rec.srv.clock.Load())
+	if err != nil || !rec.state.CompareAndSwap(stateParked, stateIdle) {
+		rec.nc.Close()
+		rec.srv.drop(rec)
+		return
+	}
+	takeServerConn(rec).serve()
+}
+
+// unpark keeps serving a connection whose next request arrived just as the
+// sweeper asked it to park: it takes the request back from parking and
+// clears the deadline the sweeper set, under the lock the sweeper sets it
+// with.
+func (c *serverConn) unpark() {
+	c.srv.mu.Lock()
+	defer c.srv.mu.Unlock()
+	if c.state.CompareAndSwap(stateParking, stateHead) {
+		c.since.Store(c.srv.clock.Load())
+		_ = c.nc.SetReadDeadline(time.Time{})
 	}
 }
 

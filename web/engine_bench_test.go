@@ -41,7 +41,7 @@ func benchServe(b *testing.B, app *Application, raw string) {
 	srv := NewServer(app, ServerOptions{})
 	mc := &memConn{req: []byte(raw), n: b.N}
 	c := newServerConn(srv, mc)
-	srv.conns[c] = struct{}{}
+	srv.conns[c.connRecord] = struct{}{}
 	srv.active.Add(1)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(raw)))

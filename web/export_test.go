@@ -16,3 +16,24 @@ func SetCacheSettle(t interface{ Cleanup(func()) }, d time.Duration) {
 	cacheSettle = d
 	t.Cleanup(func() { cacheSettle = old })
 }
+
+// ParkIdle sweeps s as its sweeper will once its idle keep-alive
+// connections have been silent for a while: they park.
+func ParkIdle(s *Server) { s.sweep(s.clock.Load() + parkAfter) }
+
+// ExpireIdle sweeps s as its sweeper will once the keep-alive timeout has
+// passed: idle and parked connections close.
+func ExpireIdle(s *Server) { s.sweep(s.clock.Load() + int64(s.opts.KeepAliveTimeout/time.Second)) }
+
+// ParkedConns returns how many of s's connections are parked.
+func ParkedConns(s *Server) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for c := range s.conns {
+		if c.state.Load() == stateParked {
+			n++
+		}
+	}
+	return n
+}

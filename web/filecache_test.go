@@ -26,7 +26,7 @@ func TestFileCacheKeeps(t *testing.T) {
 		mc := &memConn{req: []byte(raw), n: 1}
 		srv := NewServer(app, ServerOptions{})
 		c := newServerConn(srv, mc)
-		srv.conns[c] = struct{}{}
+		srv.conns[c.connRecord] = struct{}{}
 		srv.active.Add(1)
 		c.serve()
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"sync"
@@ -80,7 +81,19 @@ type ServerOptions struct {
 	// NoMinDataRate turns it off. Routes and requests may set their own
 	// (MinResponseRate, Request.SetMinResponseRate).
 	MinResponseRate MinDataRate
+	// ParkIdleAt is the number of open connections from which a
+	// keep-alive connection parks as soon as it is idle, instead of after
+	// a second or two of silence (256 when zero; negative: never at
+	// once). A parked connection holds about 3 KiB: no buffer and no
+	// serving goroutine, only a small one waiting for input (plain TCP
+	// and Unix sockets on unix systems; TLS connections do not park).
+	// Parking at once costs a few microseconds of CPU per request, well
+	// spent when idle connections are many; raise it for many busy ones.
+	ParkIdleAt int
 }
+
+// defaultParkIdleAt is ParkIdleAt's default.
+const defaultParkIdleAt = 256
 
 // defaultKeepAliveTimeout is aiohttp's keepalive_timeout.
 const defaultKeepAliveTimeout = 75 * time.Second
@@ -97,6 +110,12 @@ func (o *ServerOptions) setDefaults() {
 	}
 	if o.BaseContext == nil {
 		o.BaseContext = context.Background()
+	}
+	switch {
+	case o.ParkIdleAt == 0:
+		o.ParkIdleAt = defaultParkIdleAt
+	case o.ParkIdleAt < 0, o.ParkIdleAt > math.MaxInt32:
+		o.ParkIdleAt = math.MaxInt32
 	}
 	o.MinRequestBodyRate = o.MinRequestBodyRate.or(MinDataRate{})
 	o.MinResponseRate = o.MinResponseRate.or(MinDataRate{})
@@ -115,9 +134,11 @@ type Server struct {
 	cancelled chan struct{} // closed when running handlers must stop
 	closing   atomic.Bool   // graceful shutdown started
 	clock     atomic.Int64  // coarse unix seconds, kept by the sweeper
+	open      atomic.Int32  // connections served, parked ones included
+	parkAt    int32         // opts.ParkIdleAt
 
 	mu        sync.Mutex
-	conns     map[*serverConn]struct{}
+	conns     map[*connRecord]struct{}
 	h2conns   map[net.Conn]struct{}
 	listeners map[net.Listener]struct{}
 	active    sync.WaitGroup
@@ -139,9 +160,10 @@ func NewServer(app *Application, opts ServerOptions) *Server {
 		limits:    http1.Limits{MaxLineSize: opts.MaxLineSize, MaxFieldSize: opts.MaxFieldSize, MaxHeaders: opts.MaxHeaders},
 		baseCtx:   opts.BaseContext,
 		cancelled: make(chan struct{}),
-		conns:     make(map[*serverConn]struct{}),
+		conns:     make(map[*connRecord]struct{}),
 		h2conns:   make(map[net.Conn]struct{}),
 		listeners: make(map[net.Listener]struct{}),
+		parkAt:    int32(opts.ParkIdleAt),
 	}
 	switch {
 	case opts.AccessLogger != nil:
@@ -209,8 +231,9 @@ func (s *Server) serveConn(nc net.Conn) {
 		}
 		return
 	}
-	s.conns[c] = struct{}{}
+	s.conns[c.connRecord] = struct{}{}
 	s.active.Add(1)
+	s.open.Add(1)
 	s.mu.Unlock()
 	go c.serve()
 }
@@ -229,6 +252,7 @@ func isTemporaryAcceptError(err error) bool {
 
 // forget closes c's connection and drops it from the server.
 func (s *Server) forget(c *serverConn) {
+	rec := c.connRecord
 	hijacked := c.state.Swap(stateClosed) == stateHijacked
 	switch {
 	case hijacked:
@@ -237,12 +261,18 @@ func (s *Server) forget(c *serverConn) {
 	default:
 		c.nc.Close()
 	}
-	s.mu.Lock()
-	delete(s.conns, c)
-	s.mu.Unlock()
 	if !hijacked {
 		c.release()
 	}
+	s.drop(rec)
+}
+
+// drop removes a closed connection from the server.
+func (s *Server) drop(rec *connRecord) {
+	s.mu.Lock()
+	delete(s.conns, rec)
+	s.open.Add(-1)
+	s.mu.Unlock()
 	if s.slots != nil {
 		<-s.slots
 	}
@@ -265,8 +295,9 @@ func (s *Server) untrack(l net.Listener) {
 	s.mu.Unlock()
 }
 
-// startSweeper starts, once, the goroutine that keeps the coarse clock and
-// closes connections idle or stuck in a request head for too long.
+// startSweeper starts, once, the goroutine that keeps the coarse clock,
+// closes connections idle or stuck in a request head for too long and asks
+// idle ones to park.
 func (s *Server) startSweeper() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -297,10 +328,17 @@ func (s *Server) sweep(now int64) {
 	for c := range s.conns {
 		since := now - c.since.Load()
 		switch st := c.state.Load(); {
-		case st == stateIdle && since >= idle,
+		case (st == stateIdle || st == stateParking || st == stateParked) && since >= idle,
 			(st == stateNew || st == stateHead) && head > 0 && since >= head:
 			if c.state.CompareAndSwap(st, stateClosed) {
 				c.nc.Close()
+			}
+		case st == stateIdle && since >= parkAfter && c.parkable:
+			// The connection's read ends at once; its goroutine parks it
+			// (serverConn.park), or clears the deadline under s.mu when a
+			// request came in meanwhile (serverConn.unpark).
+			if c.state.CompareAndSwap(stateIdle, stateParking) {
+				_ = c.nc.SetReadDeadline(aLongTimeAgo)
 			}
 		}
 	}
@@ -312,7 +350,7 @@ func (s *Server) closeIdle() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for c := range s.conns {
-		for _, st := range [...]int32{stateIdle, stateNew, stateHead} {
+		for _, st := range [...]int32{stateIdle, stateParking, stateParked, stateNew, stateHead} {
 			if c.state.CompareAndSwap(st, stateClosed) {
 				c.nc.Close()
 				break
