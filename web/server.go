@@ -83,7 +83,7 @@ type ServerOptions struct {
 	MinResponseRate MinDataRate
 	// ParkIdleAt is the number of open connections from which a
 	// keep-alive connection parks as soon as it is idle, instead of after
-	// a second or two of silence (256 when zero; negative: never at
+	// a second or two of silence (128 when zero; negative: never at
 	// once). A parked connection holds about 3 KiB: no buffer and no
 	// serving goroutine, only a small one waiting for input (plain TCP
 	// and Unix sockets on unix systems; TLS connections do not park).
@@ -93,7 +93,7 @@ type ServerOptions struct {
 }
 
 // defaultParkIdleAt is ParkIdleAt's default.
-const defaultParkIdleAt = 256
+const defaultParkIdleAt = 128
 
 // defaultKeepAliveTimeout is aiohttp's keepalive_timeout.
 const defaultKeepAliveTimeout = 75 * time.Second
