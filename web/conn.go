@@ -31,6 +31,12 @@ const (
 // connection stays idle before it parks: between one and two seconds.
 const parkAfter = 2
 
+// parkQuiet is the silence after which a woken connection is one of those
+// that park as soon as their request is answered (serverConn.parkSoon):
+// far longer than parking costs (a few microseconds), far shorter than
+// what holding a connection's state costs.
+var parkQuiet = 10 * time.Millisecond
+
 // maxDiscard is how much of an unread request body the server reads and
 // drops to keep the connection alive; past it the connection closes.
 const maxDiscard = 256 << 10
@@ -50,6 +56,7 @@ type connRecord struct {
 	// parkable is set for plain sockets, which an idle connection can wait
 	// on without a buffer (package park); TLS connections never park.
 	parkable bool
+	parkedAt int64 // monotonic time of the last park
 }
 
 // serverConn serves one HTTP/1.x connection: a goroutine per connection is
@@ -80,6 +87,12 @@ type serverConn struct {
 	writeDeadline int64
 	writeErr      error
 	path          []byte // scratch for unescaping the path
+	// parkSoon is set on a new connection and on one woken after a
+	// silence of parkQuiet or more: its first request over, it parks at
+	// once when the server holds ServerOptions.ParkIdleAt connections.
+	// Connections with requests in quick succession are left alone until
+	// the sweeper finds them silent.
+	parkSoon bool
 
 	// background read, started only when a handler watches its context
 	bgMu       sync.Mutex
@@ -104,7 +117,9 @@ func newServerConn(srv *Server, nc net.Conn) *serverConn {
 	rec := &connRecord{srv: srv, nc: nc, parkable: park.Supported(nc)}
 	rec.state.Store(stateNew)
 	rec.since.Store(srv.clock.Load())
-	return takeServerConn(rec)
+	c := takeServerConn(rec)
+	c.parkSoon = true
+	return c
 }
 
 // takeServerConn takes a serverConn from the pool to serve rec.
@@ -196,15 +211,19 @@ func (c *serverConn) run() runEnd {
 			}
 			c.r.Release()
 			c.since.Store(c.srv.clock.Load()) // the keep-alive timeout starts now
-			if !c.state.CompareAndSwap(stateActive, stateIdle) && c.state.Load() != stateNew {
+			wentIdle := c.state.CompareAndSwap(stateActive, stateIdle)
+			if !wentIdle && c.state.Load() != stateNew {
 				return closes // closed by the sweeper or by shutdown
 			}
 			if c.srv.closing.Load() {
 				return closes // idle once a shutdown closed the idle connections
 			}
-			if c.parkable && c.srv.open.Load() >= c.srv.parkAt && !c.bgHas && c.bgErr == nil &&
-				c.state.CompareAndSwap(stateIdle, stateParking) {
-				return parks // many connections: idle ones park at once
+			if wentIdle && c.parkSoon {
+				c.parkSoon = false
+				if c.parkable && c.srv.open.Load() >= c.srv.parkAt && !c.bgHas && c.bgErr == nil &&
+					c.state.CompareAndSwap(stateIdle, stateParking) {
+					return parks // many connections: park at once
+				}
 			}
 		}
 		woken = false
@@ -246,6 +265,7 @@ func (c *serverConn) park(deadline bool) {
 	if deadline {
 		_ = rec.nc.SetReadDeadline(time.Time{})
 	}
+	rec.parkedAt = monotonic()
 	park.Park(rec.nc, rec.wake)
 }
 
@@ -258,8 +278,16 @@ func (rec *connRecord) wake(err error) {
 		rec.srv.drop(rec)
 		return
 	}
-	takeServerConn(rec).serve()
+	c := takeServerConn(rec)
+	c.parkSoon = monotonic()-rec.parkedAt >= int64(parkQuiet)
+	c.serve()
 }
+
+// monotonic returns the monotonic time in nanoseconds since the process
+// started.
+func monotonic() int64 { return int64(time.Since(processStart)) }
+
+var processStart = time.Now()
 
 // unpark keeps serving a connection whose next request arrived just as the
 // sweeper asked it to park: it takes the request back from parking and

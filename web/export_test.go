@@ -37,3 +37,12 @@ func ParkedConns(s *Server) int {
 	}
 	return n
 }
+
+// ParkAfterEveryRequest makes connections woken from parking park again
+// after their next request however short their silence was, as after a
+// silence of parkQuiet, until the test ends.
+func ParkAfterEveryRequest(t interface{ Cleanup(func()) }) {
+	old := parkQuiet
+	parkQuiet = 0
+	t.Cleanup(func() { parkQuiet = old })
+}

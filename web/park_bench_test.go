@@ -50,5 +50,15 @@ func benchKeepAlive(b *testing.B, opts web.ServerOptions) {
 func BenchmarkKeepAliveIdle(b *testing.B) { benchKeepAlive(b, web.ServerOptions{}) }
 
 // BenchmarkKeepAliveParked is a request on a connection that parked after
-// the previous one, as on a server holding many connections.
-func BenchmarkKeepAliveParked(b *testing.B) { benchKeepAlive(b, web.ServerOptions{ParkIdleAt: 1}) }
+// the previous one, as on a server holding many connections, after a
+// silence.
+func BenchmarkKeepAliveParked(b *testing.B) {
+	web.ParkAfterEveryRequest(b)
+	benchKeepAlive(b, web.ServerOptions{ParkIdleAt: 1})
+}
+
+// BenchmarkKeepAliveManyConnections is a request on a busy connection of a
+// server holding many connections: it parks after its first request only.
+func BenchmarkKeepAliveManyConnections(b *testing.B) {
+	benchKeepAlive(b, web.ServerOptions{ParkIdleAt: 1})
+}

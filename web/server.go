@@ -83,12 +83,13 @@ type ServerOptions struct {
 	MinResponseRate MinDataRate
 	// ParkIdleAt is the number of open connections from which a
 	// keep-alive connection parks as soon as it is idle, instead of after
-	// a second or two of silence (128 when zero; negative: never at
-	// once). A parked connection holds about 3 KiB: no buffer and no
-	// serving goroutine, only a small one waiting for input (plain TCP
-	// and Unix sockets on unix systems; TLS connections do not park).
-	// Parking at once costs a few microseconds of CPU per request, well
-	// spent when idle connections are many; raise it for many busy ones.
+	// a second or two of silence: after its first request, and after
+	// every request that came after 10 ms of silence or more (128 when
+	// zero; negative: never at once). A parked connection holds about
+	// 4 KiB: no buffer and no serving goroutine, only a small one waiting
+	// for input (plain TCP and Unix sockets on unix systems; TLS
+	// connections do not park). Parking costs a few microseconds of CPU,
+	// well spent on a connection that stays silent.
 	ParkIdleAt int
 }
 
