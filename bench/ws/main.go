@@ -15,7 +15,8 @@
 // waits for its echo before sending the next; in one-way mode every
 // connection sends its share back to back, then "end", and waits for the
 // byte count. It prints one line: impl, mode, size, messages, seconds,
-// msgs/s and MB/s (payload bytes in one direction, 10^6 bytes).
+// msgs/s, MB/s (payload bytes in one direction, 10^6 bytes) and the CPU
+// seconds (user + system) the client process spent on the exchange.
 //
 // Compression is off everywhere.
 //
@@ -31,6 +32,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -118,13 +120,13 @@ func main() {
 		if *conns < 1 || *n < *conns || *size < 1 {
 			log.Fatal("need -c >= 1, -n >= -c, -size >= 1")
 		}
-		el, err := runClient(im.dial, *url, *size, *n, *conns, *mode == "oneway")
+		el, cpu, err := runClient(im.dial, *url, *size, *n, *conns, *mode == "oneway")
 		if err != nil {
 			log.Fatal(err)
 		}
 		s := el.Seconds()
-		fmt.Printf("%s %s %d %d %.4f %.0f %.2f\n", *impl, *mode, *size, *n, s,
-			float64(*n)/s, float64(*n)*float64(*size)/s/1e6)
+		fmt.Printf("%s %s %d %d %.4f %.0f %.2f %.6f\n", *impl, *mode, *size, *n, s,
+			float64(*n)/s, float64(*n)*float64(*size)/s/1e6, cpu.Seconds())
 	default:
 		log.Fatalf("unknown -role %q", *role)
 	}
@@ -139,20 +141,21 @@ func implNames() string {
 	return fmt.Sprint(names)
 }
 
-// runClient connects all connections, then times the exchange.
-func runClient(dial dialer, url string, size, n, conns int, oneway bool) (time.Duration, error) {
+// runClient connects all connections, then times the exchange: wall
+// clock and the process's CPU time.
+func runClient(dial dialer, url string, size, n, conns int, oneway bool) (el, cpu time.Duration, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cs := make([]clientConn, conns)
 	for i := range cs {
 		c, err := dial(ctx, url)
 		if err != nil {
-			return 0, fmt.Errorf("dial: %w", err)
+			return 0, 0, fmt.Errorf("dial: %w", err)
 		}
 		defer c.Close()
 		if oneway {
 			if err := c.WriteText("oneway"); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 		}
 		cs[i] = c
@@ -163,6 +166,7 @@ func runClient(dial dialer, url string, size, n, conns int, oneway bool) (time.D
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, conns)
+	cpu0 := cpuTime()
 	start := time.Now()
 	for i, c := range cs {
 		share := n / conns
@@ -184,12 +188,22 @@ func runClient(dial dialer, url string, size, n, conns int, oneway bool) (time.D
 		}()
 	}
 	wg.Wait()
-	el := time.Since(start)
+	el = time.Since(start)
+	cpu = cpuTime() - cpu0
 	close(errs)
 	if err := <-errs; err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return el, nil
+	return el, cpu, nil
+}
+
+// cpuTime returns the user and system CPU time of the process so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		log.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func sendEcho(c clientConn, payload []byte, count int) error {

@@ -11,6 +11,7 @@ Usage:
 
 import argparse
 import asyncio
+import resource
 import sys
 import time
 
@@ -84,15 +85,22 @@ async def client(args):
             conns.append(ws)
         shares = [args.n // args.c + (1 if i < args.n % args.c else 0)
                   for i in range(args.c)]
+        cpu0 = cpu_time()
         start = time.perf_counter()
         await asyncio.gather(*(one(ws, payload, k, oneway)
                                for ws, k in zip(conns, shares)))
         el = time.perf_counter() - start
+        cpu = cpu_time() - cpu0
         for ws in conns:
             await ws.close()
-    print("python %s %d %d %.4f %.0f %.2f" % (
+    print("python %s %d %d %.4f %.0f %.2f %.6f" % (
         args.mode, args.size, args.n, el, args.n / el,
-        args.n * args.size / el / 1e6))
+        args.n * args.size / el / 1e6, cpu))
+
+
+def cpu_time():
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
 
 
 def main():
