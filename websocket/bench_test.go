@@ -197,3 +197,79 @@ func TestZeroAllocs(t *testing.T) {
 		t.Fatalf("%v allocs per read+write", n)
 	}
 }
+
+// BenchmarkSocketReceive is BenchmarkReadMessage through [Socket.Receive],
+// which hands the caller a message it owns.
+func BenchmarkSocketReceive(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(sizeName(n), func(b *testing.B) {
+			p := &peer{mask: true}
+			f := p.frame(true, 0, 2, payload(n, false))
+			s := NewSocket(NewConn(&memConn{r: &loopReader{data: f}}, nil, Server, Handshake{}, Options{}), Options{})
+			ctx := context.Background()
+			b.SetBytes(int64(n))
+			b.ReportAllocs()
+			for b.Loop() {
+				if m := s.Receive(ctx); m.Type != MessageBinary {
+					b.Fatal(m)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSocketSend is BenchmarkWriteMessage through [Socket.SendBytes].
+func BenchmarkSocketSend(b *testing.B) {
+	for _, role := range []Role{Server, Client} {
+		for _, n := range benchSizes {
+			b.Run(role.String()+"/"+sizeName(n), func(b *testing.B) {
+				s := NewSocket(NewConn(&memConn{r: eofReader{}}, nil, role, Handshake{}, Options{}), Options{})
+				data := payload(n, false)
+				ctx := context.Background()
+				b.SetBytes(int64(n))
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := s.SendBytes(ctx, data); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkOneWay streams binary messages from a client to a server over
+// loopback TCP, as bench/run-ws's one-way cells do: the server reads
+// through [Conn.ReadMessage] or [Socket.Receive].
+func BenchmarkOneWay(b *testing.B) {
+	for _, api := range []string{"Conn", "Socket"} {
+		for _, n := range benchSizes {
+			b.Run(api+"/"+sizeName(n), func(b *testing.B) {
+				srv, cli := connPair(b, Handshake{}, Options{MaxMessageSize: -1}, Handshake{}, Options{})
+				data := payload(n, false)
+				ctx := context.Background()
+				done := make(chan struct{})
+				go func() {
+					defer close(done)
+					for cli.WriteMessage(ctx, MessageBinary, data) == nil {
+					}
+				}()
+				s := NewSocket(srv, Options{})
+				b.SetBytes(int64(n))
+				b.ReportAllocs()
+				for b.Loop() {
+					if api == "Conn" {
+						if _, _, err := srv.ReadMessage(ctx); err != nil {
+							b.Fatal(err)
+						}
+					} else if m := s.Receive(ctx); m.Type != MessageBinary {
+						b.Fatal(m)
+					}
+				}
+				srv.CloseNow()
+				cli.CloseNow()
+				<-done
+			})
+		}
+	}
+}

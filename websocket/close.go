@@ -175,11 +175,7 @@ func (c *Conn) writeClose(code StatusCode, reason string) error {
 	c.closeSent = true
 	c.dl.arm(c.nc, context.Background(), true)
 	_ = c.nc.SetWriteDeadline(time.Now().Add(c.closeTimeout))
-	err := c.writeFrameLocked(true, 0, opClose, b[:n])
-	if err == nil {
-		err = c.bw.Flush()
-	}
-	return err
+	return c.writeFrameLocked(true, 0, opClose, b[:n])
 }
 
 // waitPeerClose waits for the peer's close frame after ours went out,

@@ -1,7 +1,6 @@
 package websocket
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -67,18 +66,18 @@ type Conn struct {
 
 	// Reading; owned by whoever holds readSem.
 	readSem chan struct{}
-	br      *bufio.Reader
+	in      input
 	r       readState
 	rflate  *inflater
 
 	// Writing. msgSem is held for a whole message, frameMu for one frame.
 	msgSem  chan struct{}
 	frameMu sync.Mutex
-	bw      *bufio.Writer
 	rng     *mrand.ChaCha8      // masking keys (client), guarded by frameMu
 	whdr    [maxHeaderSize]byte // header scratch, guarded by frameMu
-	mbuf    []byte              // masked large frames, guarded by frameMu
-	wframe  int                 // WriteBufferSize
+	iov     [2][]byte           // vectored write scratch, guarded by frameMu
+	bufs    net.Buffers         // over iov, guarded by frameMu
+	wframe  int                 // WriteBufferSize: the frame size of a Writer
 	wflate  *deflater
 	wbuf    []byte // compressed output, guarded by msgSem
 
@@ -93,8 +92,9 @@ type Conn struct {
 
 // NewConn returns a WebSocket connection over nc after an opening handshake
 // that agreed on hs. br, when not nil, is the reader the handshake was read
-// from, which may already hold bytes of the first frames; a *bufio.Reader
-// is used as is and any other reader is buffered. Its source must be nc.
+// from, which may already hold bytes of the first frames: a *bufio.Reader
+// over nc gives the bytes it has buffered and nc is read directly after
+// them; any other reader is read instead of nc.
 // NewConn uses the connection-level fields of opts: MaxMessageSize,
 // CloseTimeout, CompressionLevel and the buffer sizes.
 func NewConn(nc net.Conn, br io.Reader, role Role, hs Handshake, opts Options) *Conn {
@@ -127,15 +127,7 @@ func NewConn(nc net.Conn, br io.Reader, role Role, hs Handshake, opts Options) *
 	if c.wframe <= 0 {
 		c.wframe = defaultBufferSize
 	}
-	switch b := br.(type) {
-	case *bufio.Reader:
-		c.br = b
-	case nil:
-		c.br = bufio.NewReaderSize(nc, rsize)
-	default:
-		c.br = bufio.NewReaderSize(b, rsize)
-	}
-	c.bw = bufio.NewWriterSize(timedWriter{c}, c.wframe+maxHeaderSize)
+	c.in.init(nc, br, rsize, c.r.idle)
 	if role == Client {
 		var seed [32]byte
 		_, _ = rand.Read(seed[:])

@@ -23,16 +23,54 @@ type readState struct {
 	msgType    MessageType
 	compressed bool
 	utf8       utf8Validator
-	returned   bool   // buf (or out) was handed to the caller
-	buf        []byte // the message read so far (compressed form if compressed)
-	out        []byte // the decompressed message
+	returned   bool      // buf (or out) was handed to the caller
+	buf        []byte    // the message read so far (compressed form if compressed)
+	bufBox     pooledBuf // holds buf while it is from the pools
+	out        []byte    // the decompressed message
+	outBox     pooledBuf
 
 	ctrl  [maxControlPayload]byte
 	ctrlN int
 }
 
-// retainLimit is the largest message buffer kept between messages.
+// retainLimit is the largest message buffer kept between messages (in
+// the pools).
 const retainLimit = 256 << 10
+
+// idle runs when the reader is about to wait for the network. Between
+// messages, the message buffers go back to the pools: an idle connection
+// holds none.
+func (r *readState) idle() {
+	if r.returned || r.inMessage {
+		return
+	}
+	releaseMsg(&r.buf, &r.bufBox)
+	releaseMsg(&r.out, &r.outBox)
+}
+
+// releaseMsg gives a message buffer back to the pools.
+func releaseMsg(b *[]byte, box *pooledBuf) {
+	if *box != nil {
+		**box = (*b)[:0]
+		putBuf(*box)
+	}
+	*b, *box = nil, nil
+}
+
+// growMsg makes room for at least n more bytes in a message buffer, from
+// the pools up to retainLimit.
+func growMsg(b *[]byte, box *pooledBuf, n int) {
+	if cap(*b)-len(*b) >= n {
+		return
+	}
+	nb := getBuf(len(*b) + n)
+	*nb = append(*nb, *b...)
+	if *box != nil {
+		**box = (*b)[:0]
+		putBuf(*box)
+	}
+	*b, *box = *nb, nb
+}
 
 // ReadMessage reads the next message of any type: text and binary messages
 // whole (reassembled from their fragments and decompressed), and ping, pong
@@ -119,6 +157,9 @@ func (c *Conn) readNext() (MessageType, []byte, error) {
 		var ne net.Error
 		if !errors.As(err, &ne) || !ne.Timeout() {
 			c.r.err = err
+			c.in.close()
+			releaseMsg(&c.r.buf, &c.r.bufBox)
+			releaseMsg(&c.r.out, &c.r.outBox)
 		}
 	}
 	return typ, p, err
@@ -130,10 +171,10 @@ func (c *Conn) readFrames() (MessageType, []byte, error) {
 		r.returned = false
 		r.buf = r.buf[:0]
 		if cap(r.buf) > retainLimit {
-			r.buf = nil
+			r.buf, r.bufBox = nil, nil
 		}
 		if cap(r.out) > retainLimit {
-			r.out = nil
+			r.out, r.outBox = nil, nil
 		}
 	}
 	for {
@@ -145,7 +186,7 @@ func (c *Conn) readFrames() (MessageType, []byte, error) {
 		if r.h.op.isControl() {
 			n := int(r.h.length)
 			for r.ctrlN < n {
-				k, err := c.br.Read(r.ctrl[r.ctrlN:n])
+				k, err := c.in.read(r.ctrl[r.ctrlN:n])
 				if r.h.masked {
 					r.maskPos = mask(r.h.key, r.maskPos, r.ctrl[r.ctrlN:r.ctrlN+k])
 				}
@@ -205,14 +246,16 @@ func (c *Conn) readPayload() error {
 	r := &c.r
 	for r.remaining > 0 {
 		if len(r.buf) == cap(r.buf) {
-			grow := int64(max(cap(r.buf), 512))
-			r.buf = append(r.buf, make([]byte, min(grow, r.remaining))...)[:len(r.buf)]
+			// Trust the frame's length up to 64 KiB at first: memory
+			// grows with the data that arrived, not with what a header
+			// claims.
+			growMsg(&r.buf, &r.bufBox, int(min(r.remaining, int64(max(cap(r.buf), 64<<10)))))
 		}
 		chunk := r.buf[len(r.buf):cap(r.buf)]
 		if int64(len(chunk)) > r.remaining {
 			chunk = chunk[:r.remaining]
 		}
-		k, err := c.br.Read(chunk)
+		k, err := c.in.read(chunk)
 		chunk = chunk[:k]
 		if r.h.masked {
 			r.maskPos = mask(r.h.key, r.maskPos, chunk)
@@ -232,7 +275,7 @@ func (c *Conn) readPayload() error {
 // readHeader reads and checks the next frame header. It consumes nothing
 // until the whole header is there, so an interrupted read loses nothing.
 func (c *Conn) readHeader() error {
-	b, err := c.br.Peek(2)
+	b, err := c.in.peek(2)
 	if err != nil {
 		if len(b) > 0 {
 			return unexpectedEOF(err)
@@ -240,7 +283,7 @@ func (c *Conn) readHeader() error {
 		return err
 	}
 	n := headerSize(b[0], b[1])
-	if b, err = c.br.Peek(n); err != nil {
+	if b, err = c.in.peek(n); err != nil {
 		return unexpectedEOF(err)
 	}
 	h, err := decodeHeader(b)
@@ -250,7 +293,7 @@ func (c *Conn) readHeader() error {
 	if err := c.checkHeader(&h); err != nil {
 		return err
 	}
-	_, _ = c.br.Discard(n)
+	c.in.discard(n)
 	r := &c.r
 	r.h, r.inFrame, r.remaining, r.maskPos = h, true, h.length, 0
 	if h.op.isControl() {

@@ -67,7 +67,7 @@ func (c *Conn) writeControl(ctx context.Context, op opcode, data []byte) error {
 	return c.writeFrame(ctx, true, 0, op, data)
 }
 
-// writeFrame sends one frame and flushes it.
+// writeFrame sends one frame.
 func (c *Conn) writeFrame(ctx context.Context, fin bool, rsv byte, op opcode, p []byte) error {
 	c.frameMu.Lock()
 	defer c.frameMu.Unlock()
@@ -78,11 +78,7 @@ func (c *Conn) writeFrame(ctx context.Context, fin bool, rsv byte, op opcode, p 
 		return err
 	}
 	c.dl.arm(c.nc, ctx, true)
-	err := c.writeFrameLocked(fin, rsv, op, p)
-	if err == nil {
-		err = c.bw.Flush()
-	}
-	if err != nil {
+	if err := c.writeFrameLocked(fin, rsv, op, p); err != nil {
 		// A frame may be half sent: nothing can follow it.
 		c.closeSent = true
 		c.closeNet()
@@ -91,8 +87,14 @@ func (c *Conn) writeFrame(ctx context.Context, fin bool, rsv byte, op opcode, p 
 	return nil
 }
 
-// writeFrameLocked buffers one frame, masking it for a client without
-// touching p. The caller holds frameMu and flushes.
+// smallFrame is the largest frame assembled in one pooled buffer; larger
+// server frames go out as header and payload in one vectored write.
+const smallFrame = 4096
+
+// writeFrameLocked sends one frame, masking it for a client without
+// touching p. It holds no buffer between frames: a small frame, or a
+// masked one, is assembled in one from the pools, and a large unmasked one
+// is written from p. The caller holds frameMu.
 func (c *Conn) writeFrameLocked(fin bool, rsv byte, op opcode, p []byte) error {
 	h := header{fin: fin, rsv: rsv, op: op, length: int64(len(p))}
 	if c.role == Client {
@@ -100,58 +102,61 @@ func (c *Conn) writeFrameLocked(fin bool, rsv byte, op opcode, p []byte) error {
 		binary.LittleEndian.PutUint32(h.key[:], uint32(c.rng.Uint64()))
 	}
 	n := encodeHeader(c.whdr[:], h)
-	if h.masked && n+len(p) > c.bw.Available() {
-		return c.writeMaskedFrame(h.key, c.whdr[:n], p)
+	if !h.masked && n+len(p) > smallFrame {
+		return c.send(c.whdr[:n], p)
 	}
-	if _, err := c.bw.Write(c.whdr[:n]); err != nil {
-		return err
+	b := getBuf(n + len(p))
+	buf := append(append((*b)[:0], c.whdr[:n]...), p...)
+	if h.masked {
+		mask(h.key, 0, buf[n:])
 	}
-	if !h.masked {
-		_, err := c.bw.Write(p)
-		return err
-	}
-	pos := 0
-	for len(p) > 0 {
-		buf := c.bw.AvailableBuffer()
-		if cap(buf) == 0 {
-			if err := c.bw.Flush(); err != nil {
-				return err
-			}
-			continue
+	err := c.send(nil, buf)
+	*b = buf[:0]
+	putBuf(b)
+	return err
+}
+
+// send writes hdr and p to the network, in one vectored write when both
+// are there, under the write timeout: each piece of at most maxTimedWrite
+// bytes gets the whole timeout. A close frame has a deadline of its own.
+func (c *Conn) send(hdr, p []byte) error {
+	timed := c.writeTimeout > 0 && !c.closeSent
+	for len(hdr)+len(p) > 0 {
+		k := len(p)
+		if timed {
+			c.dl.extendWrite(c.nc, c.writeTimeout)
+			k = min(k, max(maxTimedWrite-len(hdr), 0))
 		}
-		k := min(len(p), cap(buf))
-		buf = append(buf, p[:k]...)
-		pos = mask(h.key, pos, buf)
-		if _, err := c.bw.Write(buf); err != nil {
+		var err error
+		if len(hdr) > 0 {
+			c.iov[0], c.iov[1] = hdr, p[:k]
+			c.bufs = c.iov[:]
+			var m int64
+			m, err = c.bufs.WriteTo(c.nc)
+			hdr, p = advance(hdr, p, int(m))
+		} else {
+			var m int
+			m, err = c.nc.Write(p[:k])
+			p = p[m:]
+		}
+		c.iov, c.bufs = [2][]byte{}, nil
+		if err != nil {
+			var ne net.Error
+			if timed && errors.As(err, &ne) && ne.Timeout() {
+				err = &writeTimeoutError{timeout: c.writeTimeout, err: err}
+			}
 			return err
 		}
-		p = p[k:]
 	}
 	return nil
 }
 
-// maxKeptMaskBuffer is the largest masking buffer a Conn keeps between
-// frames; larger frames get one for the frame only.
-const maxKeptMaskBuffer = 1 << 20
-
-// writeMaskedFrame sends a client frame too large for the write buffer:
-// header and masked payload assembled in one buffer and written with one
-// call, instead of masking through the small buffer a piece at a time (one
-// system call per piece).
-func (c *Conn) writeMaskedFrame(key [4]byte, hdr, p []byte) error {
-	size := len(hdr) + len(p)
-	if cap(c.mbuf) < size {
-		c.mbuf = make([]byte, size)
+// advance drops the first m bytes of hdr followed by p.
+func advance(hdr, p []byte, m int) ([]byte, []byte) {
+	if m < len(hdr) {
+		return hdr[m:], p
 	}
-	buf := c.mbuf[:size]
-	copy(buf, hdr)
-	copy(buf[len(hdr):], p)
-	mask(key, 0, buf[len(hdr):])
-	if cap(c.mbuf) > maxKeptMaskBuffer {
-		c.mbuf = nil
-	}
-	_, err := c.bw.Write(buf)
-	return err
+	return nil, p[m-len(hdr):]
 }
 
 // Writer returns a writer for one message of type typ, sent as frames of up
@@ -253,31 +258,6 @@ var ErrWriteTimeout = errors.New("websocket: write timed out: the peer does not 
 // maxTimedWrite is the most a write to the network is given one write
 // timeout for.
 const maxTimedWrite = 64 << 10
-
-// timedWriter is what a Conn's write buffer flushes to: the net.Conn under
-// the write timeout. It runs with frameMu held.
-type timedWriter struct{ c *Conn }
-
-func (w timedWriter) Write(p []byte) (int, error) {
-	c := w.c
-	if c.writeTimeout <= 0 || c.closeSent {
-		return c.nc.Write(p) // a close frame has a deadline of its own
-	}
-	written := 0
-	for written < len(p) {
-		c.dl.extendWrite(c.nc, c.writeTimeout)
-		n, err := c.nc.Write(p[written:min(len(p), written+maxTimedWrite)])
-		written += n
-		if err != nil {
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				err = &writeTimeoutError{timeout: c.writeTimeout, err: err}
-			}
-			return written, err
-		}
-	}
-	return written, nil
-}
 
 // writeTimeoutError is the error of a write cut by the write timeout; it
 // matches ErrWriteTimeout and wraps the net.Conn's error.
