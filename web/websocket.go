@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"time"
@@ -176,6 +177,11 @@ func (ws *WebSocketResponse) Prepare(req *Request) (*websocket.Socket, error) {
 		nc.Close()
 		return nil, err
 	}
+	if c, ok := req.out.(*serverConn); ok {
+		// Our own connection: the WebSocket reads the socket itself,
+		// without the HTTP reader's buffer in between.
+		br = bytes.NewReader(c.takeBuffered())
+	}
 	conn := websocket.NewConn(nc, br, websocket.Server,
 		websocket.Handshake{Protocol: hs.protocol, Compression: hs.params}, ws.opts.Options)
 	ws.sock = websocket.NewSocket(conn, ws.opts.Options)
@@ -218,3 +224,18 @@ func (ws *WebSocketResponse) finish(req *Request) error {
 // Socket returns the socket Prepare returned, nil before Prepare: for a
 // middleware to read its close code once the handler returned, say.
 func (ws *WebSocketResponse) Socket() *websocket.Socket { return ws.sock }
+
+// takeBuffered returns the bytes a hijacked connection read past the
+// request head (the HTTP reader's and the background read's) and gives the
+// HTTP reader's buffer back.
+func (c *serverConn) takeBuffered() []byte {
+	p := c.r.Unread()
+	c.r.Release()
+	c.bgMu.Lock()
+	defer c.bgMu.Unlock()
+	if c.bgHas {
+		c.bgHas = false
+		p = append(p, c.bgByte[0])
+	}
+	return p
+}

@@ -91,10 +91,12 @@ type Conn struct {
 }
 
 // NewConn returns a WebSocket connection over nc after an opening handshake
-// that agreed on hs. br, when not nil, is the reader the handshake was read
-// from, which may already hold bytes of the first frames: a *bufio.Reader
-// over nc gives the bytes it has buffered and nc is read directly after
-// them; any other reader is read instead of nc.
+// that agreed on hs. br, when not nil, holds what was read past the
+// handshake, which may be the first frames: a *bufio.Reader over nc (the
+// reader the handshake was read with) gives the bytes it has buffered, a
+// *bytes.Reader its unread bytes, and nc is read directly after them; any
+// other reader is read instead of nc. Over a plain TCP or Unix socket the
+// connection holds no buffer while it waits for the peer.
 // NewConn uses the connection-level fields of opts: MaxMessageSize,
 // CloseTimeout, CompressionLevel and the buffer sizes.
 func NewConn(nc net.Conn, br io.Reader, role Role, hs Handshake, opts Options) *Conn {

@@ -2,6 +2,7 @@ package websocket
 
 import (
 	"bufio"
+	"bytes"
 	"io"
 	"net"
 	"os"
@@ -33,20 +34,24 @@ type input struct {
 	onBlock func() // called before waiting for the socket
 }
 
-// init sets the input up for nc. br, when not nil, is what the handshake
-// was read with: a *bufio.Reader over nc gives its buffered bytes and nc
-// is read directly afterwards; any other reader is read instead of nc.
+// init sets the input up for nc; br is NewConn's.
 func (in *input) init(nc net.Conn, br io.Reader, size int, onBlock func()) {
 	in.nc, in.size, in.onBlock = nc, size, onBlock
-	if b, ok := br.(*bufio.Reader); ok {
-		if n := b.Buffered(); n > 0 {
-			p, _ := b.Peek(n)
-			in.buf = getBuf(max(n, size))
-			*in.buf = append((*in.buf)[:0], p...)
-			in.end = n
-			_, _ = b.Discard(n)
-		}
+	var early []byte
+	switch b := br.(type) {
+	case *bufio.Reader:
+		early, _ = b.Peek(b.Buffered())
+		defer b.Discard(len(early))
 		br = nil
+	case *bytes.Reader:
+		early = make([]byte, b.Len())
+		_, _ = b.Read(early)
+		br = nil
+	}
+	if len(early) > 0 {
+		in.buf = getBuf(max(len(early), size))
+		*in.buf = append((*in.buf)[:0], early...)
+		in.end = len(early)
 	}
 	if br != nil {
 		in.src = br
