@@ -212,10 +212,14 @@ func ownHandshakeField(name string) bool {
 
 // finish closes the socket when the handler returned it still open (code
 // 1000, as aiohttp's write_eof does), after taking it out of the server's
-// open sockets: a shutdown has nothing left to do for it.
+// open sockets: a shutdown has nothing left to do for it. A socket handed
+// to OnMessage stays open, and in the set until it closes.
 func (ws *WebSocketResponse) finish(req *Request) error {
 	if ws.sock == nil {
 		return errorResponse(req, ErrNotPrepared).finish(req)
+	}
+	if ws.sock.EventDriven() {
+		return nil
 	}
 	ws.open.remove(openSocket{ws.sock})
 	return ws.sock.Close(context.Background(), websocket.CloseOK, "")

@@ -797,3 +797,89 @@ func TestWebSocketOnACloneClosesOnShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestWebSocketOnMessage: a handler hands the socket to OnMessage and
+// returns; the socket stays open and echoes from its callback (with and
+// without compression), closes from it, and the callback's last message is
+// MessageClosed.
+func TestWebSocketOnMessage(t *testing.T) {
+	app := newApp()
+	last := make(chan websocket.Message, 2)
+	app.Router.Get("/ws", func(req *web.Request) (web.Response, error) {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{})
+		sock, err := ws.Prepare(req)
+		if err != nil {
+			return nil, err
+		}
+		ctx := context.Background()
+		err = sock.OnMessage(func(msg websocket.Message) {
+			switch msg.Type {
+			case websocket.MessageText:
+				if msg.Text() == "close" {
+					sock.Close(ctx, websocket.CloseOK, "bye")
+					return
+				}
+				sock.SendStr(ctx, msg.Text())
+			case websocket.MessageBinary:
+				sock.SendBytes(ctx, msg.Data)
+			case websocket.MessageClosed:
+				last <- msg
+			}
+		})
+		return ws, err
+	})
+	srv := startApp(t, app, web.ServerOptions{})
+	for _, compress := range []bool{false, true} {
+		t.Run(fmt.Sprint("compress=", compress), func(t *testing.T) {
+			c := wsDial(t, srv.addr, "/ws", compress)
+			big := strings.Repeat("abcdefgh", 20000)
+			for _, data := range []string{"hello", big, "again"} {
+				for _, typ := range []websocket.MessageType{websocket.MessageText, websocket.MessageBinary} {
+					c.write(t, typ, data)
+					gotType, got, err := c.read(t)
+					if err != nil || gotType != typ || got != data {
+						t.Fatalf("echo of %v %.20q: %v %.20q %v", typ, data, gotType, got, err)
+					}
+				}
+			}
+			c.write(t, websocket.MessageText, "close")
+			c.expectClose(t, websocket.CloseOK)
+			c.conn.Close(websocket.CloseOK, "")
+			if m := recv(t, last, "MessageClosed"); m.Code != websocket.CloseOK {
+				t.Fatalf("last message %+v", m)
+			}
+		})
+	}
+}
+
+// TestWebSocketOnMessageShutdown: a graceful shutdown closes a socket
+// served by OnMessage with 1001 Going Away, though its handler returned.
+func TestWebSocketOnMessageShutdown(t *testing.T) {
+	app := newApp()
+	last := make(chan websocket.Message, 1)
+	app.Router.Get("/ws", func(req *web.Request) (web.Response, error) {
+		ws := web.NewWebSocketResponse(web.WebSocketOptions{})
+		sock, err := ws.Prepare(req)
+		if err != nil {
+			return nil, err
+		}
+		return ws, sock.OnMessage(func(msg websocket.Message) {
+			if msg.Type == websocket.MessageClosed {
+				last <- msg
+			}
+		})
+	})
+	srv := startApp(t, app, web.ServerOptions{})
+	c := wsDial(t, srv.addr, "/ws", false)
+	c.write(t, websocket.MessageText, "hello") // the handler has returned once this is read
+	stopped := make(chan error, 1)
+	go func() { stopped <- srv.stop() }()
+	c.expectClose(t, websocket.CloseGoingAway)
+	c.conn.Close(websocket.CloseGoingAway, "")
+	if err := recv(t, stopped, "shutdown"); err != nil {
+		t.Fatal(err)
+	}
+	if m := recv(t, last, "MessageClosed"); m.Code != websocket.CloseGoingAway {
+		t.Fatalf("last message %+v", m)
+	}
+}

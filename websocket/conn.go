@@ -75,8 +75,7 @@ type Conn struct {
 	frameMu sync.Mutex
 	rng     *mrand.ChaCha8      // masking keys (client), guarded by frameMu
 	whdr    [maxHeaderSize]byte // header scratch, guarded by frameMu
-	iov     [2][]byte           // vectored write scratch, guarded by frameMu
-	bufs    net.Buffers         // over iov, guarded by frameMu
+	vec     *writeVec           // vectored write scratch, guarded by frameMu
 	wframe  int                 // WriteBufferSize: the frame size of a Writer
 	wflate  *deflater
 	wbuf    []byte // compressed output, guarded by msgSem

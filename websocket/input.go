@@ -3,6 +3,7 @@ package websocket
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"io"
 	"net"
 	"os"
@@ -32,7 +33,12 @@ type input struct {
 	n       int
 	err     error
 	onBlock func() // called before waiting for the socket
+	noWait  bool   // fail with errWouldBlock instead of waiting
 }
+
+// errWouldBlock is what a read with noWait set fails with when the socket
+// has nothing: the reader resumes where it stopped once it is readable.
+var errWouldBlock = errors.New("websocket: read would block")
 
 // init sets the input up for nc; br is NewConn's.
 func (in *input) init(nc net.Conn, br io.Reader, size int, onBlock func()) {
@@ -171,6 +177,10 @@ func (in *input) rawRead(fd uintptr) bool {
 		if in.onBlock != nil {
 			in.onBlock()
 		}
+		if in.noWait {
+			in.err = errWouldBlock
+			return true
+		}
 		return false
 	}
 	if err != nil {
@@ -187,4 +197,16 @@ func (in *input) close() {
 		putBuf(in.buf)
 		in.buf, in.start, in.end = nil, 0, 0
 	}
+}
+
+// whenReadable calls f on a new goroutine once a read of the socket
+// would not wait. The goroutine that waits is a fresh one, with the
+// smallest stack, and holds no buffer. Only a read with noWait on a plain
+// socket fails with errWouldBlock, so raw is set.
+func (in *input) whenReadable(f func()) {
+	go func() {
+		// An error (the connection closed) is for the read that follows.
+		_ = in.raw.Read(readableFD)
+		f()
+	}()
 }

@@ -105,20 +105,46 @@ func (c *Conn) ReadMessage(ctx context.Context) (MessageType, []byte, error) {
 	c.dl.arm(c.nc, ctx, false)
 	typ, p, err := c.readNext()
 	if err != nil {
-		var pe *ProtocolError
-		var ce *CloseError
-		switch {
-		case errors.As(err, &pe):
-			c.fail(pe)
-		case errors.As(err, &ce):
-		case c.r.err != nil:
-			c.closeNet()
-		default:
-			err = ctxErr(ctx, err)
-		}
-		return typ, nil, err
+		return typ, nil, c.readFailed(ctx, err)
 	}
 	return typ, p, nil
+}
+
+// readFailed acts on the error of a read with ctx and returns the error to
+// report: a protocol violation fails the connection, another error that
+// ended it closes it, and a timeout is ctx's error when ctx ended.
+func (c *Conn) readFailed(ctx context.Context, err error) error {
+	var pe *ProtocolError
+	var ce *CloseError
+	switch {
+	case errors.As(err, &pe):
+		c.fail(pe)
+	case errors.As(err, &ce):
+	case c.r.err != nil:
+		c.closeNet()
+	default:
+		err = ctxErr(ctx, err)
+	}
+	return err
+}
+
+// readNoWait is ReadMessage for the event-driven Socket: it returns
+// errWouldBlock instead of waiting for the socket (a plain socket only),
+// and the read resumes where it stopped at the next call.
+func (c *Conn) readNoWait() (MessageType, []byte, error) {
+	c.readSem <- struct{}{}
+	defer func() { <-c.readSem }()
+	if c.r.err != nil {
+		return 0, nil, c.r.err
+	}
+	c.dl.arm(c.nc, context.Background(), false)
+	c.in.noWait = true
+	typ, p, err := c.readNext()
+	c.in.noWait = false
+	if err != nil && err != errWouldBlock {
+		return typ, nil, c.readFailed(context.Background(), err)
+	}
+	return typ, p, err
 }
 
 // Read reads the next text or binary message and returns a copy the caller
@@ -150,12 +176,12 @@ func (c *Conn) Read(ctx context.Context) (MessageType, []byte, error) {
 }
 
 // readNext reads frames until it has a message to return. The caller holds
-// readSem. Errors other than timeouts become sticky.
+// readSem. Errors other than timeouts and errWouldBlock become sticky.
 func (c *Conn) readNext() (MessageType, []byte, error) {
 	typ, p, err := c.readFrames()
 	if err != nil {
 		var ne net.Error
-		if !errors.As(err, &ne) || !ne.Timeout() {
+		if err != errWouldBlock && (!errors.As(err, &ne) || !ne.Timeout()) {
 			c.r.err = err
 			c.in.close()
 			releaseMsg(&c.r.buf, &c.r.bufBox)

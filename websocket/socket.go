@@ -46,6 +46,7 @@ type Socket struct {
 	exc         error
 	hbTimer     *time.Timer
 	hbWaitPong  bool // a heartbeat ping is out
+	onMessage   func(Message) // set by OnMessage
 }
 
 // NewSocket wraps c. It uses the message-level fields of opts (Heartbeat,
@@ -171,15 +172,12 @@ func (s *Socket) markClosed(code StatusCode, err error) {
 //     with the matching code), a dropped connection, an ended ctx or the
 //     receive timeout (these two leave the socket usable).
 func (s *Socket) Receive(ctx context.Context) Message {
+	if s.eventDriven() {
+		return Message{Type: MessageError, Err: ErrEventDriven}
+	}
 	for {
-		s.mu.Lock()
-		closed, peerClosed, code := s.closed, s.peerClosed, s.closeCode
-		s.mu.Unlock()
-		if closed {
-			return Message{Type: MessageClosed, Code: code}
-		}
-		if peerClosed {
-			return Message{Type: MessageClosing}
+		if m, ok := s.ending(); ok {
+			return m
 		}
 		rctx := ctx
 		var cancel context.CancelFunc
@@ -193,22 +191,44 @@ func (s *Socket) Receive(ctx context.Context) Message {
 		if err != nil {
 			return s.readError(ctx, rctx, err)
 		}
-		s.resetHeartbeat()
-		switch typ {
-		case MessagePing:
-			if !s.opts.NoAutoping {
-				_ = s.c.Pong(ctx, p)
-				continue
-			}
-			return Message{Type: MessagePing, Data: bytes.Clone(p)}
-		case MessagePong:
-			if !s.opts.NoAutoping {
-				continue
-			}
-			return Message{Type: MessagePong, Data: bytes.Clone(p)}
+		if m, ok := s.message(ctx, typ, p); ok {
+			m.Data = bytes.Clone(m.Data)
+			return m
 		}
-		return Message{Type: typ, Data: bytes.Clone(p)}
 	}
+}
+
+// ending returns the message for a socket that is closed (MessageClosed)
+// or whose peer closed (MessageClosing), if it is.
+func (s *Socket) ending() (Message, bool) {
+	s.mu.Lock()
+	closed, peerClosed, code := s.closed, s.peerClosed, s.closeCode
+	s.mu.Unlock()
+	switch {
+	case closed:
+		return Message{Type: MessageClosed, Code: code}, true
+	case peerClosed:
+		return Message{Type: MessageClosing}, true
+	}
+	return Message{}, false
+}
+
+// message applies autoping to a message read, and returns what to hand
+// out, if anything; Data is p, not a copy.
+func (s *Socket) message(ctx context.Context, typ MessageType, p []byte) (Message, bool) {
+	s.resetHeartbeat()
+	switch typ {
+	case MessagePing:
+		if !s.opts.NoAutoping {
+			_ = s.c.Pong(ctx, p)
+			return Message{}, false
+		}
+	case MessagePong:
+		if !s.opts.NoAutoping {
+			return Message{}, false
+		}
+	}
+	return Message{Type: typ, Data: p}, true
 }
 
 // readError turns an error of ReadMessage into a Message.

@@ -129,17 +129,21 @@ func (c *Conn) send(hdr, p []byte) error {
 		}
 		var err error
 		if len(hdr) > 0 {
-			c.iov[0], c.iov[1] = hdr, p[:k]
-			c.bufs = c.iov[:]
+			if c.vec == nil {
+				c.vec = new(writeVec)
+			}
+			v := c.vec
+			v.iov[0], v.iov[1] = hdr, p[:k]
+			v.bufs = v.iov[:]
 			var m int64
-			m, err = c.bufs.WriteTo(c.nc)
+			m, err = v.bufs.WriteTo(c.nc)
 			hdr, p = advance(hdr, p, int(m))
+			*v = writeVec{}
 		} else {
 			var m int
 			m, err = c.nc.Write(p[:k])
 			p = p[m:]
 		}
-		c.iov, c.bufs = [2][]byte{}, nil
 		if err != nil {
 			var ne net.Error
 			if timed && errors.As(err, &ne) && ne.Timeout() {
@@ -149,6 +153,14 @@ func (c *Conn) send(hdr, p []byte) error {
 		}
 	}
 	return nil
+}
+
+// writeVec is the scratch of a vectored write, allocated at a
+// connection's first one: a connection that sends only small frames does
+// without it.
+type writeVec struct {
+	iov  [2][]byte
+	bufs net.Buffers // over iov: WriteTo consumes it
 }
 
 // advance drops the first m bytes of hdr followed by p.

@@ -1,0 +1,91 @@
+package websocket
+
+import (
+	"context"
+	"errors"
+)
+
+// ErrEventDriven is the error of a MessageError message that
+// [Socket.Receive] returns once [Socket.OnMessage] took the socket over,
+// and the error of a second OnMessage.
+var ErrEventDriven = errors.New("websocket: the socket is served by OnMessage")
+
+// OnMessage hands the socket over to f and returns at once: from now on
+// every message [Socket.Receive] would return goes to f instead, in order,
+// one call at a time, and the last call is MessageClosed, once the socket
+// is closed. Autoping, autoclose, the heartbeat, the maximum message size
+// and the write timeout work as with Receive; the receive timeout does not
+// apply (use the heartbeat).
+//
+// Message.Data is valid only until f returns, as with [Conn.ReadMessage]:
+// no message is copied. Copy what is to be kept.
+//
+// f may send, and call Close (which reads the rest of the closing
+// handshake itself); any other goroutine may send and Close at any time,
+// as with Receive: a broadcast to many sockets needs nothing else.
+//
+// Between messages, a socket over a plain TCP or Unix connection holds
+// no buffer, and f runs on a goroutine that exists only while there is
+// something to read: an idle socket costs one parked goroutine with the
+// smallest stack and no buffer, not a handler goroutine whose stack grew
+// with the request. Over TLS the socket is read the ordinary way, by one
+// goroutine that lives as long as the socket.
+//
+// A web handler calls OnMessage on the socket Prepare returned and then
+// returns the response: the socket stays open (it is not closed when the
+// handler returns, as a socket served by Receive is). The handler's
+// request context ends when it returns, so f and other goroutines use
+// contexts of their own. OnMessage fails with [ErrEventDriven] when called
+// a second time.
+func (s *Socket) OnMessage(f func(Message)) error {
+	s.mu.Lock()
+	if s.onMessage != nil {
+		s.mu.Unlock()
+		return ErrEventDriven
+	}
+	s.onMessage = f
+	s.mu.Unlock()
+	go s.serveEvents()
+	return nil
+}
+
+// EventDriven reports whether [Socket.OnMessage] took the socket over.
+func (s *Socket) EventDriven() bool { return s.eventDriven() }
+
+func (s *Socket) eventDriven() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.onMessage != nil
+}
+
+// serveEvents delivers messages while there are any to read, then waits
+// for the socket to become readable on a fresh goroutine and returns.
+func (s *Socket) serveEvents() {
+	ctx := context.Background()
+	for {
+		m, ok := s.ending()
+		if ok && m.Type == MessageClosing {
+			// The closing handshake is someone else's (a Close in
+			// progress, or the handler's with NoAutoclose): MessageClosed
+			// follows once it is over.
+			<-s.done
+			continue
+		}
+		if !ok {
+			typ, p, err := s.c.readNoWait()
+			if err == errWouldBlock {
+				s.c.in.whenReadable(s.serveEvents)
+				return
+			}
+			if err != nil {
+				m = s.readError(ctx, ctx, err)
+			} else if m, ok = s.message(ctx, typ, p); !ok {
+				continue
+			}
+		}
+		s.onMessage(m)
+		if m.Type == MessageClosed {
+			return
+		}
+	}
+}

@@ -1,0 +1,257 @@
+package websocket
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"sync"
+	"testing"
+	"time"
+)
+
+// eventLog records what OnMessage hands out, copying each message.
+type eventLog struct {
+	mu     sync.Mutex
+	msgs   []Message
+	closed chan struct{}
+}
+
+func newEventLog() *eventLog { return &eventLog{closed: make(chan struct{})} }
+
+func (l *eventLog) add(m Message) {
+	l.mu.Lock()
+	m.Data = bytes.Clone(m.Data)
+	l.msgs = append(l.msgs, m)
+	l.mu.Unlock()
+	if m.Type == MessageClosed {
+		close(l.closed)
+	}
+}
+
+// wait waits for MessageClosed and returns every message.
+func (l *eventLog) wait(t *testing.T) []Message {
+	t.Helper()
+	select {
+	case <-l.closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no MessageClosed")
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.msgs
+}
+
+// TestOnMessageEcho: an event-driven server echoes text and binary
+// messages of every size from its callback, over loopback TCP; the peer
+// closes and the callback sees MessageClose, then MessageClosed last.
+func TestOnMessageEcho(t *testing.T) {
+	srv, cli := connPair(t, Handshake{}, Options{}, Handshake{}, Options{})
+	s := NewSocket(srv, Options{})
+	ctx := context.Background()
+	log := newEventLog()
+	if err := s.OnMessage(func(m Message) {
+		if m.Type == MessageText || m.Type == MessageBinary {
+			if err := s.SendFrame(ctx, m.Data, m.Type); err != nil {
+				t.Error(err)
+			}
+		}
+		log.add(m)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range []int{0, 16, 1024, 5000, 64 << 10, 300 << 10} {
+		typ := MessageBinary
+		if i%2 == 0 {
+			typ = MessageText
+		}
+		data := payload(n, typ == MessageText)
+		if err := cli.WriteMessage(ctx, typ, data); err != nil {
+			t.Fatal(err)
+		}
+		got, p, err := cli.ReadMessage(ctx)
+		if err != nil || got != typ || !bytes.Equal(p, data) {
+			t.Fatalf("%d bytes: echo %v %d bytes, %v", n, got, len(p), err)
+		}
+	}
+	if err := cli.Close(CloseGoingAway, "bye"); err != nil {
+		t.Fatal(err)
+	}
+	msgs := log.wait(t)
+	if len(msgs) != 8 {
+		t.Fatalf("%d messages: %+v", len(msgs), msgs)
+	}
+	if m := msgs[6]; m.Type != MessageClose || m.Code != CloseGoingAway || m.Extra != "bye" {
+		t.Fatalf("close message %+v", m)
+	}
+	if m := msgs[7]; m.Type != MessageClosed || m.Code != CloseGoingAway {
+		t.Fatalf("last message %+v", m)
+	}
+	if m := s.Receive(ctx); m.Type != MessageError || !errors.Is(m.Err, ErrEventDriven) {
+		t.Fatalf("Receive after OnMessage: %+v", m)
+	}
+	if err := s.OnMessage(func(Message) {}); !errors.Is(err, ErrEventDriven) {
+		t.Fatalf("second OnMessage: %v", err)
+	}
+}
+
+// TestOnMessageIdleHoldsNothing: between messages an event-driven socket
+// holds no read buffer and no message buffer.
+func TestOnMessageIdleHoldsNothing(t *testing.T) {
+	srv, cli := connPair(t, Handshake{}, Options{}, Handshake{}, Options{})
+	s := NewSocket(srv, Options{})
+	ctx := context.Background()
+	got := make(chan int, 1)
+	if err := s.OnMessage(func(m Message) {
+		if m.Type == MessageBinary {
+			got <- len(m.Data)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{100, 70 << 10} {
+		if err := cli.WriteMessage(ctx, MessageBinary, payload(n, false)); err != nil {
+			t.Fatal(err)
+		}
+		if k := <-got; k != n {
+			t.Fatalf("got %d bytes, want %d", k, n)
+		}
+		// Wait until the reader parked, then look under its lock.
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			srv.readSem <- struct{}{}
+			held := srv.in.buf != nil || srv.r.bufBox != nil || srv.r.buf != nil
+			<-srv.readSem
+			if !held {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("after a %d-byte message: buffers held while idle", n)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+}
+
+// TestOnMessageBroadcast: other goroutines send to event-driven sockets
+// while they are idle, and Close from outside ends them with MessageClosed
+// carrying the code.
+func TestOnMessageBroadcast(t *testing.T) {
+	const n = 8
+	ctx := context.Background()
+	var socks []*Socket
+	var clis []*Conn
+	var logs []*eventLog
+	for range n {
+		srv, cli := connPair(t, Handshake{}, Options{}, Handshake{}, Options{})
+		s := NewSocket(srv, Options{})
+		log := newEventLog()
+		if err := s.OnMessage(log.add); err != nil {
+			t.Fatal(err)
+		}
+		socks, clis, logs = append(socks, s), append(clis, cli), append(logs, log)
+	}
+	var wg sync.WaitGroup
+	for _, s := range socks {
+		wg.Go(func() {
+			if err := s.SendStr(ctx, "news"); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	for _, cli := range clis {
+		if typ, p, err := cli.ReadMessage(ctx); err != nil || typ != MessageText || string(p) != "news" {
+			t.Fatalf("broadcast: %v %q %v", typ, p, err)
+		}
+		go cli.Read(ctx) // answers the close frame
+	}
+	for i, s := range socks {
+		if err := s.Close(ctx, CloseGoingAway, "shutdown"); err != nil {
+			t.Fatal(err)
+		}
+		msgs := logs[i].wait(t)
+		last := msgs[len(msgs)-1]
+		if last.Type != MessageClosed || last.Code != CloseGoingAway {
+			t.Fatalf("socket %d: %+v", i, msgs)
+		}
+		for _, m := range msgs[:len(msgs)-1] {
+			if m.Type != MessageClosing {
+				t.Fatalf("socket %d: %+v", i, msgs)
+			}
+		}
+	}
+}
+
+// TestOnMessageProtocolError: a frame over the maximum message size gets
+// 1009, MessageError and then MessageClosed.
+func TestOnMessageProtocolError(t *testing.T) {
+	c, p := newServerUnderTest(t, Handshake{}, Options{MaxMessageSize: 100})
+	s := NewSocket(c, Options{})
+	log := newEventLog()
+	if err := s.OnMessage(log.add); err != nil {
+		t.Fatal(err)
+	}
+	p.send(true, 0, 2, make([]byte, 101))
+	p.expectClose(CloseMessageTooBig)
+	msgs := log.wait(t)
+	var pe *ProtocolError
+	if len(msgs) != 2 || msgs[0].Type != MessageError || !errors.As(msgs[0].Err, &pe) ||
+		pe.Code != CloseMessageTooBig || msgs[1].Type != MessageClosed || msgs[1].Code != CloseMessageTooBig {
+		t.Fatalf("%+v", msgs)
+	}
+}
+
+// TestOnMessageHeartbeat: a peer that answers no ping is dropped with
+// 1006 and ErrHeartbeatTimeout; pings are answered and pongs skipped
+// without reaching the callback.
+func TestOnMessageHeartbeat(t *testing.T) {
+	opts := Options{Heartbeat: 100 * time.Millisecond}
+	c, p := newServerUnderTest(t, Handshake{}, opts)
+	s := NewSocket(c, opts)
+	log := newEventLog()
+	if err := s.OnMessage(log.add); err != nil {
+		t.Fatal(err)
+	}
+	p.send(true, 0, 9, []byte("hi"))
+	if f := p.mustRead(); f.op != 10 || string(f.payload) != "hi" {
+		t.Fatalf("pong: %d %q", f.op, f.payload)
+	}
+	if f := p.mustRead(); f.op != 9 {
+		t.Fatalf("heartbeat ping: %d", f.op)
+	}
+	msgs := log.wait(t)
+	if len(msgs) != 1 || msgs[0].Code != CloseAbnormalClosure || !errors.Is(s.Err(), ErrHeartbeatTimeout) {
+		t.Fatalf("%+v, %v", msgs, s.Err())
+	}
+}
+
+// TestOnMessagePipe: a connection that is no plain socket (net.Pipe here,
+// TLS in practice) is served by a goroutine that waits in its reads.
+func TestOnMessagePipe(t *testing.T) {
+	a, b := net.Pipe()
+	srv := NewConn(a, nil, Server, Handshake{}, Options{})
+	cli := NewConn(b, nil, Client, Handshake{}, Options{})
+	t.Cleanup(func() { srv.CloseNow(); cli.CloseNow() })
+	s := NewSocket(srv, Options{})
+	ctx := context.Background()
+	log := newEventLog()
+	if err := s.OnMessage(func(m Message) {
+		if m.Type == MessageText {
+			_ = s.SendStr(ctx, "re: "+m.Text())
+		}
+		log.add(m)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.WriteMessage(ctx, MessageText, []byte("hello")); err != nil {
+		t.Fatal(err)
+	}
+	if _, p, err := cli.ReadMessage(ctx); err != nil || string(p) != "re: hello" {
+		t.Fatalf("%q %v", p, err)
+	}
+	cli.CloseNow()
+	if msgs := log.wait(t); msgs[len(msgs)-1].Code != CloseAbnormalClosure {
+		t.Fatalf("%+v", msgs)
+	}
+}
