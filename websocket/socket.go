@@ -45,7 +45,7 @@ type Socket struct {
 	closeCode   StatusCode    // 0 until known
 	exc         error
 	hbTimer     *time.Timer
-	hbWaitPong  bool // a heartbeat ping is out
+	hbWaitPong  bool          // a heartbeat ping is out
 	onMessage   func(Message) // set by OnMessage
 }
 
