@@ -45,7 +45,7 @@ func (s *Socket) OnMessage(f func(Message)) error {
 	}
 	s.onMessage = f
 	s.mu.Unlock()
-	go s.serveEvents()
+	go s.serveEvents(false)
 	return nil
 }
 
@@ -58,9 +58,12 @@ func (s *Socket) eventDriven() bool {
 	return s.onMessage != nil
 }
 
-// serveEvents delivers messages while there are any to read, then waits
-// for the socket to become readable on a fresh goroutine and returns.
-func (s *Socket) serveEvents() {
+// serveEvents delivers messages while there are any to read; readable
+// says the socket was found readable. When nothing is left, it waits for
+// more in a new goroutine, whose small stack and no buffer are all an idle
+// socket keeps: the goroutine that ran the callback ends and gives its
+// stack back.
+func (s *Socket) serveEvents(readable bool) {
 	ctx := context.Background()
 	for {
 		m, ok := s.ending()
@@ -72,9 +75,11 @@ func (s *Socket) serveEvents() {
 			continue
 		}
 		if !ok {
-			typ, p, err := s.c.readNoWait()
+			// Over anything but a plain socket, this read waits.
+			typ, p, err := s.c.readNoWait(readable)
+			readable = false
 			if err == errWouldBlock {
-				s.c.in.whenReadable(s.serveEvents)
+				s.c.in.whenReadable(s.wake)
 				return
 			}
 			if err != nil {
@@ -89,3 +94,6 @@ func (s *Socket) serveEvents() {
 		}
 	}
 }
+
+// wake resumes serveEvents once the socket is readable.
+func (s *Socket) wake() { s.serveEvents(true) }

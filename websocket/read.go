@@ -37,6 +37,21 @@ type readState struct {
 // the pools).
 const retainLimit = 256 << 10
 
+// recycle takes back the buffer of the message handed out last.
+func (r *readState) recycle() {
+	if !r.returned {
+		return
+	}
+	r.returned = false
+	r.buf = r.buf[:0]
+	if cap(r.buf) > retainLimit {
+		r.buf, r.bufBox = nil, nil
+	}
+	if cap(r.out) > retainLimit {
+		r.out, r.outBox = nil, nil
+	}
+}
+
 // idle runs when the reader is about to wait for the network. Between
 // messages, the message buffers go back to the pools: an idle connection
 // holds none.
@@ -130,12 +145,20 @@ func (c *Conn) readFailed(ctx context.Context, err error) error {
 
 // readNoWait is ReadMessage for the event-driven Socket: it returns
 // errWouldBlock instead of waiting for the socket (a plain socket only),
-// and the read resumes where it stopped at the next call.
-func (c *Conn) readNoWait() (MessageType, []byte, error) {
+// and the read resumes where it stopped at the next call. Unless the
+// socket was found readable, it does not even try when nothing is
+// buffered: the read would most likely find nothing either.
+func (c *Conn) readNoWait(readable bool) (MessageType, []byte, error) {
 	c.readSem <- struct{}{}
 	defer func() { <-c.readSem }()
 	if c.r.err != nil {
 		return 0, nil, c.r.err
+	}
+	if !readable && c.in.raw != nil && c.in.buffered() == 0 {
+		c.r.recycle()
+		c.r.idle()
+		c.in.release()
+		return 0, nil, errWouldBlock
 	}
 	c.dl.arm(c.nc, context.Background(), false)
 	c.in.noWait = true
@@ -193,16 +216,7 @@ func (c *Conn) readNext() (MessageType, []byte, error) {
 
 func (c *Conn) readFrames() (MessageType, []byte, error) {
 	r := &c.r
-	if r.returned {
-		r.returned = false
-		r.buf = r.buf[:0]
-		if cap(r.buf) > retainLimit {
-			r.buf, r.bufBox = nil, nil
-		}
-		if cap(r.out) > retainLimit {
-			r.out, r.outBox = nil, nil
-		}
-	}
+	r.recycle()
 	for {
 		if !r.inFrame {
 			if err := c.readHeader(); err != nil {

@@ -58,12 +58,13 @@ var impls = map[string]struct {
 	serve server
 	dial  dialer
 }{
-	"ours":      {serveOurs, dialOurs},
-	"ours-conn": {serveOursConn, dialOursConn},
-	"gorilla":   {serveGorilla, dialGorilla},
-	"coder":     {serveCoder, dialCoder},
-	"gobwas":    {serveGobwas, dialGobwas},
-	"gws":       {serveGws, dialGws},
+	"ours":         {serveOurs, dialOurs},
+	"ours-receive": {serveOursReceive, dialOurs},
+	"ours-conn":    {serveOursConn, dialOursConn},
+	"gorilla":      {serveGorilla, dialGorilla},
+	"coder":        {serveCoder, dialCoder},
+	"gobwas":       {serveGobwas, dialGobwas},
+	"gws":          {serveGws, dialGws},
 }
 
 // state is the per-connection server protocol.

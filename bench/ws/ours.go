@@ -10,8 +10,32 @@ import (
 )
 
 // serveOurs is package web with a WebSocketResponse, through the Socket
-// API (Receive / SendBytes / SendStr), as an application would use it.
+// API as an event-driven application uses it: the handler hands the socket
+// to OnMessage and returns; the callback gets each message without a copy
+// and answers with SendBytes / SendStr.
 func serveOurs(addr string) error {
+	return serveWebHandler(addr, func(sock *websocket.Socket) error {
+		var st state
+		ctx := context.Background()
+		return sock.OnMessage(func(msg websocket.Message) {
+			switch msg.Type {
+			case websocket.MessageBinary:
+				if st.onBinary(msg.Data) {
+					_ = sock.SendBytes(ctx, msg.Data)
+				}
+			case websocket.MessageText:
+				if r, ok := st.onText(msg.Data); ok {
+					_ = sock.SendStr(ctx, r)
+				}
+			}
+		})
+	})
+}
+
+// serveOursReceive is package web with a WebSocketResponse, through the
+// Socket API's blocking loop (Receive / SendBytes / SendStr): Receive
+// hands out a copy of each message.
+func serveOursReceive(addr string) error {
 	return serveWeb(addr, func(ctx context.Context, ws *websocket.Socket) {
 		var st state
 		for {
@@ -73,7 +97,17 @@ func serveOursConn(addr string) error {
 	})
 }
 
+// serveWeb serves loop in the handler, which returns once loop does.
 func serveWeb(addr string, loop func(context.Context, *websocket.Socket)) error {
+	return serveWebHandler(addr, func(sock *websocket.Socket) error {
+		loop(context.Background(), sock)
+		return nil
+	})
+}
+
+// serveWebHandler runs package web with handle called on every prepared
+// socket (compression off, no message size limit).
+func serveWebHandler(addr string, handle func(*websocket.Socket) error) error {
 	app := web.NewApplication()
 	app.Router.Get("/ws", func(r *web.Request) (web.Response, error) {
 		ws := web.NewWebSocketResponse(web.WebSocketOptions{Options: websocket.Options{
@@ -82,8 +116,7 @@ func serveWeb(addr string, loop func(context.Context, *websocket.Socket)) error 
 		if err != nil {
 			return nil, err
 		}
-		loop(r.Context(), sock)
-		return ws, nil
+		return ws, handle(sock)
 	})
 	return web.RunApp(app, web.RunOptions{Addr: addr, Out: io.Discard})
 }
