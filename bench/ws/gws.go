@@ -10,9 +10,19 @@ import (
 
 // gwsServer is gws's own server (gws.NewServer) and event handler; every
 // connection runs gws's ReadLoop.
-type gwsServer struct{ gws.BuiltinEventHandler }
+type gwsServer struct {
+	gws.BuiltinEventHandler
+	all *hub[*gws.Conn]
+}
 
-func (gwsServer) OnOpen(c *gws.Conn) { c.Session().Store("st", &state{}) }
+func (g gwsServer) OnOpen(c *gws.Conn) {
+	g.all.add(c)
+	c.Session().Store("st", &state{broadcast: g.all.broadcaster(sendGws)})
+}
+
+func (g gwsServer) OnClose(c *gws.Conn, _ error) { g.all.remove(c) }
+
+func sendGws(c *gws.Conn, p []byte) { _ = c.WriteMessage(gws.OpcodeBinary, p) }
 
 func (gwsServer) OnMessage(c *gws.Conn, m *gws.Message) {
 	defer m.Close()
@@ -32,7 +42,7 @@ func (gwsServer) OnMessage(c *gws.Conn, m *gws.Message) {
 }
 
 func serveGws(addr string) error {
-	srv := gws.NewServer(gwsServer{}, &gws.ServerOption{ReadMaxPayloadSize: 1 << 30})
+	srv := gws.NewServer(gwsServer{all: new(hub[*gws.Conn])}, &gws.ServerOption{ReadMaxPayloadSize: 1 << 30})
 	return srv.Run(addr)
 }
 

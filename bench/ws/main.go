@@ -8,7 +8,10 @@
 //   - the text message "oneway" switches the connection to one-way mode,
 //     where binary messages are only counted;
 //   - the text message "end" is answered with a text message holding the
-//     number of payload bytes counted since "oneway" (and resets it).
+//     number of payload bytes counted since "oneway" (and resets it);
+//   - the text message "broadcast" makes the server send a 16-byte binary
+//     message to every open connection, one after another (see
+//     broadcast.go for the client that measures it).
 //
 // The client opens -c connections, then spreads -n messages of -size
 // bytes over them. In echo mode every connection sends a message and
@@ -69,13 +72,16 @@ var impls = map[string]struct {
 
 // state is the per-connection server protocol.
 type state struct {
-	oneway bool
-	count  int64
+	oneway    bool
+	count     int64
+	broadcast func() // sends broadcastPayload to every connection
 }
 
 // onText handles a text message and returns the reply, if any.
 func (s *state) onText(p []byte) (reply string, ok bool) {
 	switch string(p) {
+	case "broadcast":
+		s.broadcast()
 	case "oneway":
 		s.oneway, s.count = true, 0
 	case "end":
@@ -104,6 +110,8 @@ func main() {
 	n := flag.Int("n", 10000, "client: messages in all")
 	conns := flag.Int("c", 16, "client: connections")
 	mode := flag.String("mode", "echo", "client: echo or oneway")
+	serverPID := flag.Int("server-pid", 0, "broadcast: the server's process, for its RSS")
+	rounds := flag.Int("rounds", 5, "broadcast: broadcasts to time")
 	flag.Parse()
 	im, ok := impls[*impl]
 	if !ok {
@@ -112,6 +120,10 @@ func main() {
 	switch *role {
 	case "server":
 		if err := im.serve(*addr); err != nil {
+			log.Fatal(err)
+		}
+	case "broadcast":
+		if err := runBroadcast(*url, *conns, *rounds, *serverPID); err != nil {
 			log.Fatal(err)
 		}
 	case "client":

@@ -14,11 +14,15 @@ import (
 // to OnMessage and returns; the callback gets each message without a copy
 // and answers with SendBytes / SendStr.
 func serveOurs(addr string) error {
+	var all hub[*websocket.Socket]
 	return serveWebHandler(addr, func(sock *websocket.Socket) error {
-		var st state
+		st := state{broadcast: all.broadcaster(sendOurs)}
 		ctx := context.Background()
+		all.add(sock)
 		return sock.OnMessage(func(msg websocket.Message) {
 			switch msg.Type {
+			case websocket.MessageClosed:
+				all.remove(sock)
 			case websocket.MessageBinary:
 				if st.onBinary(msg.Data) {
 					_ = sock.SendBytes(ctx, msg.Data)
@@ -36,8 +40,11 @@ func serveOurs(addr string) error {
 // Socket API's blocking loop (Receive / SendBytes / SendStr): Receive
 // hands out a copy of each message.
 func serveOursReceive(addr string) error {
+	var all hub[*websocket.Socket]
 	return serveWeb(addr, func(ctx context.Context, ws *websocket.Socket) {
-		var st state
+		st := state{broadcast: all.broadcaster(sendOurs)}
+		all.add(ws)
+		defer all.remove(ws)
 		for {
 			msg := ws.Receive(ctx)
 			switch msg.Type {
@@ -58,6 +65,10 @@ func serveOursReceive(addr string) error {
 			}
 		}
 	})
+}
+
+func sendOurs(s *websocket.Socket, p []byte) {
+	_ = s.SendBytes(context.Background(), p)
 }
 
 // serveOursConn is package web too, but the loop talks to the
