@@ -66,6 +66,28 @@
 // Options set them; [Socket.Close] performs the closing handshake within
 // the close timeout or the end of its context.
 //
+// # Event-driven sockets
+//
+// [Socket.OnMessage] serves a socket without a goroutine of its own in a
+// receive loop: a web handler hands the socket over and returns, every
+// message goes to a callback (its data lent, not copied), and other
+// goroutines send as they like, as a broadcast does. Between messages, a
+// socket over a plain TCP or Unix connection holds no buffer and waits in
+// a fresh goroutine with the smallest stack: about 4.5 KiB of memory an
+// idle server socket, against 17 KiB for one whose handler blocks in
+// Receive (see docs/websocket.md). The close handshake, autoping,
+// autoclose, the heartbeat, the maximum message size and the write timeout
+// work as with Receive.
+//
+// # Memory
+//
+// A Conn takes its buffers from pools only while it uses them: the read
+// buffer while bytes wait in it, the message buffer while a message is
+// read (and until the next read, for [Conn.ReadMessage]'s slice), a write
+// buffer for one frame. A connection waiting for its peer over a plain
+// socket holds none: it waits for readability through syscall.RawConn and
+// reads only then.
+//
 // # Conformance
 //
 // The package follows every MUST of RFC 6455 and RFC 7692 that the

@@ -114,3 +114,45 @@ func ExampleSocket() {
 	// server: closed with 1000
 	// client: closed with 1000
 }
+
+// ExampleSocket_OnMessage serves a socket event-driven, as a chat server
+// with many idle sockets does: OnMessage takes the socket over and returns
+// at once, the callback answers each message (its Data is only lent), and
+// any goroutine may send meanwhile; the last call is MessageClosed.
+func ExampleSocket_OnMessage() {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer ln.Close()
+	b, _ := net.Dial("tcp", ln.Addr().String())
+	a, _ := ln.Accept()
+	ctx := context.Background()
+	var opts websocket.Options
+	srv := websocket.NewSocket(websocket.NewConn(a, nil, websocket.Server, websocket.Handshake{}, opts), opts)
+	cli := websocket.NewSocket(websocket.NewConn(b, nil, websocket.Client, websocket.Handshake{}, opts), opts)
+
+	closed := make(chan struct{})
+	_ = srv.OnMessage(func(msg websocket.Message) {
+		switch msg.Type {
+		case websocket.MessageText:
+			_ = srv.SendStr(ctx, "echo: "+msg.Text())
+		case websocket.MessageClosed:
+			fmt.Println("server: closed with", msg.Code)
+			close(closed)
+		}
+	})
+	_ = srv.SendStr(ctx, "welcome") // from another goroutine: a broadcast, say
+
+	for _, text := range []string{"hello", "bye"} {
+		_ = cli.SendStr(ctx, text)
+	}
+	for range 3 {
+		text, _ := cli.ReceiveText(ctx)
+		fmt.Println("client:", text)
+	}
+	_ = cli.Close(ctx, websocket.CloseOK, "")
+	<-closed
+	// Output:
+	// client: welcome
+	// client: echo: hello
+	// client: echo: bye
+	// server: closed with 1000
+}

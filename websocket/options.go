@@ -85,11 +85,13 @@ type Options struct {
 	// [MessagePing], without answering them, and pongs as [MessagePong].
 	NoAutoping bool
 
-	// ReadBufferSize is the size of the read buffer when NewConn creates
-	// one. Zero means 4096.
+	// ReadBufferSize is the size of the read buffer, taken from a pool
+	// while bytes are waiting in it: over a plain socket, a connection
+	// waiting for the peer holds none. Zero means 4096.
 	ReadBufferSize int
-	// WriteBufferSize is the size of the write buffer, which is also the
-	// size of the frames a [Conn.Writer] sends. Zero means 4096.
+	// WriteBufferSize is the size of the frames a [Conn.Writer] sends.
+	// Zero means 4096. Whole messages go out as one frame, from a pooled
+	// buffer or (large ones, unmasked) straight from the caller's slice.
 	WriteBufferSize int
 }
 
