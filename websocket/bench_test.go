@@ -273,3 +273,58 @@ func BenchmarkOneWay(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEcho round-trips binary messages between a client Conn and a
+// server over loopback TCP, the server serving through Conn.ReadMessage,
+// a Socket.Receive loop or Socket.OnMessage, as bench/run-ws's echo cells
+// do.
+func BenchmarkEcho(b *testing.B) {
+	for _, api := range []string{"Conn", "Receive", "OnMessage"} {
+		for _, n := range benchSizes {
+			b.Run(api+"/"+sizeName(n), func(b *testing.B) {
+				srv, cli := connPair(b, Handshake{}, Options{MaxMessageSize: -1}, Handshake{}, Options{MaxMessageSize: -1})
+				ctx := context.Background()
+				s := NewSocket(srv, Options{})
+				switch api {
+				case "Conn":
+					go func() {
+						for {
+							typ, p, err := srv.ReadMessage(ctx)
+							if err != nil || srv.WriteMessage(ctx, typ, p) != nil {
+								return
+							}
+						}
+					}()
+				case "Receive":
+					go func() {
+						for {
+							m := s.Receive(ctx)
+							if m.Type != MessageBinary || s.SendBytes(ctx, m.Data) != nil {
+								return
+							}
+						}
+					}()
+				case "OnMessage":
+					_ = s.OnMessage(func(m Message) {
+						if m.Type == MessageBinary {
+							_ = s.SendBytes(ctx, m.Data)
+						}
+					})
+				}
+				data := payload(n, false)
+				b.SetBytes(int64(n))
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := cli.WriteMessage(ctx, MessageBinary, data); err != nil {
+						b.Fatal(err)
+					}
+					if _, _, err := cli.ReadMessage(ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+				cli.CloseNow()
+				srv.CloseNow()
+			})
+		}
+	}
+}

@@ -45,6 +45,7 @@ func (s *Socket) OnMessage(f func(Message)) error {
 	}
 	s.onMessage = f
 	s.mu.Unlock()
+	s.c.in.setWake(s.wake)
 	go s.serveEvents(false)
 	return nil
 }
@@ -79,7 +80,7 @@ func (s *Socket) serveEvents(readable bool) {
 			typ, p, err := s.c.readNoWait(readable)
 			readable = false
 			if err == errWouldBlock {
-				s.c.in.whenReadable(s.wake)
+				s.c.in.whenReadable()
 				return
 			}
 			if err != nil {
