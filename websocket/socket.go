@@ -35,7 +35,7 @@ func (*timeoutError) Unwrap() error { return context.DeadlineExceeded }
 // receives.
 type Socket struct {
 	c    *Conn
-	opts Options
+	opts socketOptions
 
 	mu          sync.Mutex
 	closeCalled bool          // Close was called (or autoclose answered)
@@ -49,11 +49,21 @@ type Socket struct {
 	onMessage   func(Message) // set by OnMessage
 }
 
+// socketOptions are the fields of Options a Socket uses, kept apart so
+// that a socket stays small.
+type socketOptions struct {
+	Heartbeat, ReceiveTimeout time.Duration
+	NoAutoclose, NoAutoping   bool
+}
+
 // NewSocket wraps c. It uses the message-level fields of opts (Heartbeat,
 // ReceiveTimeout, NoAutoclose and NoAutoping); the others took effect in
 // NewConn. When opts.Heartbeat is set, the heartbeat starts now.
 func NewSocket(c *Conn, opts Options) *Socket {
-	s := &Socket{c: c, opts: opts, done: make(chan struct{})}
+	s := &Socket{c: c, done: make(chan struct{}), opts: socketOptions{
+		Heartbeat: opts.Heartbeat, ReceiveTimeout: opts.ReceiveTimeout,
+		NoAutoclose: opts.NoAutoclose, NoAutoping: opts.NoAutoping,
+	}}
 	s.resetHeartbeat()
 	return s
 }
