@@ -1,9 +1,11 @@
 package websocket
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"sync"
 	"testing"
@@ -253,5 +255,39 @@ func TestOnMessagePipe(t *testing.T) {
 	cli.CloseNow()
 	if msgs := log.wait(t); msgs[len(msgs)-1].Code != CloseAbnormalClosure {
 		t.Fatalf("%+v", msgs)
+	}
+}
+
+// TestNewConnEarlyBytes: frames read past the handshake, given as a
+// *bytes.Reader or in a *bufio.Reader, come before those on the socket.
+func TestNewConnEarlyBytes(t *testing.T) {
+	p := &peer{mask: true}
+	early := append(p.frame(true, 0, 1, []byte("first")), p.frame(false, 0, 1, []byte("sec"))...)
+	for _, name := range []string{"bytes", "bufio"} {
+		t.Run(name, func(t *testing.T) {
+			a, b := tcpPair(t)
+			var br io.Reader = bytes.NewReader(early)
+			if name == "bufio" {
+				if _, err := b.Write(early); err != nil {
+					t.Fatal(err)
+				}
+				r := bufio.NewReader(a)
+				if _, err := r.Peek(len(early)); err != nil {
+					t.Fatal(err)
+				}
+				br = r
+			}
+			c := NewConn(a, br, Server, Handshake{}, Options{})
+			defer c.CloseNow()
+			if _, err := b.Write(p.frame(true, 0, 0, []byte("ond"))); err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			for _, want := range []string{"first", "second"} {
+				if _, got, err := c.ReadMessage(ctx); err != nil || string(got) != want {
+					t.Fatalf("got %q, %v; want %q", got, err, want)
+				}
+			}
+		})
 	}
 }
