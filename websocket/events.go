@@ -3,6 +3,8 @@ package websocket
 import (
 	"context"
 	"errors"
+
+	"github.com/aiohttp-go/aiohttp/internal/park"
 )
 
 // ErrEventDriven is the error of a MessageError message that
@@ -44,8 +46,8 @@ func (s *Socket) OnMessage(f func(Message)) error {
 		return ErrEventDriven
 	}
 	s.onMessage = f
+	s.wake = s.readable
 	s.mu.Unlock()
-	s.c.in.setWake(s.wake)
 	go s.serveEvents(false)
 	return nil
 }
@@ -60,10 +62,10 @@ func (s *Socket) eventDriven() bool {
 }
 
 // serveEvents delivers messages while there are any to read; readable
-// says the socket was found readable. When nothing is left, it waits for
-// more in a new goroutine, whose small stack and no buffer are all an idle
-// socket keeps: the goroutine that ran the callback ends and gives its
-// stack back.
+// says the socket was found readable. When nothing is left, it parks the
+// socket (internal/park): it waits for more in a new goroutine, whose
+// small stack and no buffer are all an idle socket keeps, and the
+// goroutine that ran the callback ends and gives its stack back.
 func (s *Socket) serveEvents(readable bool) {
 	ctx := context.Background()
 	for {
@@ -80,7 +82,8 @@ func (s *Socket) serveEvents(readable bool) {
 			typ, p, err := s.c.readNoWait(readable)
 			readable = false
 			if err == errWouldBlock {
-				s.c.in.whenReadable()
+				// Only a plain socket, which park supports, would block.
+				park.Park(s.c.nc, s.wake)
 				return
 			}
 			if err != nil {
@@ -96,5 +99,6 @@ func (s *Socket) serveEvents(readable bool) {
 	}
 }
 
-// wake resumes serveEvents once the socket is readable.
-func (s *Socket) wake() { s.serveEvents(true) }
+// readable resumes serveEvents once the socket is readable; an error of
+// the wait (the connection closed) is for the read that follows.
+func (s *Socket) readable(error) { s.serveEvents(true) }

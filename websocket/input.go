@@ -34,11 +34,6 @@ type input struct {
 	err     error
 	onBlock func() // called before waiting for the socket
 	noWait  bool   // fail with errWouldBlock instead of waiting
-
-	// whenReadable's, bound once so that waits allocate nothing.
-	wake   func()
-	peekFD func(fd uintptr) bool
-	looked bool
 }
 
 // errWouldBlock is what a read with noWait set fails with when the socket
@@ -202,37 +197,4 @@ func (in *input) close() {
 		putBuf(in.buf)
 		in.buf, in.start, in.end = nil, 0, 0
 	}
-}
-
-// setWake prepares whenReadable to call wake.
-func (in *input) setWake(wake func()) {
-	in.wake, in.peekFD = wake, in.peekOnce
-}
-
-// whenReadable calls the wake function on a new goroutine once a read of
-// the socket would not wait. The goroutine that waits is a fresh one, with
-// the smallest stack, and holds no buffer. Only a read with noWait on a
-// plain socket fails with errWouldBlock, so raw is set; one wait at a
-// time.
-func (in *input) whenReadable() {
-	go in.waitReadable()
-}
-
-func (in *input) waitReadable() {
-	in.looked = false
-	// An error (the connection closed) is for the read that follows.
-	_ = in.raw.Read(in.peekFD)
-	in.wake()
-}
-
-// peekOnce is the wait's look at the socket. Go's poller forgets readiness
-// when a wait begins: the first look peeks, so that bytes that arrived
-// just before are not missed. After a wake-up, the read that follows looks
-// for itself (a spurious wake-up only brings a new wait).
-func (in *input) peekOnce(fd uintptr) bool {
-	if in.looked {
-		return true
-	}
-	in.looked = true
-	return readableFD(fd)
 }

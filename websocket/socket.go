@@ -47,6 +47,7 @@ type Socket struct {
 	hbTimer     *time.Timer
 	hbWaitPong  bool          // a heartbeat ping is out
 	onMessage   func(Message) // set by OnMessage
+	wake        func(error)   // s.readable, bound once by OnMessage
 }
 
 // socketOptions are the fields of Options a Socket uses, kept apart so

@@ -11,5 +11,3 @@ import (
 func rawSocket(net.Conn) syscall.RawConn { return nil }
 
 func readFD(uintptr, []byte) (int, error, bool) { panic("unreachable") }
-
-func readableFD(uintptr) bool { panic("unreachable") }

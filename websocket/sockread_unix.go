@@ -42,19 +42,3 @@ func readFD(fd uintptr, p []byte) (n int, err error, wouldBlock bool) {
 		return 0, err, false
 	}
 }
-
-// readableFD reports whether a read of the socket would not wait: data,
-// the end of the stream or an error is there. It consumes nothing.
-func readableFD(fd uintptr) bool {
-	var b [1]byte
-	for {
-		_, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK)
-		switch err {
-		case syscall.EINTR:
-			continue
-		case syscall.EAGAIN:
-			return false
-		}
-		return true
-	}
-}
