@@ -68,7 +68,10 @@ type Conn struct {
 	readSem chan struct{}
 	in      input
 	r       readState
-	rflate  *inflater
+	// lingerAt is the read deadline readLingering set in unix
+	// nanoseconds, 0 for none.
+	lingerAt int64
+	rflate   *inflater
 
 	// Writing. msgSem is held for a whole message, frameMu for one frame.
 	msgSem  chan struct{}

@@ -48,7 +48,7 @@ func (s *Socket) OnMessage(f func(Message)) error {
 	s.onMessage = f
 	s.wake = s.readable
 	s.mu.Unlock()
-	go s.serveEvents(false)
+	go s.serveEvents()
 	return nil
 }
 
@@ -61,12 +61,16 @@ func (s *Socket) eventDriven() bool {
 	return s.onMessage != nil
 }
 
-// serveEvents delivers messages while there are any to read; readable
-// says the socket was found readable. When nothing is left, it parks the
-// socket (internal/park): it waits for more in a new goroutine, whose
-// small stack and no buffer are all an idle socket keeps, and the
-// goroutine that ran the callback ends and gives its stack back.
-func (s *Socket) serveEvents(readable bool) {
+// errWouldBlock is readLingering's error when no message came while it
+// lingered: the read resumes where it stopped at the next call.
+var errWouldBlock = errors.New("websocket: no message while lingering")
+
+// serveEvents delivers messages as they come. When none came for
+// lingerTime, it parks the socket (internal/park): it waits for more in a
+// new goroutine, whose small stack and no buffer are all an idle socket
+// keeps, and the goroutine that ran the callback ends and gives its stack
+// back.
+func (s *Socket) serveEvents() {
 	ctx := context.Background()
 	for {
 		m, ok := s.ending()
@@ -78,11 +82,9 @@ func (s *Socket) serveEvents(readable bool) {
 			continue
 		}
 		if !ok {
-			// Over anything but a plain socket, this read waits.
-			typ, p, err := s.c.readNoWait(readable)
-			readable = false
+			typ, p, err := s.c.readLingering(lingerTime)
 			if err == errWouldBlock {
-				// Only a plain socket, which park supports, would block.
+				// Only over a plain socket, which park supports.
 				park.Park(s.c.nc, s.wake)
 				return
 			}
@@ -101,4 +103,4 @@ func (s *Socket) serveEvents(readable bool) {
 
 // readable resumes serveEvents once the socket is readable; an error of
 // the wait (the connection closed) is for the read that follows.
-func (s *Socket) readable(error) { s.serveEvents(true) }
+func (s *Socket) readable(error) { s.serveEvents() }

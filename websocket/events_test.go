@@ -355,7 +355,7 @@ func TestOnMessageIdleMemory(t *testing.T) {
 	for range n {
 		<-got
 	}
-	time.Sleep(100 * time.Millisecond) // let every socket park
+	time.Sleep(lingerTime + 500*time.Millisecond) // let every socket park
 	per := float64(measure()-before) / n / 1024
 	t.Logf("%.2f KiB of heap and stack per idle socket", per)
 	if per > 6 {

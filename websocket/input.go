@@ -3,7 +3,6 @@ package websocket
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"io"
 	"net"
 	"os"
@@ -33,12 +32,7 @@ type input struct {
 	n       int
 	err     error
 	onBlock func() // called before waiting for the socket
-	noWait  bool   // fail with errWouldBlock instead of waiting
 }
-
-// errWouldBlock is what a read with noWait set fails with when the socket
-// has nothing: the reader resumes where it stopped once it is readable.
-var errWouldBlock = errors.New("websocket: read would block")
 
 // init sets the input up for nc; br is NewConn's.
 func (in *input) init(nc net.Conn, br io.Reader, size int, onBlock func()) {
@@ -176,10 +170,6 @@ func (in *input) rawRead(fd uintptr) bool {
 		}
 		if in.onBlock != nil {
 			in.onBlock()
-		}
-		if in.noWait {
-			in.err = errWouldBlock
-			return true
 		}
 		return false
 	}

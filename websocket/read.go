@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"time"
 	"unicode/utf8"
 )
 
@@ -143,31 +144,45 @@ func (c *Conn) readFailed(ctx context.Context, err error) error {
 	return err
 }
 
-// readNoWait is ReadMessage for the event-driven Socket: it returns
-// errWouldBlock instead of waiting for the socket (a plain socket only),
-// and the read resumes where it stopped at the next call. Unless the
-// socket was found readable, it does not even try when nothing is
-// buffered: the read would most likely find nothing either.
-func (c *Conn) readNoWait(readable bool) (MessageType, []byte, error) {
+// lingerTime is how long the reader of an event-driven socket waits for
+// the next message before it parks: a busy socket is read as by Receive (a
+// read, and a wait in it when nothing is there yet), and an idle one gives
+// its goroutine's stack back after about this long.
+const lingerTime = time.Second
+
+// readLingering is ReadMessage for the event-driven Socket. Over a plain
+// socket it waits for the next message for about linger, then fails with
+// errWouldBlock, holding no buffer, and the read resumes where it stopped
+// at the next call; over anything else it waits as long as it takes.
+func (c *Conn) readLingering(linger time.Duration) (MessageType, []byte, error) {
 	c.readSem <- struct{}{}
 	defer func() { <-c.readSem }()
 	if c.r.err != nil {
 		return 0, nil, c.r.err
 	}
-	if !readable && c.in.raw != nil && c.in.buffered() == 0 {
-		c.r.recycle()
-		c.r.idle()
-		c.in.release()
+	ctx := context.Background()
+	c.dl.arm(c.nc, ctx, false)
+	if c.in.raw != nil {
+		// Re-armed once per half linger: a stream of messages costs
+		// no timer work per message.
+		now := time.Now().UnixNano()
+		if c.lingerAt-now < int64(linger/2) {
+			c.lingerAt = now + int64(linger)
+			_ = c.nc.SetReadDeadline(time.Unix(0, c.lingerAt))
+		}
+	}
+	typ, p, err := c.readNext()
+	if err == nil {
+		return typ, p, nil
+	}
+	if c.in.raw != nil && c.r.err == nil {
+		// The linger ran out (a timeout is never sticky): clear it,
+		// for the wait that follows.
+		c.lingerAt = 0
+		_ = c.nc.SetReadDeadline(time.Time{})
 		return 0, nil, errWouldBlock
 	}
-	c.dl.arm(c.nc, context.Background(), false)
-	c.in.noWait = true
-	typ, p, err := c.readNext()
-	c.in.noWait = false
-	if err != nil && err != errWouldBlock {
-		return typ, nil, c.readFailed(context.Background(), err)
-	}
-	return typ, p, err
+	return typ, nil, c.readFailed(ctx, err)
 }
 
 // Read reads the next text or binary message and returns a copy the caller
@@ -199,12 +214,12 @@ func (c *Conn) Read(ctx context.Context) (MessageType, []byte, error) {
 }
 
 // readNext reads frames until it has a message to return. The caller holds
-// readSem. Errors other than timeouts and errWouldBlock become sticky.
+// readSem. Errors other than timeouts become sticky.
 func (c *Conn) readNext() (MessageType, []byte, error) {
 	typ, p, err := c.readFrames()
 	if err != nil {
 		var ne net.Error
-		if err != errWouldBlock && (!errors.As(err, &ne) || !ne.Timeout()) {
+		if !errors.As(err, &ne) || !ne.Timeout() {
 			c.r.err = err
 			c.in.close()
 			releaseMsg(&c.r.buf, &c.r.bufBox)
