@@ -72,8 +72,8 @@
 // receive loop: a web handler hands the socket over and returns, every
 // message goes to a callback (its data lent, not copied), and other
 // goroutines send as they like, as a broadcast does. Between messages, a
-// socket over a plain TCP or Unix connection holds no buffer and waits in
-// a fresh goroutine with the smallest stack: under 5 KiB of memory an
+// socket over a plain TCP or Unix connection holds no buffer and, after a
+// second without one, waits in a fresh goroutine with the smallest stack: under 5 KiB of memory an
 // idle server socket, against 17 KiB for one whose handler blocks in
 // Receive (see docs/websocket.md). The close handshake, autoping,
 // autoclose, the heartbeat, the maximum message size and the write timeout

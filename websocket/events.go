@@ -27,11 +27,12 @@ var ErrEventDriven = errors.New("websocket: the socket is served by OnMessage")
 // as with Receive: a broadcast to many sockets needs nothing else.
 //
 // Between messages, a socket over a plain TCP or Unix connection holds
-// no buffer, and f runs on a goroutine that exists only while there is
-// something to read: an idle socket costs one parked goroutine with the
-// smallest stack and no buffer, not a handler goroutine whose stack grew
-// with the request. Over TLS the socket is read the ordinary way, by one
-// goroutine that lives as long as the socket.
+// no buffer. Its reader waits in its read for a second, as Receive would
+// (a busy socket costs no more than with Receive), and then parks: an
+// idle socket costs one parked goroutine with the smallest stack and no
+// buffer, not a handler goroutine whose stack grew with the request. Over
+// TLS the socket is read the ordinary way, by one goroutine that lives as
+// long as the socket.
 //
 // A web handler calls OnMessage on the socket Prepare returned and then
 // returns the response: the socket stays open (it is not closed when the
