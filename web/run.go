@@ -115,7 +115,7 @@ func RunAppContext(ctx context.Context, app *Application, opts RunOptions) error
 	return err
 }
 
-// sites returns the sites the options ask for: the listener, the
+// sites returns the sites the options ask for: the listener or the
 // socket-activated listeners (each with TLSConfig), or a TCP site for each
 // host and for Addr (0.0.0.0:8080 when there is none and no Path), and the
 // Unix socket.
@@ -124,7 +124,9 @@ func (o *RunOptions) sites(runner *AppRunner, activated []net.Listener) []*Site 
 	siteOpts := SiteOptions{TLSConfig: o.TLSConfig, ReusePort: o.ReusePort, Backlog: o.Backlog}
 	switch {
 	case o.Listener != nil:
-		sites = append(sites, NewListenerSite(runner, o.Listener))
+		site := NewListenerSite(runner, o.Listener)
+		site.opts.TLSConfig = o.TLSConfig
+		sites = append(sites, site)
 	case len(activated) > 0:
 		for _, l := range activated {
 			site := NewListenerSite(runner, l)

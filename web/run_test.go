@@ -2,8 +2,10 @@ package web_test
 
 import (
 	"context"
+	"crypto/tls"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"regexp"
 	"runtime"
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
+	"github.com/aiohttp-go/aiohttp/internal/testcert"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
@@ -138,5 +141,21 @@ func TestRunAppQuietWithoutOut(t *testing.T) {
 	w.Close()
 	if printed, _ := io.ReadAll(r); len(printed) != 0 {
 		t.Errorf("printed %q with Out nil", printed)
+	}
+}
+
+// RunOptions.TLSConfig applies to a listener given in RunOptions.Listener
+// too, as to socket-activated ones.
+func TestRunAppListenerTLS(t *testing.T) {
+	cert, pool := testcert.New(t)
+	app := newApp()
+	app.Router.Get("/", text("over tls"))
+	ln := mustListen(t)
+	runApp(t, app, web.RunOptions{Listener: ln, TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}}})
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}, Timeout: ioTimeout}
+	defer client.CloseIdleConnections()
+	resp, err := client.Get("https://" + ln.Addr().String() + "/")
+	if got := readAll(t, resp, err); got != "over tls" || resp.TLS == nil {
+		t.Fatalf("got %q over TLS %v", got, resp.TLS != nil)
 	}
 }
