@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -124,21 +123,6 @@ func (s *Server) Restart() {
 	defer s.mu.Unlock()
 	s.stop()
 	s.start()
-}
-
-// Pause stops the server's process (SIGSTOP): connections stay open and
-// nothing answers, as when a network path drops; Resume continues it.
-func (s *Server) Pause() { s.signal(syscall.SIGSTOP) }
-
-// Resume continues a paused server.
-func (s *Server) Resume() { s.signal(syscall.SIGCONT) }
-
-func (s *Server) signal(sig os.Signal) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cmd != nil {
-		s.cmd.Process.Signal(sig)
-	}
 }
 
 // unusedPort returns a TCP port free on 127.0.0.1 a moment ago.
