@@ -47,19 +47,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -72,6 +66,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/bench/internal/selfsigned"
 	"github.com/aiohttp-go/aiohttp/web"
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/h2c"
@@ -130,7 +125,7 @@ func main() {
 func runServer(ctx context.Context, name, addr string, useTLS bool, certFile string) error {
 	var cfg *tls.Config
 	if useTLS {
-		cert, err := selfSigned(certFile)
+		cert, err := selfsigned.New(certFile)
 		if err != nil {
 			return err
 		}
@@ -185,36 +180,6 @@ func runServer(ctx context.Context, name, addr string, useTLS bool, certFile str
 		return err
 	}
 	return fmt.Errorf("unknown server %q (known: aiohttp, nethttp, xnet)", name)
-}
-
-// selfSigned makes a certificate for 127.0.0.1 and writes it to file as
-// PEM.
-func selfSigned(file string) (tls.Certificate, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "127.0.0.1"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	if file != "" {
-		if err := os.WriteFile(file, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
-			return tls.Certificate{}, err
-		}
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
 }
 
 // ---- clients ---------------------------------------------------------------

@@ -18,17 +18,12 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -42,6 +37,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/bench/internal/selfsigned"
 	"github.com/valyala/fasthttp"
 )
 
@@ -175,7 +171,7 @@ func serve(n int, useTLS bool) (*http.Server, string, *atomic.Int64, error) {
 	}
 	url := "http://" + ln.Addr().String()
 	if useTLS {
-		cert, err := selfSigned()
+		cert, err := selfsigned.New("")
 		if err != nil {
 			return nil, "", nil, err
 		}
@@ -185,26 +181,6 @@ func serve(n int, useTLS bool) (*http.Server, string, *atomic.Int64, error) {
 	}
 	go srv.Serve(ln)
 	return srv, url, &opened, nil
-}
-
-// selfSigned returns a certificate for 127.0.0.1.
-func selfSigned() (tls.Certificate, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
 }
 
 // getFunc makes one GET and reads the whole body.

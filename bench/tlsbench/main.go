@@ -23,9 +23,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -35,7 +32,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -48,6 +44,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/bench/internal/selfsigned"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
@@ -84,7 +81,7 @@ func serve(args []string) error {
 	version := fs.String("tls", "1.3", "highest TLS version: 1.3 or 1.2")
 	fs.Parse(args)
 
-	cert, err := selfSigned()
+	cert, err := selfsigned.New("")
 	if err != nil {
 		return err
 	}
@@ -125,29 +122,6 @@ func tlsVersion(v string) uint16 {
 		return tls.VersionTLS12
 	}
 	return tls.VersionTLS13
-}
-
-// selfSigned returns a certificate for 127.0.0.1.
-func selfSigned() (tls.Certificate, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
 }
 
 // ---- load --------------------------------------------------------------
