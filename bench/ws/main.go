@@ -32,6 +32,9 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"os"
+	"os/signal"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"sync"
@@ -112,7 +115,11 @@ func main() {
 	mode := flag.String("mode", "echo", "client: echo or oneway")
 	serverPID := flag.Int("server-pid", 0, "broadcast: the server's process, for its RSS")
 	rounds := flag.Int("rounds", 5, "broadcast: broadcasts to time")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file (a server writes it on SIGINT or SIGTERM)")
 	flag.Parse()
+	if *cpuprofile != "" {
+		defer startProfile(*cpuprofile)()
+	}
 	im, ok := impls[*impl]
 	if !ok {
 		log.Fatalf("unknown -impl %q; one of %s", *impl, implNames())
@@ -143,6 +150,32 @@ func main() {
 	default:
 		log.Fatalf("unknown -role %q", *role)
 	}
+}
+
+// startProfile starts a CPU profile into path and returns the function
+// that ends it; a signal that stops the process ends it too.
+func startProfile(path string) (stop func()) {
+	f, err := os.Create(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		log.Fatal(err)
+	}
+	stop = func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			log.Fatal(err)
+		}
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		stop()
+		os.Exit(0)
+	}()
+	return stop
 }
 
 func implNames() string {
