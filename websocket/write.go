@@ -106,9 +106,12 @@ func (c *Conn) writeFrameLocked(fin bool, rsv byte, op opcode, p []byte) error {
 		return c.send(c.whdr[:n], p)
 	}
 	b := getBuf(n + len(p))
-	buf := append(append((*b)[:0], c.whdr[:n]...), p...)
+	buf := append((*b)[:0], c.whdr[:n]...)
 	if h.masked {
-		mask(h.key, 0, buf[n:])
+		buf = buf[:n+len(p)]
+		maskTo(h.key, 0, buf[n:], p)
+	} else {
+		buf = append(buf, p...)
 	}
 	err := c.send(nil, buf)
 	*b = buf[:0]
@@ -268,8 +271,9 @@ func (w *messageWriter) Close() error {
 var ErrWriteTimeout = errors.New("websocket: write timed out: the peer does not read")
 
 // maxTimedWrite is the most a write to the network is given one write
-// timeout for.
-const maxTimedWrite = 64 << 10
+// timeout for: a frame of 64 KiB and its header, which go out in one
+// write.
+const maxTimedWrite = 64<<10 + maxHeaderSize
 
 // writeTimeoutError is the error of a write cut by the write timeout; it
 // matches ErrWriteTimeout and wraps the net.Conn's error.

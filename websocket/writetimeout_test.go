@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"testing"
 	"time"
 )
@@ -60,5 +61,40 @@ func TestWriteTimeoutSparesASlowReader(t *testing.T) {
 	}()
 	if err := c.WriteMessage(context.Background(), MessageBinary, make([]byte, size)); err != nil {
 		t.Fatalf("write to a slow reader: %v", err)
+	}
+}
+
+// writeLog records the size of every Write.
+type writeLog struct {
+	memConn
+	sizes []int
+}
+
+func (c *writeLog) Write(p []byte) (int, error) {
+	c.sizes = append(c.sizes, len(p))
+	return len(p), nil
+}
+
+// TestWriteTimeoutKeeps64KiBFramesWhole: the write timeout's pieces hold
+// a 64 KiB frame and its header, so such a message costs one write (a
+// client's frame, assembled) or one vectored write (a server's header
+// and payload, which net.Buffers hands a plain net.Conn as two Writes),
+// not one more for its last bytes.
+func TestWriteTimeoutKeeps64KiBFramesWhole(t *testing.T) {
+	for _, tc := range []struct {
+		role Role
+		want []int
+	}{
+		{Client, []int{14 + 64<<10}},
+		{Server, []int{10, 64 << 10}},
+	} {
+		nc := &writeLog{memConn: memConn{r: eofReader{}}}
+		c := NewConn(nc, nil, tc.role, Handshake{}, Options{WriteTimeout: time.Minute})
+		if err := c.WriteMessage(context.Background(), MessageBinary, make([]byte, 64<<10)); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(nc.sizes, tc.want) {
+			t.Errorf("%v: writes of %v bytes, want %v", tc.role, nc.sizes, tc.want)
+		}
 	}
 }
