@@ -23,7 +23,8 @@ func (c *memConn) SetReadDeadline(time.Time) error  { return nil }
 func (c *memConn) SetWriteDeadline(time.Time) error { return nil }
 
 // FuzzReadFrame feeds arbitrary bytes to a reading Conn of either role,
-// with and without compression. It must not panic or hang, must hold no
+// with and without compression, reading as ReadMessage or as
+// Socket.Receive does. It must not panic or hang, must hold no
 // more than a bounded amount of memory, and must end with a ProtocolError,
 // a CloseError or an I/O error (EOF).
 func FuzzReadFrame(f *testing.F) {
@@ -36,6 +37,7 @@ func FuzzReadFrame(f *testing.F) {
 	f.Add(byte(0), cli.frame(true, 0, 9, []byte("ping")))
 	f.Add(byte(2), cli.frame(true, 4, 1, (&deflater{params: flateParams{noContext: true}}).compress(nil, []byte("compressed hello"))))
 	f.Add(byte(0), []byte{0x82, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0})
+	f.Add(byte(8), append(cli.frame(true, 0, 2, []byte("own")), cli.frame(true, 0, 9, []byte("ping"))...))
 	f.Fuzz(func(t *testing.T, mode byte, data []byte) {
 		role := Server
 		if mode&1 != 0 {
@@ -48,9 +50,14 @@ func FuzzReadFrame(f *testing.F) {
 		}
 		c := NewConn(&memConn{r: bytes.NewReader(data)}, nil, role, hs, opts)
 		for range len(data) + 1 {
-			_, p, err := c.ReadMessage(context.Background())
+			// With mode&8, as Socket.Receive reads: into buffers of
+			// their own, of their exact size, up to ownLimit.
+			_, p, owned, err := c.readMessage(context.Background(), mode&8 != 0)
 			if int64(len(p)) > opts.MaxMessageSize {
 				t.Fatalf("message of %d bytes over the limit", len(p))
+			}
+			if owned && (mode&8 == 0 || cap(p) != len(p) || len(p) > ownLimit) {
+				t.Fatalf("owned message of %d bytes (cap %d), mode %d", len(p), cap(p), mode)
 			}
 			if err == nil {
 				continue

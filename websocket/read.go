@@ -25,6 +25,8 @@ type readState struct {
 	compressed bool
 	utf8       utf8Validator
 	returned   bool      // buf (or out) was handed to the caller
+	own        bool      // the reader wants messages it owns (readMessage's own)
+	owned      bool      // buf is the message's own: handed over, not recycled
 	buf        []byte    // the message read so far (compressed form if compressed)
 	bufBox     pooledBuf // holds buf while it is from the pools
 	out        []byte    // the decompressed message
@@ -44,6 +46,10 @@ func (r *readState) recycle() {
 		return
 	}
 	r.returned = false
+	if r.owned {
+		r.owned, r.buf = false, nil
+		return
+	}
 	r.buf = r.buf[:0]
 	if cap(r.buf) > retainLimit {
 		r.buf, r.bufBox = nil, nil
@@ -106,24 +112,39 @@ func growMsg(b *[]byte, box *pooledBuf, n int) {
 // After any other error the connection is unusable and every later call
 // returns the same error.
 func (c *Conn) ReadMessage(ctx context.Context) (MessageType, []byte, error) {
+	typ, p, _, err := c.readMessage(ctx, false)
+	return typ, p, err
+}
+
+// ownLimit is the largest message readMessage reads into a buffer of its
+// own: the frame's length is trusted that far (see readPayload).
+const ownLimit = 64 << 10
+
+// readMessage is ReadMessage. With own, a text or binary message of at
+// most ownLimit bytes in one uncompressed frame is read straight into a
+// buffer of its exact size that nothing else holds, and owned reports
+// it: the caller keeps it without a copy, and the connection keeps no
+// message buffer of its own.
+func (c *Conn) readMessage(ctx context.Context, own bool) (typ MessageType, p []byte, owned bool, err error) {
 	select {
 	case c.readSem <- struct{}{}:
 	case <-ctx.Done():
-		return 0, nil, ctx.Err()
+		return 0, nil, false, ctx.Err()
 	}
 	defer func() { <-c.readSem }()
 	if c.r.err != nil {
-		return 0, nil, c.r.err
+		return 0, nil, false, c.r.err
 	}
 	if err := ctx.Err(); err != nil {
-		return 0, nil, err
+		return 0, nil, false, err
 	}
 	c.dl.arm(c.nc, ctx, false)
-	typ, p, err := c.readNext()
+	c.r.own = own
+	typ, p, err = c.readNext()
 	if err != nil {
-		return typ, nil, c.readFailed(ctx, err)
+		return typ, nil, false, c.readFailed(ctx, err)
 	}
-	return typ, p, nil
+	return typ, p, c.r.owned, nil
 }
 
 // readFailed acts on the error of a read with ctx and returns the error to
@@ -162,6 +183,7 @@ func (c *Conn) readLingering(linger time.Duration) (MessageType, []byte, error) 
 	}
 	ctx := context.Background()
 	c.dl.arm(c.nc, ctx, false)
+	c.r.own = false
 	if c.in.raw != nil {
 		// Re-armed once per half linger: a stream of messages costs
 		// no timer work per message.
@@ -360,6 +382,10 @@ func (c *Conn) readHeader() error {
 		r.msgType = MessageType(h.op)
 		r.compressed = h.rsv&bitRSV1 != 0
 		r.utf8.reset()
+		if r.own && h.fin && !r.compressed && h.length <= ownLimit {
+			releaseMsg(&r.buf, &r.bufBox)
+			r.buf, r.owned = make([]byte, 0, h.length), true
+		}
 	}
 	return nil
 }

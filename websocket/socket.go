@@ -195,7 +195,7 @@ func (s *Socket) Receive(ctx context.Context) Message {
 		if s.opts.ReceiveTimeout > 0 {
 			rctx, cancel = context.WithTimeoutCause(ctx, s.opts.ReceiveTimeout, ErrReceiveTimeout)
 		}
-		typ, p, err := s.c.ReadMessage(rctx)
+		typ, p, owned, err := s.c.readMessage(rctx, true)
 		if cancel != nil {
 			cancel()
 		}
@@ -203,7 +203,9 @@ func (s *Socket) Receive(ctx context.Context) Message {
 			return s.readError(ctx, rctx, err)
 		}
 		if m, ok := s.message(ctx, typ, p); ok {
-			m.Data = bytes.Clone(m.Data)
+			if !owned {
+				m.Data = bytes.Clone(m.Data)
+			}
 			return m
 		}
 	}

@@ -1,6 +1,7 @@
 package websocket
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -372,5 +373,56 @@ func TestMessageTypeString(t *testing.T) {
 		if typ.String() != want {
 			t.Errorf("%d: %q", int(typ), typ.String())
 		}
+	}
+}
+
+// TestSocketReceiveOwnsItsData: every message Receive returns is the
+// caller's, whether it was read into a buffer of its own (one frame up
+// to 64 KiB, exactly its size, also when the receive timeout cut its
+// read short) or copied (larger, fragmented): the messages and the ping
+// that follow change none of them.
+func TestSocketReceiveOwnsItsData(t *testing.T) {
+	c, p := newServerUnderTest(t, Handshake{}, Options{})
+	s := NewSocket(c, Options{ReceiveTimeout: 100 * time.Millisecond})
+	ctx := context.Background()
+	msgs := [][]byte{payload(64<<10, false), payload(16, false), payload(64<<10+1, false), payload(3000, false), {}}
+	for i, m := range msgs {
+		for j := range m {
+			m[j] += byte(i)
+		}
+	}
+	p.send(true, 0, 2, msgs[0])
+	p.send(true, 0, 9, []byte("ping"))
+	p.send(true, 0, 2, msgs[1])
+	p.send(true, 0, 2, msgs[2])
+	p.send(false, 0, 2, msgs[3][:1000])
+	p.send(true, 0, 0, msgs[3][1000:])
+	frame := p.frame(true, 0, 2, msgs[4])
+	var got [][]byte
+	for range 4 {
+		m := s.Receive(ctx)
+		if m.Type != MessageBinary {
+			t.Fatalf("message %d: %v", len(got), m)
+		}
+		got = append(got, m.Data)
+	}
+	// The last one arrives in two parts, with a receive timeout between.
+	p.write(frame[:1])
+	if m := s.Receive(ctx); m.Type != MessageError || !errors.Is(m.Err, ErrReceiveTimeout) {
+		t.Fatalf("half a header: %v", m)
+	}
+	p.write(frame[1:])
+	m := s.Receive(ctx)
+	if m.Type != MessageBinary || m.Data == nil {
+		t.Fatalf("empty message: %v", m)
+	}
+	got = append(got, m.Data)
+	for i, m := range msgs {
+		if !bytes.Equal(got[i], m) {
+			t.Errorf("message %d changed", i)
+		}
+	}
+	if cap(got[0]) != 64<<10 || cap(got[1]) != 16 {
+		t.Errorf("buffers of %d and %d bytes, want their messages' sizes", cap(got[0]), cap(got[1]))
 	}
 }
