@@ -194,8 +194,8 @@ type deadlines struct {
 	mu sync.Mutex
 	r  watch
 	w  watch
-	// wAt is the write deadline extendWrite set in unix nanoseconds, 0
-	// for none; written with mu held, read without it.
+	// wAt is the write deadline extendWrite set, in nanoseconds since
+	// monoBase, 0 for none; written with mu held, read without it.
 	wAt atomic.Int64
 }
 
@@ -254,12 +254,17 @@ func setDeadline(nc net.Conn, write bool, t time.Time) {
 	}
 }
 
+// monoBase anchors extendWrite's clock: time.Since(monoBase) reads only
+// the monotonic clock, where time.Now reads the wall clock too, once per
+// message sent.
+var monoBase = time.Now()
+
 // extendWrite makes sure the write deadline of nc leaves at least timeout,
 // moving it to one and a half timeouts ahead when less is left: a stream
 // of writes re-arms it only once per half timeout. A deadline set because
 // the write's context ended stays.
 func (d *deadlines) extendWrite(nc net.Conn, timeout time.Duration) {
-	now := time.Now().UnixNano()
+	now := int64(time.Since(monoBase))
 	if d.wAt.Load()-now >= int64(timeout) {
 		return
 	}
@@ -267,7 +272,7 @@ func (d *deadlines) extendWrite(nc net.Conn, timeout time.Duration) {
 	if !d.w.fired && d.wAt.Load()-now < int64(timeout) {
 		at := now + int64(timeout+timeout/2)
 		d.wAt.Store(at)
-		_ = nc.SetWriteDeadline(time.Unix(0, at))
+		_ = nc.SetWriteDeadline(monoBase.Add(time.Duration(at)))
 	}
 	d.mu.Unlock()
 }

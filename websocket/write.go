@@ -29,10 +29,8 @@ func (c *Conn) WriteMessage(ctx context.Context, typ MessageType, data []byte) e
 	if typ != MessageText && typ != MessageBinary {
 		return errBadMessageType
 	}
-	select {
-	case c.msgSem <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
+	if err := c.takeMsgSem(ctx); err != nil {
+		return err
 	}
 	defer func() { <-c.msgSem }()
 	var rsv byte
@@ -45,6 +43,23 @@ func (c *Conn) WriteMessage(ctx context.Context, typ MessageType, data []byte) e
 		c.wbuf = nil
 	}
 	return err
+}
+
+// takeMsgSem waits for the turn to send a message, or for the end of ctx.
+// The turn is usually free: taking it then costs a plain channel send,
+// not a select.
+func (c *Conn) takeMsgSem(ctx context.Context) error {
+	select {
+	case c.msgSem <- struct{}{}:
+		return nil
+	default:
+	}
+	select {
+	case c.msgSem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Ping sends a ping frame with data (at most 125 bytes). The pong comes back
@@ -185,10 +200,8 @@ func (c *Conn) Writer(ctx context.Context, typ MessageType) (io.WriteCloser, err
 	if typ != MessageText && typ != MessageBinary {
 		return nil, errBadMessageType
 	}
-	select {
-	case c.msgSem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := c.takeMsgSem(ctx); err != nil {
+		return nil, err
 	}
 	w := &messageWriter{c: c, ctx: ctx, op: opcode(typ), buf: c.wbuf[:0]}
 	if c.wflate != nil {
