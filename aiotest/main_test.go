@@ -9,5 +9,6 @@ import (
 // TestMain fails the package's tests when a goroutine outlives them: a
 // server or client a cleanup did not close, a mocked request not ended.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	// The goroutine of park's epoll set lives as long as the process.
+	goleak.VerifyTestMain(m, goleak.IgnoreAnyFunction("github.com/aiohttp-go/aiohttp/internal/park.pollEpoll"))
 }

@@ -57,7 +57,15 @@ type connRecord struct {
 	// on without a buffer (package park); TLS connections never park.
 	parkable bool
 	parkedAt int64 // monotonic time of the last park
+	// parked waits for a parked connection's next request; whoever
+	// closes the connection from another goroutine closes it through
+	// parked (close).
+	parked park.Parked
 }
+
+// close closes the connection from the sweeper or a shutdown, whatever its
+// state: a parked one's wake then forgets it (package park).
+func (rec *connRecord) close() { _ = rec.parked.Close(rec.nc) }
 
 // serverConn serves one HTTP/1.x connection: a goroutine per connection is
 // the event loop. Its buffers, request and response state are reused for
@@ -266,7 +274,7 @@ func (c *serverConn) park(deadline bool) {
 		_ = rec.nc.SetReadDeadline(time.Time{})
 	}
 	rec.parkedAt = monotonic()
-	park.Park(rec.nc, rec.wake)
+	rec.parked.Park(rec.nc, rec.wake)
 }
 
 // wake serves a parked connection again once it has input, or forgets it

@@ -332,7 +332,7 @@ func (s *Server) sweep(now int64) {
 		case (st == stateIdle || st == stateParking || st == stateParked) && since >= idle,
 			(st == stateNew || st == stateHead) && head > 0 && since >= head:
 			if c.state.CompareAndSwap(st, stateClosed) {
-				c.nc.Close()
+				c.close()
 			}
 		case st == stateIdle && since >= parkAfter && c.parkable:
 			// The connection's read ends at once; its goroutine parks it
@@ -353,7 +353,7 @@ func (s *Server) closeIdle() {
 	for c := range s.conns {
 		for _, st := range [...]int32{stateIdle, stateParking, stateParked, stateNew, stateHead} {
 			if c.state.CompareAndSwap(st, stateClosed) {
-				c.nc.Close()
+				c.close()
 				break
 			}
 		}
@@ -434,7 +434,7 @@ func (s *Server) cancelHandlers() {
 	defer s.mu.Unlock()
 	for c := range s.conns {
 		if c.state.Swap(stateClosed) != stateHijacked {
-			c.nc.Close()
+			c.close()
 		}
 	}
 	for nc := range s.h2conns {

@@ -27,7 +27,8 @@ import (
 // servers, connections, background reads and context watchers must all
 // end with the test that started them.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	// The goroutine of park's epoll set lives as long as the process.
+	goleak.VerifyTestMain(m, goleak.IgnoreAnyFunction("github.com/aiohttp-go/aiohttp/internal/park.pollEpoll"))
 }
 
 // ioTimeout bounds every wait of a test on the network, so that a broken

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/aiohttp-go/aiohttp/internal/park"
 )
 
 // Role says which end of the connection a [Conn] is. It decides the masking
@@ -88,6 +90,9 @@ type Conn struct {
 	closeRecv chan struct{} // closed when the peer's close frame arrives
 	closeOnce sync.Once
 	closed    chan struct{} // closed when the net.Conn is closed
+	// parked waits for input while a socket served by OnMessage is idle;
+	// closeNet closes the net.Conn through it (package park).
+	parked park.Parked
 
 	dl deadlines
 }
@@ -169,7 +174,7 @@ func (c *Conn) Compressed() bool { return c.wflate != nil }
 func (c *Conn) closeNet() error {
 	err := ErrClosed
 	c.closeOnce.Do(func() {
-		err = c.nc.Close()
+		err = c.parked.Close(c.nc)
 		close(c.closed)
 		c.dl.stop()
 	})

@@ -3,8 +3,6 @@ package websocket
 import (
 	"context"
 	"errors"
-
-	"github.com/aiohttp-go/aiohttp/internal/park"
 )
 
 // ErrEventDriven is the error of a MessageError message that
@@ -86,7 +84,7 @@ func (s *Socket) serveEvents() {
 			typ, p, err := s.c.readLingering(lingerTime)
 			if err == errWouldBlock {
 				// Only over a plain socket, which park supports.
-				park.Park(s.c.nc, s.wake)
+				s.c.parked.Park(s.c.nc, s.wake)
 				return
 			}
 			if err != nil {

@@ -16,7 +16,8 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	// The goroutine of park's epoll set lives as long as the process.
+	goleak.VerifyTestMain(m, goleak.IgnoreAnyFunction("github.com/aiohttp-go/aiohttp/internal/park.pollEpoll"))
 }
 
 // tcpPair returns the two ends of a loopback TCP connection.

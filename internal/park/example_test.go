@@ -12,7 +12,7 @@ import (
 
 // A line server whose goroutine ends whenever the client is silent: the
 // buffered reader and a grown stack exist only while there is input.
-func ExamplePark() {
+func ExampleParked() {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	defer ln.Close()
 	go func() {
@@ -23,6 +23,7 @@ func ExamplePark() {
 	nc, _ := ln.Accept()
 	defer nc.Close()
 	done := make(chan struct{})
+	var p park.Parked
 	var serve func(error)
 	serve = func(err error) {
 		if err == nil {
@@ -34,9 +35,9 @@ func ExamplePark() {
 			close(done)
 			return
 		}
-		park.Park(nc, serve) // idle again: wait in a fresh, small goroutine
+		p.Park(nc, serve) // idle again: wait in a fresh, small goroutine
 	}
-	park.Park(nc, serve)
+	p.Park(nc, serve)
 	<-done
 	// Output:
 	// hello

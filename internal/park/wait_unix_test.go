@@ -167,7 +167,7 @@ func TestWaitUnsupported(t *testing.T) {
 func TestParkWakesInAGoroutine(t *testing.T) {
 	a, b := socketPair(t)
 	woke := make(chan error, 1)
-	park.Park(b, func(err error) { woke <- err })
+	new(park.Parked).Park(b, func(err error) { woke <- err })
 	blocked(t, woke)
 	a.Write([]byte("x"))
 	if err := result(t, woke); err != nil {
@@ -195,13 +195,14 @@ func TestParkedGoroutinesAreSmall(t *testing.T) {
 		_, conns[i] = socketPair(t)
 	}
 	woke := make(chan error, n)
+	defer inGoroutines()()
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	started := make(chan struct{})
 	go grow(32, func() {
 		for _, c := range conns {
-			park.Park(c, func(err error) { woke <- err })
+			new(park.Parked).Park(c, func(err error) { woke <- err })
 		}
 		close(started)
 	})
@@ -217,7 +218,7 @@ func TestParkedGoroutinesAreSmall(t *testing.T) {
 	for _, c := range conns {
 		c.Close()
 	}
-	for range n {
+	for range n { // the close ends a goroutine's wait
 		if err := result(t, woke); !errors.Is(err, net.ErrClosed) {
 			t.Fatalf("wake after Close got %v, want net.ErrClosed", err)
 		}
