@@ -3,6 +3,7 @@ package websocket
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 )
 
 // ErrEventDriven is the error of a MessageError message that
@@ -47,9 +48,19 @@ func (s *Socket) OnMessage(f func(Message)) error {
 	s.onMessage = f
 	s.wake = s.readable
 	s.mu.Unlock()
-	go s.serveEvents()
+	go s.serveEvents(eventSockets.Add(1) > parkAtOnceAt)
 	return nil
 }
+
+// eventSockets counts the sockets served by OnMessage, in the process.
+var eventSockets atomic.Int64
+
+// parkAtOnceAt is how many sockets served by OnMessage make a new one park
+// at once instead of lingering for its first message, as web's
+// ParkIdleAt: among many sockets, the lingering ones' goroutines would
+// decide the peak memory, and those of a chat or a fan-out are mostly
+// silent after the upgrade.
+var parkAtOnceAt int64 = 128
 
 // EventDriven reports whether [Socket.OnMessage] took the socket over.
 func (s *Socket) EventDriven() bool { return s.eventDriven() }
@@ -65,12 +76,16 @@ func (s *Socket) eventDriven() bool {
 var errWouldBlock = errors.New("websocket: no message while lingering")
 
 // serveEvents delivers messages as they come. When none came for
-// lingerTime, it parks the socket (internal/park): it waits for more in a
+// lingerTime (or, atOnce, when none is there yet), it parks the socket (internal/park): it waits for more in a
 // new goroutine, whose small stack and no buffer are all an idle socket
 // keeps, and the goroutine that ran the callback ends and gives its stack
 // back.
-func (s *Socket) serveEvents() {
+func (s *Socket) serveEvents(atOnce bool) {
 	ctx := context.Background()
+	linger := lingerTime
+	if atOnce {
+		linger = 0 // the first read takes only what is there already
+	}
 	for {
 		m, ok := s.ending()
 		if ok && m.Type == MessageClosing {
@@ -81,7 +96,8 @@ func (s *Socket) serveEvents() {
 			continue
 		}
 		if !ok {
-			typ, p, err := s.c.readLingering(lingerTime)
+			typ, p, err := s.c.readLingering(linger)
+			linger = lingerTime
 			if err == errWouldBlock {
 				// Only over a plain socket, which park supports.
 				s.c.parked.Park(s.c.nc, s.wake)
@@ -95,6 +111,7 @@ func (s *Socket) serveEvents() {
 		}
 		s.onMessage(m)
 		if m.Type == MessageClosed {
+			eventSockets.Add(-1)
 			return
 		}
 	}
@@ -102,4 +119,4 @@ func (s *Socket) serveEvents() {
 
 // readable resumes serveEvents once the socket is readable; an error of
 // the wait (the connection closed) is for the read that follows.
-func (s *Socket) readable(error) { s.serveEvents() }
+func (s *Socket) readable(error) { s.serveEvents(false) }

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aiohttp-go/aiohttp/internal/park"
 )
 
 // eventLog records what OnMessage hands out, copying each message.
@@ -360,5 +362,62 @@ func TestOnMessageIdleMemory(t *testing.T) {
 	t.Logf("%.2f KiB of heap and stack per idle socket", per)
 	if per > 6 {
 		t.Errorf("%.2f KiB per idle socket, want at most 6", per)
+	}
+}
+
+// TestOnMessageParksAtOnce: among many event-driven sockets, a new one
+// parks without lingering, and still gets the message that came before
+// OnMessage, the one that follows and MessageClosed.
+func TestOnMessageParksAtOnce(t *testing.T) {
+	defer func(n int64) { parkAtOnceAt = n }(parkAtOnceAt)
+	parkAtOnceAt = 0
+	p := &peer{mask: true}
+	for _, early := range []bool{false, true} {
+		a, b := tcpPair(t)
+		park.Epoll() // its goroutine started
+		base := runtime.NumGoroutine()
+		if early {
+			if _, err := b.Write(p.frame(true, 0, 1, []byte("early"))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := make(chan Message, 4)
+		s := NewSocket(NewConn(a, nil, Server, Handshake{}, Options{}), Options{})
+		if err := s.OnMessage(func(m Message) {
+			m.Data = bytes.Clone(m.Data)
+			got <- m
+		}); err != nil {
+			t.Fatal(err)
+		}
+		next := func(want MessageType, data string) {
+			t.Helper()
+			select {
+			case m := <-got:
+				if m.Type != want || string(m.Data) != data {
+					t.Fatalf("got %v %q, want %v %q", m.Type, m.Data, want, data)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatalf("no %v message", want)
+			}
+		}
+		if early {
+			next(MessageText, "early")
+		}
+		// Parked well before the linger would end: no goroutine is left
+		// in park's epoll set (in goroutines, one waits either way). A
+		// socket woken by input lingers, as ever.
+		deadline := time.Now().Add(lingerTime / 2)
+		for !early && park.Epoll() && runtime.NumGoroutine() > base {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d goroutines more than before OnMessage: the socket lingers", runtime.NumGoroutine()-base)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		if _, err := b.Write(p.frame(true, 0, 1, []byte("later"))); err != nil {
+			t.Fatal(err)
+		}
+		next(MessageText, "later")
+		b.Close()
+		next(MessageClosed, "")
 	}
 }
