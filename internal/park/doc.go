@@ -12,9 +12,9 @@
 // wakes it.
 //
 // On Linux a parked connection has no goroutine at all: its socket waits
-// in one epoll set (level-triggered, one-shot), which a single goroutine
-// blocked in epoll_wait serves, and wake starts a goroutine only once
-// there is input. Setting the environment variable AIOHTTP_GO_PARK to
+// in one epoll set (level-triggered, one-shot), whose own descriptor waits
+// in Go's poller, served by a single goroutine with no thread of its own;
+// wake starts a goroutine only once there is input. Setting the environment variable AIOHTTP_GO_PARK to
 // "goroutine" makes parked connections wait in goroutines there too. A
 // socket in the set must not be closed behind the set's back (it would
 // leave it silently, and a new socket may reuse its number): whoever

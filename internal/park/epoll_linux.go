@@ -16,9 +16,10 @@ func Epoll() bool {
 }
 
 // The epoll set holds the sockets of parked connections, one-shot: an
-// event takes the socket out of the set. One goroutine waits on it, in a
-// blocking epoll_wait, and wakes the connections. Guarded by mu, but for
-// epfd, which never changes once set.
+// event takes the socket out of the set. The set's own descriptor waits in
+// Go's poller like any socket (an epoll set is readable when it has
+// events), so one goroutine, with no thread of its own, wakes the
+// connections. Guarded by mu, but for epfd, which never changes once set.
 var (
 	epollOnce sync.Once
 	epfd      = -1
@@ -37,8 +38,17 @@ func startEpoll() {
 	if err != nil {
 		return // goroutines, then
 	}
+	if err := syscall.SetNonblock(fd, true); err != nil {
+		syscall.Close(fd)
+		return
+	}
+	rc, err := os.NewFile(uintptr(fd), "epoll").SyscallConn()
+	if err != nil {
+		syscall.Close(fd)
+		return
+	}
 	epfd = fd
-	go pollEpoll()
+	go pollEpoll(rc)
 }
 
 // epollAdd adds nc's socket to the epoll set, for wake, and reports
@@ -85,30 +95,41 @@ func epollRemove(p *Parked) {
 	_ = syscall.EpollCtl(epfd, syscall.EPOLL_CTL_DEL, int(p.fd), nil)
 }
 
-// pollEpoll wakes the connections whose sockets become readable, forever.
-func pollEpoll() {
+// pollEpoll wakes the connections whose sockets become readable, forever:
+// it takes the set's events without blocking and waits in Go's poller for
+// more.
+func pollEpoll(rc syscall.RawConn) {
 	events := make([]syscall.EpollEvent, 128)
 	for {
-		n, err := syscall.EpollWait(epfd, events, -1)
-		if err != nil {
-			if err == syscall.EINTR {
-				continue
+		_ = rc.Read(func(uintptr) bool {
+			for {
+				n, err := syscall.EpollWait(epfd, events, 0)
+				if err == syscall.EINTR {
+					continue
+				}
+				if n <= 0 {
+					return false // wait for the set to become readable
+				}
+				wakeReady(events[:n])
 			}
-			panic(os.NewSyscallError("epoll_wait", err)) // only a bad epfd or buffer, which cannot be
+		})
+	}
+}
+
+// wakeReady wakes the connections of events, in new goroutines.
+func wakeReady(events []syscall.EpollEvent) {
+	mu.Lock()
+	defer mu.Unlock()
+	for _, ev := range events {
+		p := parked[ev.Fd]
+		// An event of a wait that Unpark ended already, or of an
+		// earlier socket with the same number, is stale.
+		if p == nil || p.state != waiting || p.gen != uint32(ev.Pad) {
+			continue
 		}
-		mu.Lock()
-		for _, ev := range events[:n] {
-			p := parked[ev.Fd]
-			// An event of a wait that Unpark ended already, or of an
-			// earlier socket with the same number, is stale.
-			if p == nil || p.state != waiting || p.gen != uint32(ev.Pad) {
-				continue
-			}
-			epollRemove(p)
-			wake := p.wake
-			p.state, p.wake = free, nil
-			go wake(nil)
-		}
-		mu.Unlock()
+		epollRemove(p)
+		wake := p.wake
+		p.state, p.wake = free, nil
+		go wake(nil)
 	}
 }
