@@ -413,6 +413,12 @@ func TestOnMessageParksAtOnce(t *testing.T) {
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
+		c := s.c
+		c.readSem <- struct{}{}
+		if c.in.buf != nil {
+			t.Errorf("a parked socket holds a %d-byte buffer", cap(*c.in.buf))
+		}
+		<-c.readSem
 		if _, err := b.Write(p.frame(true, 0, 1, []byte("later"))); err != nil {
 			t.Fatal(err)
 		}

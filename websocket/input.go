@@ -88,6 +88,7 @@ func (in *input) peek(n int) ([]byte, error) {
 		k, err := in.fill()
 		in.end += k
 		if err != nil && in.buffered() < n {
+			in.release() // a wait that failed before any read kept it
 			if in.buf == nil {
 				return nil, err
 			}
