@@ -164,7 +164,9 @@ func (c *Conn) Protocol() string { return c.protocol }
 
 // NetConn returns the underlying connection. Reading from or writing to it
 // directly corrupts the WebSocket stream; it is meant for addresses and
-// deadlines.
+// deadlines. Close the WebSocket, not NetConn: a socket served by
+// [Socket.OnMessage] may be parked in an epoll set, which a direct close
+// leaves without telling it (no MessageClosed would follow).
 func (c *Conn) NetConn() net.Conn { return c.nc }
 
 // Compressed reports whether permessage-deflate is in use.
