@@ -284,13 +284,25 @@ func underAttack(t *testing.T, s *testServer, attack func()) floodStats {
 // then closes the attacking connection (after the server did, when it cut
 // the attack). It reports how many rounds were flushed and whether the
 // server cut the attack short.
+//
+// An attack that ends by its count, not its time, waits up to the rest
+// of d for the server's GOAWAY: a loaded server may still be working
+// through the frames of the last bursts when the attacker is done.
 func (a *h2Attacker) attackFor(d time.Duration, maxRounds int, round func() error) (rounds int, cut bool) {
 	defer a.nc.Close()
-	for start := time.Now(); time.Since(start) < d && rounds < maxRounds; rounds++ {
+	start := time.Now()
+	for ; time.Since(start) < d && rounds < maxRounds; rounds++ {
 		if a.goAway.Load() != 0 || round() != nil || a.flush() != nil {
 			a.expectClosed()
 			return rounds, true
 		}
+	}
+	for a.reading && rounds == maxRounds && time.Since(start) < d && a.goAway.Load() == 0 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if a.goAway.Load() != 0 {
+		a.expectClosed()
+		return rounds, true
 	}
 	return rounds, false
 }
