@@ -170,20 +170,12 @@ func fetch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if cfg.frontier != "" {
 		return fetchFrontier(ctx, cfg, stdout, stderr)
 	}
-	var input io.Reader
-	switch cfg.input {
-	case "":
-	case "-":
-		input = stdinReader
-	default:
-		f, err := os.Open(cfg.input)
-		if err != nil {
-			fmt.Fprintln(stderr, "aiohttp fetch:", err)
-			return 2
-		}
-		defer f.Close()
-		input = f
+	input, closeInput, err := openURLs(cfg.input)
+	if err != nil {
+		fmt.Fprintln(stderr, "aiohttp fetch:", err)
+		return 2
 	}
+	defer closeInput()
 
 	s, err := aiohttp.NewSession(fetchSessionOptions(cfg))
 	if err != nil {
@@ -255,6 +247,22 @@ func (cfg *fetchConfig) bodyOptions() []aiohttp.RequestOption {
 		}
 	}
 	return append(opts, aiohttp.Header("Content-Type", ctype))
+}
+
+// openURLs opens the file of URLs name names: none for "", standard
+// input for "-". The function it returns closes what it opened.
+func openURLs(name string) (io.Reader, func(), error) {
+	switch name {
+	case "":
+		return nil, func() {}, nil
+	case "-":
+		return stdinReader, func() {}, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { f.Close() }, nil
 }
 
 // feedURLs sends the URLs of args, then those of input (one a line,

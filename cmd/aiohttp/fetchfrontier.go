@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 
 	"github.com/aiohttp-go/aiohttp"
@@ -80,20 +79,12 @@ func fetchFrontier(ctx context.Context, cfg *fetchConfig, stdout, stderr io.Writ
 // seedFrontier adds the URL arguments and the URLs of --seed to the
 // frontier and says how many were new.
 func seedFrontier(ctx context.Context, f frontier.Frontier, cfg *fetchConfig, stdout, stderr io.Writer) int {
-	var input io.Reader
-	switch cfg.seed {
-	case "":
-	case "-":
-		input = stdinReader
-	default:
-		file, err := os.Open(cfg.seed)
-		if err != nil {
-			fmt.Fprintln(stderr, "aiohttp fetch:", err)
-			return 2
-		}
-		defer file.Close()
-		input = file
+	input, closeInput, err := openURLs(cfg.seed)
+	if err != nil {
+		fmt.Fprintln(stderr, "aiohttp fetch:", err)
+		return 2
 	}
+	defer closeInput()
 	urls := make(chan string)
 	readErr := make(chan error, 1)
 	go func() { readErr <- feedURLs(ctx, cfg.urls, input, urls) }()
