@@ -3,6 +3,7 @@ package websocket
 import (
 	"context"
 	"io"
+	"math"
 	"strconv"
 	"testing"
 )
@@ -88,23 +89,35 @@ func BenchmarkDeflate(b *testing.B) {
 	}
 }
 
-// BenchmarkMask compares the word-at-a-time mask with a byte loop.
+// BenchmarkMask compares masking as callers get it ("simd": the AVX2
+// kernel on amd64 from maskAVX2Min bytes, the word loop below that and
+// on other builds) with the Go word loop alone and a byte loop, at the
+// usual sizes and around the kernel's crossover (64 and 128 bytes).
 func BenchmarkMask(b *testing.B) {
 	key := [4]byte{1, 2, 3, 4}
-	for _, n := range benchSizes {
+	for _, n := range []int{16, 64, 128, 1024, 64 << 10} {
 		buf := make([]byte, n)
-		b.Run("word/"+sizeName(n), func(b *testing.B) {
+		b.Run("simd/"+sizeName(n), func(b *testing.B) {
 			b.SetBytes(int64(n))
+			b.ReportAllocs()
+			for b.Loop() {
+				mask(key, 1, buf)
+			}
+		})
+		b.Run("word/"+sizeName(n), func(b *testing.B) {
+			defer func(min int) { maskVectorMin = min }(maskVectorMin)
+			maskVectorMin = math.MaxInt
+			b.SetBytes(int64(n))
+			b.ReportAllocs()
 			for b.Loop() {
 				mask(key, 1, buf)
 			}
 		})
 		b.Run("byte/"+sizeName(n), func(b *testing.B) {
 			b.SetBytes(int64(n))
+			b.ReportAllocs()
 			for b.Loop() {
-				for i := range buf {
-					buf[i] ^= key[(1+i)&3]
-				}
+				maskBytes(key, 1, buf)
 			}
 		})
 	}

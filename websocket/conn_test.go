@@ -58,28 +58,6 @@ func TestMaskingDirection(t *testing.T) {
 	expectFail(t, c, p, CloseProtocolError)
 }
 
-// TestMask: mask in place and maskTo into another slice give RFC 6455's
-// byte-by-byte result from every key position.
-func TestMask(t *testing.T) {
-	key := [4]byte{0x12, 0x34, 0x56, 0x78}
-	for n := range 100 {
-		for pos := range 4 {
-			b := payload(n, false)
-			want := bytes.Clone(b)
-			for i := range want {
-				want[i] ^= key[(pos+i)%4]
-			}
-			dst := make([]byte, n+1) // the byte past src stays untouched
-			if next := maskTo(key, pos, dst, b); next != (pos+n)%4 || !bytes.Equal(dst[:n], want) || dst[n] != 0 {
-				t.Fatalf("maskTo n=%d pos=%d", n, pos)
-			}
-			if next := mask(key, pos, b); next != (pos+n)%4 || !bytes.Equal(b, want) {
-				t.Fatalf("n=%d pos=%d", n, pos)
-			}
-		}
-	}
-}
-
 func TestHandshakeHelpers(t *testing.T) {
 	if got := AcceptKey("dGhlIHNhbXBsZSBub25jZQ=="); got != "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" {
 		t.Fatalf("AcceptKey = %q", got)
