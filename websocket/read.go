@@ -185,9 +185,12 @@ func (c *Conn) readLingering(linger time.Duration) (MessageType, []byte, error) 
 	ctx := context.Background()
 	c.dl.arm(c.nc, ctx, false)
 	c.r.own = false
-	if c.in.raw != nil {
+	if c.in.raw != nil && (c.in.buffered() == 0 || c.lingerAt == 0) {
 		// Re-armed once per half linger: a stream of messages costs
-		// no timer work per message.
+		// no timer work per message, and a message already buffered
+		// not even a clock read (a read that still has to wait for
+		// the rest of it meets the deadline set before, perhaps a past
+		// one, and parks a little early).
 		now := time.Now().UnixNano()
 		if c.lingerAt-now < int64(linger/2) {
 			c.lingerAt = now + int64(linger)
