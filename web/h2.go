@@ -37,6 +37,11 @@ const (
 	h2MaxReadFrameSize = 16 << 10
 	// h2ReadBufferSize is the read buffer of an h2c connection.
 	h2ReadBufferSize = 4 << 10
+	// h2HandlerBuffered is how much of a response body x/net's server
+	// surely takes into the handler's buffer without writing it (it
+	// buffers 4 KiB): a whole body this small cannot stall the handler,
+	// so it needs no write deadline.
+	h2HandlerBuffered = 2 << 10
 )
 
 func newH2Server(app *Application, access AccessLogger, opts *ServerOptions) *h2Server {

@@ -217,7 +217,7 @@ type stdOutbound struct {
 	// for none), the controller that sets the deadlines (once needed)
 	// and the write deadline set
 	req           *Request
-	opts          *ServerOptions          // the server's rates; nil for the defaults
+	opts          *ServerOptions          // our HTTP/2 server's, with its rates; nil under ServeHTTP
 	rc            http.ResponseController // once hasRC
 	hasRC         bool
 	writeDeadline time.Time
@@ -284,7 +284,9 @@ func (o *stdOutbound) writeResponse(req *Request, r *BodyResponse) error {
 	}
 	var n int
 	var err error
-	o.armWrite(len(r.body) + len(r.text))
+	if size := len(r.body) + len(r.text); o.opts == nil || size > h2HandlerBuffered {
+		o.armWrite(size)
+	}
 	if r.isText {
 		n, err = io.WriteString(o.w, r.text)
 	} else {
