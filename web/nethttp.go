@@ -38,8 +38,7 @@ func (a *Application) serveStd(w http.ResponseWriter, r *http.Request, access Ac
 	a.freeze()
 	x := stdExchanges.Get().(*stdExchange)
 	out := &x.out
-	wd := out.watchdog
-	*out = stdOutbound{w: w, ctx: r.Context(), head: responseHead{header: &noHeader}, opts: opts, watchdog: wd}
+	out.reset(w, r.Context(), opts)
 	req := &x.req
 	initStdRequest(req, r, out)
 	out.req = req
@@ -109,30 +108,30 @@ func initStdRequest(req *Request, r *http.Request, out outbound) {
 	if ctx == nil {
 		ctx = new(reqContext)
 	}
-	*ctx = reqContext{parent: r.Context()}
-	*req = Request{
-		out:        out,
-		netAddr:    r.RemoteAddr,
-		method:     r.Method,
-		target:     r.RequestURI,
-		rawPath:    r.URL.EscapedPath(),
-		rawQuery:   r.URL.RawQuery,
-		path:       routingPath(r.URL.EscapedPath()),
-		major:      uint8(r.ProtoMajor),
-		minor:      uint8(r.ProtoMinor),
-		keepAlive:  !r.Close,
-		tls:        r.TLS,
-		std:        stdHeader{r},
-		body:       stdBody{r},
-		bodyLength: r.ContentLength,
-		bodyExists: r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0, // HTTP/2 gives a body to every request
-		ctx:        ctx,
-		own:        own,
-	}
+	*ctx = reqContext{parent: r.Context(), watcher: stdWatcher{r}}
+	// Field by field: a composite literal of the whole Request would be
+	// built in a temporary of its size on the stack, and HTTP/2 runs each
+	// request on a new goroutine, whose small stack would have to grow.
+	*req = Request{}
+	req.out = out
+	req.netAddr = r.RemoteAddr
+	req.method = r.Method
+	req.target = r.RequestURI
 	if req.target == "" {
 		req.target = r.URL.RequestURI()
 	}
-	req.ctx.watcher = stdWatcher{r.Context()}
+	req.rawPath = r.URL.EscapedPath()
+	req.rawQuery = r.URL.RawQuery
+	req.path = routingPath(req.rawPath)
+	req.major, req.minor = uint8(r.ProtoMajor), uint8(r.ProtoMinor)
+	req.keepAlive = !r.Close
+	req.tls = r.TLS
+	req.std = stdHeader{r}
+	req.body = stdBody{r}
+	req.bodyLength = r.ContentLength
+	req.bodyExists = r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 // HTTP/2 gives a body to every request
+	req.ctx = ctx
+	req.own = own
 }
 
 // stdBody is a bridged request's body. A read error other than its end
@@ -164,14 +163,17 @@ func routingPath(raw string) string {
 	return p
 }
 
-// stdWatcher cancels a bridged request's context with net/http's.
-type stdWatcher struct{ parent context.Context }
+// stdWatcher cancels a bridged request's context with net/http's. It
+// holds the request, not its context: a struct of one pointer goes into
+// the watcher interface without an allocation.
+type stdWatcher struct{ r *http.Request }
 
 func (w stdWatcher) watch(c *reqContext) {
+	parent := w.r.Context()
 	go func(done <-chan struct{}) {
 		select {
-		case <-w.parent.Done():
-			c.cancel(w.parent.Err())
+		case <-parent.Done():
+			c.cancel(parent.Err())
 		case <-done:
 		}
 	}(c.done)
@@ -271,6 +273,15 @@ func (o *stdOutbound) setHead(req *Request, h *responseHead) {
 	if h.framing(req) == byClose {
 		_ = o.flush()
 	}
+}
+
+// reset makes o the outbound of a new request through w, keeping its
+// watchdog timer. Field by field, for the reason initStdRequest gives.
+func (o *stdOutbound) reset(w http.ResponseWriter, ctx context.Context, opts *ServerOptions) {
+	wd := o.watchdog
+	*o = stdOutbound{}
+	o.w, o.ctx, o.opts, o.watchdog = w, ctx, opts, wd
+	o.head.header = &noHeader
 }
 
 // headBuffers holds the buffers setHead builds heads in.
