@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
 )
 
@@ -38,19 +39,6 @@ type peerServer struct {
 	output *apptest.SyncBuffer // its stdout and stderr
 }
 
-// freePort returns a port on 127.0.0.1 that nothing listened on a moment
-// ago. Another process may take it before the peer does; startPeerServer
-// then tries again.
-func freePort(t testing.TB) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
 // startPeerServer starts name with the arguments args gives for a free
 // port, waits (at most peerStartTimeout) until GET readyPath answers (with
 // any status), or until the port accepts connections when readyPath is
@@ -60,7 +48,7 @@ func startPeerServer(t testing.TB, readyPath, name string, args func(port int) [
 	t.Helper()
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
-		port := freePort(t)
+		port := aiotest.UnusedPort(t)
 		p, err := launchPeer(t, port, readyPath, name, args(port)...)
 		if err == nil {
 			return p

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/internal/redistest"
 )
@@ -51,7 +52,7 @@ func buildServe(t *testing.T) string {
 // returns its base URL once it listens.
 func startServe(t *testing.T, bin string, args ...string) string {
 	t.Helper()
-	port := freePort(t)
+	port := aiotest.UnusedPort(t)
 	var out apptest.SyncBuffer
 	cmd := exec.Command(bin, append([]string{"serve", "--port", fmt.Sprint(port)}, args...)...)
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -119,7 +120,7 @@ func startNginx(t *testing.T, a, b string) string {
 		t.Fatal(err)
 	}
 	os.Chmod(dir, 0o755)
-	port := freePort(t)
+	port := aiotest.UnusedPort(t)
 	conf := filepath.Join(dir, "nginx.conf")
 	strip := func(u string) string { return strings.TrimPrefix(u, "http://") }
 	os.WriteFile(conf, fmt.Appendf(nil, nginxConf, dir, strip(a), strip(b), port), 0o644)

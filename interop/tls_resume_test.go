@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/demo"
 	"github.com/aiohttp-go/aiohttp/internal/testcert"
 	"github.com/aiohttp-go/aiohttp/web"
@@ -69,7 +70,7 @@ func TestServerTicketsResumeWithOpenSSL(t *testing.T) {
 	testcert.WritePEM(t, cert, caFile, caFile+".key")
 	for _, v := range tlsVersions {
 		t.Run("TLS"+v.name, func(t *testing.T) {
-			site := web.NewTCPSite(setUpRunner(t, demo.NewApp()), "127.0.0.1", freePort(t), web.SiteOptions{TLSConfig: &tls.Config{
+			site := web.NewTCPSite(setUpRunner(t, demo.NewApp()), "127.0.0.1", aiotest.UnusedPort(t), web.SiteOptions{TLSConfig: &tls.Config{
 				Certificates: []tls.Certificate{cert}, MaxVersion: v.version,
 			}})
 			if err := site.Start(context.Background()); err != nil {

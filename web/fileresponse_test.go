@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/testcert"
 	"github.com/aiohttp-go/aiohttp/web"
 )
@@ -426,7 +427,7 @@ func TestFileResponseTLS(t *testing.T) {
 	}
 	t.Cleanup(func() { runner.Cleanup(context.Background()) })
 	cert, pool := testcert.New(t)
-	site := web.NewTCPSite(runner, "127.0.0.1", freePort(t), web.SiteOptions{TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}}})
+	site := web.NewTCPSite(runner, "127.0.0.1", aiotest.UnusedPort(t), web.SiteOptions{TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}}})
 	if err := site.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
@@ -58,7 +59,7 @@ func TestCloseCallsAreIdempotent(t *testing.T) {
 		t.Error("a second Setup succeeded")
 	}
 	listener := web.NewListenerSite(runner, mustListen(t))
-	tcp := web.NewTCPSite(runner, "127.0.0.1", freePort(t), web.SiteOptions{})
+	tcp := web.NewTCPSite(runner, "127.0.0.1", aiotest.UnusedPort(t), web.SiteOptions{})
 	for _, site := range []*web.Site{listener, tcp} {
 		if err := site.Start(ctx); err != nil {
 			t.Fatal(err)

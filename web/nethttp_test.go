@@ -20,6 +20,7 @@ import (
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
 
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/internal/testcert"
 	"github.com/aiohttp-go/aiohttp/web"
@@ -285,7 +286,7 @@ func startTLSSite(t *testing.T, cert tls.Certificate, opts web.ServerOptions) st
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { runner.Cleanup(context.Background()) })
-	site := web.NewTCPSite(runner, "127.0.0.1", freePort(t), web.SiteOptions{TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}}})
+	site := web.NewTCPSite(runner, "127.0.0.1", aiotest.UnusedPort(t), web.SiteOptions{TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}}})
 	if err := site.Start(ctx); err != nil {
 		t.Fatal(err)
 	}

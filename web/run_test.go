@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
 	"github.com/aiohttp-go/aiohttp/internal/testcert"
 	"github.com/aiohttp-go/aiohttp/web"
@@ -59,7 +60,7 @@ func TestRunAppSeveralHosts(t *testing.T) {
 		return web.Text("served on " + req.Host()), nil
 	})
 	second := secondLoopback(t)
-	port := freePort(t)
+	port := aiotest.UnusedPort(t)
 	banner := runApp(t, app, web.RunOptions{Host: "127.0.0.1", Hosts: []string{second}, Port: port, Addr: "127.0.0.1:0"})
 	urls := regexp.MustCompile(`Running on http://(\S+) `).FindAllStringSubmatch(banner, -1)
 	if len(urls) != 3 {

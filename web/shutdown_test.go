@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
@@ -287,17 +288,6 @@ func TestUnixSite(t *testing.T) {
 	}
 }
 
-// freePort returns a loopback port that was free a moment ago.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
 func TestTCPSite(t *testing.T) {
 	app := newApp()
 	app.Router.Get("/", text("tcp"))
@@ -307,7 +297,7 @@ func TestTCPSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { runner.Cleanup(context.Background()) })
-	port := freePort(t)
+	port := aiotest.UnusedPort(t)
 	site := web.NewTCPSite(runner, "127.0.0.1", port, web.SiteOptions{})
 	if err := site.Start(ctx); err != nil {
 		t.Fatal(err)
@@ -400,7 +390,7 @@ func TestRunAppHostPortAndPath(t *testing.T) {
 	app.Router.Get("/", text("both"))
 	var out bytes.Buffer
 	var log logBuffer
-	port := freePort(t)
+	port := aiotest.UnusedPort(t)
 	sock := filepath.Join(t.TempDir(), "run.sock")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -6,6 +6,7 @@ import (
 	"io"
 	"testing"
 
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/testcert"
 	"github.com/aiohttp-go/aiohttp/web"
 )
@@ -59,7 +60,7 @@ func startTLSSites(t *testing.T, cfg *tls.Config) []string {
 	t.Cleanup(func() { runner.Cleanup(context.Background()) })
 	var addrs []string
 	for range 2 {
-		site := web.NewTCPSite(runner, "127.0.0.1", freePort(t), web.SiteOptions{TLSConfig: cfg})
+		site := web.NewTCPSite(runner, "127.0.0.1", aiotest.UnusedPort(t), web.SiteOptions{TLSConfig: cfg})
 		if err := site.Start(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/aiotest"
 	"github.com/aiohttp-go/aiohttp/internal/apptest"
 )
 
@@ -65,24 +66,13 @@ func (p *serveProcess) served(path string) int {
 	return strings.Count(p.out.String(), `"GET `+path+` HTTP/1.1" 200`)
 }
 
-// freePort returns a TCP port free on 127.0.0.1 a moment ago.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
 // TestServeRestartReusePort restarts "aiohttp serve --reuse-port" under
 // load, as an operator does: a new serve B starts on the port, the old A
 // gets SIGTERM. Eight keep-alive clients sending GETs all along see no
 // failed request, and B serves some of them.
 func TestServeRestartReusePort(t *testing.T) {
 	bin := buildCommand(t)
-	port := strconv.Itoa(freePort(t))
+	port := strconv.Itoa(aiotest.UnusedPort(t))
 	args := []string{"serve", "--reuse-port", "--port", port, "--access-log"}
 	a := startServeProcess(t, exec.Command(bin, args...))
 	url := "http://127.0.0.1:" + port + "/get"
@@ -196,7 +186,7 @@ func TestServeSocketActivation(t *testing.T) {
 // (LISTEN_PID names it) is left alone, and serve listens on --port.
 func TestServeSocketActivationOtherPID(t *testing.T) {
 	bin := buildCommand(t)
-	port := strconv.Itoa(freePort(t))
+	port := strconv.Itoa(aiotest.UnusedPort(t))
 	cmd := exec.Command(bin, "serve", "--port", port)
 	cmd.Env = append(os.Environ(), "LISTEN_FDS=1", "LISTEN_PID=1")
 	p := startServeProcess(t, cmd)
