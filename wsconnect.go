@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp/internal/field"
+	"github.com/aiohttp-go/aiohttp/internal/plainsock"
 	"github.com/aiohttp-go/aiohttp/websocket"
 )
 
@@ -152,9 +153,9 @@ func (s *Session) wsHandshake(ctx context.Context, rawURL string, opts *WSOption
 	}
 	c := ex.conn
 	c.nc.SetDeadline(time.Time{})
-	var br io.Reader = c.nc
+	var br io.Reader // the bytes read past the handshake, if any
 	if rest := c.r.Unread(); len(rest) > 0 {
-		br = io.MultiReader(bytes.NewReader(rest), c.nc)
+		br = bytes.NewReader(rest)
 	}
 	c.r.Release()
 	nc := &wsNetConn{Conn: c.nc, release: func() { ex.release(errUpgradedClosed) }}
@@ -180,6 +181,17 @@ func (c *wsNetConn) Close() error {
 	err := c.Conn.Close()
 	c.once.Do(c.release)
 	return err
+}
+
+// PlainSocket returns the TCP or Unix socket under c, which c reads and
+// writes unchanged: the WebSocket then waits for its peer without a
+// buffer, and an idle one served by OnMessage parks, as on the server.
+func (c *wsNetConn) PlainSocket(plainsock.Token) net.Conn {
+	switch c.Conn.(type) {
+	case *net.TCPConn, *net.UnixConn:
+		return c.Conn
+	}
+	return nil
 }
 
 // ClientWebSocket is the client side of a WebSocket connection (aiohttp's

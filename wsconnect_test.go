@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/internal/plainsock"
 	"github.com/aiohttp-go/aiohttp/web"
 	"github.com/aiohttp-go/aiohttp/websocket"
 	"go.uber.org/goleak"
@@ -196,6 +197,11 @@ func TestWSConnectEcho(t *testing.T) {
 	}
 	if ws.Protocol() != "" || ws.Compressed() {
 		t.Errorf("protocol %q, compressed %v", ws.Protocol(), ws.Compressed())
+	}
+	// The socket under the connector's wrapper is read directly: no
+	// buffer while the peer is silent, parking with OnMessage.
+	if nc, ok := plainsock.Unwrap(ws.Conn().NetConn()).(*net.TCPConn); !ok {
+		t.Errorf("the WebSocket's plain socket is a %T, want a *net.TCPConn", nc)
 	}
 
 	checkEcho(t, ctx, ws, "hello")
@@ -605,6 +611,9 @@ func TestWSConnectTLS(t *testing.T) {
 	ctx := testCtx(t)
 	ws := wsOK(t)(s.WSConnect(ctx, srv.url, aiohttp.WSOptions{}, aiohttp.TLSOptions{InsecureSkipVerify: true}))
 	defer closeWS(t, ws)
+	if nc := ws.Conn().NetConn(); plainsock.Unwrap(nc) != nc {
+		t.Error("a TLS connection passed for a plain socket")
+	}
 	checkEcho(t, ctx, ws, "secure")
 }
 

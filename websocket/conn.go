@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp/internal/park"
+	"github.com/aiohttp-go/aiohttp/internal/plainsock"
 )
 
 // Role says which end of the connection a [Conn] is. It decides the masking
@@ -136,7 +137,7 @@ func NewConn(nc net.Conn, br io.Reader, role Role, hs Handshake, opts Options) *
 	if c.wframe <= 0 {
 		c.wframe = defaultBufferSize
 	}
-	c.in.init(nc, br, rsize, c.r.idle)
+	c.in.init(plainsock.Unwrap(nc), br, rsize, c.r.idle)
 	if role == Client {
 		var seed [32]byte
 		_, _ = rand.Read(seed[:])

@@ -102,7 +102,7 @@ func (s *Socket) serveEvents(atOnce bool) {
 			linger = lingerTime
 			if err == errWouldBlock {
 				// Only over a plain socket, which park supports.
-				s.c.parked.Park(s.c.nc, s.wake)
+				s.c.parked.Park(s.c.in.nc, s.wake)
 				return
 			}
 			if err != nil {

@@ -9,10 +9,12 @@ import (
 	"net"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aiohttp-go/aiohttp/internal/park"
+	"github.com/aiohttp-go/aiohttp/internal/plainsock"
 )
 
 // eventLog records what OnMessage hands out, copying each message.
@@ -425,5 +427,69 @@ func TestOnMessageParksAtOnce(t *testing.T) {
 		next(MessageText, "later")
 		b.Close()
 		next(MessageClosed, "")
+	}
+}
+
+// closeCounter wraps a socket as the client's connection does: it adds
+// to Close only, and says so (plainsock.Wrapper).
+type closeCounter struct {
+	net.Conn
+	closes atomic.Int32
+}
+
+func (c *closeCounter) Close() error {
+	c.closes.Add(1)
+	return c.Conn.Close()
+}
+
+func (c *closeCounter) PlainSocket(plainsock.Token) net.Conn { return c.Conn }
+
+// TestPlainSocketWrapper: a Conn over a wrapper of a plain socket reads
+// the socket itself, so an OnMessage socket on it holds no buffer while
+// idle; closing it closes the wrapper, once.
+func TestPlainSocketWrapper(t *testing.T) {
+	a, b := tcpPair(t)
+	w := &closeCounter{Conn: a}
+	srv := NewConn(w, nil, Server, Handshake{}, Options{})
+	cli := NewConn(b, nil, Client, Handshake{}, Options{})
+	if srv.in.raw == nil {
+		t.Fatal("a Conn over a plainsock.Wrapper does not read its socket directly")
+	}
+	if srv.NetConn() != net.Conn(w) {
+		t.Fatalf("NetConn() = %T, want the wrapper", srv.NetConn())
+	}
+	s := NewSocket(srv, Options{})
+	ctx := context.Background()
+	got := make(chan Message, 2)
+	if err := s.OnMessage(func(m Message) {
+		got <- Message{Type: m.Type, Data: bytes.Clone(m.Data)}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.WriteMessage(ctx, MessageText, []byte("hi")); err != nil {
+		t.Fatal(err)
+	}
+	if m := <-got; m.Type != MessageText || string(m.Data) != "hi" {
+		t.Fatalf("got %+v", m)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		srv.readSem <- struct{}{}
+		held := srv.in.buf != nil || srv.r.buf != nil
+		<-srv.readSem
+		if !held {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("buffers held while idle")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	go cli.Read(ctx) // answers the close frame
+	if err := s.Close(ctx, CloseOK, ""); err != nil {
+		t.Fatal(err)
+	}
+	if n := w.closes.Load(); n != 1 {
+		t.Fatalf("the wrapper was closed %d times, want 1", n)
 	}
 }

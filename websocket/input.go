@@ -17,7 +17,7 @@ import (
 // ordinary way, with the buffer held during the read. It belongs to
 // whoever holds readSem.
 type input struct {
-	nc   net.Conn
+	nc   net.Conn        // the Conn's, or the plain socket it wraps (plainsock)
 	src  io.Reader       // read instead of nc when not nil
 	raw  syscall.RawConn // nil: read src or nc the ordinary way
 	size int             // of the buffer
