@@ -39,15 +39,7 @@ func TestIdlePooledConnMemory(t *testing.T) {
 		return err
 	}
 
-	// Goroutine descriptors are never freed, only reused: start and end
-	// as many as the measurement will first.
-	var warm sync.WaitGroup
-	hold := make(chan struct{})
-	for range 2*n + 8 {
-		warm.Go(func() { <-hold })
-	}
-	close(hold)
-	warm.Wait()
+	warmGoroutines(2*n + 8)
 	before, goroutines := heapNow(), runtime.NumGoroutine()
 
 	errs := make(chan error, n)
@@ -107,6 +99,38 @@ func heapNow() uint64 {
 // connections open without a goroutine. It returns the address and the
 // slice of held connections.
 func serveHeld(t *testing.T, n int) (string, *[]net.Conn) {
+	var wg sync.WaitGroup
+	wg.Add(n)
+	all := make(chan struct{})
+	go func() { wg.Wait(); close(all) }()
+	return holdConns(t, func(c net.Conn) {
+		buf := make([]byte, 1024)
+		if _, err := c.Read(buf); err != nil {
+			return
+		}
+		wg.Done()
+		<-all
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, World!")
+	})
+}
+
+// warmGoroutines starts and ends k goroutines, before a measurement that
+// starts as many: goroutine descriptors are never freed, only reused.
+func warmGoroutines(k int) {
+	var warm sync.WaitGroup
+	hold := make(chan struct{})
+	for range k {
+		warm.Go(func() { <-hold })
+	}
+	close(hold)
+	warm.Wait()
+}
+
+// holdConns accepts connections on 127.0.0.1, runs answer on each in a
+// goroutine of its own and keeps the connection open once answer returns,
+// without a goroutine, until the test ends. It returns the address and
+// the slice of held connections.
+func holdConns(t *testing.T, answer func(net.Conn)) (string, *[]net.Conn) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -114,11 +138,7 @@ func serveHeld(t *testing.T, n int) (string, *[]net.Conn) {
 	var (
 		mu    sync.Mutex
 		conns []net.Conn
-		wg    sync.WaitGroup
 	)
-	wg.Add(n)
-	all := make(chan struct{})
-	go func() { wg.Wait(); close(all) }()
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -128,15 +148,7 @@ func serveHeld(t *testing.T, n int) (string, *[]net.Conn) {
 			mu.Lock()
 			conns = append(conns, c)
 			mu.Unlock()
-			go func() {
-				buf := make([]byte, 1024)
-				if _, err := c.Read(buf); err != nil {
-					return
-				}
-				wg.Done()
-				<-all
-				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, World!")
-			}()
+			go answer(c)
 		}
 	}()
 	t.Cleanup(func() {
