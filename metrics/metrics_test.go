@@ -2,6 +2,7 @@ package metrics_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/url"
@@ -110,16 +111,20 @@ func TestServerMetrics(t *testing.T) {
 	if err := ws.Close(t.Context(), websocket.CloseOK, ""); err != nil {
 		t.Fatal(err)
 	}
+	// The socket may still be counted open for a scrape or two: each
+	// scrape a body shows is counted in the next.
+	scrapes := 1
 	deadline := time.Now().Add(10 * time.Second)
 	for body = scrape(t, c); !strings.Contains(body, "\naiohttp_server_websockets_open 0\n"); body = scrape(t, c) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the WebSocket is still counted open:\n%s", body)
 		}
+		scrapes++
 		time.Sleep(10 * time.Millisecond)
 	}
 	has(t, body,
 		`aiohttp_server_requests_total{method="GET",route="/ws",status="101"} 1`,
-		`aiohttp_server_request_duration_seconds_count{method="GET",route="/metrics"} 1`,
+		fmt.Sprintf(`aiohttp_server_request_duration_seconds_count{method="GET",route="/metrics"} %d`, scrapes),
 	)
 	if strings.Contains(body, `request_duration_seconds_count{method="GET",route="/ws"}`) {
 		t.Errorf("a WebSocket's lifetime went into the duration histogram:\n%s", body)
