@@ -45,6 +45,7 @@ func (c *crawl) run(ctx context.Context, urls <-chan string) {
 		case u, ok := <-urls:
 			if !ok {
 				urls = nil
+				c.bar.inputEnd()
 				break
 			}
 			c.bar.add()

@@ -29,12 +29,14 @@ func newProgress(w io.Writer) *progress {
 }
 
 // add counts one more URL to fetch: the bar, made with the first one,
-// grows as URLs come in.
+// grows as URLs come in. Until inputEnd it counts one URL more than it
+// knows of: a bar that reached its end stays finished, and would not show
+// the URLs that came after a moment when every known one was done.
 func (p *progress) add() {
 	switch {
 	case p.w == nil:
 	case p.bar == nil:
-		p.bar = progressbar.NewOptions64(1,
+		p.bar = progressbar.NewOptions64(2,
 			progressbar.OptionSetWriter(p.w),
 			progressbar.OptionSetDescription("fetch"),
 			progressbar.OptionShowCount(),
@@ -48,6 +50,16 @@ func (p *progress) add() {
 	default:
 		p.bar.AddMax(1)
 	}
+}
+
+// inputEnd says that no more URLs come: the bar ends at the URLs known,
+// and shows its last state if they are all done.
+func (p *progress) inputEnd() {
+	if p.bar == nil {
+		return
+	}
+	p.bar.ChangeMax64(p.bar.GetMax64() - 1)
+	_ = p.bar.Add(0)
 }
 
 // done counts one URL finished, failed or not.
