@@ -110,8 +110,11 @@ func TestHappyEyeballsFailureStartsNext(t *testing.T) {
 
 func TestHappyEyeballsInterleaving(t *testing.T) {
 	d := &scriptedDialer{script: map[string]string{}}
+	// Every attempt is refused at once, which starts the next: with a
+	// delay that never runs out, the attempts go one after another, in
+	// the order tried (a short delay would race the failures under load).
 	_, err := dialHappyEyeballs(context.Background(), d.dial,
-		ipAddrs("2001:db8::1", "2001:db8::2", "2001:db8::3", "192.0.2.1", "192.0.2.2"), "80", time.Millisecond, 0)
+		ipAddrs("2001:db8::1", "2001:db8::2", "2001:db8::3", "192.0.2.1", "192.0.2.2"), "80", time.Minute, 0)
 	if !errors.Is(err, syscall.ECONNREFUSED) {
 		t.Fatalf("all refused: %v", err)
 	}
