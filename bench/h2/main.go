@@ -66,7 +66,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
-	"github.com/aiohttp-go/aiohttp/bench/internal/selfsigned"
+	"github.com/aiohttp-go/aiohttp/internal/testcert"
 	"github.com/aiohttp-go/aiohttp/web"
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/h2c"
@@ -125,9 +125,14 @@ func main() {
 func runServer(ctx context.Context, name, addr string, useTLS bool, certFile string) error {
 	var cfg *tls.Config
 	if useTLS {
-		cert, err := selfsigned.New(certFile)
+		cert, _, err := testcert.Make("127.0.0.1")
 		if err != nil {
 			return err
+		}
+		if certFile != "" {
+			if err := os.WriteFile(certFile, testcert.CertPEM(cert), 0o644); err != nil {
+				return err
+			}
 		}
 		cfg = &tls.Config{Certificates: []tls.Certificate{cert}}
 	}

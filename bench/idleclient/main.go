@@ -37,7 +37,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
-	"github.com/aiohttp-go/aiohttp/bench/internal/selfsigned"
+	"github.com/aiohttp-go/aiohttp/internal/testcert"
 	"github.com/valyala/fasthttp"
 )
 
@@ -171,7 +171,7 @@ func serve(n int, useTLS bool) (*http.Server, string, *atomic.Int64, error) {
 	}
 	url := "http://" + ln.Addr().String()
 	if useTLS {
-		cert, err := selfsigned.New("")
+		cert, _, err := testcert.Make("127.0.0.1")
 		if err != nil {
 			return nil, "", nil, err
 		}

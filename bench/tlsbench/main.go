@@ -44,7 +44,7 @@ import (
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
-	"github.com/aiohttp-go/aiohttp/bench/internal/selfsigned"
+	"github.com/aiohttp-go/aiohttp/internal/testcert"
 	"github.com/aiohttp-go/aiohttp/web"
 )
 
@@ -81,7 +81,7 @@ func serve(args []string) error {
 	version := fs.String("tls", "1.3", "highest TLS version: 1.3 or 1.2")
 	fs.Parse(args)
 
-	cert, err := selfsigned.New("")
+	cert, _, err := testcert.Make("127.0.0.1")
 	if err != nil {
 		return err
 	}

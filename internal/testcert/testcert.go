@@ -18,23 +18,33 @@ import (
 	"time"
 )
 
-// New returns a self-signed certificate valid for an hour for hosts,
+// New returns a self-signed certificate valid for a day for hosts,
 // names or IP addresses (127.0.0.1 and localhost when none), and a pool
 // that trusts it.
 func New(t testing.TB, hosts ...string) (tls.Certificate, *x509.CertPool) {
 	t.Helper()
+	cert, pool, err := Make(hosts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cert, pool
+}
+
+// Make is New for programs that are not tests (the benchmarks): it
+// returns the error instead of failing a test.
+func Make(hosts ...string) (tls.Certificate, *x509.CertPool, error) {
 	if len(hosts) == 0 {
 		hosts = []string{"127.0.0.1", "localhost"}
 	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		t.Fatal(err)
+		return tls.Certificate{}, nil, err
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(1),
 		Subject:               pkix.Name{CommonName: hosts[0]},
 		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
@@ -49,15 +59,20 @@ func New(t testing.TB, hosts ...string) (tls.Certificate, *x509.CertPool) {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		t.Fatal(err)
+		return tls.Certificate{}, nil, err
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
-		t.Fatal(err)
+		return tls.Certificate{}, nil, err
 	}
 	pool := x509.NewCertPool()
 	pool.AddCert(cert)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: cert}, pool
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: cert}, pool, nil
+}
+
+// CertPEM returns cert's certificate as PEM, for a client's trusted roots.
+func CertPEM(cert tls.Certificate) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]})
 }
 
 // WritePEM writes cert's certificate and key to certFile and keyFile.
@@ -67,7 +82,7 @@ func WritePEM(t testing.TB, cert tls.Certificate, certFile, keyFile string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]}), 0o600); err != nil {
+	if err := os.WriteFile(certFile, CertPEM(cert), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
