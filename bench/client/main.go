@@ -35,9 +35,9 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"sort"
-	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/aiohttp-go/aiohttp/bench/internal/load"
 )
 
 // getter makes one GET of the benchmark URL and returns the status and
@@ -80,7 +80,7 @@ func main() {
 	defer g.close()
 
 	if *warmup > 0 {
-		if errs, first := run(g, *warmup, *conc, *size); errs > 0 {
+		if errs, first := load.Run(g.get, *warmup, *conc, *size); errs > 0 {
 			fmt.Fprintf(os.Stderr, "%s: warm-up: %d errors, the first: %v\n", *name, errs, first)
 			os.Exit(1)
 		}
@@ -98,7 +98,7 @@ func main() {
 		defer f.Close()
 	}
 	start := time.Now()
-	errs, first := run(g, *n, *conc, *size)
+	errs, first := load.Run(g.get, *n, *conc, *size)
 	elapsed := time.Since(start)
 	pprof.StopCPUProfile()
 
@@ -114,36 +114,6 @@ func main() {
 	if errs > 0 {
 		os.Exit(1)
 	}
-}
-
-// run makes n requests with conc workers and returns the number of failed
-// ones and the first failure.
-func run(g getter, n, conc, size int) (int64, error) {
-	var next, errs atomic.Int64
-	var once sync.Once
-	var first error
-	var wg sync.WaitGroup
-	for range conc {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for next.Add(1) <= int64(n) {
-				status, got, err := g.get()
-				if err == nil && status != 200 {
-					err = fmt.Errorf("status %d", status)
-				}
-				if err == nil && size >= 0 && got != size {
-					err = fmt.Errorf("%d body bytes, want %d", got, size)
-				}
-				if err != nil {
-					errs.Add(1)
-					once.Do(func() { first = err })
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return errs.Load(), first
 }
 
 func clientNames() string {

@@ -60,12 +60,12 @@ import (
 	"os/signal"
 	"runtime/pprof"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/aiohttp-go/aiohttp"
+	"github.com/aiohttp-go/aiohttp/bench/internal/load"
 	"github.com/aiohttp-go/aiohttp/internal/testcert"
 	"github.com/aiohttp-go/aiohttp/web"
 	"golang.org/x/net/http2"
@@ -243,11 +243,11 @@ func runClient(name, url, caFile string, n, conc, warmup, size int, cpuProfile s
 	defer g.close()
 	// One request alone first, so that the connection is open before the
 	// workers start: otherwise each races to dial its own.
-	if errs, first := run(g, 1, 1, size); errs > 0 {
+	if errs, first := load.Run(g.get, 1, 1, size); errs > 0 {
 		return fmt.Errorf("first request: %v", first)
 	}
 	if warmup > 0 {
-		if errs, first := run(g, warmup, conc, size); errs > 0 {
+		if errs, first := load.Run(g.get, warmup, conc, size); errs > 0 {
 			return fmt.Errorf("warm-up: %d errors, the first: %v", errs, first)
 		}
 	}
@@ -263,7 +263,7 @@ func runClient(name, url, caFile string, n, conc, warmup, size int, cpuProfile s
 	}
 	cpu0 := cpuTime()
 	start := time.Now()
-	errs, first := run(g, n, conc, size)
+	errs, first := load.Run(g.get, n, conc, size)
 	elapsed := time.Since(start)
 	cpu := cpuTime() - cpu0
 	pprof.StopCPUProfile()
@@ -291,34 +291,6 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// run makes n requests with conc workers and returns the number of failed
-// ones and the first failure.
-func run(g getter, n, conc, size int) (int64, error) {
-	var next, errs atomic.Int64
-	var once sync.Once
-	var first error
-	var wg sync.WaitGroup
-	for range conc {
-		wg.Go(func() {
-			for next.Add(1) <= int64(n) {
-				status, got, err := g.get()
-				if err == nil && status != 200 {
-					err = fmt.Errorf("status %d", status)
-				}
-				if err == nil && size >= 0 && got != size {
-					err = fmt.Errorf("%d body bytes, want %d", got, size)
-				}
-				if err != nil {
-					errs.Add(1)
-					once.Do(func() { first = err })
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return errs.Load(), first
 }
 
 // aiohttpClient is ours: one Session, h2 by ALPN over TLS.
