@@ -204,7 +204,7 @@ func (c *serverConn) run() runEnd {
 		}
 		if h2 && c.srv.h2 != nil {
 			c.state.Store(stateHijacked)
-			c.srv.serveHTTP2(c.nc, nil, nil)
+			c.srv.serveHTTP2(&h2Conn{Conn: tc, r: tc}, nil, nil)
 			return closes
 		}
 	}
@@ -570,33 +570,11 @@ func (b *requestBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// hijackConn returns the connection with the bytes already buffered in
-// front, for another protocol to take over.
-func (c *serverConn) hijackConn() net.Conn {
+// hijackConn returns the connection for the HTTP/2 server to take over,
+// the bytes already buffered in front.
+func (c *serverConn) hijackConn() *h2Conn {
 	c.endBody()
 	c.clearWriteDeadline()
 	c.state.Store(stateHijacked)
-	if tc, ok := c.nc.(*tls.Conn); ok {
-		return &bufferedTLSConn{bufferedConn{Conn: c.nc, r: c.r}, tc}
-	}
-	return &bufferedConn{Conn: c.nc, r: c.r}
+	return &h2Conn{Conn: c.nc, r: c.r}
 }
-
-// bufferedConn is a connection whose first bytes come from a reader that
-// already buffered some of them.
-type bufferedConn struct {
-	net.Conn
-	r io.Reader
-}
-
-func (b *bufferedConn) Read(p []byte) (int, error) { return b.r.Read(p) }
-
-// bufferedTLSConn is a bufferedConn over TLS; it lets the HTTP/2 server
-// see the TLS state.
-type bufferedTLSConn struct {
-	bufferedConn
-	tc *tls.Conn
-}
-
-// ConnectionState returns the TLS state of the connection.
-func (b *bufferedTLSConn) ConnectionState() tls.ConnectionState { return b.tc.ConnectionState() }

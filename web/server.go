@@ -140,7 +140,7 @@ type Server struct {
 
 	mu        sync.Mutex
 	conns     map[*connRecord]struct{}
-	h2conns   map[net.Conn]struct{}
+	h2conns   map[*h2Conn]struct{}
 	listeners map[net.Listener]struct{}
 	active    sync.WaitGroup
 	slots     chan struct{}
@@ -162,7 +162,7 @@ func NewServer(app *Application, opts ServerOptions) *Server {
 		baseCtx:   opts.BaseContext,
 		cancelled: make(chan struct{}),
 		conns:     make(map[*connRecord]struct{}),
-		h2conns:   make(map[net.Conn]struct{}),
+		h2conns:   make(map[*h2Conn]struct{}),
 		listeners: make(map[net.Listener]struct{}),
 		parkAt:    int32(opts.ParkIdleAt),
 	}
