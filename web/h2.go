@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/aiohttp-go/aiohttp/multidict"
@@ -94,9 +95,14 @@ func (s *Server) serveHTTP2(hc *h2Conn, upgrade *http.Request, settings []byte) 
 		hc.r = bufio.NewReaderSize(hc.r, h2ReadBufferSize)
 	}
 	opts := &http2.ServeConnOpts{
-		Context:        s.baseCtx,
-		BaseConfig:     s.h2.base,
-		Handler:        s.h2.base.Handler,
+		Context:    s.baseCtx,
+		BaseConfig: s.h2.base,
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !hc.multiplexed.Load() {
+				hc.started.Add(1)
+			}
+			s.h2.base.Handler.ServeHTTP(w, r)
+		}),
 		UpgradeRequest: upgrade,
 		Settings:       settings,
 	}
@@ -104,8 +110,9 @@ func (s *Server) serveHTTP2(hc *h2Conn, upgrade *http.Request, settings []byte) 
 }
 
 // h2Conn is a connection x/net's HTTP/2 server runs on. Its first bytes
-// come from r, which holds what the HTTP/1.1 engine read ahead, and each
-// of its writes lets the goroutines that are ready run first.
+// come from r, which holds what the HTTP/1.1 engine read ahead, and once
+// the client multiplexes, each of its writes lets the goroutines that are
+// ready run first.
 //
 // The yield is what lets responses share a write. x/net's server puts a
 // response's frames in its buffer and flushes the buffer as soon as
@@ -114,18 +121,24 @@ func (s *Server) serveHTTP2(hc *h2Conn, upgrade *http.Request, settings []byte) 
 // system call) of its own. After runtime.Gosched the handlers that were
 // ready have run and queued their frames, and the next flush sends them
 // together: 64 streams on each of 4 connections took 1.6 writes a
-// response on one core without the yield and 0.06 with it. The yield
-// itself is about 1 % of the CPU of a connection that carries one
-// stream at a time (two writes a request), which it cannot help.
+// response on one core without the yield and 0.06 with it. A connection
+// that carries one stream at a time has nothing to wait for, so the
+// yield starts only once more than one handler started between two
+// writes, and stays on.
 type h2Conn struct {
 	net.Conn
-	r io.Reader
+	r           io.Reader
+	started     atomic.Int32 // handlers started since the last write
+	multiplexed atomic.Bool  // more than one started between two writes
 }
 
 func (c *h2Conn) Read(p []byte) (int, error) { return c.r.Read(p) }
 
 func (c *h2Conn) Write(p []byte) (int, error) {
-	runtime.Gosched()
+	if c.multiplexed.Load() || c.started.Swap(0) > 1 {
+		c.multiplexed.Store(true)
+		runtime.Gosched()
+	}
 	return c.Conn.Write(p)
 }
 
