@@ -232,8 +232,9 @@ func TestHTTPSProxyTLSInTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if outer := underTLS(cc.nc.(*tls.Conn)); outer == nil {
-		t.Errorf("the tunnel runs over %T, not TLS", cc.nc.(*tls.Conn).NetConn())
+	inner := cc.nc.(*tls.Conn)
+	if _, ok := inner.NetConn().(*tls.Conn); !ok {
+		t.Errorf("the tunnel runs over %T, not TLS", inner.NetConn())
 	}
 	if got := roundTripHTTP1(t, cc, "127.0.0.1", "/"); got != "200 OK tls http/1.1" {
 		t.Errorf("response %q", got)
@@ -314,24 +315,11 @@ func TestProxyTLSSessionResumption(t *testing.T) {
 		if got := roundTripHTTP1(t, cc, "127.0.0.1", "/"); got != "200 OK tls http/1.1" {
 			t.Errorf("response %q", got)
 		}
-		outer := underTLS(cc.nc.(*tls.Conn))
-		if outer == nil {
-			t.Fatalf("connection %d: the tunnel is not TLS", i+1)
-		}
+		inner := cc.nc.(*tls.Conn)
+		outer := inner.NetConn().(*tls.Conn)
 		if cc.tls.DidResume != want || outer.ConnectionState().DidResume != want {
 			t.Errorf("connection %d: target resumed %v, proxy resumed %v; want %v", i+1, cc.tls.DidResume, outer.ConnectionState().DidResume, want)
 		}
 		c.release(cc, false)
 	}
-}
-
-// underTLS returns the TLS connection tc runs over (through the
-// batchedConn a connection that may choose HTTP/2 has), or nil.
-func underTLS(tc *tls.Conn) *tls.Conn {
-	nc := tc.NetConn()
-	if b, ok := nc.(*batchedConn); ok {
-		nc = b.Conn
-	}
-	outer, _ := nc.(*tls.Conn)
-	return outer
 }

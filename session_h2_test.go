@@ -30,37 +30,16 @@ func startH2Server(t testing.TB, h http.Handler) (string, *x509.CertPool) {
 	return ts.URL, roots
 }
 
-// connCounts counts the connections a client dials and the writes (the
-// system calls, under TLS) it makes on them.
-type connCounts struct{ dials, writes atomic.Int64 }
-
-// dial opens a connection whose writes are counted.
-func (n *connCounts) dial(ctx context.Context, network, addr string) (net.Conn, error) {
-	n.dials.Add(1)
+// newH2Session returns a session that trusts roots and counts the
+// connections it opens in dials.
+func newH2Session(t testing.TB, roots *x509.CertPool, dials *atomic.Int64) *aiohttp.Session {
 	var d net.Dialer
-	c, err := d.DialContext(ctx, network, addr)
-	if err != nil {
-		return nil, err
-	}
-	return countedConn{c, &n.writes}, nil
-}
-
-type countedConn struct {
-	net.Conn
-	writes *atomic.Int64
-}
-
-func (c countedConn) Write(p []byte) (int, error) {
-	c.writes.Add(1)
-	return c.Conn.Write(p)
-}
-
-// newH2Session returns a session that trusts roots and counts its
-// connections and their writes in conns.
-func newH2Session(t testing.TB, roots *x509.CertPool, conns *connCounts) *aiohttp.Session {
 	return newSession(t, aiohttp.SessionOptions{Connector: aiohttp.NewTCPConnector(aiohttp.TCPConnectorOptions{
-		TLS:         aiohttp.TLSOptions{Config: &tls.Config{RootCAs: roots}},
-		DialContext: conns.dial,
+		TLS: aiohttp.TLSOptions{Config: &tls.Config{RootCAs: roots}},
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			dials.Add(1)
+			return d.DialContext(ctx, network, addr)
+		},
 	})})
 }
 
@@ -110,8 +89,8 @@ func TestSessionH2SlowReaderDoesNotStallOthers(t *testing.T) {
 	mux.HandleFunc("/big", func(w http.ResponseWriter, _ *http.Request) { w.Write(big) })
 	mux.HandleFunc("/small", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "small") })
 	url, roots := startH2Server(t, mux)
-	var conns connCounts
-	s := newH2Session(t, roots, &conns)
+	var dials atomic.Int64
+	s := newH2Session(t, roots, &dials)
 	ctx := testCtx(t)
 
 	stalled, err := s.Get(ctx, url+"/big")
@@ -126,7 +105,7 @@ func TestSessionH2SlowReaderDoesNotStallOthers(t *testing.T) {
 	if got, err := stalled.Bytes(); err != nil || !bytes.Equal(got, big) {
 		t.Errorf("stalled response: %d bytes, %v", len(got), err)
 	}
-	if n := conns.dials.Load(); n != 1 {
+	if n := dials.Load(); n != 1 {
 		t.Errorf("%d connections, want every stream on one", n)
 	}
 }
@@ -150,13 +129,13 @@ func TestSessionH2Multiplexes(t *testing.T) {
 		case <-r.Context().Done():
 		}
 	}))
-	var conns connCounts
-	s := newH2Session(t, roots, &conns)
+	var dials atomic.Int64
+	s := newH2Session(t, roots, &dials)
 	if _, err := getH2(s, url+"/"); err != nil {
 		t.Fatal(err)
 	}
 	getAllH2(t, s, url+"/wait", n, "together")
-	if got := conns.dials.Load(); got != 1 {
+	if got := dials.Load(); got != 1 {
 		t.Errorf("%d connections, want 1", got)
 	}
 }
@@ -164,25 +143,22 @@ func TestSessionH2Multiplexes(t *testing.T) {
 // BenchmarkSessionGetH2 measures a small GET over HTTP/2 with TLS to
 // net/http's server through our session and, for reference, through
 // net/http's client (the same HTTP/2 code underneath): one request at a
-// time, and many multiplexed on one connection (parallel). It reports
-// the client's writes a request: ours sends the frames of the requests
-// ready together in one (see batchedConn).
+// time, and many multiplexed on one connection (parallel).
 func BenchmarkSessionGetH2(b *testing.B) {
 	url, roots := startH2Server(b, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		io.WriteString(w, "Hello, World!")
 	}))
-	var ours, theirs connCounts
-	s := newH2Session(b, roots, &ours)
-	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}, ForceAttemptHTTP2: true, DialContext: theirs.dial}
+	var dials atomic.Int64
+	s := newH2Session(b, roots, &dials)
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}, ForceAttemptHTTP2: true}
 	b.Cleanup(tr.CloseIdleConnections)
 	std := &http.Client{Transport: tr}
 	clients := []struct {
-		name  string
-		conns *connCounts
-		get   func() (string, error)
+		name string
+		get  func() (string, error)
 	}{
-		{"aiohttp", &ours, func() (string, error) { return getH2(s, url+"/") }},
-		{"nethttp", &theirs, func() (string, error) {
+		{"aiohttp", func() (string, error) { return getH2(s, url+"/") }},
+		{"nethttp", func() (string, error) {
 			resp, err := std.Get(url + "/")
 			if err != nil {
 				return "", err
@@ -196,32 +172,24 @@ func BenchmarkSessionGetH2(b *testing.B) {
 		if _, err := c.get(); err != nil { // opens the connection
 			b.Fatal(err)
 		}
-		measure := func(b *testing.B, run func()) {
-			b.ReportAllocs()
-			start := c.conns.writes.Load()
-			run()
-			b.ReportMetric(float64(c.conns.writes.Load()-start)/float64(b.N), "writes/op")
-		}
 		b.Run(c.name, func(b *testing.B) {
-			measure(b, func() {
-				for b.Loop() {
-					if body, err := c.get(); err != nil || body != "Hello, World!" {
-						b.Fatal(body, err)
-					}
+			b.ReportAllocs()
+			for b.Loop() {
+				if body, err := c.get(); err != nil || body != "Hello, World!" {
+					b.Fatal(body, err)
 				}
-			})
+			}
 		})
 		b.Run(c.name+"/parallel", func(b *testing.B) {
-			measure(b, func() {
-				b.SetParallelism(16)
-				b.RunParallel(func(pb *testing.PB) {
-					for pb.Next() {
-						if body, err := c.get(); err != nil || body != "Hello, World!" {
-							b.Error(body, err)
-							return
-						}
+			b.ReportAllocs()
+			b.SetParallelism(16)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if body, err := c.get(); err != nil || body != "Hello, World!" {
+						b.Error(body, err)
+						return
 					}
-				})
+				}
 			})
 		})
 	}

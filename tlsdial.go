@@ -21,14 +21,9 @@ var (
 
 // secure runs the TLS handshake for t on nc with the options o, resuming
 // a session of sessions when it can, and, when the server picks HTTP/2,
-// wraps the connection in an *http.ClientConn whose writes are batched
-// (see batchedConn). It closes nc when it fails.
+// wraps the connection in an *http.ClientConn. It closes nc when it
+// fails.
 func secure(ctx context.Context, nc net.Conn, t *dialTarget, o *TLSOptions, sessions *tlsSessions, origin string) (*clientConn, error) {
-	var batched *batchedConn
-	if !t.forceHTTP1 {
-		batched = newBatchedConn(nc)
-		nc = batched
-	}
 	tc, err := tlsHandshake(ctx, nc, t.host, t.port, o, sessions, t.forceHTTP1, origin)
 	if err != nil {
 		return nil, err
@@ -37,7 +32,6 @@ func secure(ctx context.Context, nc net.Conn, t *dialTarget, o *TLSOptions, sess
 	if state.NegotiatedProtocol != "h2" {
 		return &clientConn{nc: tc, tls: &state}, nil
 	}
-	batched.startBatching()
 	h2, err := newH2Conn(ctx, tc, net.JoinHostPort(t.host, t.port))
 	if err != nil {
 		tc.Close()
