@@ -194,31 +194,6 @@ func TestH2YieldsOnceMultiplexed(t *testing.T) {
 	}
 }
 
-// writeCounter is a listener whose connections count their writes, the
-// system calls a server makes to send.
-type writeCounter struct {
-	net.Listener
-	writes atomic.Int64
-}
-
-func (l *writeCounter) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
-	}
-	return countedConn{c, &l.writes}, nil
-}
-
-type countedConn struct {
-	net.Conn
-	writes *atomic.Int64
-}
-
-func (c countedConn) Write(p []byte) (int, error) {
-	c.writes.Add(1)
-	return c.Conn.Write(p)
-}
-
 // BenchmarkServeH2 measures a small GET over h2c through our server and,
 // for reference, through net/http's (the same HTTP/2 code underneath),
 // with net/http's client: one request at a time, and many multiplexed on
@@ -231,7 +206,7 @@ func BenchmarkServeH2(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	oursCounter := &writeCounter{Listener: oursLn}
+	oursCounter := &countingListener{Listener: oursLn}
 	ours := startAppOn(b, app, web.ServerOptions{}, oursCounter)
 	var protos http.Protocols
 	protos.SetUnencryptedHTTP2(true)
@@ -239,7 +214,7 @@ func BenchmarkServeH2(b *testing.B) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "Hello, World!")
 	}))
-	stdCounter := &writeCounter{Listener: std.Listener}
+	stdCounter := &countingListener{Listener: std.Listener}
 	std.Listener = stdCounter
 	std.Config.Protocols = &protos
 	std.Start()
