@@ -204,7 +204,7 @@ func (c *serverConn) run() runEnd {
 		}
 		if h2 && c.srv.h2 != nil {
 			c.state.Store(stateHijacked)
-			c.srv.serveHTTP2(&h2Conn{Conn: tc, r: tc}, nil, nil)
+			c.srv.serveHTTP2(newH2Conn(tc, tc), nil, nil)
 			return closes
 		}
 	}
@@ -576,5 +576,5 @@ func (c *serverConn) hijackConn() *h2Conn {
 	c.endBody()
 	c.clearWriteDeadline()
 	c.state.Store(stateHijacked)
-	return &h2Conn{Conn: c.nc, r: c.r}
+	return newH2Conn(c.nc, c.r)
 }

@@ -46,16 +46,3 @@ func ParkAfterEveryRequest(t interface{ Cleanup(func()) }) {
 	parkQuiet = 0
 	t.Cleanup(func() { parkQuiet = old })
 }
-
-// MultiplexedH2Conns returns how many of s's HTTP/2 connections there are
-// and how many of them yield before their writes (see h2Conn).
-func MultiplexedH2Conns(s *Server) (multiplexed, all int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for hc := range s.h2conns {
-		if hc.multiplexed.Load() {
-			multiplexed++
-		}
-	}
-	return multiplexed, len(s.h2conns)
-}

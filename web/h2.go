@@ -7,13 +7,10 @@ import (
 	"bytes"
 	"crypto/tls"
 	"encoding/base64"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"runtime"
 	"strings"
-	"sync/atomic"
 
 	"github.com/aiohttp-go/aiohttp/internal/field"
 	"github.com/aiohttp-go/aiohttp/multidict"
@@ -94,62 +91,18 @@ func (s *Server) serveHTTP2(hc *h2Conn, upgrade *http.Request, settings []byte) 
 		// the socket instead of two (TLS buffers its records itself).
 		hc.r = bufio.NewReaderSize(hc.r, h2ReadBufferSize)
 	}
+	if cfg := s.h2.base.HTTP2; cfg == nil || cfg.WriteByteTimeout <= 0 {
+		hc.writeBehind()
+	}
 	opts := &http2.ServeConnOpts{
-		Context:    s.baseCtx,
-		BaseConfig: s.h2.base,
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !hc.multiplexed.Load() {
-				hc.started.Add(1)
-			}
-			s.h2.base.Handler.ServeHTTP(w, r)
-		}),
+		Context:        s.baseCtx,
+		BaseConfig:     s.h2.base,
+		Handler:        s.h2.base.Handler,
 		UpgradeRequest: upgrade,
 		Settings:       settings,
 	}
 	s.h2.srv.ServeConn(nc, opts)
 }
-
-// h2Conn is a connection x/net's HTTP/2 server runs on. Its first bytes
-// come from r, which holds what the HTTP/1.1 engine read ahead, and once
-// the client multiplexes, each of its writes lets the goroutines that are
-// ready run first.
-//
-// The yield is what lets responses share a write. x/net's server puts a
-// response's frames in its buffer and flushes the buffer as soon as
-// nothing else is queued. A handler that is about to finish has queued
-// nothing yet, so with few cores every response went out in a write (a
-// system call) of its own. After runtime.Gosched the handlers that were
-// ready have run and queued their frames, and the next flush sends them
-// together: 64 streams on each of 4 connections took 1.6 writes a
-// response on one core without the yield and 0.06 with it. A connection
-// that carries one stream at a time has nothing to wait for, so the
-// yield starts only once more than one handler started between two
-// writes, and stays on.
-type h2Conn struct {
-	net.Conn
-	r           io.Reader
-	started     atomic.Int32 // handlers started since the last write
-	multiplexed atomic.Bool  // more than one started between two writes
-}
-
-func (c *h2Conn) Read(p []byte) (int, error) { return c.r.Read(p) }
-
-func (c *h2Conn) Write(p []byte) (int, error) {
-	if c.multiplexed.Load() || c.started.Swap(0) > 1 {
-		c.multiplexed.Store(true)
-		runtime.Gosched()
-	}
-	return c.Conn.Write(p)
-}
-
-// h2TLSConn is an h2Conn over TLS: x/net sees the TLS state through it.
-type h2TLSConn struct {
-	*h2Conn
-	tc *tls.Conn
-}
-
-// ConnectionState returns the TLS state of the connection.
-func (c *h2TLSConn) ConnectionState() tls.ConnectionState { return c.tc.ConnectionState() }
 
 // isH2CUpgrade reports an "Upgrade: h2c" request (RFC 7540 3.2) over
 // plain TCP.

@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -154,51 +153,11 @@ func TestH2StreamsRunConcurrently(t *testing.T) {
 	}
 }
 
-// TestH2YieldsOnceMultiplexed: a connection whose requests come one at a
-// time never yields before its writes; once several handlers started
-// between two writes, it does, and its responses stay right.
-func TestH2YieldsOnceMultiplexed(t *testing.T) {
-	const together = 8
-	var arrived atomic.Int32
-	all := make(chan struct{})
-	app := newApp()
-	app.Router.Get("/", func(*web.Request) (web.Response, error) { return web.Text("one"), nil })
-	app.Router.Get("/together", func(*web.Request) (web.Response, error) {
-		if arrived.Add(1) == together {
-			close(all)
-		}
-		select { // every handler starts before any answers
-		case <-all:
-		case <-time.After(ioTimeout):
-			return nil, errors.New("the requests did not arrive together")
-		}
-		return web.Text("together"), nil
-	})
-	s := startApp(t, app, web.ServerOptions{})
-	var dials atomic.Int64
-	client := countingH2CClient(t, &dials)
-	srv := s.runner.Server()
-	for range 20 {
-		getAll(t, client, s.url+"/", 1, "one")
-	}
-	if multiplexed, conns := web.MultiplexedH2Conns(srv); multiplexed != 0 || conns != 1 {
-		t.Fatalf("after requests one at a time: %d of %d connections yield, want 0 of 1", multiplexed, conns)
-	}
-	getAll(t, client, s.url+"/together", together, "together")
-	if multiplexed, conns := web.MultiplexedH2Conns(srv); multiplexed != 1 || conns != 1 {
-		t.Fatalf("after %d requests together: %d of %d connections yield, want 1 of 1", together, multiplexed, conns)
-	}
-	getAll(t, client, s.url+"/", 50, "one")
-	if n := dials.Load(); n != 1 {
-		t.Errorf("%d connections, want 1", n)
-	}
-}
-
 // BenchmarkServeH2 measures a small GET over h2c through our server and,
 // for reference, through net/http's (the same HTTP/2 code underneath),
 // with net/http's client: one request at a time, and many multiplexed on
 // one connection (parallel). It reports the server's writes a request:
-// ours lets the responses ready together share a write (see h2Conn).
+// ours merges the frames ready together into one write (see h2Conn).
 func BenchmarkServeH2(b *testing.B) {
 	app := newApp()
 	app.Router.Get("/", func(*web.Request) (web.Response, error) { return web.Text("Hello, World!"), nil })

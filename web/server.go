@@ -437,8 +437,8 @@ func (s *Server) cancelHandlers() {
 			c.close()
 		}
 	}
-	for nc := range s.h2conns {
-		nc.Close()
+	for hc := range s.h2conns {
+		hc.abort()
 	}
 }
 
