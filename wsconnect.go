@@ -183,16 +183,11 @@ func (c *wsNetConn) Close() error {
 	return err
 }
 
-// PlainSocket returns the TCP or Unix socket under c, which c reads and
-// writes unchanged: the WebSocket then waits for its peer without a
-// buffer, and an idle one served by OnMessage parks, as on the server.
-func (c *wsNetConn) PlainSocket(plainsock.Token) net.Conn {
-	switch c.Conn.(type) {
-	case *net.TCPConn, *net.UnixConn:
-		return c.Conn
-	}
-	return nil
-}
+// PlainSocket returns the connection under c, which c reads and writes
+// unchanged: over a plain socket the WebSocket then waits for its peer
+// without a buffer, and an idle one served by OnMessage parks, as on the
+// server.
+func (c *wsNetConn) PlainSocket(plainsock.Token) net.Conn { return c.Conn }
 
 // ClientWebSocket is the client side of a WebSocket connection (aiohttp's
 // ClientWebSocketResponse): the [websocket.Socket] methods (Receive,

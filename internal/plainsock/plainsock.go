@@ -14,20 +14,20 @@ import "net"
 // module can name.
 type Token struct{}
 
-// Wrapper is a net.Conn over a plain socket whose reads and writes are the
-// socket's.
+// Wrapper is a net.Conn whose reads and writes are those of the
+// connection it wraps.
 type Wrapper interface {
 	net.Conn
-	// PlainSocket returns the socket under the wrapper: a *net.TCPConn
-	// or *net.UnixConn, or nil when the wrapped connection is not one.
+	// PlainSocket returns the wrapped connection.
 	PlainSocket(Token) net.Conn
 }
 
-// Unwrap returns the plain socket under nc when nc is a [Wrapper] over
-// one, and nc itself otherwise.
+// Unwrap returns the plain socket under nc when nc is a [Wrapper] over a
+// *net.TCPConn or *net.UnixConn, and nc itself otherwise.
 func Unwrap(nc net.Conn) net.Conn {
 	if w, ok := nc.(Wrapper); ok {
-		if sock := w.PlainSocket(Token{}); sock != nil {
+		switch sock := w.PlainSocket(Token{}); sock.(type) {
+		case *net.TCPConn, *net.UnixConn:
 			return sock
 		}
 	}
