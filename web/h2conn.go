@@ -34,7 +34,7 @@ type h2Conn struct {
 
 	mu       sync.Mutex
 	sent     sync.Cond // the flush goroutine took or wrote a batch
-	behind   bool      // writes are merged (see writeBehind)
+	behind   bool      // writes are merged; set before the connection is shared
 	flushing bool      // a flush goroutine runs
 	pending  *[]byte   // bytes waiting for it, from behindBuffers
 	err      error     // what every Write returns from now on
@@ -58,23 +58,18 @@ func newH2Conn(nc net.Conn, r io.Reader) *h2Conn {
 	return c
 }
 
-// writeBehind merges the writes from now on. Without it, as when x/net
-// must time each write (HTTP2Config.WriteByteTimeout), a Write is the
-// socket's.
-func (c *h2Conn) writeBehind() {
-	c.mu.Lock()
-	c.behind = true
-	c.mu.Unlock()
-}
+// writeBehind merges the writes from now on; it is called before the
+// connection is handed to x/net. Without it, as when x/net must time each
+// write (HTTP2Config.WriteByteTimeout), a Write is the socket's.
+func (c *h2Conn) writeBehind() { c.behind = true }
 
 func (c *h2Conn) Read(p []byte) (int, error) { return c.r.Read(p) }
 
 func (c *h2Conn) Write(p []byte) (int, error) {
-	c.mu.Lock()
 	if !c.behind {
-		c.mu.Unlock()
 		return c.Conn.Write(p)
 	}
+	c.mu.Lock()
 	for c.err == nil && c.pending != nil && len(*c.pending) >= writeBehindLimit {
 		c.sent.Wait()
 	}
