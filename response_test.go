@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -225,6 +227,63 @@ func TestResponseReadRestAfterStreaming(t *testing.T) {
 		t.Fatalf("Read() = %q, %v", b, err)
 	}
 	d.once(t, false)
+}
+
+// TestResponseBytesSizes reads bodies around the sizes where Bytes
+// changes course (its pooled buffers' size, the number of them it keeps)
+// with and without a Content-Length, after a line was streamed (so that
+// received bytes wait) or not, into Session.With's buffer of several
+// sizes, and checks that the result is the body and owns its memory.
+func TestResponseBytesSizes(t *testing.T) {
+	for _, size := range []int{0, 1, 13, streamBufSize - 1, streamBufSize, streamBufSize + 1, (maxKeptChunks+2)*streamBufSize + 7} {
+		for _, known := range []bool{false, true} {
+			for _, line := range []bool{false, true} {
+				for _, scratch := range []int{0, 10, 64 << 10} {
+					name := fmt.Sprintf("%d bytes, length given %v, line first %v, scratch %d", size, known, line, scratch)
+					body := make([]byte, size)
+					for i := range body {
+						body[i] = byte(i % 251)
+					}
+					if line {
+						body = append([]byte("line\n"), body...)
+					}
+					var header []string
+					if known {
+						header = []string{"Content-Length", strconv.Itoa(len(body))}
+					}
+					r, _ := newBodyResponse(iotest.HalfReader(bytes.NewReader(body)), header...)
+					r.scratch = make([]byte, 0, scratch)
+					if line {
+						if l, err := r.Content().ReadLine(); err != nil || string(l) != "line\n" {
+							t.Fatalf("%s: ReadLine() = %q, %v", name, l, err)
+						}
+						body = body[len("line\n"):]
+					}
+					got, err := r.Bytes()
+					r.Close()
+					scribblePool()
+					if err != nil || !bytes.Equal(got, body) {
+						t.Errorf("%s: Bytes() = %d bytes (equal %v), %v", name, len(got), bytes.Equal(got, body), err)
+					}
+				}
+			}
+		}
+	}
+}
+
+// scribblePool overwrites the pooled buffers bodies are read into, so
+// that a result still in one of them shows.
+func scribblePool() {
+	bufs := make([]*[]byte, 2*maxKeptChunks)
+	for i := range bufs {
+		bufs[i] = getStreamBuf()
+		for j := range *bufs[i] {
+			(*bufs[i])[j] = 0xff
+		}
+	}
+	for _, bp := range bufs {
+		streamBufPool.Put(bp)
+	}
 }
 
 func TestResponseReadEmpty(t *testing.T) {
@@ -598,6 +657,36 @@ func BenchmarkResponseRead(b *testing.B) {
 		}
 		r.Close()
 	}
+}
+
+// BenchmarkResponseReadUnknownLength reads a 64 KiB body without a
+// Content-Length that arrives in 16 KiB pieces, as HTTP/2 DATA frames
+// do: it should allocate about the body's length once.
+func BenchmarkResponseReadUnknownLength(b *testing.B) {
+	body := bytes.Repeat([]byte("x"), 64<<10)
+	var raw bytes.Reader
+	var r Response
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		raw.Reset(body)
+		r = Response{Status: 200, raw: &pieceReader{&raw, 16 << 10}}
+		got, err := r.Bytes()
+		if err != nil || len(got) != len(body) {
+			b.Fatal(len(got), err)
+		}
+		r.Close()
+	}
+}
+
+// pieceReader reads at most n bytes at a time from r.
+type pieceReader struct {
+	r io.Reader
+	n int
+}
+
+func (p *pieceReader) Read(b []byte) (int, error) {
+	return p.r.Read(b[:min(len(b), p.n)])
 }
 
 func BenchmarkResponseStream(b *testing.B) {

@@ -491,7 +491,9 @@ func iterate(read func() ([]byte, error)) iter.Seq2[[]byte, error] {
 }
 
 // readAll reads the rest of the body, io.ReadAll-like: the error is nil
-// at its end.
+// at its end. A body whose length the header gives is read into a slice
+// of that length; the rest of a body of unknown length (or one being
+// decoded), or of one longer than it said, goes through readRest.
 func (s *StreamReader) readAll() ([]byte, error) {
 	pending := s.buf[s.off:]
 	if len(pending) == 0 {
@@ -502,40 +504,79 @@ func (s *StreamReader) readAll() ([]byte, error) {
 			return nil, err
 		}
 	}
-	hint := 512
-	if !s.dec.Decoding() {
-		if n := s.resp.bodyLength(); n >= 0 {
-			if rest := n - s.resp.rawN; rest >= 0 && rest < maxPrealloc {
-				hint = int(rest) + 1 // the byte more lets the read that finds the end make no copy
-			}
-		}
-	}
 	out := s.resp.scratch[:0]
 	s.resp.scratch = nil // once: what it returns stays the caller's
-	if cap(out) < len(pending)+hint {
-		out = make([]byte, 0, len(pending)+hint)
-	}
-	out = append(out, pending...)
-	s.off = len(s.buf)
-	for s.ended() == nil {
-		if len(out) == cap(out) {
-			// A body of unknown length that fills out exactly is common
-			// (a power of two): look for its end before doubling out.
-			var probe [512]byte
-			n, _ := s.readSrc(probe[:])
-			if n > 0 {
-				out = append(slices.Grow(out, max(cap(out), 512)), probe[:n]...) // doubling: few copies
+	if !s.dec.Decoding() {
+		if n := s.resp.bodyLength(); n >= 0 {
+			if rest := n - s.resp.rawN; rest >= 0 && rest < maxPrealloc && cap(out) < len(pending)+int(rest) {
+				size := len(pending) + int(rest)
+				if size < streamBufSize {
+					size++ // the read that finds the end goes there, not into a pooled buffer
+				}
+				out = make([]byte, 0, size)
 			}
-			continue
 		}
-		n, _ := s.readSrc(out[len(out):cap(out)])
-		out = out[:len(out)+n]
 	}
+	s.off = len(s.buf)
+	if cap(out) >= len(pending) {
+		out = append(out, pending...)
+		pending = nil
+		for len(out) < cap(out) && s.ended() == nil {
+			n, _ := s.readSrc(out[len(out):cap(out)])
+			out = out[:len(out)+n]
+		}
+	}
+	out = s.readRest(out, pending)
 	s.consumed()
 	if s.err != nil {
 		return out, s.err
 	}
 	return out, nil
+}
+
+// maxKeptChunks bounds the pooled buffers one readRest gives back to the
+// pool; those of a larger body are left to the garbage collector.
+const maxKeptChunks = 4
+
+// readRest reads the rest of the body into pooled buffers, then returns
+// head (the caller's), tail (borrowed) and what it read in one new slice
+// of their length; head alone when there was nothing more (a head that ends where the body
+// does costs one read, which finds the end, and no copy). Where
+// io.ReadAll grows a slice by copying, this copies the body once and
+// allocates only its length.
+func (s *StreamReader) readRest(head, tail []byte) []byte {
+	var chunks []*[]byte
+	var last []byte // the chunk being filled, the last of chunks
+	total := len(head) + len(tail)
+	for s.ended() == nil {
+		if len(last) == cap(last) {
+			bp := getStreamBuf()
+			chunks = append(chunks, bp)
+			last = (*bp)[:0]
+		}
+		n, _ := s.readSrc(last[len(last):cap(last)])
+		last = last[:len(last)+n]
+		total += n
+	}
+	if total == len(head) {
+		for _, bp := range chunks {
+			streamBufPool.Put(bp)
+		}
+		return head
+	}
+	out := make([]byte, 0, total)
+	out = append(append(out, head...), tail...)
+	for i, bp := range chunks {
+		if i == len(chunks)-1 {
+			out = append(out, last...)
+		} else {
+			out = append(out, *bp...)
+		}
+		if i < maxKeptChunks {
+			streamBufPool.Put(bp)
+		}
+	}
+	return out
 }
 
 // drainRest reads the rest of the raw body, at most drainLimit bytes, and
