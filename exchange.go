@@ -31,7 +31,9 @@ type exchange struct {
 	fields requestFields
 
 	keepAlive bool // the connection can carry another request after this one
-	released  bool
+	// released is set once the connection was released and nothing
+	// outside the request state refers to its memory any more.
+	released bool
 	aborted   atomic.Bool // the Response's Close interrupted the connection
 }
 

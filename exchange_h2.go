@@ -55,7 +55,7 @@ func (ex *exchange) roundTripH2() (*Response, error) {
 	a.header = *multidict.NewCI(items...)
 	r := &a.resp
 	r.Status = hresp.StatusCode
-	r.Reason = strings.TrimSpace(strings.TrimPrefix(hresp.Status, strconv.Itoa(hresp.StatusCode)))
+	_, r.Reason, _ = strings.Cut(hresp.Status, " ") // net/http's "200 OK"
 	r.Method, r.URL, r.RealURL = req.Method, req.URL, req.realURL
 	r.Version = Version{2, 0}
 	r.Header = &a.header
@@ -218,11 +218,17 @@ func (b *h2Body) error(err error, kind *errorKind) error {
 // fails at once.
 func (b *h2Body) abort() { b.cancel(errResponseClosed) }
 
-// release ends the stream and releases the connection, once.
+// release ends the stream and releases the connection, once. The
+// exchange counts as released, which lets Session.With recycle the
+// request's state, only when net/http is done with the request: its
+// body's Close returns once the stream's goroutine has finished with it,
+// or at once when the stream's context is done, and only in the first
+// case is the context still live after it.
 func (b *h2Body) release(error) {
 	b.once.Do(func() {
 		if b.rc != nil {
 			b.rc.Close()
+			b.ex.released = b.ctx.Err() == nil
 		}
 		b.cancel(context.Canceled)
 		if b.total != nil {

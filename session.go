@@ -383,10 +383,10 @@ func getRequestState() *requestState {
 // final response, closed) or their memory: no redirect, middleware or
 // trace hook saw them, no Set-Cookie went into the jar, no exchange's
 // context watch is still running, nobody watches the requests' context,
-// and the request went over HTTP/1.
+// and net/http is done with a request it carried over HTTP/2.
 func (st *requestState) reusable(resp *Response) bool {
 	return resp == &st.resp0.resp && st.trace == nil && st.ex0.released &&
-		!st.interrupted && st.ctx.watch.Load() == nil && st.ex0.conn != nil && st.ex0.conn.h2 == nil &&
+		!st.interrupted && st.ctx.watch.Load() == nil && st.ex0.conn != nil &&
 		len(st.s.opts.Middlewares) == 0 && !st.cfg.hasMiddlewares &&
 		!resp.setsCookies()
 }

@@ -141,7 +141,8 @@ func TestSessionH2Multiplexes(t *testing.T) {
 }
 
 // BenchmarkSessionGetH2 measures a small GET over HTTP/2 with TLS to
-// net/http's server through our session and, for reference, through
+// net/http's server through our session (Get, and With, which recycles
+// the request's state) and, for reference, through
 // net/http's client (the same HTTP/2 code underneath): one request at a
 // time, and many multiplexed on one connection (parallel).
 func BenchmarkSessionGetH2(b *testing.B) {
@@ -158,6 +159,14 @@ func BenchmarkSessionGetH2(b *testing.B) {
 		get  func() (string, error)
 	}{
 		{"aiohttp", func() (string, error) { return getH2(s, url+"/") }},
+		{"aiohttp-with", func() (body string, err error) {
+			err = s.With(context.Background(), "GET", url+"/", func(resp *aiohttp.Response) error {
+				b, err := resp.Bytes()
+				body = string(b)
+				return err
+			})
+			return body, err
+		}},
 		{"nethttp", func() (string, error) {
 			resp, err := std.Get(url + "/")
 			if err != nil {
