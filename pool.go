@@ -630,9 +630,27 @@ func (p *pool) adopt(c *clientConn, key poolKey, hs *hostState, queued time.Dura
 // share returns one acquisition of the shared HTTP/2 connection b, whose
 // users count already includes it.
 func (p *pool) share(b *clientConn, hs *hostState, queued time.Duration, reused bool) *clientConn {
-	return &clientConn{
+	c, _ := shares.Get().(*clientConn)
+	if c == nil {
+		c = new(clientConn)
+	}
+	*c = clientConn{
 		nc: b.nc, h2: b.h2, tls: b.tls, key: b.key, host: hs, connector: p.owner,
 		h2base: b, held: true, reused: reused, queued: queued,
+	}
+	return c
+}
+
+// shares recycles the clientConns of HTTP/2 acquisitions.
+var shares sync.Pool
+
+// recycleShare recycles c when it is a released HTTP/2 acquisition. Only
+// a caller holding the last reference to it may call it: Session.With,
+// recycling the state of a request whose exchange is over.
+func recycleShare(c *clientConn) {
+	if c.h2base != nil && !c.held {
+		*c = clientConn{}
+		shares.Put(c)
 	}
 }
 

@@ -392,12 +392,14 @@ func (st *requestState) reusable(resp *Response) bool {
 }
 
 // putRequestState clears st for its next request, keeping the buffer
-// resp's body was read into, and recycles it.
+// resp's body was read into, and recycles it and the acquisition of an
+// HTTP/2 connection it used.
 func putRequestState(st *requestState, resp *Response) {
 	buf := resp.scratch // still unused, or given to the body
 	if c := cap(resp.body); c > cap(buf) && c <= maxKeptBody {
 		buf = resp.body
 	}
+	recycleShare(st.ex0.conn)
 	*st = requestState{}
 	st.resp0.resp.scratch = buf[:0]
 	requestStates.Put(st)
