@@ -34,7 +34,7 @@ type exchange struct {
 	// released is set once the connection was released and nothing
 	// outside the request state refers to its memory any more.
 	released bool
-	aborted   atomic.Bool // the Response's Close interrupted the connection
+	aborted  atomic.Bool // the Response's Close interrupted the connection
 }
 
 // requestFields are the header fields of a request that its exchange acts
