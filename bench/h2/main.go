@@ -26,6 +26,10 @@
 //	aiohttp-with  the same through Session.With, which recycles responses
 //	nethttp       net/http: http.Client on an http.Transport with HTTP/2
 //	              (TLS: ALPN; h2c: Protocols with unencrypted HTTP/2 only)
+//	nethttp-defaults
+//	              the same with what a Session does by default: a total
+//	              timeout of 5 minutes, a cookie jar, and aiohttp's
+//	              Accept, Accept-Encoding and User-Agent fields
 //
 // Each request reads the whole body and checks status 200 and the length
 // (-size). A warm-up of -warmup requests, not counted, opens the
@@ -56,6 +60,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"os/signal"
 	"runtime/pprof"
@@ -80,7 +85,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:8120", "server: listen address")
 	useTLS := flag.Bool("tls", false, "server: serve h2 over TLS instead of h2c")
 	certFile := flag.String("cert", "", "server with -tls: write the certificate (PEM) here")
-	client := flag.String("client", "", "run a client: aiohttp, aiohttp-with or nethttp")
+	client := flag.String("client", "", "run a client: aiohttp, aiohttp-with, nethttp or nethttp-defaults (net/http with aiohttp's defaults)")
 	url := flag.String("url", "http://127.0.0.1:8120/", "client: URL to GET (https: h2 over TLS, http: h2c)")
 	caFile := flag.String("ca", "", "client over TLS: the server's certificate (PEM)")
 	n := flag.Int("n", 50000, "client: requests to measure")
@@ -234,8 +239,13 @@ func runClient(name, url, caFile string, n, conc, warmup, size int, cpuProfile s
 		}
 	case "nethttp":
 		g, err = newNetHTTP(url, roots, dials)
+	case "nethttp-defaults":
+		g, err = newNetHTTP(url, roots, dials)
+		if err == nil {
+			g, err = withAiohttpDefaults(g.(*netHTTPClient))
+		}
 	default:
-		return fmt.Errorf("unknown client %q (known: aiohttp, aiohttp-with, nethttp)", name)
+		return fmt.Errorf("unknown client %q (known: aiohttp, aiohttp-with, nethttp, nethttp-defaults)", name)
 	}
 	if err != nil {
 		return err
@@ -350,9 +360,10 @@ func (c aiohttpWithClient) get() (int, int, error) {
 // netHTTPClient is net/http's http.Client with HTTP/2: by ALPN over TLS,
 // unencrypted HTTP/2 only (prior knowledge) for http URLs.
 type netHTTPClient struct {
-	c   *http.Client
-	t   *http.Transport
-	url string
+	c      *http.Client
+	t      *http.Transport
+	url    string
+	header http.Header // fields every request carries besides net/http's
 }
 
 func newNetHTTP(url string, roots *x509.CertPool, dials *dialCounter) (getter, error) {
@@ -369,8 +380,33 @@ func newNetHTTP(url string, roots *x509.CertPool, dials *dialCounter) (getter, e
 	return &netHTTPClient{c: &http.Client{Transport: t}, t: t, url: url}, nil
 }
 
+// withAiohttpDefaults gives net/http's client what an aiohttp Session
+// does by default: a total timeout of 5 minutes, a cookie jar, and the
+// Accept, Accept-Encoding and User-Agent fields; so that both clients
+// send the same requests and do the same work for each.
+func withAiohttpDefaults(c *netHTTPClient) (getter, error) {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		return nil, err
+	}
+	c.c.Timeout, c.c.Jar = aiohttp.DefaultTotalTimeout, jar
+	c.header = http.Header{
+		"Accept":          {"*/*"},
+		"Accept-Encoding": {"gzip, deflate, br, zstd"},
+		"User-Agent":      {aiohttp.DefaultUserAgent},
+	}
+	return c, nil
+}
+
 func (c *netHTTPClient) get() (int, int, error) {
-	resp, err := c.c.Get(c.url)
+	req, err := http.NewRequest("GET", c.url, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	for k, vs := range c.header {
+		req.Header[k] = vs
+	}
+	resp, err := c.c.Do(req)
 	if err != nil {
 		return 0, 0, err
 	}
