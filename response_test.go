@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/url"
 	"strconv"
@@ -229,46 +228,51 @@ func TestResponseReadRestAfterStreaming(t *testing.T) {
 	d.once(t, false)
 }
 
-// TestResponseBytesSizes reads bodies around the sizes where Bytes
-// changes course (its pooled buffers' size, the number of them it keeps)
-// with and without a Content-Length, after a line was streamed (so that
-// received bytes wait) or not, into Session.With's buffer of several
-// sizes, and checks that the result is the body and owns its memory.
-func TestResponseBytesSizes(t *testing.T) {
+// FuzzResponseBytes checks Bytes against the body it was given, however
+// the body arrives (pieces of any size), whether its length is given,
+// whether some of it waits in the stream's buffer (a line read first),
+// and whatever buffer Session.With lends; and that the result owns its
+// memory. The seeds are the sizes around which Bytes changes course: its
+// pooled buffers' size and the number of them it keeps.
+func FuzzResponseBytes(f *testing.F) {
 	for _, size := range []int{0, 1, 13, streamBufSize - 1, streamBufSize, streamBufSize + 1, (maxKeptChunks+2)*streamBufSize + 7} {
-		for _, known := range []bool{false, true} {
-			for _, line := range []bool{false, true} {
-				for _, scratch := range []int{0, 10, 64 << 10} {
-					name := fmt.Sprintf("%d bytes, length given %v, line first %v, scratch %d", size, known, line, scratch)
-					body := make([]byte, size)
-					for i := range body {
-						body[i] = byte(i % 251)
-					}
-					if line {
-						body = append([]byte("line\n"), body...)
-					}
-					var header []string
-					if known {
-						header = []string{"Content-Length", strconv.Itoa(len(body))}
-					}
-					r, _ := newBodyResponse(iotest.HalfReader(bytes.NewReader(body)), header...)
-					r.scratch = make([]byte, 0, scratch)
-					if line {
-						if l, err := r.Content().ReadLine(); err != nil || string(l) != "line\n" {
-							t.Fatalf("%s: ReadLine() = %q, %v", name, l, err)
-						}
-						body = body[len("line\n"):]
-					}
-					got, err := r.Bytes()
-					r.Close()
-					scribblePool()
-					if err != nil || !bytes.Equal(got, body) {
-						t.Errorf("%s: Bytes() = %d bytes (equal %v), %v", name, len(got), bytes.Equal(got, body), err)
-					}
-				}
+		for flags := range uint8(4) {
+			for _, scratch := range []uint16{0, 10, 64<<10 - 1} {
+				f.Add(uint32(size), uint16(16<<10), scratch, flags)
 			}
 		}
 	}
+	f.Add(uint32(64<<10), uint16(7), uint16(0), uint8(0))
+	f.Fuzz(func(t *testing.T, size uint32, piece, scratch uint16, flags uint8) {
+		size %= 8 * streamBufSize
+		body := make([]byte, size)
+		for i := range body {
+			body[i] = byte(i*7 + i>>8)
+		}
+		known, line := flags&1 != 0, flags&2 != 0
+		if line {
+			body = append([]byte("head\n"), body...)
+		}
+		var header []string
+		if known {
+			header = []string{"Content-Length", strconv.Itoa(len(body))}
+		}
+		r, _ := newBodyResponse(&pieceReader{bytes.NewReader(body), max(int(piece), 1)}, header...)
+		r.scratch = make([]byte, 0, scratch)
+		want := body
+		if line {
+			if l, err := r.Content().ReadLine(); err != nil || string(l) != "head\n" {
+				t.Fatalf("ReadLine() = %q, %v", l, err)
+			}
+			want = body[len("head\n"):]
+		}
+		got, err := r.Bytes()
+		r.Close()
+		scribblePool()
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("Bytes() = %d bytes (equal %v), %v; want %d", len(got), bytes.Equal(got, want), err, len(want))
+		}
+	})
 }
 
 // scribblePool overwrites the pooled buffers bodies are read into, so
