@@ -540,12 +540,13 @@ const maxKeptChunks = 4
 
 // readRest reads the rest of the body into pooled buffers, then returns
 // head (the caller's), tail (borrowed) and what it read in one new slice
-// of their length; head alone when there was nothing more (a head that ends where the body
-// does costs one read, which finds the end, and no copy). Where
-// io.ReadAll grows a slice by copying, this copies the body once and
-// allocates only its length.
+// of their length; head alone when there was nothing more (a head that
+// ends where the body does costs one read, which finds the end, and no
+// copy). A slice grown as the body arrives copies it at every step, and
+// io.ReadAll allocates its chunks: this allocates the body's length once.
 func (s *StreamReader) readRest(head, tail []byte) []byte {
-	var chunks []*[]byte
+	var some [maxKeptChunks]*[]byte
+	chunks := some[:0]
 	var last []byte // the chunk being filled, the last of chunks
 	total := len(head) + len(tail)
 	for s.ended() == nil {
