@@ -253,7 +253,8 @@ func (s *Session) Request(ctx context.Context, method, rawURL string, opts ...Re
 //
 // The *Response, its Header and the body Bytes returns are valid only
 // until fn returns: With reuses their memory for later requests, so that
-// in the steady state a request allocates nothing. Copy the body if it
+// in the steady state a request allocates nothing (over HTTP/2, nothing
+// but what net/http's ClientConn allocates). Copy the body if it
 // must outlive fn. Strings are never reused: a reason or header value
 // kept from fn stays the same forever (a head that repeats the last one
 // on its connection shares that head's strings instead of making new
