@@ -86,6 +86,11 @@ type Conn struct {
 	wflate  *deflater
 	wbuf    []byte // compressed output, guarded by msgSem
 
+	// wb holds the frames of a stream written behind (see stream.go),
+	// guarded by frameMu; received is set when a message arrives.
+	wb       behind
+	received atomic.Bool
+
 	// Close handshake.
 	closeSent bool          // guarded by frameMu
 	closeRecv chan struct{} // closed when the peer's close frame arrives

@@ -312,6 +312,7 @@ func (c *Conn) readFrames() (MessageType, []byte, error) {
 		}
 		r.inMessage = false
 		r.returned = true
+		c.received.Store(true)
 		if r.compressed {
 			r.buf = append(r.buf, deflateTail...)
 			out, err := c.rflate.inflate(r.out[:0], r.buf, c.maxMessage)

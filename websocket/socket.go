@@ -346,12 +346,14 @@ func (s *Socket) Messages(ctx context.Context) iter.Seq[Message] {
 	}
 }
 
-// SendStr sends a text message.
+// SendStr sends a text message. Messages sent one after another share
+// writes (see [Conn.WriteMessage]).
 func (s *Socket) SendStr(ctx context.Context, text string) error {
 	return s.c.WriteMessage(ctx, MessageText, []byte(text))
 }
 
-// SendBytes sends a binary message.
+// SendBytes sends a binary message. Messages sent one after another share
+// writes (see [Conn.WriteMessage]).
 func (s *Socket) SendBytes(ctx context.Context, data []byte) error {
 	return s.c.WriteMessage(ctx, MessageBinary, data)
 }

@@ -1,0 +1,174 @@
+package websocket
+
+import (
+	"context"
+	"runtime"
+	"time"
+)
+
+// A stream of messages, sent one after another with nothing received in
+// between (a client streaming readings, a server pushing a burst), would
+// cost a system call a message: on loopback 3 µs for a 16-byte one, when
+// the copy takes nanoseconds. Its frames are written behind instead. A
+// data frame that follows the previous one within streamGap, with no
+// message received since, is appended to the frames waiting and the call
+// returns. A flusher goroutine, started by the first of them, yields so
+// that the frames the stream has ready join, then sends them in one
+// write, and goes on while frames wait. Any frame goes behind while
+// frames wait, so that order holds.
+//
+// A request and its answer, a message after one received, and messages
+// further apart than streamGap go out in the caller's write, as before:
+// echo and broadcast pay nothing for streams.
+//
+// Frames written behind have been sent as far as the caller can tell:
+// when the flusher's write fails, the next call fails with its error and
+// later ones with ErrClosed, and the connection closes. A frame waits while behindLimit bytes wait, for the
+// flusher or until its context ends. The flusher's writes have the write
+// timeout, and Close sends what waits before its close frame.
+
+// streamGap is how soon after the previous data frame one must come, with
+// no message received in between, to be written behind.
+const streamGap = 50 * time.Microsecond
+
+// behindLimit is how many bytes may wait for the flusher before a frame
+// waits too.
+const behindLimit = 64 << 10
+
+// behind is the state of the frames written behind; guarded by frameMu.
+type behind struct {
+	pending  pooledBuf     // frames waiting for the flusher; nil when none
+	flushing bool          // a flusher runs
+	room     chan struct{} // made by a frame waiting for room, closed when there is
+	done     chan struct{} // made by a Close waiting for the flusher, closed when it ends
+	err      error         // why the flusher's write failed: the next frame fails with it
+	reported bool          // a frame failed with err; later ones fail with ErrClosed
+	closing  bool          // a close frame waits for the flusher: later frames fail
+	lastData time.Duration // when the last data frame was written (since monoBase), 0 for none
+	flush    func()        // c.flushBehind, made at the first stream
+}
+
+// writesBehind reports whether a frame with opcode op and n bytes of
+// payload goes behind: while frames wait, or when it continues a stream;
+// never a large server frame (see writeFrame). frameMu is held.
+func (c *Conn) writesBehind(op opcode, n int) bool {
+	if c.wb.flushing {
+		return true
+	}
+	if op.isControl() || c.unmaskedLarge(n) {
+		return false
+	}
+	now := time.Since(monoBase)
+	last := c.wb.lastData
+	c.wb.lastData = now
+	received := c.received.Swap(false)
+	return !received && last != 0 && now-last < streamGap
+}
+
+// queueFrame appends a frame to those waiting for the flusher, starting
+// it when none runs; it waits while behindLimit bytes wait, or until ctx
+// ends. frameMu is held (and released while it waits).
+func (c *Conn) queueFrame(ctx context.Context, fin bool, rsv byte, op opcode, p []byte) error {
+	for c.wb.pending != nil && len(*c.wb.pending) >= behindLimit {
+		if c.wb.room == nil {
+			c.wb.room = make(chan struct{})
+		}
+		room := c.wb.room
+		c.frameMu.Unlock()
+		select {
+		case <-room:
+		case <-ctx.Done():
+		}
+		c.frameMu.Lock()
+		switch {
+		case c.wb.err != nil && !c.wb.reported:
+			c.wb.reported = true
+			return c.wb.err
+		case c.closeSent || c.wb.closing:
+			return ErrClosed
+		case ctx.Err() != nil:
+			return ctx.Err()
+		}
+	}
+	h, n := c.newHeader(fin, rsv, op, len(p))
+	if c.wb.pending == nil {
+		c.wb.pending = getBuf(max(n+len(p), defaultBufferSize))
+	} else if need := len(*c.wb.pending) + n + len(p); need > cap(*c.wb.pending) {
+		b := getBuf(need)
+		*b = append(*b, *c.wb.pending...)
+		putBuf(c.wb.pending)
+		c.wb.pending = b
+	}
+	*c.wb.pending = appendFrame(*c.wb.pending, c.whdr[:n], h, p)
+	if !c.wb.flushing {
+		c.wb.flushing = true
+		if c.wb.flush == nil {
+			c.wb.flush = c.flushBehind // once: a go statement with it allocates nothing
+		}
+		go c.wb.flush()
+	}
+	return nil
+}
+
+// flushBehind sends the frames waiting until none are left, after letting
+// the stream add the frames it has ready. A failed write closes the
+// connection.
+func (c *Conn) flushBehind() {
+	runtime.Gosched()
+	c.frameMu.Lock()
+	for c.wb.pending != nil && c.wb.err == nil {
+		b := c.wb.pending
+		c.wb.pending = nil
+		c.wakeRoom()
+		c.frameMu.Unlock()
+		// Nobody else writes to the network while a flusher runs, nor
+		// arms the write deadline.
+		c.dl.arm(c.nc, context.Background(), true)
+		err := c.send(nil, *b)
+		putBuf(b)
+		c.frameMu.Lock()
+		if err != nil {
+			c.wb.err, c.closeSent = err, true
+			c.closeNet()
+		}
+	}
+	if c.wb.pending != nil {
+		putBuf(c.wb.pending)
+		c.wb.pending = nil
+	}
+	c.wb.flushing = false
+	c.wakeRoom()
+	if c.wb.done != nil {
+		close(c.wb.done)
+		c.wb.done = nil
+	}
+	c.frameMu.Unlock()
+}
+
+// wakeRoom wakes the frames waiting for room. frameMu is held.
+func (c *Conn) wakeRoom() {
+	if c.wb.room != nil {
+		close(c.wb.room)
+		c.wb.room = nil
+	}
+}
+
+// unmaskedLarge reports whether a frame of n bytes of payload is written
+// from the caller's slice (a server's, larger than smallFrame): such a
+// frame is not copied to join a stream, it waits for the frames queued
+// before it and goes out in its caller's write.
+func (c *Conn) unmaskedLarge(n int) bool { return c.role == Server && n > smallFrame }
+
+// waitFlushed waits until no flusher runs. frameMu is held (and released
+// while it waits).
+func (c *Conn) waitFlushed() {
+	for c.wb.flushing {
+		if c.wb.done == nil {
+			c.wb.done = make(chan struct{})
+		}
+		done := c.wb.done
+		c.frameMu.Unlock()
+		<-done
+		c.frameMu.Lock()
+	}
+}
