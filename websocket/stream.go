@@ -21,11 +21,16 @@ import (
 // further apart than streamGap go out in the caller's write, as before:
 // echo and broadcast pay nothing for streams.
 //
+// The flusher starts at once on an idle core. When every core is busy, a
+// stream's last frames wait until the sender blocks or the scheduler
+// preempts it: at most one time slice (about 10 ms).
+//
 // Frames written behind have been sent as far as the caller can tell:
 // when the flusher's write fails, the next call fails with its error and
-// later ones with ErrClosed, and the connection closes. A frame waits while behindLimit bytes wait, for the
-// flusher or until its context ends. The flusher's writes have the write
-// timeout, and Close sends what waits before its close frame.
+// later ones with ErrClosed, and the connection closes. A frame waits
+// while behindLimit bytes wait, for the flusher or until its context
+// ends. The flusher's writes have the write timeout, and Close sends what
+// waits before its close frame.
 
 // streamGap is how soon after the previous data frame one must come, with
 // no message received in between, to be written behind.
