@@ -169,8 +169,10 @@ func (c *Conn) writeClose(code StatusCode, reason string) error {
 	}
 	c.frameMu.Lock()
 	defer c.frameMu.Unlock()
-	c.wb.closing = true // frames sent from now on fail
-	c.waitFlushed()     // the frames queued go first
+	if c.wb != nil {
+		c.wb.closing = true // frames sent from now on fail
+		c.waitFlushed()     // the frames queued go first
+	}
 	if c.closeSent || c.isClosed() {
 		return ErrClosed
 	}

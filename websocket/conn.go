@@ -86,9 +86,12 @@ type Conn struct {
 	wflate  *deflater
 	wbuf    []byte // compressed output, guarded by msgSem
 
-	// wb holds the frames of a stream written behind (see stream.go),
-	// guarded by frameMu; received is set when a message arrives.
-	wb       behind
+	// Streams (see stream.go): wb, made at the first, holds the frames
+	// written behind; lastData is when the last data frame was written
+	// (since monoBase), 0 for none; both guarded by frameMu. received is
+	// set when a message arrives.
+	wb       *behind
+	lastData time.Duration
 	received atomic.Bool
 
 	// Close handshake.

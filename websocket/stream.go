@@ -40,7 +40,9 @@ const streamGap = 50 * time.Microsecond
 // waits too.
 const behindLimit = 64 << 10
 
-// behind is the state of the frames written behind; guarded by frameMu.
+// behind is the state of the frames written behind, made at a
+// connection's first stream (a connection that never streamed, such as
+// an idle one, keeps none); guarded by frameMu.
 type behind struct {
 	pending  pooledBuf     // frames waiting for the flusher; nil when none
 	flushing bool          // a flusher runs
@@ -49,23 +51,40 @@ type behind struct {
 	err      error         // why the flusher's write failed: the next frame fails with it
 	reported bool          // a frame failed with err; later ones fail with ErrClosed
 	closing  bool          // a close frame waits for the flusher: later frames fail
-	lastData time.Duration // when the last data frame was written (since monoBase), 0 for none
-	flush    func()        // c.flushBehind, made at the first stream
+	flush    func()        // c.flushBehind: a go statement with it allocates nothing
+}
+
+// flushing reports whether a flusher runs. frameMu is held.
+func (c *Conn) flushing() bool { return c.wb != nil && c.wb.flushing }
+
+// behindError returns the error a frame fails with once the flusher
+// failed or a close frame waits for it, nil otherwise. frameMu is held.
+func (c *Conn) behindError() error {
+	switch wb := c.wb; {
+	case wb == nil:
+		return nil
+	case wb.err != nil && !wb.reported:
+		wb.reported = true
+		return wb.err
+	case wb.closing:
+		return ErrClosed
+	}
+	return nil
 }
 
 // writesBehind reports whether a frame with opcode op and n bytes of
 // payload goes behind: while frames wait, or when it continues a stream;
 // never a large server frame (see writeFrame). frameMu is held.
 func (c *Conn) writesBehind(op opcode, n int) bool {
-	if c.wb.flushing {
+	if c.flushing() {
 		return true
 	}
 	if op.isControl() || c.unmaskedLarge(n) {
 		return false
 	}
 	now := time.Since(monoBase)
-	last := c.wb.lastData
-	c.wb.lastData = now
+	last := c.lastData
+	c.lastData = now
 	received := c.received.Swap(false)
 	return !received && last != 0 && now-last < streamGap
 }
@@ -74,43 +93,44 @@ func (c *Conn) writesBehind(op opcode, n int) bool {
 // it when none runs; it waits while behindLimit bytes wait, or until ctx
 // ends. frameMu is held (and released while it waits).
 func (c *Conn) queueFrame(ctx context.Context, fin bool, rsv byte, op opcode, p []byte) error {
-	for c.wb.pending != nil && len(*c.wb.pending) >= behindLimit {
-		if c.wb.room == nil {
-			c.wb.room = make(chan struct{})
+	if c.wb == nil {
+		c.wb = &behind{flush: c.flushBehind}
+	}
+	wb := c.wb
+	for wb.pending != nil && len(*wb.pending) >= behindLimit {
+		if wb.room == nil {
+			wb.room = make(chan struct{})
 		}
-		room := c.wb.room
+		room := wb.room
 		c.frameMu.Unlock()
 		select {
 		case <-room:
 		case <-ctx.Done():
 		}
 		c.frameMu.Lock()
-		switch {
-		case c.wb.err != nil && !c.wb.reported:
-			c.wb.reported = true
-			return c.wb.err
-		case c.closeSent || c.wb.closing:
+		if err := c.behindError(); err != nil {
+			return err
+		}
+		if c.closeSent {
 			return ErrClosed
-		case ctx.Err() != nil:
-			return ctx.Err()
+		}
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 	}
 	h, n := c.newHeader(fin, rsv, op, len(p))
-	if c.wb.pending == nil {
-		c.wb.pending = getBuf(max(n+len(p), defaultBufferSize))
-	} else if need := len(*c.wb.pending) + n + len(p); need > cap(*c.wb.pending) {
+	if wb.pending == nil {
+		wb.pending = getBuf(max(n+len(p), defaultBufferSize))
+	} else if need := len(*wb.pending) + n + len(p); need > cap(*wb.pending) {
 		b := getBuf(need)
-		*b = append(*b, *c.wb.pending...)
-		putBuf(c.wb.pending)
-		c.wb.pending = b
+		*b = append(*b, *wb.pending...)
+		putBuf(wb.pending)
+		wb.pending = b
 	}
-	*c.wb.pending = appendFrame(*c.wb.pending, c.whdr[:n], h, p)
-	if !c.wb.flushing {
-		c.wb.flushing = true
-		if c.wb.flush == nil {
-			c.wb.flush = c.flushBehind // once: a go statement with it allocates nothing
-		}
-		go c.wb.flush()
+	*wb.pending = appendFrame(*wb.pending, c.whdr[:n], h, p)
+	if !wb.flushing {
+		wb.flushing = true
+		go wb.flush()
 	}
 	return nil
 }
@@ -121,10 +141,11 @@ func (c *Conn) queueFrame(ctx context.Context, fin bool, rsv byte, op opcode, p 
 func (c *Conn) flushBehind() {
 	runtime.Gosched()
 	c.frameMu.Lock()
-	for c.wb.pending != nil && c.wb.err == nil {
-		b := c.wb.pending
-		c.wb.pending = nil
-		c.wakeRoom()
+	wb := c.wb
+	for wb.pending != nil && wb.err == nil {
+		b := wb.pending
+		wb.pending = nil
+		wb.wakeRoom()
 		c.frameMu.Unlock()
 		// Nobody else writes to the network while a flusher runs, nor
 		// arms the write deadline.
@@ -133,28 +154,28 @@ func (c *Conn) flushBehind() {
 		putBuf(b)
 		c.frameMu.Lock()
 		if err != nil {
-			c.wb.err, c.closeSent = err, true
+			wb.err, c.closeSent = err, true
 			c.closeNet()
 		}
 	}
-	if c.wb.pending != nil {
-		putBuf(c.wb.pending)
-		c.wb.pending = nil
+	if wb.pending != nil {
+		putBuf(wb.pending)
+		wb.pending = nil
 	}
-	c.wb.flushing = false
-	c.wakeRoom()
-	if c.wb.done != nil {
-		close(c.wb.done)
-		c.wb.done = nil
+	wb.flushing = false
+	wb.wakeRoom()
+	if wb.done != nil {
+		close(wb.done)
+		wb.done = nil
 	}
 	c.frameMu.Unlock()
 }
 
 // wakeRoom wakes the frames waiting for room. frameMu is held.
-func (c *Conn) wakeRoom() {
-	if c.wb.room != nil {
-		close(c.wb.room)
-		c.wb.room = nil
+func (wb *behind) wakeRoom() {
+	if wb.room != nil {
+		close(wb.room)
+		wb.room = nil
 	}
 }
 
@@ -167,7 +188,7 @@ func (c *Conn) unmaskedLarge(n int) bool { return c.role == Server && n > smallF
 // waitFlushed waits until no flusher runs. frameMu is held (and released
 // while it waits).
 func (c *Conn) waitFlushed() {
-	for c.wb.flushing {
+	for c.flushing() {
 		if c.wb.done == nil {
 			c.wb.done = make(chan struct{})
 		}

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // countingConn counts the writes to its connection.
@@ -178,4 +179,14 @@ func TestStreamConcurrentSenders(t *testing.T) {
 		}
 	}
 	wg.Wait()
+}
+
+// A Conn, most of what an idle socket keeps, fits the allocator's 768-byte
+// size class with the 8-byte header the allocator puts before an object
+// of more than 512 bytes with pointers: a few bytes more would cost 128 a
+// socket (the stream state is a pointer for that reason).
+func TestConnSize(t *testing.T) {
+	if n := unsafe.Sizeof(Conn{}); n+8 > 768 {
+		t.Fatalf("Conn is %d bytes", n)
+	}
 }

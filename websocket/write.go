@@ -100,11 +100,10 @@ func (c *Conn) writeFrame(ctx context.Context, fin bool, rsv byte, op opcode, p 
 	if c.unmaskedLarge(len(p)) {
 		c.waitFlushed()
 	}
-	if err := c.wb.err; err != nil && !c.wb.reported {
-		c.wb.reported = true
+	if err := c.behindError(); err != nil {
 		return err
 	}
-	if c.closeSent || c.wb.closing {
+	if c.closeSent {
 		return ErrClosed
 	}
 	if err := ctx.Err(); err != nil {
