@@ -57,19 +57,24 @@ type behind struct {
 // flushing reports whether a flusher runs. frameMu is held.
 func (c *Conn) flushing() bool { return c.wb != nil && c.wb.flushing }
 
-// behindError returns the error a frame fails with once the flusher
-// failed or a close frame waits for it, nil otherwise. frameMu is held.
-func (c *Conn) behindError() error {
-	switch wb := c.wb; {
-	case wb == nil:
-		return nil
-	case wb.err != nil && !wb.reported:
-		wb.reported = true
-		return wb.err
-	case wb.closing:
+// frameError returns the error a frame fails with before it is sent:
+// the flusher's failure (once, then ErrClosed), ErrClosed once a close
+// frame was sent or waits for the flusher, or the end of ctx; nil when
+// the frame may go. frameMu is held.
+func (c *Conn) frameError(ctx context.Context) error {
+	if wb := c.wb; wb != nil {
+		if wb.err != nil && !wb.reported {
+			wb.reported = true
+			return wb.err
+		}
+		if wb.closing {
+			return ErrClosed
+		}
+	}
+	if c.closeSent {
 		return ErrClosed
 	}
-	return nil
+	return ctx.Err()
 }
 
 // writesBehind reports whether a frame with opcode op and n bytes of
@@ -108,13 +113,7 @@ func (c *Conn) queueFrame(ctx context.Context, fin bool, rsv byte, op opcode, p 
 		case <-ctx.Done():
 		}
 		c.frameMu.Lock()
-		if err := c.behindError(); err != nil {
-			return err
-		}
-		if c.closeSent {
-			return ErrClosed
-		}
-		if err := ctx.Err(); err != nil {
+		if err := c.frameError(ctx); err != nil {
 			return err
 		}
 	}

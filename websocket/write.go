@@ -100,13 +100,7 @@ func (c *Conn) writeFrame(ctx context.Context, fin bool, rsv byte, op opcode, p 
 	if c.unmaskedLarge(len(p)) {
 		c.waitFlushed()
 	}
-	if err := c.behindError(); err != nil {
-		return err
-	}
-	if c.closeSent {
-		return ErrClosed
-	}
-	if err := ctx.Err(); err != nil {
+	if err := c.frameError(ctx); err != nil {
 		return err
 	}
 	if c.writesBehind(op, len(p)) {
