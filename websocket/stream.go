@@ -23,7 +23,7 @@ import (
 //
 // The flusher starts at once on an idle core. When every core is busy, a
 // stream's last frames wait until the sender blocks or the scheduler
-// preempts it: at most one time slice (about 10 ms).
+// preempts it (a time slice is about 10 ms), and then for their turn.
 //
 // Frames written behind have been sent as far as the caller can tell:
 // when the flusher's write fails, the next call fails with its error and
