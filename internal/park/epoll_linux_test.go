@@ -278,3 +278,29 @@ func TestCloseWakesOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestEpollIgnoresStaleEvents: wakeReady ignores an event of an earlier
+// wait (another generation) and one of a socket not in the set; only the
+// current wait's event wakes the connection, once.
+func TestEpollIgnoresStaleEvents(t *testing.T) {
+	requireEpoll(t)
+	_, b := tcpPair(t)
+	var p park.Parked
+	woke := make(chan error, 2)
+	p.Park(b, func(err error) { woke <- err })
+	if !park.DeliverEvents(&p, []int32{-1, 0}, []int32{0, 1000}) {
+		t.Fatal("the connection did not wait in the epoll set")
+	}
+	blocked(t, woke)
+	if park.InEpollSet() != 1 {
+		t.Fatal("a stale event took the connection out of the set")
+	}
+	park.DeliverEvents(&p, []int32{0, 0}, []int32{0, 0}) // the current event, twice
+	if err := result(t, woke); err != nil {
+		t.Fatalf("wake got %v", err)
+	}
+	blocked(t, woke)
+	if p.Unpark() {
+		t.Fatal("Unpark after the wake reported that it ended the wait")
+	}
+}
